@@ -1,0 +1,177 @@
+"""Account services: the standard roles and the creation of users and organisations."""
+
+from django.contrib.auth.models import Group, Permission
+from django.db import transaction
+
+from kechuang.accounts.choices import DataScope, OrgKind
+from kechuang.accounts.models import Organisation, Role, User
+from kechuang.registry.models import Enterprise, Institution, Region
+
+REGISTRY_MODELS = ("enterprise", "qualification", "institution", "person", "industrychain",
+                   "chainlink", "scalerecord", "enterpriseformername")
+
+
+def _perms(*codenames: str) -> list[str]:
+    return list(codenames)
+
+
+def _registry(*actions: str) -> list[str]:
+    return [f"registry.{a}_{m}" for m in REGISTRY_MODELS for a in actions]
+
+
+# name -> (description, data scope, permissions as "app_label.codename")
+STANDARD_ROLES: dict[str, tuple[str, str, list[str]]] = {
+    "系统管理员": (
+        "科技局系统管理员：全部数据、全部操作、用户与组织管理",
+        DataScope.ALL,
+        ["*"],
+    ),
+    "县领导": (
+        "县领导：全部数据只读，可导出",
+        DataScope.ALL,
+        _registry("view")
+        + _perms(
+            "registry.export_enterprise",
+            "registry.export_institution",
+            "registry.export_person",
+            "registry.export_industrychain",
+            "accounts.view_organisation",
+        ),
+    ),
+    "科技局科员": (
+        "科技局业务人员：本局及以下（全县）数据，维护、导入、导出",
+        DataScope.ORG_AND_BELOW,
+        _registry("view", "add", "change")
+        + _perms(
+            "registry.export_enterprise",
+            "registry.import_enterprise",
+            "registry.view_contact_enterprise",
+            "registry.export_institution",
+            "registry.import_institution",
+            "registry.export_person",
+            "registry.view_pii_person",
+            "registry.export_industrychain",
+            "accounts.view_organisation",
+            "accounts.view_user",
+            "core.view_operationlog",
+        ),
+    ),
+    "乡镇街道科员": (
+        "乡镇街道：本乡镇街道数据，维护、导入、导出",
+        DataScope.ORG_AND_BELOW,
+        _registry("view", "add", "change")
+        + _perms(
+            "registry.export_enterprise",
+            "registry.import_enterprise",
+            "registry.view_contact_enterprise",
+            "registry.export_institution",
+            "registry.export_person",
+        ),
+    ),
+    "企业填报员": (
+        "企业：仅本企业数据",
+        DataScope.ORG,
+        _perms(
+            "registry.view_enterprise",
+            "registry.change_enterprise",
+            "registry.view_contact_enterprise",
+            "registry.view_qualification",
+            "registry.view_chainlink",
+            "registry.view_scalerecord",
+            "registry.view_enterpriseformername",
+            "registry.view_person",
+            "registry.add_person",
+            "registry.change_person",
+            "registry.view_industrychain",
+            "registry.export_enterprise",
+        ),
+    ),
+    "高校院所用户": (
+        "高校院所：仅本机构及其人员数据",
+        DataScope.ORG,
+        _perms(
+            "registry.view_institution",
+            "registry.change_institution",
+            "registry.view_person",
+            "registry.add_person",
+            "registry.change_person",
+            "registry.view_pii_person",
+            "registry.view_industrychain",
+            "registry.export_person",
+        ),
+    ),
+}
+
+
+def _resolve(codes: list[str]) -> list[Permission]:
+    if codes == ["*"]:
+        return list(Permission.objects.all())
+    found = []
+    for code in codes:
+        app_label, codename = code.split(".")
+        perm = Permission.objects.filter(content_type__app_label=app_label, codename=codename)
+        found.extend(perm)
+    return found
+
+
+@transaction.atomic
+def ensure_standard_roles() -> dict[str, Role]:
+    """Create or refresh the standard roles; idempotent."""
+    roles = {}
+    for name, (description, scope, codes) in STANDARD_ROLES.items():
+        group, _ = Group.objects.get_or_create(name=name)
+        group.permissions.set(_resolve(codes))
+        role, _ = Role.objects.update_or_create(
+            group=group, defaults={"name": name, "description": description, "data_scope": scope}
+        )
+        roles[name] = role
+    return roles
+
+
+def organisation_for_enterprise(enterprise: Enterprise, parent: Organisation) -> Organisation:
+    """The platform organisation of an enterprise, created when it first needs a user."""
+    if enterprise.organisation_id:
+        return enterprise.organisation
+    org = Organisation.objects.create(
+        name=enterprise.name, kind=OrgKind.ENTERPRISE, parent=parent, region=enterprise.town
+    )
+    enterprise.organisation = org
+    enterprise.save(update_fields=["organisation"])
+    return org
+
+
+def organisation_for_institution(institution: Institution, parent: Organisation) -> Organisation:
+    if institution.organisation_id:
+        return institution.organisation
+    org = Organisation.objects.create(
+        name=institution.name, kind=OrgKind.INSTITUTION, parent=parent, region=institution.region
+    )
+    institution.organisation = org
+    institution.save(update_fields=["organisation"])
+    return org
+
+
+def create_user(
+    username: str,
+    password: str,
+    *,
+    organisation: Organisation,
+    roles: list[Role],
+    display_name: str = "",
+    is_staff: bool = False,
+    is_superuser: bool = False,
+) -> User:
+    user = User.objects.create_user(
+        username=username,
+        password=password,
+        organisation=organisation,
+        display_name=display_name,
+        is_staff=is_staff,
+        is_superuser=is_superuser,
+    )
+    user.groups.set([role.group for role in roles])
+    return user
+
+
+def region_of(code: str) -> Region:
+    return Region.objects.get(code=code)

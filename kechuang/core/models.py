@@ -1,0 +1,111 @@
+"""Models that carry no domain data: audit columns, history, operation and login logs."""
+
+from django.conf import settings
+from django.db import models
+from simple_history.models import HistoricalRecords
+
+from kechuang.core.scope import ScopedQuerySet
+
+
+class RequestHistory(models.Model):
+    """Extra columns on every history row: where the change came from."""
+
+    history_ip = models.GenericIPAddressField("来源IP", null=True, blank=True)
+    history_path = models.CharField("请求路径", max_length=300, blank=True)
+
+    class Meta:
+        abstract = True
+
+
+class BaseModel(models.Model):
+    """Every domain model: audit columns filled automatically, and a full change history.
+
+    Domain code never writes audit rows; `core.signals` fills the columns from the request,
+    and django-simple-history keeps before/after for each change.
+    """
+
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="创建人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+    )
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="更新人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+    )
+    history = HistoricalRecords(inherit=True, bases=[RequestHistory])
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+
+class OperationLog(models.Model):
+    """Non-CRUD actions (export, import, approve, publish) with who, what and how many."""
+
+    class Action(models.TextChoices):
+        EXPORT = "export", "导出"
+        IMPORT = "import", "导入"
+        TEMPLATE = "template", "下载模板"
+        APPROVE = "approve", "审批"
+        PUBLISH = "publish", "发布"
+        OTHER = "other", "其他"
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="操作人", null=True, on_delete=models.SET_NULL
+    )
+    action = models.CharField("操作", max_length=20, choices=Action.choices)
+    target = models.CharField("对象", max_length=100)
+    summary = models.CharField("摘要", max_length=500, blank=True)
+    row_count = models.PositiveIntegerField("记录数", default=0)
+    success = models.BooleanField("成功", default=True)
+    ip_address = models.GenericIPAddressField("IP", null=True, blank=True)
+    path = models.CharField("请求路径", max_length=300, blank=True)
+    at = models.DateTimeField("时间", auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = "操作日志"
+        verbose_name_plural = "操作日志"
+        ordering = ["-at"]
+
+    def __str__(self) -> str:
+        return f"{self.get_action_display()} {self.target}"
+
+
+class LoginLog(models.Model):
+    """Every login, failed login and logout."""
+
+    class Event(models.TextChoices):
+        LOGIN = "login", "登录成功"
+        FAILED = "failed", "登录失败"
+        LOCKED = "locked", "账号锁定"
+        LOGOUT = "logout", "退出"
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="用户", null=True, on_delete=models.SET_NULL
+    )
+    username = models.CharField("用户名", max_length=150)
+    event = models.CharField("事件", max_length=10, choices=Event.choices)
+    ip_address = models.GenericIPAddressField("IP", null=True, blank=True)
+    user_agent = models.CharField("浏览器", max_length=300, blank=True)
+    at = models.DateTimeField("时间", auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = "登录日志"
+        verbose_name_plural = "登录日志"
+        ordering = ["-at"]
+
+    def __str__(self) -> str:
+        return f"{self.username} {self.get_event_display()}"

@@ -1,0 +1,69 @@
+"""The side menu: one list, each entry shown only to users holding its permission."""
+
+from dataclasses import dataclass
+
+from django.urls import reverse
+
+
+@dataclass(frozen=True)
+class MenuItem:
+    label: str
+    url_name: str
+    icon: str
+    permission: str | None = None
+
+
+@dataclass(frozen=True)
+class MenuGroup:
+    label: str
+    items: tuple[MenuItem, ...]
+
+
+MENU = (
+    MenuGroup("概览", (MenuItem("首页", "home", "house"),)),
+    MenuGroup(
+        "创新主体库",
+        (
+            MenuItem("企业", "registry:enterprise_list", "building", "registry.view_enterprise"),
+            MenuItem(
+                "企业资质", "registry:qualification_list", "award", "registry.view_qualification"
+            ),
+            MenuItem(
+                "高校院所及平台",
+                "registry:institution_list",
+                "bank",
+                "registry.view_institution",
+            ),
+            MenuItem("人员", "registry:person_list", "people", "registry.view_person"),
+            MenuItem(
+                "产业链", "registry:industrychain_list", "diagram-3", "registry.view_industrychain"
+            ),
+            MenuItem("导入", "registry:import", "upload", "registry.import_enterprise"),
+        ),
+    ),
+    MenuGroup(
+        "系统管理",
+        (
+            MenuItem("组织", "accounts:organisation_list", "diagram-2", "accounts.view_organisation"),
+            MenuItem("用户", "accounts:user_list", "person-badge", "accounts.view_user"),
+            MenuItem("操作日志", "accounts:operationlog_list", "journal-text", "core.view_operationlog"),
+            MenuItem("登录日志", "accounts:loginlog_list", "box-arrow-in-right", "core.view_loginlog"),
+        ),
+    ),
+)
+
+
+def navigation(request):
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    groups = []
+    for group in MENU:
+        items = [
+            {"label": i.label, "url": reverse(i.url_name), "icon": i.icon}
+            for i in group.items
+            if i.permission is None or user.has_perm(i.permission)
+        ]
+        if items:
+            groups.append({"label": group.label, "items": items})
+    return {"menu": groups}

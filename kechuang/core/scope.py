@@ -1,0 +1,71 @@
+"""Data scope: the one place that decides which rows a user may see or touch.
+
+Every queryset behind a page, export, search, count or API endpoint goes through
+`restrict(user, action)`. A model says how its rows relate to regions, organisations and
+owners with `scope_paths`; the user's roles say which regions, organisations and owner they
+cover (see `accounts.models.User.scope_grant`).
+"""
+
+from dataclasses import dataclass, field
+
+from django.db import models
+from django.db.models import Q
+
+
+@dataclass(frozen=True)
+class ScopePaths:
+    """Lookups from a model to what scope is decided on; None where it does not apply."""
+
+    region: str | None = None
+    org: str | tuple[str, ...] | None = None
+    owner: str | None = None
+
+
+@dataclass
+class ScopeGrant:
+    """What a user's roles cover: everything, region code prefixes, organisations, or self."""
+
+    everything: bool = False
+    region_prefixes: set[str] = field(default_factory=set)
+    region_codes: set[str] = field(default_factory=set)
+    org_ids: set[int] = field(default_factory=set)
+    owner_id: int | None = None
+
+    def q(self, paths: ScopePaths) -> Q | None:
+        """The filter for a model with these paths; None means no restriction."""
+        if self.everything:
+            return None
+        q = Q(pk__in=[])
+        if paths.region:
+            for prefix in sorted(self.region_prefixes):
+                q |= Q(**{f"{paths.region}__code__startswith": prefix})
+            if self.region_codes:
+                q |= Q(**{f"{paths.region}__code__in": sorted(self.region_codes)})
+        if paths.org and self.org_ids:
+            org_paths = (paths.org,) if isinstance(paths.org, str) else paths.org
+            for org_path in org_paths:
+                q |= Q(**{f"{org_path}__in": sorted(self.org_ids)})
+        if paths.owner and self.owner_id is not None:
+            q |= Q(**{paths.owner: self.owner_id})
+        return q
+
+
+ACTIONS = ("view", "add", "change", "delete", "import", "export", "approve")
+
+
+def permission_name(model: type[models.Model], action: str) -> str:
+    return f"{model._meta.app_label}.{action}_{model._meta.model_name}"
+
+
+class ScopedQuerySet(models.QuerySet):
+    def restrict(self, user, action: str = "view") -> "ScopedQuerySet":
+        """Rows of this queryset that `user` may `action`; none if the user lacks the permission."""
+        if user is None or not user.is_authenticated or not user.is_active:
+            return self.none()
+        if not user.has_perm(permission_name(self.model, action)):
+            return self.none()
+        paths = getattr(self.model, "scope_paths", None)
+        if paths is None:
+            return self
+        condition = user.scope_grant().q(paths)
+        return self if condition is None else self.filter(condition)
