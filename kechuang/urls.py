@@ -1,7 +1,9 @@
 from django.contrib import admin
+from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
+from kechuang.accounts.views import LoginView
 from kechuang.registry.api.urls import router as registry_router
 
 api_patterns = [
@@ -14,6 +16,8 @@ api_patterns = [
 
 urlpatterns = [
     path("", include("kechuang.dashboard.urls")),
+    path("accounts/login/", LoginView.as_view(), name="login"),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/", include("kechuang.accounts.urls")),
     path("registry/", include("kechuang.registry.urls")),
     path("api/", include(api_patterns)),

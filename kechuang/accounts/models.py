@@ -4,10 +4,9 @@ from functools import cached_property
 
 from django.contrib.auth.models import AbstractUser, Group
 from django.db import models
-
-from kechuang.accounts.choices import ADMINISTRATIVE_KINDS, DataScope, OrgKind
 from simple_history.models import HistoricalRecords
 
+from kechuang.accounts.choices import ADMINISTRATIVE_KINDS, DataScope, OrgKind
 from kechuang.core.models import BaseModel, RequestHistory
 from kechuang.core.scope import ScopeGrant, ScopePaths
 
@@ -101,9 +100,7 @@ class User(AbstractUser):
     )
     display_name = models.CharField("姓名", max_length=50, blank=True)
     phone = models.CharField("手机号", max_length=20, blank=True)
-    history = HistoricalRecords(
-        bases=[RequestHistory], excluded_fields=["password", "last_login"]
-    )
+    history = HistoricalRecords(bases=[RequestHistory], excluded_fields=["password", "last_login"])
 
     class Meta:
         verbose_name = "用户"

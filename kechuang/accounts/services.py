@@ -7,8 +7,16 @@ from kechuang.accounts.choices import DataScope, OrgKind
 from kechuang.accounts.models import Organisation, Role, User
 from kechuang.registry.models import Enterprise, Institution, Region
 
-REGISTRY_MODELS = ("enterprise", "qualification", "institution", "person", "industrychain",
-                   "chainlink", "scalerecord", "enterpriseformername")
+REGISTRY_MODELS = (
+    "enterprise",
+    "qualification",
+    "institution",
+    "person",
+    "industrychain",
+    "chainlink",
+    "scalerecord",
+    "enterpriseformername",
+)
 
 
 def _perms(*codenames: str) -> list[str]:

@@ -44,10 +44,16 @@ MENU = (
     MenuGroup(
         "系统管理",
         (
-            MenuItem("组织", "accounts:organisation_list", "diagram-2", "accounts.view_organisation"),
+            MenuItem(
+                "组织", "accounts:organisation_list", "diagram-2", "accounts.view_organisation"
+            ),
             MenuItem("用户", "accounts:user_list", "person-badge", "accounts.view_user"),
-            MenuItem("操作日志", "accounts:operationlog_list", "journal-text", "core.view_operationlog"),
-            MenuItem("登录日志", "accounts:loginlog_list", "box-arrow-in-right", "core.view_loginlog"),
+            MenuItem(
+                "操作日志", "accounts:operationlog_list", "journal-text", "core.view_operationlog"
+            ),
+            MenuItem(
+                "登录日志", "accounts:loginlog_list", "box-arrow-in-right", "core.view_loginlog"
+            ),
         ),
     ),
 )

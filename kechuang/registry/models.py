@@ -22,6 +22,20 @@ def add_years(day: datetime.date, years: int) -> datetime.date:
         return day.replace(year=day.year + years, day=28)
 
 
+class RegionQuerySet(models.QuerySet):
+    def within_scope(self, user) -> "RegionQuerySet":
+        """Regions a user may file records under: those their data scope covers."""
+        grant = user.scope_grant()
+        if grant.everything:
+            return self
+        condition = models.Q(pk__in=[])
+        for prefix in grant.region_prefixes:
+            condition |= models.Q(code__startswith=prefix)
+        if grant.region_codes:
+            condition |= models.Q(code__in=grant.region_codes)
+        return self.filter(condition)
+
+
 class Region(models.Model):
     """National administrative division (GB/T 2260 county codes, 9-digit statistical town codes)."""
 
@@ -31,6 +45,8 @@ class Region(models.Model):
     parent = models.ForeignKey(
         "self", verbose_name="上级", null=True, blank=True, on_delete=models.PROTECT
     )
+
+    objects = RegionQuerySet.as_manager()
 
     class Meta:
         verbose_name = "行政区划"
@@ -234,9 +250,7 @@ class ChainLink(BaseModel):
     chain = models.ForeignKey(
         IndustryChain, verbose_name="产业链", on_delete=models.PROTECT, related_name="links"
     )
-    position = models.CharField(
-        "链上环节", max_length=12, choices=choices.ChainPosition.choices
-    )
+    position = models.CharField("链上环节", max_length=12, choices=choices.ChainPosition.choices)
     is_chain_leader = models.BooleanField("链主企业", default=False)
 
     scope_paths = ScopePaths(region="enterprise__town", org="enterprise__organisation")

@@ -1,0 +1,128 @@
+"""Fixed personas (县局管理员, 乡镇科员, 企业填报员, an outsider, ...) shared by every app's tests.
+
+Each persona is a real user with a standard role and organisation, as in production. The
+town persona works for 南明街道; `other_town` for 七星街道; the enterprise persona's
+enterprise lies in 南明街道; the university persona belongs to one institute.
+"""
+
+from dataclasses import dataclass
+
+import pytest
+from django.test import Client
+
+from kechuang.accounts.choices import OrgKind
+from kechuang.accounts.models import Organisation, User
+from kechuang.accounts.services import (
+    create_user,
+    ensure_standard_roles,
+    organisation_for_enterprise,
+    organisation_for_institution,
+)
+from kechuang.registry.tests.factories import EnterpriseFactory, InstitutionFactory, PersonFactory
+
+PASSWORD = "test-pass-2026"
+NANMING = "330624002"
+QIXING = "330624003"
+
+
+@dataclass
+class World:
+    """The personas, their organisations and a few rows in and out of each scope."""
+
+    admin: User
+    leader: User
+    staff: User
+    town: User
+    other_town: User
+    enterprise: User
+    university: User
+    outsider: User
+    nanming_enterprise: object
+    qixing_enterprise: object
+    own_enterprise: object
+    own_institution: object
+    other_institution: object
+    own_person: object
+    other_person: object
+
+    def personas(self) -> dict[str, User]:
+        return {
+            "admin": self.admin,
+            "leader": self.leader,
+            "staff": self.staff,
+            "town": self.town,
+            "enterprise": self.enterprise,
+            "university": self.university,
+            "outsider": self.outsider,
+        }
+
+
+@pytest.fixture
+def world(db) -> World:
+    roles = ensure_standard_roles()
+    bureau = Organisation.objects.create(
+        name="新昌县科学技术局", kind=OrgKind.BUREAU, region_id="330624"
+    )
+    government = Organisation.objects.create(
+        name="新昌县人民政府", kind=OrgKind.GOVERNMENT, region_id="330624", parent=bureau
+    )
+    nanming = Organisation.objects.create(
+        name="南明街道", kind=OrgKind.TOWN, region_id=NANMING, parent=bureau
+    )
+    qixing = Organisation.objects.create(
+        name="七星街道", kind=OrgKind.TOWN, region_id=QIXING, parent=bureau
+    )
+    elsewhere = Organisation.objects.create(
+        name="嵊州市科学技术局", kind=OrgKind.BUREAU, region_id="330683"
+    )
+    nanming_enterprise = EnterpriseFactory(name="浙江新禾成生物医药股份有限公司", town_id=NANMING)
+    own_enterprise = EnterpriseFactory(name="新昌县南明轴承有限公司", town_id=NANMING)
+    qixing_enterprise = EnterpriseFactory(name="新昌县七星制冷配件有限公司", town_id=QIXING)
+    own_institution = InstitutionFactory(name="新昌智能装备研究院", region_id=NANMING)
+    other_institution = InstitutionFactory(name="七星生物医药研究院", region_id=QIXING)
+    own_person = PersonFactory(name="王教授", institution=own_institution, region_id=NANMING)
+    other_person = PersonFactory(name="李研究员", institution=other_institution, region_id=QIXING)
+
+    def user(name, org, role):
+        return create_user(name, PASSWORD, organisation=org, roles=[roles[role]] if role else [])
+
+    return World(
+        admin=create_user(
+            "admin",
+            PASSWORD,
+            organisation=bureau,
+            roles=[roles["系统管理员"]],
+            is_staff=True,
+            is_superuser=True,
+        ),
+        leader=user("leader", government, "县领导"),
+        staff=user("staff", bureau, "科技局科员"),
+        town=user("town", nanming, "乡镇街道科员"),
+        other_town=user("town_qixing", qixing, "乡镇街道科员"),
+        enterprise=user(
+            "enterprise", organisation_for_enterprise(own_enterprise, nanming), "企业填报员"
+        ),
+        university=user(
+            "university", organisation_for_institution(own_institution, bureau), "高校院所用户"
+        ),
+        outsider=user("outsider", elsewhere, None),
+        nanming_enterprise=nanming_enterprise,
+        qixing_enterprise=qixing_enterprise,
+        own_enterprise=own_enterprise,
+        own_institution=own_institution,
+        other_institution=other_institution,
+        own_person=own_person,
+        other_person=other_person,
+    )
+
+
+@pytest.fixture
+def login():
+    """A logged-in test client for a user."""
+
+    def _login(user: User) -> Client:
+        client = Client()
+        client.force_login(user)
+        return client
+
+    return _login

@@ -1,0 +1,112 @@
+"""Excel in and out: one writer for every export and template, one reader for every import.
+
+Reading accepts xlsx, xls and ods (python-calamine) and CSV in UTF-8 or GB18030/GBK.
+"""
+
+import csv
+import datetime
+import io
+from collections.abc import Iterable, Sequence
+from decimal import Decimal
+from urllib.parse import quote
+
+from django.http import HttpResponse
+from django.utils import timezone
+from openpyxl import Workbook
+from openpyxl.styles import Font, PatternFill
+from openpyxl.utils import get_column_letter
+from python_calamine import CalamineWorkbook
+
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+HEADER_FONT = Font(bold=True)
+HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
+
+
+class UnreadableFile(ValueError):
+    """The upload is not a spreadsheet we can read; the message is for the user."""
+
+
+def workbook_response(workbook: Workbook, filename: str) -> HttpResponse:
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    response = HttpResponse(buffer.getvalue(), content_type=XLSX_TYPE)
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
+    return response
+
+
+def add_sheet(
+    workbook: Workbook, title: str, headers: Sequence[str], rows: Iterable[Sequence]
+) -> None:
+    """Append a sheet with a bold, frozen header row and sensible column widths."""
+    sheet = workbook.create_sheet(title=title[:31])
+    sheet.append(list(headers))
+    for cell in sheet[1]:
+        cell.font = HEADER_FONT
+        cell.fill = HEADER_FILL
+    widths = [max(8, len(str(h)) * 2 + 2) for h in headers]
+    for row in rows:
+        values = [_cell(v) for v in row]
+        sheet.append(values)
+        for i, value in enumerate(values[: len(widths)]):
+            widths[i] = min(60, max(widths[i], len(str(value or "")) + 2))
+    for i, width in enumerate(widths, start=1):
+        sheet.column_dimensions[get_column_letter(i)].width = width
+    sheet.freeze_panes = "A2"
+
+
+def new_workbook() -> Workbook:
+    workbook = Workbook()
+    workbook.remove(workbook.active)
+    return workbook
+
+
+def rows_response(
+    title: str, headers: Sequence[str], rows: Iterable[Sequence], filename_stem: str
+) -> HttpResponse:
+    workbook = new_workbook()
+    add_sheet(workbook, title, headers, rows)
+    stamp = timezone.localtime().strftime("%Y%m%d%H%M")
+    return workbook_response(workbook, f"{filename_stem}_{stamp}.xlsx")
+
+
+def _cell(value):
+    if isinstance(value, Decimal):
+        return float(value)
+    if isinstance(value, datetime.datetime):
+        return timezone.localtime(value).replace(tzinfo=None) if timezone.is_aware(value) else value
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    return value
+
+
+def read_rows(filename: str, content: bytes) -> list[list[object]]:
+    """All rows of the first sheet (or the CSV) as lists of Python values."""
+    if not content:
+        raise UnreadableFile("文件为空。")
+    name = filename.lower()
+    if name.endswith(".csv"):
+        return _read_csv(content)
+    if name.endswith((".xlsx", ".xlsm", ".xls", ".ods")):
+        try:
+            workbook = CalamineWorkbook.from_filelike(io.BytesIO(content))
+            sheet = workbook.get_sheet_by_index(0)
+            return [list(row) for row in sheet.to_python(skip_empty_area=False)]
+        except Exception as exc:
+            raise UnreadableFile(
+                "无法读取该文件：它不是有效的 Excel 文件（可能已损坏或扩展名不符）。"
+            ) from exc
+    raise UnreadableFile("不支持的文件类型：请上传 .xlsx、.xls 或 .csv 文件。")
+
+
+def _read_csv(content: bytes) -> list[list[object]]:
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            text = content.decode(encoding)
+            break
+        except UnicodeDecodeError:
+            continue
+    else:
+        raise UnreadableFile("无法识别 CSV 文件编码：请使用 UTF-8 或 GBK/GB18030 编码保存。")
+    if "\x00" in text:
+        raise UnreadableFile("无法读取该文件：它不是文本格式的 CSV 文件。")
+    return [list(row) for row in csv.reader(io.StringIO(text))]

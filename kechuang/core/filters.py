@@ -1,0 +1,33 @@
+import re
+
+import django_filters
+from django.db.models import Q
+
+PINYIN_QUERY = re.compile(r"^[a-zA-Z]{2,}$")
+
+
+class KeywordFilterSet(django_filters.FilterSet):
+    """A FilterSet with one keyword box: Chinese name, code, or pinyin initials.
+
+    Subclasses set `search_fields` (icontains on names), `code_fields` (prefix match on
+    codes, upper-cased) and `initials_field` (the stored pinyin initials).
+    """
+
+    q = django_filters.CharFilter(label="关键词", method="search")
+
+    search_fields: tuple[str, ...] = ("name",)
+    code_fields: tuple[str, ...] = ()
+    initials_field: str | None = "name_initials"
+
+    def search(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        condition = Q()
+        for field in self.search_fields:
+            condition |= Q(**{f"{field}__icontains": value})
+        for field in self.code_fields:
+            condition |= Q(**{f"{field}__startswith": value.upper().replace(" ", "")})
+        if self.initials_field and PINYIN_QUERY.match(value):
+            condition |= Q(**{f"{self.initials_field}__contains": value.lower()})
+        return queryset.filter(condition)

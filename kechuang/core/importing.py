@@ -1,0 +1,281 @@
+"""The one Excel import contract every importable model follows.
+
+A spec names its columns (Chinese header, synonyms, the form field they fill), its key and
+the ModelForm that validates one row exactly as the edit page would. Importing validates
+every row first and writes nothing unless all rows are valid; then it saves all rows in one
+transaction. Re-importing the same file with "update existing" changes nothing.
+"""
+
+import datetime
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django import forms
+from django.db import transaction
+from django.forms.models import model_to_dict
+
+from kechuang.core.excel import UnreadableFile, add_sheet, new_workbook, read_rows
+
+
+@dataclass(frozen=True)
+class Column:
+    header: str
+    field: str
+    required: bool = False
+    synonyms: tuple[str, ...] = ()
+    help: str = ""
+    parse: Callable[[str], str] | None = None
+
+
+@dataclass(frozen=True)
+class RowError:
+    row: int
+    column: str
+    value: str
+    message: str
+
+
+@dataclass
+class ImportResult:
+    total: int = 0
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    dry_run: bool = False
+    errors: list[RowError] = field(default_factory=list)
+    ignored_headers: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+def _header_key(text: object) -> str:
+    return re.sub(r"[\s\u3000（）()*＊:：]", "", str(text or "")).lower()
+
+
+def cell_text(value: object) -> str:
+    """A cell as the text a form expects: dates ISO, integral floats without '.0'."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime.datetime):
+        return value.date().isoformat()
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() else repr(value)
+    if isinstance(value, Decimal):
+        return format(value, "f")
+    return str(value).strip()
+
+
+class ImportSpec:
+    """Subclass per importable model: set the attributes, override `find_existing` if needed."""
+
+    title: str
+    form_class: type[forms.ModelForm]
+    key_field: str
+    columns: tuple[Column, ...]
+
+    def __init__(self, user):
+        self.user = user
+
+    @property
+    def model(self):
+        return self.form_class._meta.model
+
+    def normalise_key(self, value: str) -> str:
+        return value.strip()
+
+    def find_existing(self, key: str):
+        """(instance or None, whether the user may change it)."""
+        instance = self.model.objects.filter(**{self.key_field: key}).first()
+        if instance is None:
+            return None, True
+        allowed = self.model.objects.restrict(self.user, "change").filter(pk=instance.pk).exists()
+        return instance, allowed
+
+    def form_kwargs(self) -> dict:
+        return {"user": self.user}
+
+    # -- template ------------------------------------------------------------------------
+    def template_workbook(self):
+        workbook = new_workbook()
+        add_sheet(workbook, self.title, [self._template_header(c) for c in self.columns], [])
+        add_sheet(
+            workbook,
+            "填写说明",
+            ["列名", "是否必填", "说明"],
+            [(c.header, "必填" if c.required else "选填", c.help) for c in self.columns],
+        )
+        return workbook
+
+    @staticmethod
+    def _template_header(column: Column) -> str:
+        return f"*{column.header}" if column.required else column.header
+
+    # -- reading -------------------------------------------------------------------------
+    def _locate_header(self, rows: list[list[object]]) -> tuple[int, dict[int, Column], list]:
+        known = {}
+        for column in self.columns:
+            for name in (column.header, *column.synonyms):
+                known[_header_key(name)] = column
+        best_index, best = -1, {}
+        for index, row in enumerate(rows[:15]):
+            mapping = {}
+            for position, cell in enumerate(row):
+                column = known.get(_header_key(cell))
+                if column is not None and column not in mapping.values():
+                    mapping[position] = column
+            if len(mapping) > len(best):
+                best_index, best = index, mapping
+        ignored = []
+        if best_index >= 0:
+            ignored = [
+                str(cell)
+                for position, cell in enumerate(rows[best_index])
+                if position not in best and str(cell or "").strip()
+            ]
+        return best_index, best, ignored
+
+    def run(
+        self, filename: str, content: bytes, *, update_existing: bool, dry_run: bool
+    ) -> ImportResult:
+        result = ImportResult(dry_run=dry_run)
+        try:
+            rows = read_rows(filename, content)
+        except UnreadableFile as exc:
+            result.errors.append(RowError(0, "", filename, str(exc)))
+            return result
+        header_index, mapping, result.ignored_headers = self._locate_header(rows)
+        if header_index < 0:
+            result.errors.append(
+                RowError(
+                    0, "", "", "未找到表头：请使用下载的导入模板，表头需包含“企业名称”等列名。"
+                )
+            )
+            return result
+        present = set(mapping.values())
+        missing = [c.header for c in self.columns if c.required and c not in present]
+        if missing:
+            result.errors.append(
+                RowError(header_index + 1, "", "", f"缺少必填列：{'、'.join(missing)}")
+            )
+            return result
+
+        pending = []
+        seen_keys: dict[str, int] = {}
+        for index in range(header_index + 1, len(rows)):
+            values = {
+                column: cell_text(rows[index][position] if position < len(rows[index]) else None)
+                for position, column in mapping.items()
+            }
+            if not any(values.values()):
+                continue
+            row_number = index + 1
+            result.total += 1
+            form = self._row_form(row_number, values, seen_keys, update_existing, result)
+            if form is not None:
+                pending.append(form)
+
+        if result.total == 0 and not result.errors:
+            result.errors.append(RowError(0, "", "", "文件中没有数据行。"))
+        if result.errors or dry_run:
+            return result
+        with transaction.atomic():
+            for form in pending:
+                is_new = form.instance._state.adding
+                if not is_new and not form.has_changed():
+                    result.unchanged += 1
+                    continue
+                form.save()
+                if is_new:
+                    result.created += 1
+                else:
+                    result.updated += 1
+        return result
+
+    def _row_form(self, row_number, values, seen_keys, update_existing, result):
+        errors_before = len(result.errors)
+        data = {}
+        for column, text in values.items():
+            if column.parse and text:
+                try:
+                    text = column.parse(text)
+                except ValueError as exc:
+                    result.errors.append(RowError(row_number, column.header, text, str(exc)))
+                    continue
+            data[column.field] = text
+
+        key = self.normalise_key(data.get(self.key_field, ""))
+        key_header = next(c.header for c in self.columns if c.field == self.key_field)
+        instance = None
+        if key:
+            data[self.key_field] = key
+            if key in seen_keys:
+                result.errors.append(
+                    RowError(row_number, key_header, key, f"与第{seen_keys[key]}行重复。")
+                )
+            else:
+                seen_keys[key] = row_number
+            instance, allowed = self.find_existing(key)
+            if instance is not None and not allowed:
+                result.errors.append(
+                    RowError(row_number, key_header, key, "该记录不在您的数据范围内，无权更新。")
+                )
+            elif instance is not None and not update_existing:
+                result.errors.append(
+                    RowError(
+                        row_number,
+                        key_header,
+                        key,
+                        "该记录已存在；如需更新，请勾选“更新已有记录”。",
+                    )
+                )
+        if len(result.errors) > errors_before:
+            return None
+
+        form_class = self.form_class
+        if instance is None:
+            defaults = {
+                f.name: _form_value(f.get_default())
+                for f in self.model._meta.concrete_fields
+                if f.has_default()
+            }
+            data = {**defaults, **data}
+        else:
+            merged = {name: _form_value(value) for name, value in model_to_dict(instance).items()}
+            merged.update(data)
+            data = merged
+        form = form_class(data=data, instance=instance, **self.form_kwargs())
+        if form.is_valid():
+            return form
+        headers = {c.field: c.header for c in self.columns}
+        for name, messages in form.errors.items():
+            header = headers.get(name, form.fields[name].label if name in form.fields else "")
+            for message in messages:
+                result.errors.append(
+                    RowError(row_number, header or "", data.get(name, "") or "", message)
+                )
+        return None
+
+
+def _form_value(value):
+    if isinstance(value, list):
+        return [getattr(v, "pk", v) for v in value]
+    if isinstance(value, bool):
+        return "on" if value else ""
+    return "" if value is None else value
+
+
+def error_workbook(result: ImportResult):
+    workbook = new_workbook()
+    add_sheet(
+        workbook,
+        "错误明细",
+        ["行号", "列", "值", "原因"],
+        [(e.row or "", e.column, e.value, e.message) for e in result.errors],
+    )
+    return workbook

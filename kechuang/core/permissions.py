@@ -1,0 +1,28 @@
+"""API permission: the same per-action model permissions the pages check."""
+
+from rest_framework import permissions
+
+from kechuang.core.scope import permission_name
+
+METHOD_ACTIONS = {
+    "GET": "view",
+    "HEAD": "view",
+    "OPTIONS": "view",
+    "POST": "add",
+    "PUT": "change",
+    "PATCH": "change",
+    "DELETE": "delete",
+}
+
+
+class ModelActionPermission(permissions.BasePermission):
+    """Per-action model permission (view/add/change/delete), as the pages check it."""
+
+    def has_permission(self, request, view):
+        if not request.user or not request.user.is_authenticated:
+            return False
+        queryset = getattr(view, "queryset", None)
+        model = getattr(view, "model", None) or getattr(queryset, "model", None)
+        if model is None:
+            return True
+        return request.user.has_perm(permission_name(model, METHOD_ACTIONS[request.method]))

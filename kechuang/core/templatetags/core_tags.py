@@ -1,0 +1,45 @@
+from django import forms, template
+from django.utils.http import urlencode
+
+from kechuang.core.masking import mask
+
+register = template.Library()
+
+
+@register.simple_tag(takes_context=True)
+def query_with(context, **changes) -> str:
+    """The current query string with some parameters replaced (pagination, export)."""
+    params = context["request"].GET.copy()
+    for key, value in changes.items():
+        params[key] = value
+    return urlencode(sorted(params.lists()), doseq=True)
+
+
+@register.filter
+def add_class(bound_field, css: str):
+    """Render a form field with Bootstrap classes that fit its widget."""
+    widget = bound_field.field.widget
+    if isinstance(widget, forms.CheckboxInput):
+        css = "form-check-input"
+    elif isinstance(widget, forms.CheckboxSelectMultiple | forms.RadioSelect):
+        return bound_field
+    elif not isinstance(widget, forms.Select | forms.SelectMultiple):
+        css = css.replace("form-select", "form-control")
+    existing = widget.attrs.get("class", "")
+    return bound_field.as_widget(attrs={"class": f"{existing} {css}".strip()})
+
+
+@register.filter
+def wan_yuan(value) -> str:
+    """Yuan shown in 万元 with two decimals; 亿元 for totals of 1 亿 and more."""
+    if value in (None, ""):
+        return "—"
+    amount = float(value)
+    if abs(amount) >= 1e8:
+        return f"{amount / 1e8:,.2f} 亿元"
+    return f"{amount / 1e4:,.2f} 万元"
+
+
+@register.filter
+def masked(value: str, visible: bool = False) -> str:
+    return value if visible else mask(value)

@@ -1,0 +1,228 @@
+"""Generic views every app subclasses by setting attributes (NetBox's declarative shape).
+
+Each view takes its rows from `Model.objects.restrict(user, action)`, so an id outside the
+user's scope answers 404 and a list, count or export never shows a row the user may not see.
+"""
+
+from django.contrib import messages
+from django.contrib.auth.mixins import PermissionRequiredMixin
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.http import HttpResponse
+from django.shortcuts import redirect
+from django.views.generic import DetailView, TemplateView, UpdateView
+from django_filters.views import FilterView
+from django_tables2 import SingleTableMixin
+
+from kechuang.core.excel import rows_response, workbook_response
+from kechuang.core.history import history_entries
+from kechuang.core.importing import ImportResult, RowError, error_workbook
+from kechuang.core.models import OperationLog
+from kechuang.core.oplog import log_operation
+from kechuang.core.scope import permission_name
+
+
+class ScopedViewMixin(PermissionRequiredMixin):
+    model = None
+    action = "view"
+    select_related: tuple[str, ...] = ()
+    raise_exception = True
+
+    def get_permission_required(self):
+        return [permission_name(self.model, self.action)]
+
+    def get_queryset(self):
+        queryset = self.model.objects.restrict(self.request.user, self.action)
+        if self.select_related:
+            queryset = queryset.select_related(*self.select_related)
+        return queryset
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["model_meta"] = self.model._meta
+        context["perms_for"] = {
+            action: self.request.user.has_perm(permission_name(self.model, action))
+            for action in ("add", "change", "export", "import")
+        }
+        return context
+
+
+class ObjectListView(ScopedViewMixin, SingleTableMixin, FilterView):
+    """Keyword search, filters, sorting, pagination, column choice and Excel export."""
+
+    template_name = "core/object_list.html"
+    paginate_by = 25
+    export_name: str = ""
+    create_url_name: str | None = None
+    import_url_name: str | None = None
+
+    def get(self, request, *args, **kwargs):
+        if request.GET.get("export") == "xlsx":
+            return self.export()
+        return super().get(request, *args, **kwargs)
+
+    def table_extra_kwargs(self) -> dict:
+        """Extra table arguments that depend on the user (e.g. whether PII is shown)."""
+        return {}
+
+    def get_table_kwargs(self):
+        kwargs = {**super().get_table_kwargs(), **self.table_extra_kwargs()}
+        chosen = self._chosen_columns()
+        if chosen is not None:
+            kwargs["exclude"] = [
+                name
+                for name in self.table_class.base_columns
+                if name not in chosen and name not in self.table_class.always_visible()
+            ]
+        return kwargs
+
+    def _session_key(self) -> str:
+        return f"columns:{self.model._meta.label_lower}"
+
+    def _chosen_columns(self) -> list[str] | None:
+        if "columns" in self.request.GET:
+            chosen = [c for c in self.request.GET.getlist("columns") if c]
+            self.request.session[self._session_key()] = chosen
+            return chosen
+        return self.request.session.get(self._session_key())
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        chosen = self._chosen_columns()
+        context["column_choices"] = [
+            (name, column.verbose_name, chosen is None or name in chosen)
+            for name, column in self.table_class.base_columns.items()
+            if name not in self.table_class.always_visible()
+        ]
+        context["result_count"] = context["paginator"].count if context.get("paginator") else 0
+        context["create_url_name"] = self.create_url_name
+        context["import_url_name"] = self.import_url_name
+        return context
+
+    def export(self) -> HttpResponse:
+        if not self.request.user.has_perm(permission_name(self.model, "export")):
+            raise PermissionDenied
+        self.action = "export"
+        queryset = self.get_queryset()
+        filterset = self.filterset_class(self.request.GET, queryset=queryset, request=self.request)
+        rows = filterset.qs if filterset.is_valid() else queryset.none()
+        table = self.table_class(
+            rows, exclude=self.table_class.export_exclude(), **self.table_extra_kwargs()
+        )
+        values = list(table.as_values())
+        headers, body = values[0], values[1:]
+        name = self.export_name or str(self.model._meta.verbose_name_plural)
+        log_operation(
+            self.request,
+            OperationLog.Action.EXPORT,
+            name,
+            summary=self.request.GET.urlencode()[:500],
+            rows=len(body),
+        )
+        return rows_response(name, headers, body, name)
+
+
+class ObjectDetailView(ScopedViewMixin, DetailView):
+    template_name = "core/object_detail.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["history"] = history_entries(self.object)
+        context["can_change"] = (
+            self.model.objects.restrict(self.request.user, "change")
+            .filter(pk=self.object.pk)
+            .exists()
+        )
+        return context
+
+
+class ObjectEditView(ScopedViewMixin, UpdateView):
+    """Create (no pk in the URL) or change one object; the form receives the user."""
+
+    template_name = "core/object_form.html"
+
+    def get_permission_required(self):
+        action = "change" if "pk" in self.kwargs else "add"
+        return [permission_name(self.model, action)]
+
+    def get_object(self, queryset=None):
+        if "pk" not in self.kwargs:
+            return None
+        self.action = "change"
+        return super().get_object(self.get_queryset())
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        kwargs["user"] = self.request.user
+        return kwargs
+
+    @transaction.atomic
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        messages.success(self.request, f"已保存：{self.object}")
+        return response
+
+
+class ImportView(PermissionRequiredMixin, TemplateView):
+    """Upload, validate every row, then commit all or nothing; errors downloadable as Excel."""
+
+    template_name = "core/import.html"
+    spec_class = None
+    raise_exception = True
+
+    def get_permission_required(self):
+        return [permission_name(self.spec_class.form_class._meta.model, "import")]
+
+    def get(self, request, *args, **kwargs):
+        spec = self.spec_class(request.user)
+        if request.GET.get("template"):
+            log_operation(request, OperationLog.Action.TEMPLATE, spec.title)
+            return workbook_response(spec.template_workbook(), f"{spec.title}导入模板.xlsx")
+        if request.GET.get("errors"):
+            stored = request.session.get(self._errors_key())
+            if not stored:
+                return redirect(request.path)
+            result = ImportResult(errors=[_row_error(e) for e in stored])
+            return workbook_response(error_workbook(result), f"{spec.title}导入错误明细.xlsx")
+        return super().get(request, *args, **kwargs)
+
+    def _errors_key(self) -> str:
+        return f"import-errors:{self.spec_class.__name__}"
+
+    def post(self, request, *args, **kwargs):
+        spec = self.spec_class(request.user)
+        upload = request.FILES.get("file")
+        if upload is None:
+            messages.error(request, "请选择要导入的文件。")
+            return redirect(request.path)
+        update_existing = bool(request.POST.get("update_existing"))
+        dry_run = bool(request.POST.get("dry_run"))
+        result = spec.run(
+            upload.name, upload.read(), update_existing=update_existing, dry_run=dry_run
+        )
+        request.session[self._errors_key()] = [e.__dict__ for e in result.errors]
+        if not dry_run:
+            log_operation(
+                request,
+                OperationLog.Action.IMPORT,
+                spec.title,
+                summary=(
+                    f"{upload.name}：新增{result.created}，更新{result.updated}，"
+                    f"未变{result.unchanged}，错误{len(result.errors)}"
+                ),
+                rows=result.created + result.updated,
+                success=result.ok,
+            )
+        context = self.get_context_data(result=result, filename=upload.name)
+        return self.render_to_response(context)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        spec = self.spec_class(self.request.user)
+        context["spec"] = spec
+        context["title"] = f"导入{spec.title}"
+        return context
+
+
+def _row_error(data: dict) -> RowError:
+    return RowError(**data)

@@ -1,0 +1,77 @@
+import datetime
+import json
+
+from django.db.models import Count, Exists, OuterRef, Q
+from django.shortcuts import render
+from django.utils import timezone
+
+from kechuang.registry.choices import QualificationKind
+from kechuang.registry.models import Enterprise, Institution, Person, Qualification, ScaleRecord
+
+
+def home(request):
+    """The officer's landing page: the registry at a glance, within the user's scope."""
+    user = request.user
+    today = timezone.localdate()
+    enterprises = Enterprise.objects.restrict(user).filter(status="active")
+    latest_year = (
+        ScaleRecord.objects.filter(enterprise__in=enterprises)
+        .order_by("-year")
+        .values_list("year", flat=True)
+        .first()
+    )
+    valid = Qualification.objects.filter(enterprise__in=enterprises, issued_on__lte=today).filter(
+        Q(valid_until__isnull=True) | Q(valid_until__gte=today),
+        Q(revoked_on__isnull=True) | Q(revoked_on__gt=today),
+    )
+    qualification_counts = dict(
+        valid.values("kind").annotate(n=Count("enterprise", distinct=True)).values_list("kind", "n")
+    )
+    above_scale = enterprises.filter(
+        Exists(
+            ScaleRecord.objects.filter(
+                enterprise=OuterRef("pk"), year=latest_year, is_above_scale=True
+            )
+        )
+    )
+    by_town = list(
+        enterprises.values("town__name")
+        .annotate(total=Count("pk"), above=Count("pk", filter=Q(pk__in=above_scale.values("pk"))))
+        .order_by("-total")
+    )
+    expiring = (
+        valid.filter(
+            kind=QualificationKind.HNTE,
+            valid_until__lte=today + datetime.timedelta(days=183),
+        )
+        .select_related("enterprise")
+        .order_by("valid_until")
+    )
+    context = {
+        "title": "首页",
+        "enterprise_count": enterprises.count(),
+        "above_scale_count": above_scale.count(),
+        "latest_year": latest_year,
+        "hnte_count": qualification_counts.get(QualificationKind.HNTE, 0),
+        "tech_sme_count": qualification_counts.get(QualificationKind.TECH_SME, 0),
+        "institution_count": Institution.objects.restrict(user).count(),
+        "person_count": Person.objects.restrict(user).filter(is_active=True).count(),
+        "expiring": expiring[:10],
+        "expiring_count": expiring.count(),
+        "town_chart": json.dumps(
+            {
+                "towns": [row["town__name"] for row in by_town],
+                "total": [row["total"] for row in by_town],
+                "above": [row["above"] for row in by_town],
+            },
+            ensure_ascii=False,
+        ),
+        "qualification_chart": json.dumps(
+            [
+                {"name": label, "value": qualification_counts.get(value, 0)}
+                for value, label in QualificationKind.choices
+            ],
+            ensure_ascii=False,
+        ),
+    }
+    return render(request, "dashboard/home.html", context)

@@ -1,0 +1,80 @@
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from kechuang.registry import models
+
+
+class NoDeleteAdmin(SimpleHistoryAdmin):
+    """Registry rows are never hard-deleted: figures depend on them. Use status fields."""
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(models.Region)
+class RegionAdmin(admin.ModelAdmin):
+    list_display = ("code", "name", "level", "parent")
+    list_filter = ("level",)
+    search_fields = ("code", "name")
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(models.Industry)
+class IndustryAdmin(admin.ModelAdmin):
+    list_display = ("code", "section", "name", "level")
+    list_filter = ("level", "section")
+    search_fields = ("code", "name")
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(models.IndustryChain)
+class IndustryChainAdmin(NoDeleteAdmin):
+    list_display = ("name", "kind", "parent", "order", "is_active")
+    filter_horizontal = ("industries",)
+
+
+@admin.register(models.Enterprise)
+class EnterpriseAdmin(NoDeleteAdmin):
+    list_display = ("name", "uscc", "town", "industry", "status")
+    list_filter = ("status", "size_class", "town")
+    search_fields = ("name", "uscc", "name_initials")
+    raw_id_fields = ("industry", "organisation")
+
+
+@admin.register(models.Qualification)
+class QualificationAdmin(NoDeleteAdmin):
+    list_display = ("enterprise", "kind", "level", "issued_on", "valid_until")
+    list_filter = ("kind", "level")
+    raw_id_fields = ("enterprise",)
+
+
+@admin.register(models.Institution)
+class InstitutionAdmin(NoDeleteAdmin):
+    list_display = ("name", "kind", "level", "region", "status")
+    list_filter = ("kind", "level")
+    search_fields = ("name",)
+
+
+@admin.register(models.Person)
+class PersonAdmin(NoDeleteAdmin):
+    list_display = ("name", "kind", "title", "enterprise", "institution")
+    list_filter = ("kind",)
+    search_fields = ("name",)
+    raw_id_fields = ("enterprise", "institution", "user")
+
+
+@admin.register(models.ScaleRecord)
+class ScaleRecordAdmin(NoDeleteAdmin):
+    list_display = ("enterprise", "year", "is_above_scale")
+    list_filter = ("year", "is_above_scale")
+    raw_id_fields = ("enterprise",)
+
+
+@admin.register(models.ChainLink)
+class ChainLinkAdmin(NoDeleteAdmin):
+    list_display = ("enterprise", "chain", "position", "is_chain_leader")
+    raw_id_fields = ("enterprise",)

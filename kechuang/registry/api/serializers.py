@@ -1,0 +1,166 @@
+from rest_framework import serializers
+
+from kechuang.core.masking import mask
+from kechuang.registry.forms import EnterpriseForm, InstitutionForm, PersonForm
+from kechuang.registry.models import (
+    Enterprise,
+    IndustryChain,
+    Institution,
+    Person,
+    Qualification,
+)
+
+
+class FormValidatedSerializer(serializers.ModelSerializer):
+    """Writes go through the same ModelForm as the pages: same rules, same Chinese messages."""
+
+    form_class = None
+
+    def validate(self, attrs):
+        if self.form_class is None:
+            return attrs
+        instance = self.instance
+        data = {}
+        if instance is not None:
+            for name in self.form_class._meta.fields:
+                value = getattr(instance, name, None)
+                data[name] = getattr(value, "pk", value)
+        for name, value in self.initial_data.items():
+            data[name] = value
+        form = self.form_class(data=data, instance=instance, user=self.context["user"])
+        if not form.is_valid():
+            raise serializers.ValidationError(form.errors.get_json_data(escape_html=False))
+        self._form = form
+        return attrs
+
+    def create(self, validated_data):
+        return self._form.save()
+
+    def update(self, instance, validated_data):
+        return self._form.save()
+
+
+class EnterpriseSerializer(FormValidatedSerializer):
+    form_class = EnterpriseForm
+    town_name = serializers.CharField(source="town.name", read_only=True)
+    industry_name = serializers.CharField(source="industry.name", read_only=True)
+    contact_phone = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Enterprise
+        fields = [
+            "id",
+            "uscc",
+            "uscc_state",
+            "name",
+            "name_initials",
+            "legacy_reg_no",
+            "town",
+            "town_name",
+            "industry",
+            "industry_name",
+            "address",
+            "founded_on",
+            "registered_capital",
+            "employees",
+            "size_class",
+            "is_listed",
+            "stock_code",
+            "legal_representative",
+            "contact_person",
+            "contact_phone",
+            "status",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = ["uscc_state", "name_initials", "created_at", "updated_at"]
+
+    def get_contact_phone(self, obj) -> str:
+        if self.context["user"].has_perm("registry.view_contact_enterprise"):
+            return obj.contact_phone
+        return mask(obj.contact_phone)
+
+
+class QualificationSerializer(serializers.ModelSerializer):
+    enterprise_name = serializers.CharField(source="enterprise.name", read_only=True)
+    is_valid = serializers.BooleanField(read_only=True)
+
+    class Meta:
+        model = Qualification
+        fields = [
+            "id",
+            "enterprise",
+            "enterprise_name",
+            "kind",
+            "level",
+            "title",
+            "certificate_no",
+            "issued_on",
+            "valid_until",
+            "revoked_on",
+            "is_valid",
+        ]
+        read_only_fields = fields
+
+
+class InstitutionSerializer(FormValidatedSerializer):
+    form_class = InstitutionForm
+
+    class Meta:
+        model = Institution
+        fields = [
+            "id",
+            "name",
+            "kind",
+            "level",
+            "uscc",
+            "region",
+            "is_local",
+            "address",
+            "fields",
+            "established_on",
+            "website",
+            "status",
+            "description",
+        ]
+
+
+class PersonSerializer(FormValidatedSerializer):
+    form_class = PersonForm
+    phone = serializers.SerializerMethodField()
+    id_number = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Person
+        fields = [
+            "id",
+            "name",
+            "kind",
+            "gender",
+            "title",
+            "education",
+            "fields",
+            "enterprise",
+            "institution",
+            "region",
+            "phone",
+            "id_number",
+            "email",
+            "is_active",
+        ]
+
+    def _pii(self, value: str) -> str:
+        return value if self.context["user"].has_perm("registry.view_pii_person") else mask(value)
+
+    def get_phone(self, obj) -> str:
+        return self._pii(obj.phone)
+
+    def get_id_number(self, obj) -> str:
+        return self._pii(obj.id_number)
+
+
+class IndustryChainSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = IndustryChain
+        fields = ["id", "name", "kind", "parent", "industries", "description", "order", "is_active"]
+        read_only_fields = fields

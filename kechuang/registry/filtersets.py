@@ -1,0 +1,188 @@
+import datetime
+
+import django_filters
+from django.conf import settings
+from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
+
+from kechuang.core.filters import KeywordFilterSet
+from kechuang.registry import choices
+from kechuang.registry.models import (
+    ChainLink,
+    Enterprise,
+    EnterpriseFormerName,
+    Industry,
+    IndustryChain,
+    Institution,
+    Person,
+    Qualification,
+    Region,
+    ScaleRecord,
+)
+
+
+def _towns(request):
+    if request is None or not request.user.is_authenticated:
+        return Region.objects.none()
+    return Region.objects.within_scope(request.user).filter(
+        level=choices.RegionLevel.TOWN, code__startswith=settings.HOME_REGION_CODE
+    )
+
+
+def _year_choices():
+    this_year = timezone.localdate().year
+    return [(y, f"{y}年") for y in range(this_year, 2015, -1)]
+
+
+class EnterpriseFilterSet(KeywordFilterSet):
+    code_fields = ("uscc",)
+    town = django_filters.ModelChoiceFilter(label="乡镇街道", queryset=_towns)
+    industry_section = django_filters.ChoiceFilter(
+        label="行业门类",
+        field_name="industry__section",
+        choices=lambda: [
+            (i.code, i.name) for i in Industry.objects.filter(level=1).order_by("code")
+        ],
+    )
+    industry = django_filters.CharFilter(label="行业代码", method="filter_industry")
+    chain = django_filters.ModelChoiceFilter(
+        label="产业链", queryset=IndustryChain.objects.filter(is_active=True), method="filter_chain"
+    )
+    size_class = django_filters.ChoiceFilter(label="规模", choices=choices.SizeClass.choices)
+    above_scale_year = django_filters.TypedChoiceFilter(
+        label="规上企业（年度）", choices=_year_choices, coerce=int, method="filter_above_scale"
+    )
+    qualification = django_filters.ChoiceFilter(
+        label="有效资质", choices=choices.QualificationKind.choices, method="filter_qualification"
+    )
+    status = django_filters.ChoiceFilter(label="经营状态", choices=choices.EnterpriseStatus.choices)
+    is_listed = django_filters.BooleanFilter(label="上市企业")
+
+    class Meta:
+        model = Enterprise
+        fields = [
+            "q",
+            "town",
+            "industry_section",
+            "industry",
+            "chain",
+            "size_class",
+            "above_scale_year",
+            "qualification",
+            "status",
+            "is_listed",
+        ]
+
+    def search(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        by_former = EnterpriseFormerName.objects.filter(
+            enterprise=OuterRef("pk"), name__icontains=value
+        )
+        return super().search(queryset, name, value) | queryset.filter(Exists(by_former))
+
+    def filter_industry(self, queryset, name, value):
+        code = value.strip().upper()
+        if code[:1].isalpha():
+            section, code = code[0], code[1:]
+            queryset = queryset.filter(industry__section=section)
+        return queryset.filter(industry__code__startswith=code) if code else queryset
+
+    def filter_chain(self, queryset, name, value):
+        ids = _chain_subtree(value)
+        return queryset.filter(
+            Exists(ChainLink.objects.filter(enterprise=OuterRef("pk"), chain_id__in=ids))
+        )
+
+    def filter_above_scale(self, queryset, name, value):
+        return queryset.filter(
+            Exists(
+                ScaleRecord.objects.filter(
+                    enterprise=OuterRef("pk"), year=value, is_above_scale=True
+                )
+            )
+        )
+
+    def filter_qualification(self, queryset, name, value):
+        today = timezone.localdate()
+        valid = Qualification.objects.filter(
+            enterprise=OuterRef("pk"), kind=value, issued_on__lte=today
+        ).filter(Q(valid_until__isnull=True) | Q(valid_until__gte=today))
+        valid = valid.filter(Q(revoked_on__isnull=True) | Q(revoked_on__gt=today))
+        return queryset.filter(Exists(valid))
+
+
+def _chain_subtree(chain: IndustryChain) -> set[int]:
+    edges = list(IndustryChain.objects.values_list("id", "parent_id"))
+    found, frontier = {chain.pk}, [chain.pk]
+    while frontier:
+        frontier = [child for child, parent in edges if parent in frontier and child not in found]
+        found.update(frontier)
+    return found
+
+
+class QualificationFilterSet(KeywordFilterSet):
+    search_fields = ("enterprise__name", "title", "certificate_no")
+    code_fields = ("enterprise__uscc",)
+    initials_field = "enterprise__name_initials"
+    kind = django_filters.ChoiceFilter(label="资质类型", choices=choices.QualificationKind.choices)
+    level = django_filters.ChoiceFilter(label="级别", choices=choices.Level.choices)
+    town = django_filters.ModelChoiceFilter(
+        label="乡镇街道", field_name="enterprise__town", queryset=_towns
+    )
+    validity = django_filters.ChoiceFilter(
+        label="有效状态",
+        choices=[("valid", "有效"), ("expiring", "六个月内到期"), ("expired", "已失效")],
+        method="filter_validity",
+    )
+
+    class Meta:
+        model = Qualification
+        fields = ["q", "kind", "level", "town", "validity"]
+
+    def filter_validity(self, queryset, name, value):
+        today = timezone.localdate()
+        current = (
+            Q(issued_on__lte=today)
+            & (Q(valid_until__isnull=True) | Q(valid_until__gte=today))
+            & (Q(revoked_on__isnull=True) | Q(revoked_on__gt=today))
+        )
+        if value == "valid":
+            return queryset.filter(current)
+        if value == "expiring":
+            horizon = today + datetime.timedelta(days=183)
+            return queryset.filter(current, valid_until__lte=horizon)
+        return queryset.exclude(current)
+
+
+class InstitutionFilterSet(KeywordFilterSet):
+    code_fields = ("uscc",)
+    kind = django_filters.ChoiceFilter(label="机构类型", choices=choices.InstitutionKind.choices)
+    level = django_filters.ChoiceFilter(label="级别", choices=choices.Level.choices)
+    is_local = django_filters.BooleanFilter(label="县内机构")
+    status = django_filters.ChoiceFilter(label="状态", choices=choices.InstitutionStatus.choices)
+
+    class Meta:
+        model = Institution
+        fields = ["q", "kind", "level", "is_local", "status"]
+
+
+class PersonFilterSet(KeywordFilterSet):
+    search_fields = ("name", "fields", "title", "enterprise__name", "institution__name")
+    kind = django_filters.ChoiceFilter(label="人员类别", choices=choices.PersonKind.choices)
+    gender = django_filters.ChoiceFilter(label="性别", choices=choices.Gender.choices)
+    is_active = django_filters.BooleanFilter(label="在库")
+
+    class Meta:
+        model = Person
+        fields = ["q", "kind", "gender", "is_active"]
+
+
+class IndustryChainFilterSet(KeywordFilterSet):
+    initials_field = None
+    kind = django_filters.ChoiceFilter(label="类型", choices=choices.ChainKind.choices)
+
+    class Meta:
+        model = IndustryChain
+        fields = ["q", "kind"]

@@ -1,0 +1,263 @@
+from django import forms
+
+from kechuang.engines import uscc as uscc_engine
+from kechuang.engines.identity import id_number_valid
+from kechuang.registry import choices
+from kechuang.registry.models import (
+    ChainLink,
+    Enterprise,
+    Industry,
+    IndustryChain,
+    Institution,
+    Person,
+    Qualification,
+    Region,
+)
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class ScopedModelForm(forms.ModelForm):
+    """A ModelForm that knows its user, so that choices stay inside the user's scope."""
+
+    def __init__(self, *args, user, **kwargs):
+        self.user = user
+        super().__init__(*args, **kwargs)
+
+    def limit_regions(self, field_name: str, **filters) -> None:
+        """Regions within the user's scope, their own organisation's, and the record's own."""
+        regions = Region.objects.within_scope(self.user)
+        extra = [getattr(self.instance, f"{field_name}_id", None)]
+        if self.user.organisation_id:
+            extra.append(self.user.organisation.region_id)
+        extra = [code for code in extra if code]
+        if extra:
+            regions = regions | Region.objects.filter(pk__in=extra)
+        regions = regions.filter(**filters)
+        self.fields[field_name].queryset = regions
+
+
+class EnterpriseForm(ScopedModelForm):
+    confirm_legacy_uscc = forms.BooleanField(
+        label="确认为早期试点代码",
+        required=False,
+        help_text="少数早期试点地区发放的代码校验位不符合 GB 32100-2015，确认后按原样登记并标注提醒。",
+    )
+
+    class Meta:
+        model = Enterprise
+        fields = [
+            "uscc",
+            "confirm_legacy_uscc",
+            "name",
+            "legacy_reg_no",
+            "town",
+            "address",
+            "industry",
+            "founded_on",
+            "registered_capital",
+            "employees",
+            "size_class",
+            "status",
+            "is_listed",
+            "stock_code",
+            "legal_representative",
+            "contact_person",
+            "contact_phone",
+        ]
+        widgets = {"founded_on": DateInput()}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.limit_regions("town", level=choices.RegionLevel.TOWN)
+        self.fields["town"].error_messages["invalid_choice"] = "该乡镇街道不在您的数据范围内。"
+        self.fields["industry"].queryset = Industry.objects.filter(level=4)
+        if self.instance.pk and self.instance.uscc_state == choices.UsccState.LEGACY:
+            self.fields["confirm_legacy_uscc"].initial = True
+
+    def clean_uscc(self):
+        result = uscc_engine.check(self.cleaned_data["uscc"])
+        if result.status == uscc_engine.UsccStatus.BAD_FORMAT:
+            raise forms.ValidationError(
+                "统一社会信用代码格式不正确：应为18位，由数字和大写字母组成（不含I、O、Z、S、V）。"
+            )
+        self._uscc_result = result
+        return result.code
+
+    def clean(self):
+        cleaned = super().clean()
+        result = getattr(self, "_uscc_result", None)
+        if result is not None and result.status == uscc_engine.UsccStatus.BAD_CHECK:
+            if not cleaned.get("confirm_legacy_uscc"):
+                self.add_error(
+                    "uscc",
+                    f"统一社会信用代码校验位错误：第18位应为“{result.expected_check}”。"
+                    "请核对；如确为早期试点代码，请勾选“确认为早期试点代码”。",
+                )
+        legacy_no = cleaned.get("legacy_reg_no", "")
+        if legacy_no and not (len(legacy_no) == 15 and legacy_no.isdigit()):
+            self.add_error("legacy_reg_no", "原工商注册号应为15位数字。")
+        if cleaned.get("is_listed") and not cleaned.get("stock_code"):
+            self.add_error("stock_code", "上市企业请填写股票代码。")
+        phone = cleaned.get("contact_phone", "")
+        if phone and not phone.replace("-", "").isdigit():
+            self.add_error("contact_phone", "联系电话只能包含数字和“-”。")
+        return cleaned
+
+    def save(self, commit=True):
+        result = getattr(self, "_uscc_result", None)
+        if result is not None:
+            self.instance.uscc_state = (
+                choices.UsccState.VALID
+                if result.status == uscc_engine.UsccStatus.VALID
+                else choices.UsccState.LEGACY
+            )
+        return super().save(commit)
+
+
+class QualificationForm(ScopedModelForm):
+    class Meta:
+        model = Qualification
+        fields = [
+            "enterprise",
+            "kind",
+            "level",
+            "title",
+            "certificate_no",
+            "issued_on",
+            "valid_until",
+            "revoked_on",
+        ]
+        widgets = {
+            "issued_on": DateInput(),
+            "valid_until": DateInput(),
+            "revoked_on": DateInput(),
+        }
+        help_texts = {"valid_until": "高新技术企业留空则按认定日期起三年自动计算。"}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["enterprise"].queryset = Enterprise.objects.restrict(self.user, "change")
+
+    def clean(self):
+        cleaned = super().clean()
+        issued, until = cleaned.get("issued_on"), cleaned.get("valid_until")
+        if issued and until and until < issued:
+            self.add_error("valid_until", "有效期至不能早于认定日期。")
+        if cleaned.get("kind") == choices.QualificationKind.RD_INSTITUTION and not cleaned.get(
+            "level"
+        ):
+            self.add_error("level", "企业研发机构须填写级别（县级/市级/省级/国家级）。")
+        return cleaned
+
+
+class ChainLinkForm(ScopedModelForm):
+    class Meta:
+        model = ChainLink
+        fields = ["enterprise", "chain", "position", "is_chain_leader"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["enterprise"].queryset = Enterprise.objects.restrict(self.user, "change")
+        self.fields["chain"].queryset = IndustryChain.objects.filter(is_active=True)
+
+
+class IndustryChainForm(ScopedModelForm):
+    class Meta:
+        model = IndustryChain
+        fields = ["name", "kind", "parent", "industries", "description", "order", "is_active"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["industries"].queryset = Industry.objects.filter(level=4)
+
+    def clean_parent(self):
+        parent = self.cleaned_data.get("parent")
+        node = parent
+        while node is not None:
+            if self.instance.pk and node.pk == self.instance.pk:
+                raise forms.ValidationError("上级不能是自身或自身的下级。")
+            node = node.parent
+        return parent
+
+
+class InstitutionForm(ScopedModelForm):
+    website = forms.URLField(label="网址", required=False, assume_scheme="https")
+
+    class Meta:
+        model = Institution
+        fields = [
+            "name",
+            "kind",
+            "level",
+            "uscc",
+            "region",
+            "is_local",
+            "address",
+            "fields",
+            "established_on",
+            "website",
+            "status",
+            "description",
+        ]
+        widgets = {"established_on": DateInput(), "description": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.limit_regions("region")
+
+    def clean_uscc(self):
+        value = self.cleaned_data.get("uscc", "")
+        if not value:
+            return value
+        result = uscc_engine.check(value)
+        if result.status != uscc_engine.UsccStatus.VALID:
+            raise forms.ValidationError("统一社会信用代码不正确（格式或校验位错误）。")
+        return result.code
+
+
+class PersonForm(ScopedModelForm):
+    class Meta:
+        model = Person
+        fields = [
+            "name",
+            "kind",
+            "gender",
+            "title",
+            "education",
+            "fields",
+            "enterprise",
+            "institution",
+            "region",
+            "phone",
+            "id_number",
+            "email",
+            "is_active",
+        ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["enterprise"].queryset = Enterprise.objects.restrict(self.user, "view")
+        self.fields["institution"].queryset = Institution.objects.restrict(self.user, "view")
+        self.limit_regions("region")
+        if not self.user.has_perm("registry.view_pii_person"):
+            # Users who may not see personal data may not overwrite it blindly either.
+            del self.fields["phone"]
+            del self.fields["id_number"]
+
+    def clean_phone(self):
+        phone = self.cleaned_data.get("phone", "")
+        if phone and not (len(phone) == 11 and phone.isdigit() and phone.startswith("1")):
+            raise forms.ValidationError("手机号应为以1开头的11位数字。")
+        return phone
+
+    def clean_id_number(self):
+        value = self.cleaned_data.get("id_number", "").upper()
+        if value and not id_number_valid(value):
+            raise forms.ValidationError("身份证号不正确（应为18位，且校验位正确）。")
+        return value

@@ -1,0 +1,202 @@
+from django.db.models import Count, Q
+from django.utils import timezone
+
+from kechuang.core.masking import mask
+from kechuang.core.views import ImportView, ObjectDetailView, ObjectEditView, ObjectListView
+from kechuang.registry import filtersets, forms, tables
+from kechuang.registry.importers import EnterpriseImportSpec, InstitutionImportSpec
+from kechuang.registry.models import (
+    ChainLink,
+    Enterprise,
+    IndustryChain,
+    Institution,
+    Person,
+    Qualification,
+)
+
+
+class EnterpriseListView(ObjectListView):
+    model = Enterprise
+    table_class = tables.EnterpriseTable
+    filterset_class = filtersets.EnterpriseFilterSet
+    select_related = ("town", "industry")
+    create_url_name = "registry:enterprise_add"
+    import_url_name = "registry:import"
+
+
+class EnterpriseDetailView(ObjectDetailView):
+    model = Enterprise
+    template_name = "registry/enterprise_detail.html"
+    select_related = ("town", "industry", "organisation")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        enterprise = self.object
+        today = timezone.localdate()
+        context["qualifications"] = [
+            (q, q.is_valid_on(today)) for q in enterprise.qualifications.order_by("-issued_on")
+        ]
+        context["chain_links"] = enterprise.chain_links.select_related("chain__parent")
+        context["scale_years"] = list(enterprise.scale_records.order_by("year"))
+        context["former_names"] = enterprise.former_names.all()
+        context["people"] = enterprise.people.filter(is_active=True)[:20]
+        context["show_contact"] = self.request.user.has_perm("registry.view_contact_enterprise")
+        context["contact_phone"] = (
+            enterprise.contact_phone if context["show_contact"] else mask(enterprise.contact_phone)
+        )
+        context["can_add_qualification"] = (
+            self.request.user.has_perm("registry.add_qualification") and context["can_change"]
+        )
+        return context
+
+
+class EnterpriseEditView(ObjectEditView):
+    model = Enterprise
+    form_class = forms.EnterpriseForm
+
+
+class QualificationListView(ObjectListView):
+    model = Qualification
+    table_class = tables.QualificationTable
+    filterset_class = filtersets.QualificationFilterSet
+    select_related = ("enterprise",)
+    create_url_name = "registry:qualification_add"
+
+
+class QualificationEditView(ObjectEditView):
+    model = Qualification
+    form_class = forms.QualificationForm
+
+    def get_initial(self):
+        initial = super().get_initial()
+        if "enterprise" in self.request.GET:
+            initial["enterprise"] = self.request.GET["enterprise"]
+        return initial
+
+    def get_success_url(self):
+        return self.object.enterprise.get_absolute_url()
+
+
+class ChainLinkEditView(ObjectEditView):
+    model = ChainLink
+    form_class = forms.ChainLinkForm
+
+    def get_initial(self):
+        initial = super().get_initial()
+        if "enterprise" in self.request.GET:
+            initial["enterprise"] = self.request.GET["enterprise"]
+        return initial
+
+    def get_success_url(self):
+        return self.object.enterprise.get_absolute_url()
+
+
+class InstitutionListView(ObjectListView):
+    model = Institution
+    table_class = tables.InstitutionTable
+    filterset_class = filtersets.InstitutionFilterSet
+    select_related = ("region",)
+    create_url_name = "registry:institution_add"
+    import_url_name = "registry:institution_import"
+
+
+class InstitutionDetailView(ObjectDetailView):
+    model = Institution
+    template_name = "registry/institution_detail.html"
+    select_related = ("region",)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        show = self.request.user.has_perm("registry.view_pii_person")
+        context["people"] = [
+            (p, p.phone if show else mask(p.phone))
+            for p in Person.objects.restrict(self.request.user).filter(institution=self.object)
+        ]
+        return context
+
+
+class InstitutionEditView(ObjectEditView):
+    model = Institution
+    form_class = forms.InstitutionForm
+
+
+class PersonListView(ObjectListView):
+    model = Person
+    table_class = tables.PersonTable
+    filterset_class = filtersets.PersonFilterSet
+    select_related = ("enterprise", "institution")
+    create_url_name = "registry:person_add"
+
+    def table_extra_kwargs(self):
+        return {"show_pii": self.request.user.has_perm("registry.view_pii_person")}
+
+
+class PersonDetailView(ObjectDetailView):
+    model = Person
+    template_name = "registry/person_detail.html"
+    select_related = ("enterprise", "institution", "region")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        show = self.request.user.has_perm("registry.view_pii_person")
+        context["phone"] = self.object.phone if show else mask(self.object.phone)
+        context["id_number"] = self.object.id_number if show else mask(self.object.id_number)
+        return context
+
+
+class PersonEditView(ObjectEditView):
+    model = Person
+    form_class = forms.PersonForm
+
+
+class IndustryChainListView(ObjectListView):
+    model = IndustryChain
+    table_class = tables.IndustryChainTable
+    filterset_class = filtersets.IndustryChainFilterSet
+    select_related = ("parent",)
+    create_url_name = "registry:industrychain_add"
+
+    def get_queryset(self):
+        visible = Enterprise.objects.restrict(self.request.user).values("pk")
+        return (
+            super()
+            .get_queryset()
+            .annotate(
+                enterprise_count=Count(
+                    "links", filter=Q(links__enterprise__in=visible), distinct=True
+                )
+            )
+            .order_by("order", "name")
+        )
+
+
+class IndustryChainDetailView(ObjectDetailView):
+    model = IndustryChain
+    template_name = "registry/industrychain_detail.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["children"] = self.object.children.all()
+        context["industries"] = self.object.industries.all()
+        links = (
+            ChainLink.objects.restrict(self.request.user)
+            .filter(chain=self.object)
+            .select_related("enterprise__town")
+            .order_by("-is_chain_leader", "position", "enterprise__name")
+        )
+        context["links"] = links[:200]
+        context["link_count"] = links.count()
+        return context
+
+
+class IndustryChainEditView(ObjectEditView):
+    model = IndustryChain
+    form_class = forms.IndustryChainForm
+
+
+class EnterpriseImportView(ImportView):
+    spec_class = EnterpriseImportSpec
+
+
+class InstitutionImportView(ImportView):
+    spec_class = InstitutionImportSpec
