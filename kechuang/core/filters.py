@@ -1,6 +1,7 @@
 import re
 
 import django_filters
+from django import forms
 from django.db.models import Q
 
 PINYIN_QUERY = re.compile(r"^[a-zA-Z]{2,}$")
@@ -31,3 +32,9 @@ class KeywordFilterSet(django_filters.FilterSet):
         if self.initials_field and PINYIN_QUERY.match(value):
             condition |= Q(**{f"{self.initials_field}__contains": value.lower()})
         return queryset.filter(condition)
+
+
+def yes_no_filter(label: str, **kwargs) -> django_filters.BooleanFilter:
+    """A yes/no filter whose empty choice reads 全部 rather than 未知."""
+    widget = forms.Select(choices=[("", "全部"), ("true", "是"), ("false", "否")])
+    return django_filters.BooleanFilter(label=label, widget=widget, **kwargs)

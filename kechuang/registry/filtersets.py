@@ -5,7 +5,7 @@ from django.conf import settings
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
-from kechuang.core.filters import KeywordFilterSet
+from kechuang.core.filters import KeywordFilterSet, yes_no_filter
 from kechuang.registry import choices
 from kechuang.registry.models import (
     ChainLink,
@@ -49,14 +49,14 @@ class EnterpriseFilterSet(KeywordFilterSet):
         label="产业链", queryset=IndustryChain.objects.filter(is_active=True), method="filter_chain"
     )
     size_class = django_filters.ChoiceFilter(label="规模", choices=choices.SizeClass.choices)
-    above_scale_year = django_filters.TypedChoiceFilter(
-        label="规上企业（年度）", choices=_year_choices, coerce=int, method="filter_above_scale"
+    above_scale_year = django_filters.ChoiceFilter(
+        label="规上企业（年度）", choices=_year_choices, method="filter_above_scale"
     )
     qualification = django_filters.ChoiceFilter(
         label="有效资质", choices=choices.QualificationKind.choices, method="filter_qualification"
     )
     status = django_filters.ChoiceFilter(label="经营状态", choices=choices.EnterpriseStatus.choices)
-    is_listed = django_filters.BooleanFilter(label="上市企业")
+    is_listed = yes_no_filter("上市企业")
 
     class Meta:
         model = Enterprise
@@ -99,7 +99,7 @@ class EnterpriseFilterSet(KeywordFilterSet):
         return queryset.filter(
             Exists(
                 ScaleRecord.objects.filter(
-                    enterprise=OuterRef("pk"), year=value, is_above_scale=True
+                    enterprise=OuterRef("pk"), year=int(value), is_above_scale=True
                 )
             )
         )
@@ -160,7 +160,7 @@ class InstitutionFilterSet(KeywordFilterSet):
     code_fields = ("uscc",)
     kind = django_filters.ChoiceFilter(label="机构类型", choices=choices.InstitutionKind.choices)
     level = django_filters.ChoiceFilter(label="级别", choices=choices.Level.choices)
-    is_local = django_filters.BooleanFilter(label="县内机构")
+    is_local = yes_no_filter("县内机构")
     status = django_filters.ChoiceFilter(label="状态", choices=choices.InstitutionStatus.choices)
 
     class Meta:
@@ -172,7 +172,7 @@ class PersonFilterSet(KeywordFilterSet):
     search_fields = ("name", "fields", "title", "enterprise__name", "institution__name")
     kind = django_filters.ChoiceFilter(label="人员类别", choices=choices.PersonKind.choices)
     gender = django_filters.ChoiceFilter(label="性别", choices=choices.Gender.choices)
-    is_active = django_filters.BooleanFilter(label="在库")
+    is_active = yes_no_filter("在库")
 
     class Meta:
         model = Person
