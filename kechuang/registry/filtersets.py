@@ -4,6 +4,8 @@ import django_filters
 from django.conf import settings
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 
 from kechuang.core.filters import KeywordFilterSet, yes_no_filter
 from kechuang.registry import choices
@@ -89,13 +91,14 @@ class EnterpriseFilterSet(KeywordFilterSet):
             queryset = queryset.filter(industry__section=section)
         return queryset.filter(industry__code__startswith=code) if code else queryset
 
-    def filter_chain(self, queryset, name, value):
+    @extend_schema_field(OpenApiTypes.INT)
+    def filter_chain(self, queryset, name, value: IndustryChain):
         ids = _chain_subtree(value)
         return queryset.filter(
             Exists(ChainLink.objects.filter(enterprise=OuterRef("pk"), chain_id__in=ids))
         )
 
-    def filter_above_scale(self, queryset, name, value):
+    def filter_above_scale(self, queryset, name, value: int):
         return queryset.filter(
             Exists(
                 ScaleRecord.objects.filter(

@@ -42,7 +42,15 @@ class ScopedModelForm(forms.ModelForm):
         self.fields[field_name].queryset = regions
 
 
+def _administers(user) -> bool:
+    """Whether the user works for the bureau, a department or a town (not a member body)."""
+    org = user.organisation
+    return user.is_superuser or (org is not None and org.is_administrative)
+
+
 class EnterpriseForm(ScopedModelForm):
+    REGISTERED_FACTS = ("uscc", "confirm_legacy_uscc", "name", "town", "status", "founded_on")
+
     confirm_legacy_uscc = forms.BooleanField(
         label="确认为早期试点代码",
         required=False,
@@ -79,6 +87,11 @@ class EnterpriseForm(ScopedModelForm):
         self.fields["industry"].queryset = Industry.objects.filter(level=4)
         if self.instance.pk and self.instance.uscc_state == choices.UsccState.LEGACY:
             self.fields["confirm_legacy_uscc"].initial = True
+        if self.instance.pk and not _administers(self.user):
+            # Registered facts come from market regulation; an enterprise's own user keeps
+            # its contact and size details current but cannot re-key or move the enterprise.
+            for name in self.REGISTERED_FACTS:
+                self.fields[name].disabled = True
 
     def clean_uscc(self):
         result = uscc_engine.check(self.cleaned_data["uscc"])

@@ -96,3 +96,18 @@ def test_no_delete_endpoint_in_api(world, login):
     response = client.delete(f"/api/enterprises/{world.own_enterprise.pk}/")
     assert response.status_code == 405
     assert Enterprise.objects.filter(pk=world.own_enterprise.pk).exists()
+
+
+def test_enterprise_user_cannot_rekey_or_move_its_enterprise(world, login):
+    enterprise = world.own_enterprise
+    client = login(world.enterprise)
+    url = reverse("registry:enterprise_edit", args=[enterprise.pk])
+    response = client.post(
+        url,
+        _edit_form(enterprise, name="改名后的企业", town="330624003", employees=150),
+    )
+    assert response.status_code == 302
+    enterprise.refresh_from_db()
+    assert enterprise.employees == 150
+    assert enterprise.name == "新昌县南明轴承有限公司"
+    assert enterprise.town_id == "330624002"

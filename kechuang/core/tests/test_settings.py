@@ -1,0 +1,61 @@
+import pytest
+from django.core.management import call_command
+from django.core.management.base import SystemCheckError
+
+from kechuang import env
+
+
+def test_deploy_checks_are_clean_with_production_settings(settings):
+    settings.DEBUG = False
+    settings.SECRET_KEY = "x" * 20 + "production-secret-key-for-checks-" + "y" * 20
+    settings.SECURE_SSL_REDIRECT = True
+    settings.SESSION_COOKIE_SECURE = True
+    settings.CSRF_COOKIE_SECURE = True
+    settings.SECURE_HSTS_SECONDS = 31_536_000
+    settings.SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    settings.SECURE_HSTS_PRELOAD = True
+    settings.ALLOWED_HOSTS = ["kechuang.example.gov.cn"]
+    call_command("check", deploy=True, fail_level="WARNING")
+
+
+def test_deploy_checks_fail_without_https(settings):
+    settings.DEBUG = False
+    settings.SECURE_SSL_REDIRECT = False
+    with pytest.raises(SystemCheckError):
+        call_command("check", deploy=True, fail_level="WARNING")
+
+
+@pytest.mark.parametrize("raw, expected", [("1", True), ("yes", True), ("off", False), ("", False)])
+def test_env_bool(monkeypatch, raw, expected):
+    monkeypatch.setenv("FLAG", raw)
+    assert env.env_bool("FLAG") is expected
+
+
+def test_env_bool_rejects_nonsense(monkeypatch):
+    monkeypatch.setenv("FLAG", "maybe")
+    with pytest.raises(env.EnvError, match="FLAG"):
+        env.env_bool("FLAG")
+
+
+def test_env_int_rejects_nonsense(monkeypatch):
+    monkeypatch.setenv("COUNT", "ten")
+    with pytest.raises(env.EnvError, match="COUNT"):
+        env.env_int("COUNT", 1)
+    monkeypatch.setenv("COUNT", "10")
+    assert env.env_int("COUNT", 1) == 10
+
+
+def test_env_list(monkeypatch):
+    monkeypatch.setenv("HOSTS", "a.example, b.example,,")
+    assert env.env_list("HOSTS") == ["a.example", "b.example"]
+
+
+def test_env_secret_generated_once(tmp_path, monkeypatch):
+    monkeypatch.delenv("SECRET_KEY", raising=False)
+    path = tmp_path / "secret"
+    first = env.env_secret("SECRET_KEY", path)
+    assert len(first) >= 50
+    assert env.env_secret("SECRET_KEY", path) == first
+    monkeypatch.setenv("SECRET_KEY", "short")
+    with pytest.raises(env.EnvError):
+        env.env_secret("SECRET_KEY", path)
