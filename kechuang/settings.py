@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "kechuang.core",
     "kechuang.accounts",
     "kechuang.registry",
+    "kechuang.monitoring",
     "kechuang.dashboard",
     "kechuang.demo",
 ]
@@ -113,6 +114,11 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
+
+# Background jobs: "thread" (embedded default), "inline" (tests, CLI) or "worker".
+JOBS_MODE = env_str("JOBS_MODE", "thread")
+if JOBS_MODE not in {"thread", "inline", "worker"}:
+    raise ValueError(f"JOBS_MODE must be thread, inline or worker, got {JOBS_MODE!r}")
 
 # Sessions end after a working day, or sooner when idle for SESSION_IDLE_MINUTES.
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 8 * 3600)

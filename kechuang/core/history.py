@@ -4,6 +4,8 @@ from dataclasses import dataclass
 
 from django.core.exceptions import FieldDoesNotExist
 
+from kechuang.core.masking import mask
+
 
 @dataclass
 class FieldChange:
@@ -42,7 +44,8 @@ def _display(model, name: str, value) -> str:
     return str(value)
 
 
-def history_entries(obj, limit: int = 50) -> list[HistoryEntry]:
+def history_entries(obj, limit: int = 50, masked: tuple[str, ...] = ()) -> list[HistoryEntry]:
+    """The object's changes, newest first; values of `masked` fields are shown masked."""
     model = type(obj)
     records = list(
         obj.history.select_related("history_user").order_by("-history_date")[: limit + 1]
@@ -58,13 +61,12 @@ def history_entries(obj, limit: int = 50) -> list[HistoryEntry]:
                     label = str(model._meta.get_field(change.field).verbose_name)
                 except FieldDoesNotExist:
                     label = change.field
-                changes.append(
-                    FieldChange(
-                        label,
-                        _display(model, change.field, change.old),
-                        _display(model, change.field, change.new),
-                    )
-                )
+                if change.field in masked:
+                    old, new = mask(change.old) or "—", mask(change.new) or "—"
+                else:
+                    old = _display(model, change.field, change.old)
+                    new = _display(model, change.field, change.new)
+                changes.append(FieldChange(label, old, new))
         entries.append(
             HistoryEntry(
                 at=record.history_date,

@@ -52,6 +52,17 @@ class ImportResult:
         return not self.errors
 
 
+_UNITS = set("元 千元 万元 亿元 人 人月 个 项 件 户 家 台 套 年 年月日 % ％".split())
+_UNIT_MARKERS = {"", *"计量单位 单位 — - － 甲 乙 丙 丁".split()}
+
+
+def _is_units_row(row: list[object]) -> bool:
+    """A line under the header that only gives units ('万元', '人') or column letters."""
+    texts = [re.sub(r"[\s\u3000（）()]", "", str(cell or "")) for cell in row]
+    texts = [re.sub(r"^(计量)?单位[:：]", "", text) for text in texts]
+    return any(t in _UNITS for t in texts) and all(t in _UNITS or t in _UNIT_MARKERS for t in texts)
+
+
 def _header_key(text: object) -> str:
     return re.sub(r"[\s\u3000（）()*＊:：]", "", str(text or "")).lower()
 
@@ -168,6 +179,8 @@ class ImportSpec:
         pending = []
         seen_keys: dict[str, int] = {}
         for index in range(header_index + 1, len(rows)):
+            if result.total == 0 and _is_units_row(rows[index]):
+                continue
             values = {
                 column: cell_text(rows[index][position] if position < len(rows[index]) else None)
                 for position, column in mapping.items()
@@ -201,6 +214,10 @@ class ImportSpec:
         errors_before = len(result.errors)
         data = {}
         for column, text in values.items():
+            if not text and column.field in data:
+                # Two columns may fill one field (capital in 元 or 万元): a blank one
+                # must not erase the other.
+                continue
             if column.parse and text:
                 try:
                     text = column.parse(text)
@@ -253,6 +270,7 @@ class ImportSpec:
         if form.is_valid():
             return form
         headers = {c.field: c.header for c in self.columns}
+        headers.update({c.field: c.header for c, text in values.items() if text})
         for name, messages in form.errors.items():
             header = headers.get(name, form.fields[name].label if name in form.fields else "")
             for message in messages:

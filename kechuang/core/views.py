@@ -19,6 +19,7 @@ from kechuang.core.history import history_entries
 from kechuang.core.importing import ImportResult, RowError, error_workbook
 from kechuang.core.models import OperationLog
 from kechuang.core.oplog import log_operation
+from kechuang.core.panels import render_panels
 from kechuang.core.scope import permission_name
 
 
@@ -125,9 +126,13 @@ class ObjectListView(ScopedViewMixin, SingleTableMixin, FilterView):
 class ObjectDetailView(ScopedViewMixin, DetailView):
     template_name = "core/object_detail.html"
 
+    def masked_fields(self) -> tuple[str, ...]:
+        """Fields whose values the user may only see masked, in the history as on the page."""
+        return ()
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["history"] = history_entries(self.object)
+        context["history"] = history_entries(self.object, masked=self.masked_fields())
         context["can_change"] = (
             self.model.objects.restrict(self.request.user, "change")
             .filter(pk=self.object.pk)

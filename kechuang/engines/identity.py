@@ -12,6 +12,7 @@ def id_check_character(first17: str) -> str:
 def id_number_valid(value: str) -> bool:
     """18 characters, 17 digits and the right check character."""
     value = value.upper()
-    if len(value) != 18 or not value[:17].isdigit():
+    # isascii: str.isdigit also accepts full-width and other Unicode digits.
+    if len(value) != 18 or not (value[:17].isascii() and value[:17].isdigit()):
         return False
     return id_check_character(value[:17]) == value[17]

@@ -51,6 +51,9 @@ def _administers(user) -> bool:
 class EnterpriseForm(ScopedModelForm):
     REGISTERED_FACTS = ("uscc", "confirm_legacy_uscc", "name", "town", "status", "founded_on")
 
+    # Longer than 18 so that a code pasted with spaces or dashes reaches clean_uscc, which
+    # normalises it, instead of being cut off by the browser or refused for its length.
+    uscc = forms.CharField(label="统一社会信用代码", max_length=40)
     confirm_legacy_uscc = forms.BooleanField(
         label="确认为早期试点代码",
         required=False,
@@ -118,7 +121,7 @@ class EnterpriseForm(ScopedModelForm):
         if cleaned.get("is_listed") and not cleaned.get("stock_code"):
             self.add_error("stock_code", "上市企业请填写股票代码。")
         phone = cleaned.get("contact_phone", "")
-        if phone and not phone.replace("-", "").isdigit():
+        if phone and not (phone.isascii() and phone.replace("-", "").isdigit()):
             self.add_error("contact_phone", "联系电话只能包含数字和“-”。")
         return cleaned
 
@@ -265,7 +268,9 @@ class PersonForm(ScopedModelForm):
 
     def clean_phone(self):
         phone = self.cleaned_data.get("phone", "")
-        if phone and not (len(phone) == 11 and phone.isdigit() and phone.startswith("1")):
+        if phone and not (
+            len(phone) == 11 and phone.isascii() and phone.isdigit() and phone.startswith("1")
+        ):
             raise forms.ValidationError("手机号应为以1开头的11位数字。")
         return phone
 

@@ -319,8 +319,14 @@ class Qualification(BaseModel):
 
     def save(self, *args, **kwargs):
         if self.kind == choices.QualificationKind.HNTE and self.valid_until is None:
-            # 认定办法第九条: valid for three years from the certificate date.
-            self.valid_until = add_years(self.issued_on, self.HNTE_YEARS) - datetime.timedelta(1)
+            # 认定办法第九条: valid for three years from the certificate date, i.e. up to the
+            # day before the third anniversary; a 29 February certificate has its anniversary
+            # on 1 March in a common year, so it stays valid through 28 February.
+            issued = self.issued_on
+            anniversary = add_years(issued, self.HNTE_YEARS)
+            if (issued.month, issued.day) == (2, 29) and anniversary.day == 28:
+                anniversary += datetime.timedelta(1)
+            self.valid_until = anniversary - datetime.timedelta(1)
         super().save(*args, **kwargs)
 
     def is_valid_on(self, day: datetime.date) -> bool:

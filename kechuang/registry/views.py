@@ -29,6 +29,11 @@ class EnterpriseDetailView(ObjectDetailView):
     template_name = "registry/enterprise_detail.html"
     select_related = ("town", "industry", "organisation")
 
+    def masked_fields(self):
+        if self.request.user.has_perm("registry.view_contact_enterprise"):
+            return ()
+        return ("contact_phone",)
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         enterprise = self.object
@@ -39,7 +44,9 @@ class EnterpriseDetailView(ObjectDetailView):
         context["chain_links"] = enterprise.chain_links.select_related("chain__parent")
         context["scale_years"] = list(enterprise.scale_records.order_by("year"))
         context["former_names"] = enterprise.former_names.all()
-        context["people"] = enterprise.people.filter(is_active=True)[:20]
+        context["people"] = Person.objects.restrict(self.request.user).filter(
+            enterprise=enterprise, is_active=True
+        )[:20]
         context["show_contact"] = self.request.user.has_perm("registry.view_contact_enterprise")
         context["contact_phone"] = (
             enterprise.contact_phone if context["show_contact"] else mask(enterprise.contact_phone)
@@ -135,6 +142,11 @@ class PersonDetailView(ObjectDetailView):
     model = Person
     template_name = "registry/person_detail.html"
     select_related = ("enterprise", "institution", "region")
+
+    def masked_fields(self):
+        if self.request.user.has_perm("registry.view_pii_person"):
+            return ()
+        return ("phone", "id_number")
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

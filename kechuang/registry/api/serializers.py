@@ -1,4 +1,7 @@
+from django.core.exceptions import NON_FIELD_ERRORS
 from rest_framework import serializers
+from rest_framework.exceptions import ErrorDetail
+from rest_framework.settings import api_settings
 
 from kechuang.core.masking import mask
 from kechuang.registry.forms import EnterpriseForm, InstitutionForm, PersonForm
@@ -29,7 +32,16 @@ class FormValidatedSerializer(serializers.ModelSerializer):
             data[name] = value
         form = self.form_class(data=data, instance=instance, user=self.context["user"])
         if not form.is_valid():
-            raise serializers.ValidationError(form.errors.get_json_data(escape_html=False))
+            # DRF's own shape, {"field": ["message", ...]}, as for every other API error.
+            raise serializers.ValidationError(
+                {
+                    api_settings.NON_FIELD_ERRORS_KEY if field == NON_FIELD_ERRORS else field: [
+                        ErrorDetail(error["message"], code=error["code"] or "invalid")
+                        for error in errors
+                    ]
+                    for field, errors in form.errors.get_json_data(escape_html=False).items()
+                }
+            )
         self._form = form
         return attrs
 

@@ -1,7 +1,6 @@
 """The main path of the registry, walked in headless Chromium (Debian's, driven by Playwright)."""
 
 import io
-import os
 import shutil
 from pathlib import Path
 
@@ -23,8 +22,10 @@ pytestmark = [
 
 
 @pytest.fixture
-def page(live_server):
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+def page(live_server, monkeypatch):
+    # Playwright's sync API runs an event loop in this thread; the ORM calls made by the
+    # test itself are still synchronous.
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     from playwright.sync_api import sync_playwright
 
     ARTIFACTS.mkdir(exist_ok=True)
