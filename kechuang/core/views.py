@@ -133,6 +133,7 @@ class ObjectDetailView(ScopedViewMixin, DetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["history"] = history_entries(self.object, masked=self.masked_fields())
+        context["panels"] = render_panels(self.object, self.request)
         context["can_change"] = (
             self.model.objects.restrict(self.request.user, "change")
             .filter(pk=self.object.pk)
