@@ -1,0 +1,121 @@
+"""`kechuang demo`: load the deterministic demo county, or benchmark data with --scale."""
+
+import time
+import unicodedata
+
+from django.core.management.base import BaseCommand, CommandError
+
+from kechuang.demo import generator
+from kechuang.registry.choices import PersonKind, QualificationKind
+from kechuang.registry.models import Enterprise
+
+
+def _width(text: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+def _pad(text: str, width: int) -> str:
+    return text + " " * (width - _width(text))
+
+
+def login_table(logins: list[generator.DemoLogin]) -> str:
+    """The demo accounts as an aligned plain-text table with Chinese headings."""
+    rows = [("用户名", "密码", "角色", "姓名", "数据范围")]
+    rows += [(x.username, x.password, x.role, x.display_name, x.scope) for x in logins]
+    widths = [max(_width(row[i]) for row in rows) for i in range(len(rows[0]))]
+    lines = [
+        "  ".join(_pad(cell, w) for cell, w in zip(row, widths, strict=True)).rstrip()
+        for row in rows
+    ]
+    lines.insert(1, "  ".join("-" * w for w in widths))
+    return "\n".join(lines)
+
+
+class Command(BaseCommand):
+    help = "生成演示县（新昌县）的确定性演示数据，或用 --scale 生成全省规模的基准测试数据。"
+
+    def add_arguments(self, parser):
+        parser.add_argument("--seed", type=int, default=generator.DEFAULT_SEED, help="随机种子")
+        parser.add_argument(
+            "--reset", action="store_true", help="先清空企业、机构、人员、组织和用户数据"
+        )
+        parser.add_argument(
+            "--if-empty", action="store_true", help="已有企业数据时不做任何事（便于重复执行）"
+        )
+        parser.add_argument(
+            "--enterprises",
+            type=int,
+            default=generator.REFERENCE_SIZE,
+            help="演示县的企业数（默认 2000）",
+        )
+        parser.add_argument("--scale", type=int, metavar="N", help="改为生成 N 家全省基准测试企业")
+        parser.add_argument(
+            "--counties", type=int, default=90, help="--scale 时覆盖的县（市、区）数"
+        )
+
+    def handle(self, *args, **options):
+        if options["if_empty"] and not options["reset"] and Enterprise.objects.exists():
+            self.stdout.write("已有企业数据，跳过生成。")
+            self._print_logins(generator.demo_logins())
+            return
+        if options["reset"]:
+            started = time.monotonic()
+            generator.reset_domain_data()
+            self.stdout.write(f"已清空业务数据（{time.monotonic() - started:.1f} 秒）。")
+        try:
+            if options["scale"]:
+                self._scale(options)
+            else:
+                self._demo(options)
+        except generator.DemoError as error:
+            raise CommandError(str(error)) from error
+
+    def _demo(self, options) -> None:
+        summary = generator.generate_demo(options["seed"], options["enterprises"])
+        kinds = dict(QualificationKind.choices)
+        people = dict(PersonKind.choices)
+        lines = [
+            f"演示数据已生成（种子 {summary.seed}，用时 {summary.seconds:.1f} 秒）：",
+            f"  组织 {summary.organisations} 个，产业集群和产业链 {summary.chains} 个，"
+            f"高校院所及平台 {summary.institutions} 个，账号 {summary.users} 个",
+            f"  企业 {summary.enterprises} 家，曾用名 {summary.former_names} 条，"
+            f"产业链关系 {summary.chain_links} 条，规上状态 {summary.scale_records} 条",
+            "  企业资质："
+            + "，".join(f"{kinds[k]} {v} 条" for k, v in summary.qualifications.items()),
+            "  人员：" + "，".join(f"{people[k]} {v} 人" for k, v in summary.people.items()),
+            "  规上工业企业："
+            + "，".join(
+                f"{y}年 {n} 家"
+                for y, n in summary.above_scale.items()
+                if (y - generator.FIRST_YEAR) % 3 == 0
+            ),
+            f"  {generator.LAST_YEAR}年末有效高新技术企业 {summary.hnte_valid_last_year} 家；"
+            f"2024年规上工业R&D经费占营收比 {summary.rd_revenue_ratio_2024:.2%}，"
+            f"规上企业市级以上研发机构覆盖率 {summary.rd_institution_share_2024:.1%}；"
+            f"2023年企业R&D经费占GDP {summary.enterprise_rd_gdp_2023:.2%}",
+        ]
+        self.stdout.write("\n".join(lines))
+        self._print_logins(summary.logins)
+
+    def _scale(self, options) -> None:
+        total = options["scale"]
+
+        def progress(done: int, total: int) -> None:
+            if done == total or done % 50_000 < 5_000:
+                self.stdout.write(f"  已写入 {done}/{total} 家企业")
+
+        summary = generator.generate_scale(
+            options["counties"], total, options["seed"], progress=progress
+        )
+        self.stdout.write(
+            f"基准测试数据已生成（种子 {summary.seed}，用时 {summary.seconds:.1f} 秒）："
+            f"{summary.counties} 个县（市、区）、{summary.towns} 个乡镇街道，"
+            f"企业 {summary.enterprises} 家，规上状态 {summary.scale_records} 条"
+            f"（{generator.LAST_YEAR}年规上 {summary.above_scale_last_year} 家），"
+            f"资质 {summary.qualifications} 条"
+        )
+
+    def _print_logins(self, logins: list[generator.DemoLogin]) -> None:
+        if logins:
+            self.stdout.write("\n演示账号（密码均为 " + generator.DEMO_PASSWORD + "）：")
+            self.stdout.write(login_table(logins))
