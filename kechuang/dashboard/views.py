@@ -2,7 +2,7 @@ import datetime
 import json
 
 from django.db.models import Count, Exists, OuterRef, Q
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from kechuang.registry.choices import QualificationKind
@@ -10,8 +10,14 @@ from kechuang.registry.models import Enterprise, Institution, Person, Qualificat
 
 
 def home(request):
-    """The officer's landing page: the registry at a glance, within the user's scope."""
+    """The officer's landing page: the registry at a glance, within the user's scope.
+
+    A user of a member body (an enterprise or an institution) lands on its own page instead.
+    """
     user = request.user
+    member_page = _member_page(user)
+    if member_page:
+        return redirect(member_page)
     today = timezone.localdate()
     enterprises = Enterprise.objects.restrict(user).filter(status="active")
     latest_year = (
@@ -75,3 +81,14 @@ def home(request):
         ),
     }
     return render(request, "dashboard/home.html", context)
+
+
+def _member_page(user) -> str | None:
+    org = user.organisation
+    if org is None or org.is_administrative:
+        return None
+    for related in ("enterprise", "institution"):
+        body = getattr(org, related, None) if hasattr(org, related) else None
+        if body is not None:
+            return body.get_absolute_url()
+    return None

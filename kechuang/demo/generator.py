@@ -753,7 +753,8 @@ def _plan_tech_sme(seed: int, drafts: list[_Draft]) -> list[_Qual]:
             continue
         if rng.random() >= (0.7 if profile.rd_class == RD_ACTIVE else 0.35):
             continue
-        for year in range(2017, LAST_YEAR + 1):
+        # Entries of LAST_YEAR + 1 rest on LAST_YEAR's figures, evaluated in its spring.
+        for year in range(2017, LAST_YEAR + 2):
             before = _figures(draft, year - 1)
             if not before["active"] or before["rd_expense"] <= 0:
                 continue

@@ -15,8 +15,9 @@
   });
   const qualChart = echarts.init(document.getElementById("qualification-chart"));
   qualChart.setOption({
-    tooltip: { trigger: "item" },
-    series: [{ type: "pie", radius: ["35%", "65%"], data: quals, label: { formatter: "{b}\n{c}" } }],
+    tooltip: { trigger: "item", formatter: "{b}：{c} 家" },
+    legend: { type: "scroll", orient: "vertical", left: 0, top: "middle" },
+    series: [{ type: "pie", center: ["68%", "50%"], radius: ["35%", "65%"], data: quals, label: { position: "inside", formatter: "{c}", color: "#fff" } }],
   });
   window.addEventListener("resize", () => { townChart.resize(); qualChart.resize(); });
 })();
