@@ -1,0 +1,297 @@
+"""Consistency checks of form 107-2 (企业研究开发活动及相关情况) rows and year-on-year jumps.
+
+`check_row` applies the 审核关系 of the statistics office's own audit tool (RULES.md §4.3):
+totals equal the sum of their items, every "其中" item fits inside its total, R&D staff and
+staff costs are zero together, and staff × 12 covers the project person-months of form
+107-1. `jump_check` catches the most common keying error, an amount entered in the wrong unit
+(元 / 千元 / 万元), by flagging figures that are ≥ `factor` × last year's or ≤ 1/`factor` of it.
+
+Field names are those of the 107-2 record (monitoring.models.RDRecord); amounts may be in
+any one unit, as long as a row uses the same unit throughout.
+
+Missing values: a field absent from the row means it was not collected, and every rule that
+names it is skipped. A field present but blank (None, NaN or "") is an empty form cell and
+counts as 0, as on the paper form. A value that is not a number is reported as a violation of
+its own, and the rules that name it are skipped.
+"""
+
+import math
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+FIELD_LABELS: dict[str, str] = {
+    "rd_staff": "研究开发人员合计",
+    "rd_staff_management": "其中：管理和服务人员",
+    "rd_staff_female": "其中：女性",
+    "rd_staff_fulltime": "其中：全职人员",
+    "rd_staff_bachelor": "其中：本科毕业及以上人员",
+    "rd_staff_external": "其中：外聘人员",
+    "rd_expense": "研究开发费用合计",
+    "cost_personnel": "人员人工费用",
+    "cost_direct": "直接投入费用",
+    "cost_depreciation": "折旧费用与长期待摊费用",
+    "cost_amortisation": "无形资产摊销费用",
+    "cost_design": "设计费用",
+    "cost_trial": "装备调试费用与试验费用",
+    "cost_commissioned": "委托外部研究开发费用",
+    "commissioned_institutes": "委托境内研究机构",
+    "commissioned_universities": "委托境内高等学校",
+    "commissioned_enterprises": "委托境内企业",
+    "commissioned_abroad": "委托境外机构",
+    "cost_other": "其他费用",
+    "rd_fixed_assets": "当年形成用于研发的固定资产",
+    "rd_instruments": "其中：仪器和设备",
+    "fund_self": "企业自筹",
+    "fund_government": "来自政府部门",
+    "fund_bank": "来自银行贷款",
+    "fund_venture": "来自风险投资",
+    "fund_other": "来自其他渠道",
+    "institutions": "期末机构数",
+    "institution_staff": "机构研究开发人员",
+    "institution_phd": "其中：博士毕业",
+    "institution_master": "其中：硕士毕业",
+    "institution_expense": "机构研究开发费用",
+    "patent_applications": "当年专利申请数",
+    "invention_applications": "其中：发明专利申请",
+    "valid_inventions": "期末有效发明专利数",
+    "implemented_inventions": "其中：已被实施",
+    "new_product_sales": "新产品销售收入",
+    "new_product_exports": "其中：出口",
+    "project_person_months": "项目人员实际工作时间合计（107-1，人月）",
+}
+
+COST_ITEMS = (
+    "cost_personnel",
+    "cost_direct",
+    "cost_depreciation",
+    "cost_amortisation",
+    "cost_design",
+    "cost_trial",
+    "cost_commissioned",
+    "cost_other",
+)
+COMMISSIONED_ITEMS = (
+    "commissioned_institutes",
+    "commissioned_universities",
+    "commissioned_enterprises",
+    "commissioned_abroad",
+)
+FUNDING_ITEMS = ("fund_self", "fund_government", "fund_bank", "fund_venture", "fund_other")
+STAFF_PARTS = (
+    "rd_staff_management",
+    "rd_staff_female",
+    "rd_staff_fulltime",
+    "rd_staff_bachelor",
+    "rd_staff_external",
+)
+
+# (rule key, total, items, what the items are called): total == sum(items).
+SUM_RULES: tuple[tuple[str, str, tuple[str, ...], str], ...] = (
+    ("cost_items_sum", "rd_expense", COST_ITEMS, "八项费用"),
+    ("commissioned_sum", "cost_commissioned", COMMISSIONED_ITEMS, "四类委托对象"),
+    ("funding_sum", "rd_expense", FUNDING_ITEMS, "各资金来源"),
+)
+
+# (rule key, larger, parts): larger >= sum(parts).
+AT_LEAST_RULES: tuple[tuple[str, str, tuple[str, ...]], ...] = (
+    ("cost_ge_institution", "rd_expense", ("institution_expense",)),
+    *(("staff_ge_part", "rd_staff", (part,)) for part in STAFF_PARTS),
+    ("bachelor_ge_postgraduates", "rd_staff_bachelor", ("institution_phd", "institution_master")),
+    (
+        "institution_staff_ge_postgraduates",
+        "institution_staff",
+        ("institution_phd", "institution_master"),
+    ),
+    ("fixed_assets_ge_instruments", "rd_fixed_assets", ("rd_instruments",)),
+    ("applications_ge_inventions", "patent_applications", ("invention_applications",)),
+    ("valid_ge_implemented", "valid_inventions", ("implemented_inventions",)),
+    ("new_products_ge_exports", "new_product_sales", ("new_product_exports",)),
+)
+
+JUMP_FIELDS = (
+    "rd_expense",
+    "cost_personnel",
+    "cost_direct",
+    "cost_depreciation",
+    "cost_commissioned",
+    "institution_expense",
+    "rd_fixed_assets",
+    "new_product_sales",
+    "rd_staff",
+)
+
+
+@dataclass(frozen=True)
+class Violation:
+    """A failed check: a stable rule key, a message for the form filler, the fields involved."""
+
+    rule: str
+    message: str
+    fields: tuple[str, ...]
+
+
+_ABSENT = object()
+
+
+def _label(name: str) -> str:
+    return FIELD_LABELS.get(name, name)
+
+
+def _fmt(value: float) -> str:
+    if float(value).is_integer():
+        return f"{int(value):,}"
+    return f"{value:,.2f}".rstrip("0").rstrip(".")
+
+
+def _parse(raw: Any) -> float | None:
+    """The cell as a float; blank cells are 0; None when it is not a number."""
+    if raw is None or (isinstance(raw, str) and not raw.strip()):
+        return 0.0
+    if isinstance(raw, bool):
+        return None
+    if isinstance(raw, int | float | Decimal):
+        value = float(raw)
+    elif isinstance(raw, str):
+        try:
+            value = float(raw.replace(",", "").strip())
+        except ValueError:
+            return None
+    else:
+        try:
+            value = float(raw)
+        except (TypeError, ValueError):
+            return None
+    if math.isnan(value):
+        return 0.0
+    return value if math.isfinite(value) else None
+
+
+def _close(a: float, b: float, tolerance: float) -> bool:
+    return abs(a - b) <= max(tolerance, 1e-9 * max(abs(a), abs(b)))
+
+
+def check_row(row: Mapping[str, Any], tolerance: float = 0.0) -> list[Violation]:
+    """All 107-2 consistency violations of one enterprise's row, in rule order.
+
+    `tolerance` is the absolute difference accepted in the row's unit (0 for the integer
+    千元 cells of the form; float noise from unit conversion is always accepted).
+    """
+    violations: list[Violation] = []
+    values: dict[str, float | object] = {}
+    for name, raw in row.items():
+        parsed = _parse(raw)
+        if parsed is None:
+            violations.append(
+                Violation("not_number", f"{_label(name)}的值“{raw}”不是有效数字", (name,))
+            )
+            values[name] = _ABSENT
+        else:
+            values[name] = parsed
+
+    def have(*names: str) -> bool:
+        return all(values.get(name, _ABSENT) is not _ABSENT for name in names)
+
+    def get(name: str) -> float:
+        value = values[name]
+        assert isinstance(value, float)
+        return value
+
+    for key, total, items, what in SUM_RULES:
+        if not have(total, *items):
+            continue
+        expected = sum(get(item) for item in items)
+        if not _close(get(total), expected, tolerance):
+            names = "、".join(_label(item) for item in items)
+            violations.append(
+                Violation(
+                    key,
+                    f"{_label(total)}（{_fmt(get(total))}）应等于{what}（{names}）之和"
+                    f"（{_fmt(expected)}），相差 {_fmt(abs(get(total) - expected))}",
+                    (total, *items),
+                )
+            )
+
+    for key, larger, parts in AT_LEAST_RULES:
+        if not have(larger, *parts):
+            continue
+        smaller = sum(get(part) for part in parts)
+        if get(larger) < smaller and not _close(get(larger), smaller, tolerance):
+            if len(parts) == 1:
+                right = f"{_label(parts[0])}（{_fmt(smaller)}）"
+            else:
+                items = "与".join(f"{_label(part)}（{_fmt(get(part))}）" for part in parts)
+                right = f"{items}之和（{_fmt(smaller)}）"
+            violations.append(
+                Violation(
+                    key,
+                    f"{_label(larger)}（{_fmt(get(larger))}）不应小于{right}",
+                    (larger, *parts),
+                )
+            )
+
+    if have("rd_staff", "cost_personnel") and (get("rd_staff") > 0) != (get("cost_personnel") > 0):
+        violations.append(
+            Violation(
+                "staff_iff_personnel_cost",
+                f"{_label('rd_staff')}为 {_fmt(get('rd_staff'))}，{_label('cost_personnel')}为 "
+                f"{_fmt(get('cost_personnel'))}：二者应同时为零或同时大于零",
+                ("rd_staff", "cost_personnel"),
+            )
+        )
+
+    if have("rd_staff", "project_person_months"):
+        capacity = get("rd_staff") * 12
+        months = get("project_person_months")
+        if capacity < months and not _close(capacity, months, tolerance):
+            violations.append(
+                Violation(
+                    "staff_covers_person_months",
+                    f"{_label('rd_staff')} {_fmt(get('rd_staff'))} 人 × 12 = {_fmt(capacity)} "
+                    f"人月，少于{_label('project_person_months')} {_fmt(months)} 人月",
+                    ("rd_staff", "project_person_months"),
+                )
+            )
+    return violations
+
+
+def jump_check(
+    current: Mapping[str, Any],
+    previous: Mapping[str, Any],
+    factor: float = 100,
+    fields: Iterable[str] = JUMP_FIELDS,
+) -> list[Violation]:
+    """Fields whose value is ≥ `factor` × last year's (`jump_up`) or ≤ last year's ÷ `factor`
+    (`jump_down`). Only positive figures in both years are compared: a move to or from zero is
+    not a unit slip and is what the 零研发 and 负增长 lists are for."""
+    if isinstance(factor, bool) or not isinstance(factor, int | float) or not factor > 1:
+        raise ValueError(f"factor must be a number greater than 1, got {factor!r}")
+    if not math.isfinite(factor):
+        raise ValueError("factor must be finite")
+    violations: list[Violation] = []
+    for name in fields:
+        if name not in current or name not in previous:
+            continue
+        now, before = _parse(current[name]), _parse(previous[name])
+        if now is None or before is None or now <= 0 or before <= 0:
+            continue
+        if now >= factor * before:
+            violations.append(
+                Violation(
+                    "jump_up",
+                    f"{_label(name)}本年 {_fmt(now)}，是上年 {_fmt(before)} 的 "
+                    f"{_fmt(round(now / before, 2))} 倍，请核实计量单位和数值",
+                    (name,),
+                )
+            )
+        elif now * factor <= before:
+            violations.append(
+                Violation(
+                    "jump_down",
+                    f"{_label(name)}本年 {_fmt(now)}，仅为上年 {_fmt(before)} 的 "
+                    f"1/{_fmt(round(before / now, 2))}，请核实计量单位和数值",
+                    (name,),
+                )
+            )
+    return violations
