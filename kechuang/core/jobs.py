@@ -55,9 +55,11 @@ def _run_in_thread(job_id: int) -> None:
 
 def claim_next() -> Job | None:
     """Take the oldest queued job; the conditional update makes two workers never share one."""
-    for job_id in Job.objects.filter(status=Job.Status.QUEUED).order_by("pk").values_list(
-        "pk", flat=True
-    )[:10]:
+    for job_id in (
+        Job.objects.filter(status=Job.Status.QUEUED)
+        .order_by("pk")
+        .values_list("pk", flat=True)[:10]
+    ):
         claimed = Job.objects.filter(pk=job_id, status=Job.Status.QUEUED).update(
             status=Job.Status.RUNNING, started_at=timezone.now()
         )
