@@ -1,0 +1,393 @@
+"""Period records of enterprise R&D and finance, their import batches, the monitoring rules
+and snapshots, and the cultivation pool with its service visits."""
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+
+from kechuang.core.models import BaseModel
+from kechuang.core.scope import ScopePaths
+from kechuang.monitoring import choices
+
+ENTERPRISE_SCOPE = ScopePaths(region="enterprise__town", org="enterprise__organisation")
+
+
+def money(label: str) -> models.DecimalField:
+    """Amounts are stored in yuan; importers convert from the source unit."""
+    return models.DecimalField(label, max_digits=18, decimal_places=2, null=True, blank=True)
+
+
+def count(label: str) -> models.PositiveIntegerField:
+    return models.PositiveIntegerField(label, null=True, blank=True)
+
+
+class ImportBatch(BaseModel):
+    """One uploaded file: what it held, what it changed, and how to undo it."""
+
+    kind = models.CharField("数据类型", max_length=12, choices=choices.BatchKind.choices)
+    year = models.PositiveSmallIntegerField("年度")
+    quarter = models.PositiveSmallIntegerField("季度", default=0, help_text="0 表示年报")
+    department = models.CharField("来源部门", max_length=12, choices=choices.Department.choices)
+    filename = models.CharField("文件名", max_length=255)
+    sha256 = models.CharField("文件摘要", max_length=64, db_index=True)
+    status = models.CharField(
+        "状态", max_length=12, choices=choices.BatchStatus.choices, db_index=True
+    )
+    row_count = models.PositiveIntegerField("数据行", default=0)
+    created_count = models.PositiveIntegerField("新增", default=0)
+    updated_count = models.PositiveIntegerField("更新", default=0)
+    unchanged_count = models.PositiveIntegerField("未变化", default=0)
+    issues = models.JSONField("问题清单", default=list, blank=True)
+    unknown_usccs = models.JSONField("未登记代码", default=list, blank=True)
+    undo = models.JSONField("撤销信息", default=list, blank=True, editable=False)
+    stored_file = models.CharField("存档文件", max_length=300, blank=True, editable=False)
+    default_unit = models.CharField(
+        "默认金额单位", max_length=12, choices=choices.SourceUnit.choices, default="thousand"
+    )
+    marks_above_scale = models.BooleanField("据此更新年度规上状态", default=False)
+    committed_at = models.DateTimeField("提交时间", null=True, blank=True)
+    rolled_back_at = models.DateTimeField("撤销时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "数据导入批次"
+        verbose_name_plural = "数据导入批次"
+        ordering = ["-created_at"]
+        permissions = [("import_importbatch", "导入研发与财务数据")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.year} {self.filename}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("monitoring:batch_detail", args=[self.pk])
+
+    @property
+    def errors(self) -> list[dict]:
+        return [i for i in self.issues if i.get("severity") == "error"]
+
+    @property
+    def warnings(self) -> list[dict]:
+        return [i for i in self.issues if i.get("severity") == "warning"]
+
+
+class PeriodRecord(BaseModel):
+    """Common columns of a period record: whose, which period, from where, in which unit."""
+
+    enterprise = models.ForeignKey(
+        "registry.Enterprise", verbose_name="企业", on_delete=models.PROTECT, related_name="+"
+    )
+    year = models.PositiveSmallIntegerField("年度", db_index=True)
+    quarter = models.PositiveSmallIntegerField(
+        "季度", default=0, help_text="0 为年报；1-4 为季度累计"
+    )
+    batch = models.ForeignKey(
+        ImportBatch,
+        verbose_name="导入批次",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    department = models.CharField("来源部门", max_length=12, choices=choices.Department.choices)
+    source_unit = models.CharField(
+        "原始金额单位", max_length=12, choices=choices.SourceUnit.choices, default="yuan"
+    )
+
+    scope_paths = ENTERPRISE_SCOPE
+
+    class Meta:
+        abstract = True
+
+
+class RDRecord(PeriodRecord):
+    """Form 107-2 (企业研究开发活动及相关情况), statistical caliber. Amounts in yuan."""
+
+    # 一、人员
+    rd_staff = count("研究开发人员合计")
+    rd_staff_management = count("其中：管理和服务人员")
+    rd_staff_female = count("其中：女性")
+    rd_staff_fulltime = count("其中：全职人员")
+    rd_staff_bachelor = count("其中：本科毕业及以上")
+    rd_staff_external = count("其中：外聘人员")
+    # 二、研究开发费用
+    rd_expense = money("研究开发费用合计")
+    cost_personnel = money("人员人工费用")
+    cost_direct = money("直接投入费用")
+    cost_depreciation = money("折旧费用与长期待摊费用")
+    cost_amortisation = money("无形资产摊销费用")
+    cost_design = money("设计费用")
+    cost_trial = money("装备调试费用与试验费用")
+    cost_commissioned = money("委托外部研究开发费用")
+    commissioned_institutes = money("其中：境内研究机构")
+    commissioned_universities = money("其中：境内高等学校")
+    commissioned_enterprises = money("其中：境内企业")
+    commissioned_abroad = money("其中：境外机构")
+    cost_other = money("其他费用")
+    # 三、研发资产
+    rd_fixed_assets = money("当年形成用于研发的固定资产")
+    rd_instruments = money("其中：仪器和设备")
+    # 四、资金来源
+    fund_self = money("企业自筹")
+    fund_government = money("来自政府部门")
+    fund_bank = money("来自银行贷款")
+    fund_venture = money("来自风险投资")
+    fund_other = money("来自其他渠道")
+    # 五、政策落实 (the super-deduction caliber is kept apart from the statistical total)
+    deduction_rd_expense = money("申报加计扣除减免税的研究开发支出")
+    deduction_tax_relief = money("加计扣除减免税金额")
+    hnte_tax_relief = money("高新技术企业减免税金额")
+    # 六、企业办研发机构（境内）
+    institutions = count("期末机构数")
+    institution_staff = count("机构研究开发人员")
+    institution_phd = count("其中：博士毕业")
+    institution_master = count("其中：硕士毕业")
+    institution_expense = money("机构研究开发费用")
+    institution_equipment = money("期末仪器和设备原价")
+    # 七、研发产出
+    patent_applications = count("当年专利申请数")
+    invention_applications = count("其中：发明专利")
+    valid_inventions = count("期末有效发明专利数")
+    implemented_inventions = count("其中：已被实施")
+    patent_transfers = count("专利所有权转让及许可数")
+    patent_transfer_income = money("专利所有权转让及许可收入")
+    new_product_sales = money("新产品销售收入")
+    new_product_exports = money("其中：出口")
+    trademarks = count("期末拥有注册商标")
+    papers = count("发表科技论文")
+    standards = count("形成国家或行业标准")
+    # 八、其他
+    tech_renovation = money("技术改造经费支出")
+    domestic_tech_purchase = money("购买境内技术经费支出")
+    foreign_tech_import = money("引进境外技术经费支出")
+    foreign_tech_assimilation = money("引进境外技术的消化吸收经费支出")
+    overseas_institutions = count("在境外设立的研究开发机构数")
+
+    class Meta:
+        verbose_name = "研发统计记录"
+        verbose_name_plural = "研发统计记录"
+        ordering = ["-year", "enterprise"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["enterprise", "year", "quarter"], name="uniq_rd_record_period"
+            )
+        ]
+        permissions = [("export_rdrecord", "导出研发统计")]
+
+    def __str__(self) -> str:
+        return f"{self.enterprise} {self.year}"
+
+
+class FinancialRecord(PeriodRecord):
+    """Financial figures of an enterprise for a period (规上 financial form and others)."""
+
+    revenue = money("营业收入")
+    main_revenue = money("主营业务收入")
+    total_assets = money("资产总计")
+    net_assets = money("所有者权益（净资产）")
+    cost_expense_total = money("成本费用总额")
+    employees = count("从业人员期末人数")
+    tech_staff = count("科技人员")
+    rd_expense_hnte = money("研发费用（高企认定口径）")
+    rd_expense_deduction = money("研发费用（加计扣除口径）")
+
+    class Meta:
+        verbose_name = "财务指标记录"
+        verbose_name_plural = "财务指标记录"
+        ordering = ["-year", "enterprise"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["enterprise", "year", "quarter"], name="uniq_financial_record_period"
+            )
+        ]
+        permissions = [("export_financialrecord", "导出财务指标")]
+
+    def __str__(self) -> str:
+        return f"{self.enterprise} {self.year}"
+
+
+class RuleSet(BaseModel):
+    """A version of the monitoring rules (engines.monitoring.MonitoringRules as JSON)."""
+
+    version = models.CharField("版本号", max_length=30, unique=True)
+    effective_from = models.DateField("生效日期")
+    rules = models.JSONField("规则")
+    basis = models.CharField("依据", max_length=300, blank=True)
+    note = models.TextField("说明", blank=True)
+
+    class Meta:
+        verbose_name = "监测规则版本"
+        verbose_name_plural = "监测规则版本"
+        ordering = ["-effective_from", "-version"]
+
+    def __str__(self) -> str:
+        return self.version
+
+
+class Snapshot(models.Model):
+    """The monitoring results for a year, with the data and rule version they came from."""
+
+    year = models.PositiveSmallIntegerField("年度", db_index=True)
+    rule_set = models.ForeignKey(RuleSet, verbose_name="规则版本", on_delete=models.PROTECT)
+    data_fingerprint = models.CharField("数据指纹", max_length=64)
+    computed_at = models.DateTimeField("计算时间", auto_now_add=True)
+    computed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="触发人", null=True, on_delete=models.SET_NULL
+    )
+    summary = models.JSONField("汇总", default=dict)
+    coverage_summary = models.JSONField("五个全覆盖汇总", default=list)
+    tier_moves = models.JSONField("梯队变动", default=list)
+    is_current = models.BooleanField("当前结果", default=True, db_index=True)
+
+    class Meta:
+        verbose_name = "监测结果"
+        verbose_name_plural = "监测结果"
+        ordering = ["-computed_at"]
+
+    def __str__(self) -> str:
+        return f"{self.year} @ {self.rule_set}"
+
+
+class SnapshotEntry(models.Model):
+    """One enterprise's place in a snapshot: list memberships, class, tier, coverage, alerts."""
+
+    snapshot = models.ForeignKey(Snapshot, on_delete=models.CASCADE, related_name="entries")
+    enterprise = models.ForeignKey(
+        "registry.Enterprise", verbose_name="企业", on_delete=models.PROTECT, related_name="+"
+    )
+    rd_expense = money("研发投入")
+    revenue = money("营业收入")
+    intensity = models.FloatField("研发强度", null=True)
+    rank_spend = models.PositiveIntegerField("研发投入排名", null=True)
+    rank_intensity = models.PositiveIntegerField("研发强度排名", null=True)
+    previous_rd_expense = money("上年研发投入")
+    drop = money("下降额")
+    drop_ratio = models.FloatField("下降幅度", null=True)
+    zero_years = models.PositiveSmallIntegerField("连续零研发年数", default=0)
+    is_above_scale = models.BooleanField("规上企业", default=False)
+    coverage_missing = models.JSONField("未覆盖项", default=list)
+    innovation_class = models.CharField("创新分类", max_length=20, blank=True)
+    tier = models.CharField("培育梯队", max_length=20, blank=True)
+    previous_tier = models.CharField("上年梯队", max_length=20, blank=True)
+
+    scope_paths = ENTERPRISE_SCOPE
+
+    class Meta:
+        verbose_name = "监测明细"
+        verbose_name_plural = "监测明细"
+        constraints = [
+            models.UniqueConstraint(fields=["snapshot", "enterprise"], name="uniq_snapshot_entry")
+        ]
+        indexes = [
+            models.Index(fields=["snapshot", "rank_spend"]),
+            models.Index(fields=["snapshot", "drop"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.enterprise_id} @ {self.snapshot_id}"
+
+
+class Alert(models.Model):
+    """A warning raised by a snapshot; officers acknowledge it."""
+
+    snapshot = models.ForeignKey(Snapshot, on_delete=models.CASCADE, related_name="alerts")
+    enterprise = models.ForeignKey(
+        "registry.Enterprise", verbose_name="企业", on_delete=models.PROTECT, related_name="+"
+    )
+    kind = models.CharField("预警类型", max_length=20, choices=choices.AlertKind.choices)
+    message = models.CharField("预警内容", max_length=300)
+    value = models.FloatField("数值", null=True)
+    acknowledged_at = models.DateTimeField("处理时间", null=True, blank=True)
+    acknowledged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="处理人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    scope_paths = ENTERPRISE_SCOPE
+
+    class Meta:
+        verbose_name = "预警"
+        verbose_name_plural = "预警"
+        ordering = ["kind", "-value"]
+
+    def __str__(self) -> str:
+        return self.message
+
+
+class PoolEntry(BaseModel):
+    """An enterprise in the key-enterprise cultivation pool (重点企业培育库) with its 包联 officer."""
+
+    enterprise = models.ForeignKey(
+        "registry.Enterprise",
+        verbose_name="企业",
+        on_delete=models.PROTECT,
+        related_name="pool_entries",
+    )
+    officer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="包联干部",
+        on_delete=models.PROTECT,
+        related_name="pool_entries",
+    )
+    target = models.CharField("培育目标", max_length=200, blank=True)
+    reason = models.CharField("入库理由", max_length=300, blank=True)
+    joined_on = models.DateField("入库日期")
+    status = models.CharField(
+        "状态", max_length=10, choices=choices.PoolStatus.choices, default="active"
+    )
+    left_on = models.DateField("出库日期", null=True, blank=True)
+
+    scope_paths = ENTERPRISE_SCOPE
+
+    class Meta:
+        verbose_name = "培育库企业"
+        verbose_name_plural = "培育库企业"
+        ordering = ["-joined_on"]
+        permissions = [("export_poolentry", "导出培育库")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["enterprise"],
+                condition=models.Q(status="active"),
+                name="uniq_active_pool_entry",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return str(self.enterprise)
+
+    def get_absolute_url(self) -> str:
+        return reverse("monitoring:poolentry_detail", args=[self.pk])
+
+
+class ServiceVisit(BaseModel):
+    """A service visit (走访服务) to a pool enterprise, with its follow-up."""
+
+    entry = models.ForeignKey(
+        PoolEntry, verbose_name="培育库企业", on_delete=models.PROTECT, related_name="visits"
+    )
+    visited_on = models.DateField("走访日期")
+    visitors = models.CharField("走访人员", max_length=200)
+    people_met = models.CharField("接待人员", max_length=200)
+    problems = models.TextField("企业反映问题")
+    help_promised = models.TextField("答复及帮扶措施", blank=True)
+    follow_up_due = models.DateField("跟进期限", null=True, blank=True)
+    follow_up_done_on = models.DateField("跟进完成日期", null=True, blank=True)
+    follow_up_result = models.TextField("跟进结果", blank=True)
+
+    scope_paths = ScopePaths(
+        region="entry__enterprise__town", org="entry__enterprise__organisation"
+    )
+
+    class Meta:
+        verbose_name = "走访服务记录"
+        verbose_name_plural = "走访服务记录"
+        ordering = ["-visited_on"]
+        permissions = [("export_servicevisit", "导出走访记录")]
+
+    def __str__(self) -> str:
+        return f"{self.entry} {self.visited_on}"
+
+    def get_absolute_url(self) -> str:
+        return self.entry.get_absolute_url()
