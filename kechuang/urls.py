@@ -20,6 +20,7 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/", include("kechuang.accounts.urls")),
     path("registry/", include("kechuang.registry.urls")),
+    path("monitoring/", include("kechuang.monitoring.urls")),
     path("api/", include(api_patterns)),
     path("admin/", admin.site.urls),
 ]

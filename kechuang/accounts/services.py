@@ -27,6 +27,33 @@ def _registry(*actions: str) -> list[str]:
     return [f"registry.{a}_{m}" for m in REGISTRY_MODELS for a in actions]
 
 
+MONITORING_READ = [
+    f"monitoring.view_{m}"
+    for m in (
+        "snapshotentry",
+        "alert",
+        "rdrecord",
+        "financialrecord",
+        "poolentry",
+        "servicevisit",
+        "importbatch",
+        "ruleset",
+        "snapshot",
+    )
+]
+MONITORING_EXPORT = [
+    f"monitoring.export_{m}"
+    for m in ("snapshotentry", "alert", "rdrecord", "financialrecord", "poolentry", "servicevisit")
+]
+MONITORING_SERVICE = [
+    "monitoring.add_poolentry",
+    "monitoring.change_poolentry",
+    "monitoring.add_servicevisit",
+    "monitoring.change_servicevisit",
+    "monitoring.change_alert",
+]
+
+
 # name -> (description, data scope, permissions as "app_label.codename")
 STANDARD_ROLES: dict[str, tuple[str, str, list[str]]] = {
     "系统管理员": (
@@ -44,7 +71,9 @@ STANDARD_ROLES: dict[str, tuple[str, str, list[str]]] = {
             "registry.export_person",
             "registry.export_industrychain",
             "accounts.view_organisation",
-        ),
+        )
+        + MONITORING_READ
+        + MONITORING_EXPORT,
     ),
     "科技局科员": (
         "科技局业务人员：本局及以下（全县）数据，维护、导入、导出",
@@ -62,7 +91,15 @@ STANDARD_ROLES: dict[str, tuple[str, str, list[str]]] = {
             "accounts.view_organisation",
             "accounts.view_user",
             "core.view_operationlog",
-        ),
+            "monitoring.import_importbatch",
+            "monitoring.add_importbatch",
+            "monitoring.change_importbatch",
+            "monitoring.add_ruleset",
+            "monitoring.add_snapshot",
+        )
+        + MONITORING_READ
+        + MONITORING_EXPORT
+        + MONITORING_SERVICE,
     ),
     "乡镇街道科员": (
         "乡镇街道：本乡镇街道数据，维护、导入、导出",
@@ -74,7 +111,18 @@ STANDARD_ROLES: dict[str, tuple[str, str, list[str]]] = {
             "registry.view_contact_enterprise",
             "registry.export_institution",
             "registry.export_person",
-        ),
+            "monitoring.view_snapshotentry",
+            "monitoring.view_alert",
+            "monitoring.view_rdrecord",
+            "monitoring.view_financialrecord",
+            "monitoring.view_poolentry",
+            "monitoring.view_servicevisit",
+            "monitoring.export_snapshotentry",
+            "monitoring.export_alert",
+            "monitoring.export_poolentry",
+            "monitoring.export_servicevisit",
+        )
+        + MONITORING_SERVICE,
     ),
     "企业填报员": (
         "企业：仅本企业数据",
@@ -92,6 +140,8 @@ STANDARD_ROLES: dict[str, tuple[str, str, list[str]]] = {
             "registry.change_person",
             "registry.view_industrychain",
             "registry.export_enterprise",
+            "monitoring.view_rdrecord",
+            "monitoring.view_financialrecord",
         ),
     ),
     "高校院所用户": (

@@ -42,6 +42,19 @@ MENU = (
         ),
     ),
     MenuGroup(
+        "研发监测与培育",
+        (
+            MenuItem(
+                "监测总览", "monitoring:overview", "graph-up", "monitoring.view_snapshotentry"
+            ),
+            MenuItem(
+                "监测名单", "monitoring:entry_list", "list-ol", "monitoring.view_snapshotentry"
+            ),
+            MenuItem("预警", "monitoring:alert_list", "bell", "monitoring.view_alert"),
+            MenuItem("监测规则", "monitoring:ruleset_list", "sliders", "monitoring.view_ruleset"),
+        ),
+    ),
+    MenuGroup(
         "系统管理",
         (
             MenuItem(

@@ -107,9 +107,9 @@ class ObjectListView(ScopedViewMixin, SingleTableMixin, FilterView):
         queryset = self.get_queryset()
         filterset = self.filterset_class(self.request.GET, queryset=queryset, request=self.request)
         rows = filterset.qs if filterset.is_valid() else queryset.none()
-        table = self.table_class(
-            rows, exclude=self.table_class.export_exclude(), **self.table_extra_kwargs()
-        )
+        kwargs = self.get_table_kwargs()
+        kwargs["exclude"] = [*kwargs.get("exclude", ()), *self.table_class.export_exclude()]
+        table = self.table_class(rows, **kwargs)
         values = list(table.as_values())
         headers, body = values[0], values[1:]
         name = self.export_name or str(self.model._meta.verbose_name_plural)

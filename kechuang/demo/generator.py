@@ -40,6 +40,7 @@ from kechuang.demo import vocabulary as vocab
 from kechuang.engines import uscc as uscc_engine
 from kechuang.engines.identity import id_check_character
 from kechuang.engines.text import pinyin_full, pinyin_initials
+from kechuang.monitoring.models import FinancialRecord, RDRecord
 from kechuang.registry import choices as rc
 from kechuang.registry.models import (
     ChainLink,
@@ -1425,12 +1426,16 @@ def generate_scale(
 ) -> ScaleSummary:
     """Synthetic enterprises over the towns of the first `counties` Zhejiang counties.
 
-    For benchmarks: valid, unique USCCs carrying each county's code, 规上 records for the last
-    five years from the same profiles as the demo, and 高企/科小 for some. Rows go in with
+    For benchmarks: valid, unique USCCs carrying each county's code, 规上 records, R&D (107-2)
+    and financial records for the last five years from the same profiles as the demo, and
+    高企/科小 for some. Rows go in with
     bulk_create in batches (no per-row save, no history); names repeat, USCCs never do.
     Name pinyin is built from cached name parts, whose characters are chosen so that the
     result equals what `Enterprise.save` would compute.
     """
+    # Imported here: the records module builds on this one's figures.
+    from kechuang.demo import records as period_records
+
     started = time.monotonic()
     towns_by_county: dict[str, list[str]] = {}
     for code, parent in (
@@ -1508,8 +1513,9 @@ def generate_scale(
                 )
                 profiles.append((profile, figures, county))
             Enterprise.objects.bulk_create(objs, batch_size=batch_size)
-            records, quals = [], []
+            records, quals, rd_rows, financial_rows = [], [], [], []
             for obj, (profile, figures, county) in zip(objs, profiles, strict=True):
+                valid_inventions = 0
                 for year in years:
                     row = figures[year - FIRST_YEAR]
                     if row["active"]:
@@ -1518,6 +1524,13 @@ def generate_scale(
                                 enterprise_id=obj.pk, year=year, is_above_scale=row["above_scale"]
                             )
                         )
+                        valid_inventions += int(row["invention_patents"])
+                        rd, financial = period_records.split_record(
+                            obj.pk, {**row, "year": year}, rng, valid_inventions
+                        )
+                        financial_rows.append(financial)
+                        if rd is not None:
+                            rd_rows.append(rd)
                 above_last += figures[-1]["above_scale"]
                 if profile.exit_year or profile.rd_class == RD_NONE:
                     continue
@@ -1551,6 +1564,8 @@ def generate_scale(
                         )
                     )
             ScaleRecord.objects.bulk_create(records, batch_size=batch_size)
+            RDRecord.objects.bulk_create(rd_rows, batch_size=batch_size)
+            FinancialRecord.objects.bulk_create(financial_rows, batch_size=batch_size)
             Qualification.objects.bulk_create(quals, batch_size=batch_size)
             written += len(objs)
             records_written += len(records)

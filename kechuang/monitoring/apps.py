@@ -5,3 +5,12 @@ class MonitoringConfig(AppConfig):
     name = "kechuang.monitoring"
     label = "monitoring"
     verbose_name = "研发监测与培育"
+
+    def ready(self) -> None:
+        from kechuang.core import panels as core_panels
+        from kechuang.monitoring import panels
+        from kechuang.registry.models import Enterprise
+
+        core_panels.register(
+            Enterprise, "monitoring/includes/enterprise_rd_panel.html", panels.enterprise_rd_panel
+        )

@@ -6,7 +6,7 @@ from django.db import models
 from django.urls import reverse
 
 from kechuang.core.models import BaseModel
-from kechuang.core.scope import ScopePaths
+from kechuang.core.scope import ScopedQuerySet, ScopePaths
 from kechuang.monitoring import choices
 
 ENTERPRISE_SCOPE = ScopePaths(region="enterprise__town", org="enterprise__organisation")
@@ -237,6 +237,8 @@ class Snapshot(models.Model):
     tier_moves = models.JSONField("梯队变动", default=list)
     is_current = models.BooleanField("当前结果", default=True, db_index=True)
 
+    objects = ScopedQuerySet.as_manager()
+
     class Meta:
         verbose_name = "监测结果"
         verbose_name_plural = "监测结果"
@@ -269,6 +271,7 @@ class SnapshotEntry(models.Model):
     previous_tier = models.CharField("上年梯队", max_length=20, blank=True)
 
     scope_paths = ENTERPRISE_SCOPE
+    objects = ScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = "监测明细"
@@ -280,6 +283,7 @@ class SnapshotEntry(models.Model):
             models.Index(fields=["snapshot", "rank_spend"]),
             models.Index(fields=["snapshot", "drop"]),
         ]
+        permissions = [("export_snapshotentry", "导出监测名单")]
 
     def __str__(self) -> str:
         return f"{self.enterprise_id} @ {self.snapshot_id}"
@@ -306,11 +310,13 @@ class Alert(models.Model):
     )
 
     scope_paths = ENTERPRISE_SCOPE
+    objects = ScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = "预警"
         verbose_name_plural = "预警"
         ordering = ["kind", "-value"]
+        permissions = [("export_alert", "导出预警")]
 
     def __str__(self) -> str:
         return self.message

@@ -41,5 +41,13 @@ def wan_yuan(value) -> str:
 
 
 @register.filter
+def percent(value) -> str:
+    """A fraction shown as a percentage with two decimals: 0.0349 -> 3.49%."""
+    if value in (None, ""):
+        return "—"
+    return f"{float(value) * 100:.2f}%"
+
+
+@register.filter
 def masked(value: str, visible: bool = False) -> str:
     return value if visible else mask(value)

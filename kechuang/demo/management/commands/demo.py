@@ -5,7 +5,8 @@ import unicodedata
 
 from django.core.management.base import BaseCommand, CommandError
 
-from kechuang.demo import generator
+from kechuang.demo import generator, records
+from kechuang.monitoring import services
 from kechuang.registry.choices import PersonKind, QualificationKind
 from kechuang.registry.models import Enterprise
 
@@ -95,6 +96,19 @@ class Command(BaseCommand):
             f"2023年企业R&D经费占GDP {summary.enterprise_rd_gdp_2023:.2%}",
         ]
         self.stdout.write("\n".join(lines))
+        started = time.monotonic()
+        rd_count, financial_count = records.generate_demo_records(
+            options["seed"], options["enterprises"]
+        )
+        pool_count, visit_count = records.generate_demo_pool(options["seed"])
+        for year in range(generator.FIRST_YEAR + 1, generator.LAST_YEAR + 1):
+            services.recompute(year)
+        self.stdout.write(
+            f"  研发统计记录 {rd_count} 条，财务指标记录 {financial_count} 条；"
+            f"重点培育库 {pool_count} 家，走访记录 {visit_count} 条；"
+            f"{generator.FIRST_YEAR + 1}-{generator.LAST_YEAR}年监测结果已计算"
+            f"（{time.monotonic() - started:.1f} 秒）"
+        )
         self._print_logins(summary.logins)
 
     def _scale(self, options) -> None:

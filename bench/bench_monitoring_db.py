@@ -1,0 +1,153 @@
+"""Monitoring from the database at province scale, beside plain baselines in the same run.
+
+1. Full recompute (`services.recompute`: read the records, run every rule, store the snapshot)
+   against DuckDB computing the three monitored lists over the same facts in memory.
+2. Import of a 100,000-row 107-2 xlsx (`intake.stage` + `intake.commit`) against the raw read
+   of the same file.
+
+Needs province-scale data in the configured database first:
+
+    KECHUANG_VAR_DIR=var/bench .venv/bin/kechuang migrate
+    KECHUANG_VAR_DIR=var/bench .venv/bin/kechuang demo --scale 300000
+    KECHUANG_VAR_DIR=var/bench .venv/bin/python -m bench.bench_monitoring_db
+
+(with DATABASE_URL set instead of KECHUANG_VAR_DIR for PostgreSQL).
+"""
+
+import argparse
+import io
+import os
+import resource
+import time
+
+import django
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kechuang.settings")
+django.setup()
+
+import duckdb  # noqa: E402
+from django.conf import settings  # noqa: E402
+from django.contrib.auth import get_user_model  # noqa: E402
+from django.db import connection  # noqa: E402
+from openpyxl import Workbook  # noqa: E402
+
+from bench.bench_monitoring_engine import duckdb_lists  # noqa: E402
+from kechuang.core.excel import read_rows  # noqa: E402
+from kechuang.monitoring import intake, services  # noqa: E402
+from kechuang.monitoring.models import ImportBatch, RDRecord  # noqa: E402
+from kechuang.registry.models import Enterprise  # noqa: E402
+
+
+def timed(run):
+    started = time.perf_counter()
+    value = run()
+    return time.perf_counter() - started, value
+
+
+def peak_mib() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def recompute_figures(year: int) -> list[tuple[str, float]]:
+    facts_seconds, facts = timed(lambda: services.build_facts(year))
+    total_seconds, snapshot = timed(lambda: services.recompute(year))
+    con = duckdb.connect()
+    con.register("facts", facts)
+    duck_seconds, _ = timed(lambda: duckdb_lists(con, year))
+    print(f"  facts rows: {len(facts):,}; snapshot entries: {snapshot.entries.count():,}")
+    return [
+        ("full recompute from the database (read, compute, store)", total_seconds),
+        ("  of which: read the records into facts", facts_seconds),
+        ("baseline: DuckDB, the three lists over the same facts in memory", duck_seconds),
+    ]
+
+
+def rd_file(rows: int) -> bytes:
+    codes = list(Enterprise.objects.order_by("pk").values_list("uscc", "name")[:rows])
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet()
+    sheet.append(["企业研究开发活动及相关情况"])
+    sheet.append(
+        [
+            "统一社会信用代码",
+            "单位详细名称",
+            "研究开发人员合计",
+            "研究开发费用合计",
+            "人员人工费用",
+            "直接投入费用",
+            "其他费用",
+            "期末有效发明专利数",
+        ]
+    )
+    sheet.append(["甲", "乙", "人", "千元", "千元", "千元", "千元", "件"])
+    for index, (code, name) in enumerate(codes):
+        total = 1000 + index % 997
+        sheet.append(
+            [
+                code,
+                name,
+                5 + index % 40,
+                total,
+                total // 2,
+                total // 4,
+                total - total // 2 - total // 4,
+                index % 5,
+            ]
+        )
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def import_figures(rows: int, year: int) -> list[tuple[str, float]]:
+    content = rd_file(rows)
+    user = get_user_model().objects.filter(
+        is_superuser=True
+    ).first() or get_user_model().objects.create_superuser("bench", password="bench-pass-2026")
+    read_seconds, table = timed(lambda: read_rows("rd.xlsx", content))
+    stage_seconds, batch = timed(
+        lambda: intake.stage(
+            filename="rd.xlsx",
+            content=content,
+            kind_key="rd",
+            year=year,
+            quarter=0,
+            department="statistics",
+            default_unit="thousand",
+            marks_above_scale=False,
+            user=user,
+        )
+    )
+    if batch.status != "validated":
+        raise SystemExit(f"benchmark file did not validate: {batch.errors[:3]}")
+    commit_seconds, _ = timed(lambda: intake.commit(batch, user=user, create_unknown=False))
+    print(f"  file: {len(content) / 1e6:.1f} MB, {len(table) - 3:,} data rows")
+    intake.rollback(ImportBatch.objects.get(pk=batch.pk), user=user)
+    return [
+        ("import: validate and stage (parse, checks, preview)", stage_seconds),
+        ("import: commit in one transaction", commit_seconds),
+        ("import: total", stage_seconds + commit_seconds),
+        ("baseline: raw read of the same file (python-calamine)", read_seconds),
+    ]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--year", type=int, default=2025)
+    parser.add_argument("--import-rows", type=int, default=100_000)
+    parser.add_argument("--import-year", type=int, default=2030)
+    args = parser.parse_args()
+    count = Enterprise.objects.count()
+    print(
+        f"database: {connection.vendor}, enterprises: {count:,}, "
+        f"R&D records: {RDRecord.objects.count():,}, var: {settings.VAR_DIR}"
+    )
+    figures = recompute_figures(args.year) + import_figures(args.import_rows, args.import_year)
+    print("\n| step | seconds |\n|---|---:|")
+    for label, seconds in figures:
+        print(f"| {label} | {seconds:.2f} |")
+    print(f"| peak memory of the process (MiB) | {peak_mib():.0f} |")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,133 @@
+import django_filters
+from django import forms
+from django.conf import settings
+
+from kechuang.core.filters import KeywordFilterSet, yes_no_filter
+from kechuang.engines import monitoring as engine
+from kechuang.monitoring import choices
+from kechuang.monitoring.models import (
+    Alert,
+    ImportBatch,
+    PoolEntry,
+    RuleSet,
+    ServiceVisit,
+    SnapshotEntry,
+)
+from kechuang.monitoring.services import overdue_visits
+from kechuang.registry.choices import RegionLevel
+from kechuang.registry.models import Region
+
+
+def _towns(request):
+    if request is None or not request.user.is_authenticated:
+        return Region.objects.none()
+    return Region.objects.within_scope(request.user).filter(
+        level=RegionLevel.TOWN, code__startswith=settings.HOME_REGION_CODE
+    )
+
+
+class EnterpriseKeywordFilterSet(KeywordFilterSet):
+    """Keyword search on the enterprise a row belongs to."""
+
+    search_fields = ("enterprise__name",)
+    code_fields = ("enterprise__uscc",)
+    initials_field = "enterprise__name_initials"
+
+
+class SnapshotEntryFilterSet(EnterpriseKeywordFilterSet):
+    town = django_filters.ModelChoiceFilter(
+        label="乡镇街道", field_name="enterprise__town", queryset=_towns
+    )
+    industry = django_filters.CharFilter(label="行业代码", method="filter_industry")
+    is_above_scale = yes_no_filter("规上企业")
+    innovation_class = django_filters.ChoiceFilter(
+        label="创新分类", choices=list(engine.CLASS_LABELS.items())
+    )
+    tier = django_filters.CharFilter(label="培育梯队", field_name="tier", widget=forms.HiddenInput)
+    missing = django_filters.CharFilter(
+        label="未覆盖项", method="filter_missing", widget=forms.HiddenInput
+    )
+
+    class Meta:
+        model = SnapshotEntry
+        fields = ["q", "town", "industry", "is_above_scale", "innovation_class"]
+
+    def filter_industry(self, queryset, name, value):
+        code = value.strip().upper().lstrip("ABCDEFGHIJKLMNOPQRST")
+        return queryset.filter(enterprise__industry__code__startswith=code) if code else queryset
+
+    def filter_missing(self, queryset, name, value):
+        # coverage_missing is a JSON list of item keys; quoting matches a whole key.
+        return queryset.filter(coverage_missing__icontains=f'"{value}"')
+
+
+class AlertFilterSet(EnterpriseKeywordFilterSet):
+    kind = django_filters.ChoiceFilter(label="预警类型", choices=choices.AlertKind.choices)
+    town = django_filters.ModelChoiceFilter(
+        label="乡镇街道", field_name="enterprise__town", queryset=_towns
+    )
+    open = yes_no_filter("未处理", field_name="acknowledged_at", lookup_expr="isnull")
+
+    class Meta:
+        model = Alert
+        fields = ["q", "kind", "town", "open"]
+
+
+class ImportBatchFilterSet(KeywordFilterSet):
+    search_fields = ("filename",)
+    initials_field = None
+    kind = django_filters.ChoiceFilter(label="数据类型", choices=choices.BatchKind.choices)
+    status = django_filters.ChoiceFilter(label="状态", choices=choices.BatchStatus.choices)
+    year = django_filters.NumberFilter(label="年度")
+
+    class Meta:
+        model = ImportBatch
+        fields = ["q", "kind", "status", "year"]
+
+
+class PoolEntryFilterSet(EnterpriseKeywordFilterSet):
+    town = django_filters.ModelChoiceFilter(
+        label="乡镇街道", field_name="enterprise__town", queryset=_towns
+    )
+    status = django_filters.ChoiceFilter(label="状态", choices=choices.PoolStatus.choices)
+    mine = yes_no_filter("我包联的", method="filter_mine")
+
+    class Meta:
+        model = PoolEntry
+        fields = ["q", "town", "status", "mine"]
+
+    def filter_mine(self, queryset, name, value):
+        if value and self.request is not None:
+            return queryset.filter(officer=self.request.user)
+        return queryset
+
+
+class ServiceVisitFilterSet(KeywordFilterSet):
+    search_fields = ("entry__enterprise__name", "problems", "help_promised", "visitors")
+    code_fields = ("entry__enterprise__uscc",)
+    initials_field = "entry__enterprise__name_initials"
+    overdue = yes_no_filter("跟进逾期", method="filter_overdue")
+    mine = yes_no_filter("我包联的", method="filter_mine")
+
+    class Meta:
+        model = ServiceVisit
+        fields = ["q", "overdue", "mine"]
+
+    def filter_overdue(self, queryset, name, value):
+        if value:
+            return overdue_visits(queryset)
+        return queryset
+
+    def filter_mine(self, queryset, name, value):
+        if value and self.request is not None:
+            return queryset.filter(entry__officer=self.request.user)
+        return queryset
+
+
+class RuleSetFilterSet(KeywordFilterSet):
+    search_fields = ("version", "note", "basis")
+    initials_field = None
+
+    class Meta:
+        model = RuleSet
+        fields = ["q"]

@@ -1,0 +1,84 @@
+"""Panels the monitoring app adds to registry pages (see core.panels)."""
+
+import json
+
+import pandas as pd
+
+from kechuang.monitoring.models import FinancialRecord, RDRecord
+
+
+def enterprise_rd_panel(enterprise, request) -> dict | None:
+    """Ten years of the enterprise's R&D and finance as charts, and its standing among
+    the enterprises of its industry (GB/T 4754 class) in the latest year."""
+    user = request.user
+    if not user.has_perm("monitoring.view_rdrecord"):
+        return None
+    rd = {
+        r.year: r for r in RDRecord.objects.restrict(user).filter(enterprise=enterprise, quarter=0)
+    }
+    financial = {
+        f.year: f
+        for f in FinancialRecord.objects.restrict(user).filter(enterprise=enterprise, quarter=0)
+    }
+    years = sorted(set(rd) | set(financial))[-10:]
+    if not years:
+        return {"years": [], "chart": "{}"}
+
+    def wan(value):
+        return None if value is None else round(float(value) / 10_000, 2)
+
+    series = {
+        "years": years,
+        "rd_expense": [wan(getattr(rd.get(y), "rd_expense", None)) for y in years],
+        "revenue": [wan(getattr(financial.get(y), "revenue", None)) for y in years],
+        "new_product_sales": [wan(getattr(rd.get(y), "new_product_sales", None)) for y in years],
+        "rd_staff": [getattr(rd.get(y), "rd_staff", None) for y in years],
+        "patents": [getattr(rd.get(y), "patent_applications", None) for y in years],
+    }
+    series["intensity"] = [
+        round(r / v * 100, 2) if r is not None and v else None
+        for r, v in zip(series["rd_expense"], series["revenue"], strict=True)
+    ]
+    latest = years[-1]
+    return {
+        "years": years,
+        "latest": latest,
+        "standing": industry_standing(enterprise, latest),
+        "chart": json.dumps(series, ensure_ascii=False),
+    }
+
+
+def industry_standing(enterprise, year: int) -> dict | None:
+    """Percentile of the enterprise's R&D spend and intensity among its industry's enterprises
+    that reported that year (the share of peers it is ahead of)."""
+    peers = pd.DataFrame.from_records(
+        RDRecord.objects.filter(
+            year=year, quarter=0, enterprise__industry_id=enterprise.industry_id
+        ).values_list("enterprise_id", "rd_expense"),
+        columns=["enterprise_id", "rd_expense"],
+    )
+    if len(peers) < 2 or enterprise.pk not in set(peers["enterprise_id"]):
+        return None
+    revenue = dict(
+        FinancialRecord.objects.filter(
+            year=year, quarter=0, enterprise_id__in=peers["enterprise_id"].tolist()
+        ).values_list("enterprise_id", "revenue")
+    )
+    peers["rd_expense"] = peers["rd_expense"].astype(float)
+    peers["revenue"] = peers["enterprise_id"].map(lambda pk: float(revenue.get(pk) or 0))
+    peers["intensity"] = peers["rd_expense"] / peers["revenue"].where(peers["revenue"] > 0)
+    me = peers[peers["enterprise_id"] == enterprise.pk].iloc[0]
+    others = peers[peers["enterprise_id"] != enterprise.pk]
+
+    def ahead(column):
+        values = others[column].dropna()
+        if pd.isna(me[column]) or values.empty:
+            return None
+        return round(float((values < me[column]).mean()) * 100, 1)
+
+    return {
+        "peers": len(peers),
+        "spend_percentile": ahead("rd_expense"),
+        "intensity_percentile": ahead("intensity"),
+        "industry": enterprise.industry,
+    }

@@ -1,0 +1,226 @@
+import django_tables2 as tables
+from django.utils.html import format_html, format_html_join
+
+from kechuang.core.tables import BaseTable
+from kechuang.engines import monitoring as engine
+from kechuang.monitoring.models import (
+    Alert,
+    ImportBatch,
+    PoolEntry,
+    RuleSet,
+    ServiceVisit,
+    SnapshotEntry,
+)
+
+
+def _wan(value) -> str:
+    return "—" if value is None else f"{float(value) / 10_000:,.2f}"
+
+
+def _wan_value(value):
+    return None if value is None else round(float(value) / 10_000, 2)
+
+
+def _percent(value) -> str:
+    return "—" if value is None else f"{value * 100:.2f}%"
+
+
+class SnapshotEntryTable(BaseTable):
+    """Every list of the monitoring page is this table with a different order and columns."""
+
+    rank_spend = tables.Column(verbose_name="投入排名")
+    rank_intensity = tables.Column(verbose_name="强度排名")
+    enterprise = tables.Column(
+        verbose_name="企业", linkify=lambda record: record.enterprise.get_absolute_url()
+    )
+    town = tables.Column(verbose_name="乡镇街道", accessor="enterprise__town__name")
+    industry = tables.Column(verbose_name="行业", accessor="enterprise__industry__name")
+    rd_expense = tables.Column(verbose_name="研发投入（万元）")
+    revenue = tables.Column(verbose_name="营业收入（万元）")
+    intensity = tables.Column(verbose_name="研发强度")
+    previous_rd_expense = tables.Column(verbose_name="上年研发投入（万元）")
+    drop = tables.Column(verbose_name="下降额（万元）")
+    drop_ratio = tables.Column(verbose_name="下降幅度")
+    zero_years = tables.Column(verbose_name="连续零研发（年）")
+    coverage_missing = tables.Column(verbose_name="未覆盖项", orderable=False)
+    innovation_class = tables.Column(verbose_name="创新分类")
+    tier = tables.Column(verbose_name="培育梯队")
+    previous_tier = tables.Column(verbose_name="上年梯队")
+
+    class Meta:
+        model = SnapshotEntry
+        fields = (
+            "rank_spend",
+            "rank_intensity",
+            "enterprise",
+            "town",
+            "industry",
+            "rd_expense",
+            "revenue",
+            "intensity",
+            "previous_rd_expense",
+            "drop",
+            "drop_ratio",
+            "zero_years",
+            "coverage_missing",
+            "innovation_class",
+            "tier",
+            "previous_tier",
+        )
+        always_visible = ("enterprise",)
+
+    def __init__(
+        self,
+        *args,
+        tier_labels: dict | None = None,
+        coverage_labels: dict | None = None,
+        **kwargs,
+    ):
+        self.coverage_labels = coverage_labels or {}
+        self.tier_labels = {
+            engine.TIER_NONE: engine.TIER_NONE_LABEL,
+            engine.TIER_ABSENT: engine.TIER_ABSENT_LABEL,
+            **(tier_labels or {}),
+        }
+        super().__init__(*args, **kwargs)
+
+    def render_rd_expense(self, value):
+        return _wan(value)
+
+    def value_rd_expense(self, value):
+        return _wan_value(value)
+
+    render_revenue = render_previous_rd_expense = render_drop = render_rd_expense
+    value_revenue = value_previous_rd_expense = value_drop = value_rd_expense
+
+    def render_intensity(self, value):
+        return _percent(value)
+
+    def value_intensity(self, value):
+        return None if value is None else round(value * 100, 2)
+
+    def render_drop_ratio(self, value):
+        return format_html('<span class="text-danger">-{}</span>', _percent(value))
+
+    def value_drop_ratio(self, value):
+        return None if value is None else round(value * 100, 2)
+
+    def render_coverage_missing(self, value):
+        if not value:
+            return format_html('<span class="badge text-bg-success">全覆盖</span>')
+        return format_html_join(
+            "",
+            '<span class="badge text-bg-warning me-1">{}</span>',
+            ((self.coverage_labels.get(key, key),) for key in value),
+        )
+
+    def value_coverage_missing(self, value):
+        return "、".join(self.coverage_labels.get(key, key) for key in value or ())
+
+    def render_innovation_class(self, value):
+        return engine.CLASS_LABELS.get(value, value)
+
+    value_innovation_class = render_innovation_class
+
+    def render_tier(self, value):
+        return self.tier_labels.get(value, value)
+
+    value_tier = render_previous_tier = value_previous_tier = render_tier
+
+
+class AlertTable(BaseTable):
+    enterprise = tables.Column(
+        verbose_name="企业", linkify=lambda record: record.enterprise.get_absolute_url()
+    )
+    town = tables.Column(verbose_name="乡镇街道", accessor="enterprise__town__name")
+    actions = tables.TemplateColumn(
+        template_name="monitoring/includes/alert_actions.html", verbose_name="", orderable=False
+    )
+
+    class Meta:
+        model = Alert
+        fields = ("kind", "enterprise", "town", "message", "acknowledged_at", "acknowledged_by")
+        always_visible = ("enterprise", "actions")
+        export_exclude = ("actions",)
+
+
+class ImportBatchTable(BaseTable):
+    id = tables.Column(verbose_name="批次", linkify=True)
+
+    class Meta:
+        model = ImportBatch
+        fields = (
+            "id",
+            "kind",
+            "year",
+            "department",
+            "filename",
+            "status",
+            "row_count",
+            "created_count",
+            "updated_count",
+            "unchanged_count",
+            "created_by",
+            "created_at",
+        )
+        always_visible = ("id",)
+        order_by = ("-created_at",)
+
+
+class PoolEntryTable(BaseTable):
+    enterprise = tables.Column(
+        verbose_name="企业", linkify=lambda record: record.get_absolute_url()
+    )
+    town = tables.Column(verbose_name="乡镇街道", accessor="enterprise__town__name")
+    visit_count = tables.Column(verbose_name="走访次数")
+    last_visit = tables.DateColumn(verbose_name="最近走访", format="Y-m-d")
+    overdue_count = tables.Column(verbose_name="逾期跟进")
+
+    class Meta:
+        model = PoolEntry
+        fields = (
+            "enterprise",
+            "town",
+            "officer",
+            "target",
+            "joined_on",
+            "status",
+            "visit_count",
+            "last_visit",
+            "overdue_count",
+        )
+        always_visible = ("enterprise",)
+        order_by = ("-joined_on",)
+
+
+class ServiceVisitTable(BaseTable):
+    enterprise = tables.Column(
+        verbose_name="企业",
+        accessor="entry__enterprise",
+        linkify=lambda record: record.entry.get_absolute_url(),
+    )
+    officer = tables.Column(verbose_name="包联干部", accessor="entry__officer")
+
+    class Meta:
+        model = ServiceVisit
+        fields = (
+            "visited_on",
+            "enterprise",
+            "officer",
+            "visitors",
+            "people_met",
+            "problems",
+            "help_promised",
+            "follow_up_due",
+            "follow_up_done_on",
+        )
+        always_visible = ("enterprise",)
+        order_by = ("-visited_on",)
+
+
+class RuleSetTable(BaseTable):
+    class Meta:
+        model = RuleSet
+        fields = ("version", "effective_from", "basis", "note", "created_by", "created_at")
+        always_visible = ("version",)
+        order_by = ("-effective_from",)

@@ -1,0 +1,269 @@
+"""Monitoring results from records: facts, snapshots, the scoped overview and the lists."""
+
+import datetime
+import io
+import json
+from decimal import Decimal
+
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from kechuang.monitoring import services
+from kechuang.monitoring.models import Alert, FinancialRecord, RDRecord, RuleSet, Snapshot
+from kechuang.registry.tests.factories import (
+    QualificationFactory,
+    ScaleRecordFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+WAN = Decimal(10_000)
+
+
+def _figures(enterprise, year, *, rd, revenue, above=True, staff=10, inventions=0, iuc=0):
+    RDRecord.objects.create(
+        enterprise=enterprise,
+        year=year,
+        department="statistics",
+        rd_expense=Decimal(rd) * WAN,
+        rd_staff=staff,
+        valid_inventions=inventions,
+        commissioned_universities=Decimal(iuc) * WAN,
+    )
+    FinancialRecord.objects.create(
+        enterprise=enterprise, year=year, department="statistics", revenue=Decimal(revenue) * WAN
+    )
+    ScaleRecordFactory(enterprise=enterprise, year=year, is_above_scale=above)
+
+
+@pytest.fixture
+def county(world):
+    """Three 规上 enterprises over two years: one grows, one falls by half, one has no R&D."""
+    grower, faller, idle = world.nanming_enterprise, world.qixing_enterprise, world.own_enterprise
+    _figures(grower, 2023, rd=300, revenue=10_000)
+    _figures(grower, 2024, rd=400, revenue=10_000, inventions=2, iuc=20)
+    _figures(faller, 2023, rd=200, revenue=5_000)
+    _figures(faller, 2024, rd=100, revenue=5_000)
+    _figures(idle, 2023, rd=0, revenue=3_000, staff=0)
+    _figures(idle, 2024, rd=0, revenue=3_000, staff=0)
+    QualificationFactory(
+        enterprise=grower, kind="rd_institution", level="city", issued_on=datetime.date(2020, 1, 1)
+    )
+    return world
+
+
+def test_facts_join_the_records_and_qualifications(county):
+    facts = services.build_facts(2024).set_index(["enterprise_id", "year"])
+    grower = facts.loc[(county.nanming_enterprise.pk, 2024)]
+    assert grower["rd_expense"] == 4_000_000
+    assert grower["revenue"] == 100_000_000
+    assert bool(grower["has_rd_institution"]) is True
+    assert grower["iuc_expense"] == 200_000
+    assert grower["town_code"] == "330624002"
+    assert bool(facts.loc[(county.own_enterprise.pk, 2024)]["has_rd_institution"]) is False
+
+
+def test_recompute_stores_lists_and_alerts(county):
+    snapshot = services.recompute(2024, today=datetime.date(2024, 12, 31))
+    entries = {e.enterprise_id: e for e in snapshot.entries.all()}
+    grower = entries[county.nanming_enterprise.pk]
+    faller = entries[county.qixing_enterprise.pk]
+    idle = entries[county.own_enterprise.pk]
+    assert (grower.rank_spend, faller.rank_spend, idle.rank_spend) == (1, 2, None)
+    assert faller.drop == Decimal("1000000.00") and faller.drop_ratio == pytest.approx(0.5)
+    assert grower.drop == Decimal("-1000000.00")  # a rise is a negative drop, never listed
+    assert idle.zero_years == 2
+    assert (
+        "rd_institution" in idle.coverage_missing
+        and "rd_institution" not in grower.coverage_missing
+    )
+    assert snapshot.summary["above_scale_rd_ratio"] == pytest.approx(500 / 18_000)
+    kinds = set(Alert.objects.filter(snapshot=snapshot).values_list("kind", "enterprise_id"))
+    assert ("rd_drop", county.qixing_enterprise.pk) in kinds
+    assert ("zero_rd_streak", county.own_enterprise.pk) in kinds
+    assert snapshot.rule_set.version == services.DEFAULT_VERSION
+
+
+def test_recompute_keeps_older_snapshots_but_one_current(county):
+    first = services.recompute(2024)
+    second = services.recompute(2024)
+    first.refresh_from_db()
+    assert not first.is_current and second.is_current
+    assert services.current_snapshot(2024) == second
+    assert first.data_fingerprint == second.data_fingerprint
+    RDRecord.objects.filter(enterprise=county.own_enterprise, year=2024).update(
+        rd_expense=Decimal(1)
+    )
+    RDRecord.objects.get(enterprise=county.own_enterprise, year=2024).save()
+    assert services.recompute(2024).data_fingerprint != second.data_fingerprint
+
+
+def test_new_rule_version_changes_the_lists(county, login):
+    services.recompute(2024)
+    client = login(county.staff)
+    base = services.current_rule_set()
+    response = client.post(
+        reverse("monitoring:ruleset_add"),
+        {
+            "version": "2026.2",
+            "effective_from": "2020-01-01",
+            "top_n": 1,
+            "decline_min_ratio": 0.6,
+            "alert_decline_ratio": 0.3,
+            "zero_rd_alert_years": 2,
+            "hnte_expiry_days": 183,
+            "active_min_intensity": 0.03,
+            "coverage_items": json.dumps(base.rules["coverage_items"]),
+            "tiers": json.dumps(base.rules["tiers"]),
+            "note": "缩小名单",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:3000]
+    snapshot = services.recompute(2024)
+    assert snapshot.rule_set.version == "2026.2"
+    assert snapshot.summary["top_by_spend"] == 1
+    assert snapshot.summary["declines"] == 0  # a 50% fall is under the new 60% floor
+    assert RuleSet.objects.count() == 2
+
+
+def test_bad_rule_json_is_refused_with_a_message(county, login):
+    client = login(county.staff)
+    base = services.current_rule_set()
+    response = client.post(
+        reverse("monitoring:ruleset_add"),
+        {
+            "version": "bad",
+            "effective_from": "2020-01-01",
+            "top_n": 50,
+            "decline_min_ratio": 0,
+            "alert_decline_ratio": 0.3,
+            "zero_rd_alert_years": 2,
+            "hnte_expiry_days": 183,
+            "active_min_intensity": 0.03,
+            "coverage_items": "[{",
+            "tiers": json.dumps(base.rules["tiers"]),
+            "note": "x",
+        },
+    )
+    assert response.status_code == 200
+    assert "JSON 格式错误" in response.content.decode()
+    assert not RuleSet.objects.filter(version="bad").exists()
+
+
+def test_monitor_command(county, capsys):
+    call_command("monitor", "--year", "2024")
+    assert "2024年监测结果已生成" in capsys.readouterr().out
+    assert Snapshot.objects.filter(year=2024, is_current=True).count() == 1
+
+
+@pytest.mark.parametrize(
+    "persona, visible",
+    [
+        ("staff", {"浙江新禾成生物医药股份有限公司", "新昌县七星制冷配件有限公司"}),
+        ("leader", {"浙江新禾成生物医药股份有限公司", "新昌县七星制冷配件有限公司"}),
+        ("town", {"浙江新禾成生物医药股份有限公司"}),
+        ("other_town", {"新昌县七星制冷配件有限公司"}),
+    ],
+)
+def test_top_list_is_scoped(county, login, persona, visible):
+    services.recompute(2024)
+    client = login(getattr(county, persona))
+    response = client.get(reverse("monitoring:entry_list"), {"list": "top_spend", "year": 2024})
+    assert response.status_code == 200
+    page = response.content.decode()
+    names = {"浙江新禾成生物医药股份有限公司", "新昌县七星制冷配件有限公司"}
+    assert {n for n in names if n in page} == visible
+
+
+@pytest.mark.parametrize("persona", ["enterprise", "university", "outsider"])
+def test_lists_forbidden_without_permission(county, login, persona):
+    services.recompute(2024)
+    client = login(getattr(county, persona))
+    assert client.get(reverse("monitoring:entry_list")).status_code == 403
+    assert client.get(reverse("monitoring:overview")).status_code == 403
+
+
+def test_decline_list_orders_by_drop_and_exports(county, login):
+    services.recompute(2024)
+    client = login(county.staff)
+    response = client.get(
+        reverse("monitoring:entry_list"), {"list": "decline", "year": 2024, "export": "xlsx"}
+    )
+    rows = list(load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True))
+    assert rows[0][:3] == ("企业", "乡镇街道", "行业")
+    assert [r[0] for r in rows[1:]] == ["新昌县七星制冷配件有限公司"]
+    assert rows[1][-1] == 50.0  # drop ratio in percent
+
+
+def test_zero_rd_and_coverage_lists(county, login):
+    services.recompute(2024)
+    client = login(county.staff)
+    zero = client.get(reverse("monitoring:entry_list"), {"list": "zero_rd", "year": 2024})
+    assert "新昌县南明轴承有限公司" in zero.content.decode()
+    assert "浙江新禾成生物医药股份有限公司" not in zero.content.decode()
+    lacking = client.get(
+        reverse("monitoring:entry_list"),
+        {"list": "coverage", "year": 2024, "missing": "rd_institution"},
+    ).content.decode()
+    assert "新昌县南明轴承有限公司" in lacking
+    assert "浙江新禾成生物医药股份有限公司" not in lacking
+
+
+def test_overview_is_scoped(county, login):
+    services.recompute(2024)
+    page = login(county.town).get(reverse("monitoring:overview"), {"year": 2024}).content.decode()
+    assert 'data-testid="monitored-count">2<' in page  # 新禾成 and 南明轴承
+    assert 'data-testid="decline-count">0<' in page
+    full = login(county.staff).get(reverse("monitoring:overview"), {"year": 2024}).content.decode()
+    assert 'data-testid="monitored-count">3<' in full
+    assert 'data-testid="decline-count">1<' in full
+    assert 'data-testid="rd-ratio">2.78%<' in full
+
+
+def test_recompute_needs_permission(county, login):
+    assert (
+        login(county.town).post(reverse("monitoring:recompute"), {"year": 2024}).status_code == 403
+    )
+    response = login(county.staff).post(reverse("monitoring:recompute"), {"year": 2024})
+    assert response.status_code == 302
+    assert Snapshot.objects.filter(year=2024).count() == 1
+
+
+def test_alert_acknowledged_in_scope_only(county, login):
+    snapshot = services.recompute(2024)
+    alert = Alert.objects.get(snapshot=snapshot, kind="rd_drop")
+    url = reverse("monitoring:alert_acknowledge", args=[alert.pk])
+    assert login(county.town).post(url).status_code == 404  # 七星 alert, 南明 officer
+    assert login(county.other_town).post(url).status_code == 302
+    alert.refresh_from_db()
+    assert alert.acknowledged_by == county.other_town
+
+
+def test_enterprise_page_shows_ten_years_and_industry_standing(county, login):
+    page = login(county.staff).get(county.nanming_enterprise.get_absolute_url()).content.decode()
+    assert 'data-testid="rd-panel"' in page
+    assert 'id="rd-chart-money"' in page
+    data = page[page.index('id="rd-panel-data"') :][:300]
+    assert "2023" in data and "2024" in data
+    standing = page[page.index('data-testid="industry-standing"') :][:400]
+    # three enterprises in C3451 reported in 2024; 新禾成 spent the most
+    assert "3 家" in standing and "研发投入超过 100.0%" in standing
+
+
+def test_enterprise_user_sees_own_figures_only(county, login):
+    client = login(county.enterprise)
+    own = client.get(county.own_enterprise.get_absolute_url()).content.decode()
+    assert 'data-testid="rd-panel"' in own
+    assert client.get(county.nanming_enterprise.get_absolute_url()).status_code == 404
+
+
+def test_panel_without_records_says_so(world, login):
+    page = login(world.staff).get(world.own_enterprise.get_absolute_url()).content.decode()
+    assert "暂无研发统计和财务数据" in page
+
+
+def test_panel_hidden_without_permission(county, login):
+    page = login(county.university).get(county.own_institution.get_absolute_url()).content.decode()
+    assert 'data-testid="rd-panel"' not in page

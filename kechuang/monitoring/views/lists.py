@@ -1,0 +1,413 @@
+"""Monitoring results: the overview, the lists behind it, alerts and rule versions."""
+
+import json
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import permission_required
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Sum
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from kechuang.core.models import OperationLog
+from kechuang.core.oplog import log_operation
+from kechuang.core.views import ObjectListView
+from kechuang.engines import monitoring as engine
+from kechuang.monitoring import filtersets, services, tables
+from kechuang.monitoring.models import Alert, RuleSet, Snapshot, SnapshotEntry
+from kechuang.registry.forms import DateInput
+
+LISTS = {
+    "top_spend": ("研发50强（按研发投入）", ("rank_spend", "rd_expense", "revenue", "intensity")),
+    "top_intensity": (
+        "研发50强（按研发强度）",
+        ("rank_intensity", "intensity", "rd_expense", "revenue"),
+    ),
+    "decline": ("研发负增长", ("previous_rd_expense", "rd_expense", "drop", "drop_ratio")),
+    "zero_rd": ("零研发（规上企业）", ("zero_years", "revenue", "tier")),
+    "coverage": ("五个全覆盖（规上企业）", ("coverage_missing", "rd_expense", "revenue")),
+    "class": ("分类提级", ("innovation_class", "rd_expense", "intensity", "coverage_missing")),
+    "tier": ("梯次培育", ("tier", "previous_tier", "rd_expense", "revenue", "intensity")),
+}
+IDENTITY_COLUMNS = ("enterprise", "town", "industry")
+
+
+def _years() -> list[int]:
+    years = set(Snapshot.objects.values_list("year", flat=True).distinct())
+    latest = services.latest_year()
+    if latest:
+        years.add(latest)
+    return sorted(years, reverse=True)
+
+
+def _chosen_year(request) -> int | None:
+    years = _years()
+    try:
+        year = int(request.GET.get("year") or (years[0] if years else 0))
+    except ValueError:
+        raise Http404("年度不正确") from None
+    return year or None
+
+
+def _rules(snapshot: Snapshot) -> engine.MonitoringRules:
+    return engine.MonitoringRules.from_dict(snapshot.rule_set.rules)
+
+
+def scoped_summary(entries, rules: engine.MonitoringRules) -> dict:
+    """The overview's figures, computed over the entries the user may see."""
+    above = entries.filter(is_above_scale=True)
+    totals = above.aggregate(rd=Sum("rd_expense"), revenue=Sum("revenue"), n=Count("pk"))
+    above_count = totals["n"] or 0
+    coverage = []
+    for item in rules.coverage_items:
+        missing = above.filter(coverage_missing__icontains=f'"{item.key}"').count()
+        coverage.append(
+            {
+                "key": item.key,
+                "label": item.label,
+                "covered": above_count - missing,
+                "missing": missing,
+                "share": (above_count - missing) / above_count if above_count else None,
+            }
+        )
+    full = above.filter(coverage_missing=[]).count()
+    ratio = (
+        float(totals["rd"]) / float(totals["revenue"])
+        if totals["rd"] is not None and totals["revenue"]
+        else None
+    )
+    return {
+        "enterprises": entries.count(),
+        "above_scale": above_count,
+        "with_rd": entries.filter(rd_expense__gt=0).count(),
+        "total_rd": entries.aggregate(v=Sum("rd_expense"))["v"],
+        "above_scale_rd_ratio": ratio,
+        "top_spend": entries.filter(rank_spend__lte=rules.top_n).count(),
+        "declines": entries.filter(drop__gt=0).count(),
+        "zero_rd": above.filter(rd_expense=0).count(),
+        "coverage": coverage,
+        "coverage_full": full,
+        "coverage_full_share": full / above_count if above_count else None,
+        "classes": dict(entries.values_list("innovation_class").annotate(n=Count("pk")).order_by()),
+        "tiers": dict(entries.values_list("tier").annotate(n=Count("pk")).order_by()),
+        "moves": list(
+            entries.exclude(tier=engine.TIER_ABSENT)
+            .values("previous_tier", "tier")
+            .annotate(n=Count("pk"))
+            .order_by("previous_tier", "tier")
+        ),
+    }
+
+
+def overview(request):
+    """The year's monitoring at a glance, within the user's scope."""
+    if not request.user.has_perm("monitoring.view_snapshotentry"):
+        raise PermissionDenied
+    year = _chosen_year(request)
+    snapshot = services.current_snapshot(year) if year else None
+    context = {"title": "研发监测总览", "years": _years(), "year": year, "snapshot": snapshot}
+    if snapshot is not None:
+        rules = _rules(snapshot)
+        entries = SnapshotEntry.objects.restrict(request.user).filter(snapshot=snapshot)
+        summary = scoped_summary(entries, rules)
+        tier_labels = {**rules.tier_labels(), engine.TIER_NONE: engine.TIER_NONE_LABEL}
+        tier_keys = [t.key for t in rules.tiers] + [engine.TIER_NONE]
+        move_counts = {(m["previous_tier"], m["tier"]): m["n"] for m in summary["moves"]}
+        previous_keys = [*tier_keys, engine.TIER_ABSENT]
+        context.update(
+            {
+                "rules": rules,
+                "summary": summary,
+                "class_rows": [
+                    (key, label, summary["classes"].get(key, 0))
+                    for key, label in engine.CLASS_LABELS.items()
+                ],
+                "tier_rows": [
+                    (key, tier_labels[key], summary["tiers"].get(key, 0)) for key in tier_keys
+                ],
+                "tier_labels": {**tier_labels, engine.TIER_ABSENT: engine.TIER_ABSENT_LABEL},
+                "move_matrix": [
+                    (
+                        tier_labels.get(source, engine.TIER_ABSENT_LABEL),
+                        [move_counts.get((source, target), 0) for target in tier_keys],
+                    )
+                    for source in previous_keys
+                ],
+                "move_columns": [tier_labels[key] for key in tier_keys],
+                "moved": sum(n for (a, b), n in move_counts.items() if a != b and a),
+                "alert_counts": dict(
+                    Alert.objects.restrict(request.user)
+                    .filter(snapshot=snapshot, acknowledged_at__isnull=True)
+                    .values_list("kind")
+                    .annotate(n=Count("pk"))
+                    .order_by()
+                ),
+                "chart": json.dumps(
+                    {
+                        "classes": [
+                            {"name": label, "value": summary["classes"].get(key, 0)}
+                            for key, label in engine.CLASS_LABELS.items()
+                        ],
+                        "tiers": [
+                            {"name": tier_labels[key], "value": summary["tiers"].get(key, 0)}
+                            for key in tier_keys
+                        ],
+                    },
+                    ensure_ascii=False,
+                ),
+                "can_recompute": request.user.has_perm("monitoring.add_snapshot"),
+            }
+        )
+    return render(request, "monitoring/overview.html", context)
+
+
+@require_POST
+@permission_required("monitoring.add_snapshot", raise_exception=True)
+def recompute_view(request):
+    try:
+        year = int(request.POST["year"])
+    except (KeyError, ValueError):
+        messages.error(request, "请选择要重新计算的年度。")
+        return redirect("monitoring:overview")
+    snapshot = services.recompute(year, user=request.user)
+    log_operation(
+        request,
+        OperationLog.Action.OTHER,
+        "研发监测",
+        summary=f"重新计算{year}年监测结果（规则 {snapshot.rule_set.version}）",
+        rows=snapshot.entries.count(),
+    )
+    messages.success(request, f"已按规则 {snapshot.rule_set.version} 重新计算{year}年监测结果。")
+    return redirect(f"{reverse('monitoring:overview')}?year={year}")
+
+
+class SnapshotEntryListView(ObjectListView):
+    """One view for every monitoring list; `?list=` picks which, `?year=` the year."""
+
+    model = SnapshotEntry
+    table_class = tables.SnapshotEntryTable
+    filterset_class = filtersets.SnapshotEntryFilterSet
+    select_related = ("enterprise__town", "enterprise__industry")
+    template_name = "monitoring/entry_list.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        self.list_key = request.GET.get("list") or "top_spend"
+        if self.list_key not in LISTS:
+            raise Http404("没有这个名单")
+        return super().dispatch(request, *args, **kwargs)
+
+    def _snapshot(self) -> Snapshot | None:
+        if not hasattr(self, "_snapshot_cache"):
+            year = _chosen_year(self.request)
+            self._snapshot_cache = services.current_snapshot(year) if year else None
+        return self._snapshot_cache
+
+    def get_queryset(self):
+        snapshot = self._snapshot()
+        queryset = super().get_queryset()
+        if snapshot is None:
+            return queryset.none()
+        queryset = queryset.filter(snapshot=snapshot)
+        rules = _rules(snapshot)
+        key = self.list_key
+        if key == "top_spend":
+            return queryset.filter(rank_spend__lte=rules.top_n).order_by("rank_spend")
+        if key == "top_intensity":
+            return queryset.filter(rank_intensity__lte=rules.top_n).order_by("rank_intensity")
+        if key == "decline":
+            return queryset.filter(drop__gt=0).order_by("-drop")
+        if key == "zero_rd":
+            return queryset.filter(is_above_scale=True, rd_expense=0).order_by("-zero_years")
+        if key == "coverage":
+            return queryset.filter(is_above_scale=True).order_by("enterprise__name")
+        return queryset.order_by("-rd_expense", "enterprise__name")
+
+    def table_extra_kwargs(self):
+        snapshot = self._snapshot()
+        if snapshot is None:
+            return {}
+        rules = _rules(snapshot)
+        return {
+            "tier_labels": rules.tier_labels(),
+            "coverage_labels": {item.key: item.label for item in rules.coverage_items},
+        }
+
+    def get_table_kwargs(self):
+        kwargs = super().get_table_kwargs()
+        if "exclude" not in kwargs:
+            shown = set(IDENTITY_COLUMNS) | set(LISTS[self.list_key][1])
+            kwargs["exclude"] = [c for c in self.table_class.base_columns if c not in shown]
+        return kwargs
+
+    def _session_key(self) -> str:
+        return f"columns:monitoring:{self.list_key}"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        snapshot = self._snapshot()
+        context.update(
+            {
+                "lists": [(key, label) for key, (label, _) in LISTS.items()],
+                "list_key": self.list_key,
+                "list_title": LISTS[self.list_key][0],
+                "years": _years(),
+                "snapshot": snapshot,
+                "year": snapshot.year if snapshot else _chosen_year(self.request),
+            }
+        )
+        if snapshot is not None:
+            rules = _rules(snapshot)
+            context["coverage_items"] = rules.coverage_items
+            context["tier_choices"] = [(t.key, t.label) for t in rules.tiers] + [
+                (engine.TIER_NONE, engine.TIER_NONE_LABEL)
+            ]
+        return context
+
+    @property
+    def export_name(self) -> str:
+        snapshot = self._snapshot()
+        year = f"{snapshot.year}年" if snapshot else ""
+        return f"{year}{LISTS[self.list_key][0]}"
+
+
+class AlertListView(ObjectListView):
+    model = Alert
+    table_class = tables.AlertTable
+    filterset_class = filtersets.AlertFilterSet
+    select_related = ("enterprise__town", "acknowledged_by")
+
+    def get_queryset(self):
+        year = _chosen_year(self.request)
+        snapshot = services.current_snapshot(year) if year else None
+        queryset = super().get_queryset()
+        if snapshot is None:
+            return queryset.none()
+        return queryset.filter(snapshot=snapshot).order_by("kind", "-value")
+
+
+@require_POST
+def acknowledge_alert(request, pk: int):
+    alert = get_object_or_404(Alert.objects.restrict(request.user, "change"), pk=pk)
+    alert.acknowledged_at = timezone.now()
+    alert.acknowledged_by = request.user
+    alert.save(update_fields=["acknowledged_at", "acknowledged_by"])
+    messages.success(request, f"已标记处理：{alert.enterprise}")
+    return redirect(request.POST.get("next") or reverse("monitoring:alert_list"))
+
+
+class RuleSetListView(ObjectListView):
+    model = RuleSet
+    template_name = "monitoring/ruleset_list.html"
+
+    table_class = tables.RuleSetTable
+    filterset_class = filtersets.RuleSetFilterSet
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        current = services.current_rule_set()
+        context["current"] = current
+        context["current_rules"] = json.dumps(current.rules, ensure_ascii=False, indent=2)
+        context["can_add"] = self.request.user.has_perm("monitoring.add_ruleset")
+        return context
+
+
+class RuleVersionForm(forms.Form):
+    version = forms.CharField(label="新版本号", max_length=30)
+    effective_from = forms.DateField(label="生效日期", widget=DateInput())
+    top_n = forms.IntegerField(label="研发强企名单数量（N）", min_value=1, max_value=1000)
+    decline_min_ratio = forms.FloatField(
+        label="负增长名单下降幅度下限（0 表示只要下降即列入）", min_value=0, max_value=1
+    )
+    alert_decline_ratio = forms.FloatField(
+        label="研发下降预警阈值（如 0.3 表示下降超过 30%）", min_value=0, max_value=1
+    )
+    zero_rd_alert_years = forms.IntegerField(label="连续零研发预警年数", min_value=1, max_value=10)
+    hnte_expiry_days = forms.IntegerField(label="高企到期提前预警天数", min_value=1, max_value=1000)
+    active_min_intensity = forms.FloatField(
+        label="主动创新研发强度下限（如 0.03）", min_value=0, max_value=1
+    )
+    coverage_items = forms.CharField(
+        label="五个全覆盖事项（JSON）", widget=forms.Textarea(attrs={"rows": 10})
+    )
+    tiers = forms.CharField(label="梯队规则（JSON）", widget=forms.Textarea(attrs={"rows": 14}))
+    note = forms.CharField(label="修订说明", widget=forms.Textarea(attrs={"rows": 2}))
+
+    SCALARS = (
+        "top_n",
+        "decline_min_ratio",
+        "alert_decline_ratio",
+        "zero_rd_alert_years",
+        "hnte_expiry_days",
+        "active_min_intensity",
+    )
+
+    def clean_version(self):
+        version = self.cleaned_data["version"].strip()
+        if RuleSet.objects.filter(version=version).exists():
+            raise forms.ValidationError("该版本号已存在。")
+        return version
+
+    def _json(self, name):
+        try:
+            return json.loads(self.cleaned_data[name])
+        except json.JSONDecodeError as exc:
+            raise forms.ValidationError(
+                f"JSON 格式错误：第{exc.lineno}行第{exc.colno}列。"
+            ) from None
+
+    def clean_coverage_items(self):
+        return self._json("coverage_items")
+
+    def clean_tiers(self):
+        return self._json("tiers")
+
+    def changes(self) -> dict:
+        data = {name: self.cleaned_data[name] for name in self.SCALARS}
+        data["coverage_items"] = self.cleaned_data["coverage_items"]
+        data["tiers"] = self.cleaned_data["tiers"]
+        return data
+
+
+@permission_required("monitoring.add_ruleset", raise_exception=True)
+def rule_version_create(request):
+    base = services.current_rule_set()
+    if request.method == "POST":
+        form = RuleVersionForm(request.POST)
+        if form.is_valid():
+            try:
+                rule_set = services.save_rule_version(
+                    base=base,
+                    changes=form.changes(),
+                    version=form.cleaned_data["version"],
+                    effective_from=form.cleaned_data["effective_from"],
+                    note=form.cleaned_data["note"],
+                    user=request.user,
+                )
+            except ValueError as exc:
+                form.add_error(None, str(exc))
+            else:
+                messages.success(
+                    request, f"已保存规则版本 {rule_set.version}；重新计算后按新规则生成名单。"
+                )
+                return redirect("monitoring:ruleset_list")
+    else:
+        initial = {name: base.rules.get(name) for name in RuleVersionForm.SCALARS}
+        initial.update(
+            {
+                "coverage_items": json.dumps(
+                    base.rules["coverage_items"], ensure_ascii=False, indent=2
+                ),
+                "tiers": json.dumps(base.rules["tiers"], ensure_ascii=False, indent=2),
+                "effective_from": timezone.localdate(),
+            }
+        )
+        form = RuleVersionForm(initial=initial)
+    return render(
+        request,
+        "monitoring/ruleset_form.html",
+        {"form": form, "base": base, "title": "新建监测规则版本"},
+    )
