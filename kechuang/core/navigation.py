@@ -73,16 +73,27 @@ MENU = (
 
 
 def navigation(request):
+    """The menu for this user; the entry whose address is the longest prefix of the page's
+    address is the active one."""
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
     groups = []
     for group in MENU:
         items = [
-            {"label": i.label, "url": reverse(i.url_name), "icon": i.icon}
+            {"label": i.label, "url": reverse(i.url_name), "icon": i.icon, "active": False}
             for i in group.items
             if i.permission is None or user.has_perm(i.permission)
         ]
         if items:
             groups.append({"label": group.label, "items": items})
+    matches = [
+        item
+        for group in groups
+        for item in group["items"]
+        if request.path == item["url"]
+        or (item["url"] != "/" and request.path.startswith(item["url"]))
+    ]
+    if matches:
+        max(matches, key=lambda item: len(item["url"]))["active"] = True
     return {"menu": groups}
