@@ -107,7 +107,7 @@ class SnapshotEntryTable(BaseTable):
 
     def render_coverage_missing(self, value):
         if not value:
-            return format_html('<span class="badge text-bg-success">全覆盖</span>')
+            return format_html('<span class="badge text-bg-{}">{}</span>', "success", "全覆盖")
         return format_html_join(
             "",
             '<span class="badge text-bg-warning me-1">{}</span>',

@@ -86,8 +86,8 @@ class QualificationTable(BaseTable):
 
     def render_validity(self, record):
         if record.is_valid:
-            return format_html('<span class="badge text-bg-success">有效</span>')
-        return format_html('<span class="badge text-bg-secondary">已失效</span>')
+            return format_html('<span class="badge text-bg-{}">{}</span>', "success", "有效")
+        return format_html('<span class="badge text-bg-{}">{}</span>', "secondary", "已失效")
 
     def value_validity(self, record):
         return "有效" if record.is_valid else "已失效"
