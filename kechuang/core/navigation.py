@@ -51,6 +51,15 @@ MENU = (
                 "监测名单", "monitoring:entry_list", "list-ol", "monitoring.view_snapshotentry"
             ),
             MenuItem("预警", "monitoring:alert_list", "bell", "monitoring.view_alert"),
+            MenuItem(
+                "重点培育库", "monitoring:poolentry_list", "star", "monitoring.view_poolentry"
+            ),
+            MenuItem(
+                "走访服务",
+                "monitoring:servicevisit_list",
+                "chat-dots",
+                "monitoring.view_servicevisit",
+            ),
             MenuItem("监测规则", "monitoring:ruleset_list", "sliders", "monitoring.view_ruleset"),
         ),
     ),

@@ -14,3 +14,8 @@ class MonitoringConfig(AppConfig):
         core_panels.register(
             Enterprise, "monitoring/includes/enterprise_rd_panel.html", panels.enterprise_rd_panel
         )
+        core_panels.register(
+            Enterprise,
+            "monitoring/includes/enterprise_pool_panel.html",
+            panels.enterprise_pool_panel,
+        )

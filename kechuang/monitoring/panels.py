@@ -4,7 +4,10 @@ import json
 
 import pandas as pd
 
-from kechuang.monitoring.models import FinancialRecord, RDRecord
+from kechuang.monitoring.choices import PoolStatus
+from kechuang.monitoring.models import FinancialRecord, PoolEntry, RDRecord, ServiceVisit
+from kechuang.monitoring.services import overdue_visits
+from kechuang.registry.models import Enterprise
 
 
 def enterprise_rd_panel(enterprise, request) -> dict | None:
@@ -81,4 +84,33 @@ def industry_standing(enterprise, year: int) -> dict | None:
         "spend_percentile": ahead("rd_expense"),
         "intensity_percentile": ahead("intensity"),
         "industry": enterprise.industry,
+    }
+
+
+def enterprise_pool_panel(enterprise, request) -> dict | None:
+    """Whether the enterprise is in the cultivation pool, its 包联 officer and last visits."""
+    user = request.user
+    if not user.has_perm("monitoring.view_poolentry"):
+        return None
+    entries = list(
+        PoolEntry.objects.restrict(user)
+        .filter(enterprise=enterprise)
+        .select_related("officer")
+        .order_by("-joined_on", "-pk")
+    )
+    active = next((e for e in entries if e.status == PoolStatus.ACTIVE), None)
+    visits = ServiceVisit.objects.restrict(user).filter(entry__enterprise=enterprise)
+    can_add = (
+        active is None
+        and user.has_perm("monitoring.add_poolentry")
+        and Enterprise.objects.restrict(user).filter(pk=enterprise.pk).exists()
+    )
+    recent = list(visits.order_by("-visited_on", "-pk")[:3])
+    overdue = set(overdue_visits(visits).values_list("pk", flat=True))
+    return {
+        "active_entry": active,
+        "past_entries": [e for e in entries if e is not active],
+        "recent_visits": [(v, v.pk in overdue) for v in recent],
+        "overdue_count": len(overdue),
+        "can_add_to_pool": can_add,
     }
