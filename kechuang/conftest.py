@@ -5,7 +5,9 @@ town persona works for 南明街道; `other_town` for 七星街道; the enterpri
 enterprise lies in 南明街道; the university persona belongs to one institute.
 """
 
+import shutil
 from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 from django.test import Client
@@ -131,3 +133,57 @@ def login():
         return client
 
     return _login
+
+
+# -- headless Chromium (Debian's, driven by Playwright) -----------------------------------
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+ARTIFACTS = Path(__file__).resolve().parents[1] / "test-artifacts"
+
+BROWSER_MARKS = [
+    pytest.mark.browser,
+    # The live server needs committed data; serialized rollback restores the reference
+    # data (regions, industries) that the flush after a transactional test would remove.
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian chromium is not installed"),
+]
+
+
+@pytest.fixture
+def page(live_server, monkeypatch):
+    """A Chromium page on the live server; screenshots go to test-artifacts/."""
+    # Playwright's sync API runs an event loop in this thread; the ORM calls made by the
+    # test itself are still synchronous.
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    from playwright.sync_api import sync_playwright
+
+    ARTIFACTS.mkdir(exist_ok=True)
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+            ],
+        )
+        context = browser.new_context(
+            base_url=live_server.url,
+            accept_downloads=True,
+            locale="zh-CN",
+            viewport={"width": 1400, "height": 900},
+        )
+        yield context.new_page()
+        context.close()
+        browser.close()
+
+
+def log_in(page, username: str) -> None:
+    page.goto("/accounts/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url("**/")

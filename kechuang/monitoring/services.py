@@ -332,9 +332,9 @@ def _insert(model, columns: list[str], rows, batch: int = 10_000) -> None:
         f.column for f in model._meta.concrete_fields if f.get_internal_type() == "JSONField"
     }
     cast = "::jsonb" if connection.vendor == "postgresql" else ""
-    placeholders = ", ".join(f"%s{cast}" if c in json_columns else "%s" for c in columns)
+    slots = ", ".join(f"%s{cast}" if c in json_columns else "%s" for c in columns)
     json_positions = [i for i, c in enumerate(columns) if c in json_columns]
-    sql = f"INSERT INTO {table} ({names}) VALUES ({placeholders})"
+    sql = f"INSERT INTO {table} ({names}) VALUES ({slots})"
     with connection.cursor() as cursor:
         chunk = []
         for row in rows:

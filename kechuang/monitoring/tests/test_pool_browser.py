@@ -3,68 +3,17 @@ officer takes an enterprise into the pool, logs a visit and finds it on the work
 
 import datetime
 import io
-import shutil
 from pathlib import Path
 
-import pytest
 from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from kechuang.conftest import PASSWORD
+from kechuang.conftest import ARTIFACTS, BROWSER_MARKS, log_in
 from kechuang.monitoring.models import PoolEntry, ServiceVisit
 from kechuang.monitoring.services import add_to_pool
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-ARTIFACTS = Path(__file__).resolve().parents[3] / "test-artifacts"
-
-pytestmark = [
-    pytest.mark.browser,
-    # The live server needs committed data; serialized rollback restores the reference
-    # data (regions, industries) that the flush after a transactional test would remove.
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
-    pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian chromium is not installed"),
-]
-
-
-@pytest.fixture
-def page(live_server, monkeypatch):
-    # Playwright's sync API runs an event loop in this thread; the ORM calls made by the
-    # test itself are still synchronous.
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    from playwright.sync_api import sync_playwright
-
-    ARTIFACTS.mkdir(exist_ok=True)
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM,
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                "--no-first-run",
-            ],
-        )
-        context = browser.new_context(
-            base_url=live_server.url,
-            accept_downloads=True,
-            locale="zh-CN",
-            viewport={"width": 1400, "height": 900},
-        )
-        page = context.new_page()
-        yield page
-        context.close()
-        browser.close()
-
-
-def _log_in(page, username):
-    page.goto("/accounts/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url("**/")
+pytestmark = BROWSER_MARKS
 
 
 def test_officer_adds_enterprise_to_pool_and_logs_a_visit(world, page):
@@ -83,7 +32,7 @@ def test_officer_adds_enterprise_to_pool_and_logs_a_visit(world, page):
         problems="研发费用归集不规范",
         follow_up_due=today - datetime.timedelta(days=2),
     )
-    _log_in(page, "staff")
+    log_in(page, "staff")
 
     page.goto(enterprise.get_absolute_url())
     panel = page.get_by_test_id("pool-panel")

@@ -1,68 +1,17 @@
 """The main path of the registry, walked in headless Chromium (Debian's, driven by Playwright)."""
 
 import io
-import shutil
 from pathlib import Path
 
-import pytest
 from openpyxl import load_workbook
 
-from kechuang.conftest import PASSWORD
+from kechuang.conftest import ARTIFACTS, BROWSER_MARKS, log_in
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-ARTIFACTS = Path(__file__).resolve().parents[3] / "test-artifacts"
-
-pytestmark = [
-    pytest.mark.browser,
-    # The live server needs committed data; serialized rollback restores the reference
-    # data (regions, industries) that the flush after a transactional test would remove.
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
-    pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian chromium is not installed"),
-]
-
-
-@pytest.fixture
-def page(live_server, monkeypatch):
-    # Playwright's sync API runs an event loop in this thread; the ORM calls made by the
-    # test itself are still synchronous.
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    from playwright.sync_api import sync_playwright
-
-    ARTIFACTS.mkdir(exist_ok=True)
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM,
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                "--no-first-run",
-            ],
-        )
-        context = browser.new_context(
-            base_url=live_server.url,
-            accept_downloads=True,
-            locale="zh-CN",
-            viewport={"width": 1400, "height": 900},
-        )
-        page = context.new_page()
-        yield page
-        context.close()
-        browser.close()
-
-
-def _log_in(page, username):
-    page.goto("/accounts/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url("**/")
+pytestmark = BROWSER_MARKS
 
 
 def test_town_officer_searches_opens_and_exports(world, page):
-    _log_in(page, "town")
+    log_in(page, "town")
     page.screenshot(path=ARTIFACTS / "home-town.png", full_page=True)
     assert page.get_by_test_id("enterprise-count").inner_text() == "2"
 
@@ -93,7 +42,7 @@ def test_town_officer_searches_opens_and_exports(world, page):
 
 
 def test_officer_edit_with_bad_input_gets_chinese_message(world, page):
-    _log_in(page, "staff")
+    log_in(page, "staff")
     page.goto(f"/registry/enterprises/{world.own_enterprise.pk}/edit/")
     page.fill("#id_uscc", "91330624MA2BC3D4X3")
     page.click("button:has-text('保存')")
