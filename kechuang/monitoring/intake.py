@@ -7,6 +7,7 @@ Committing the same file twice changes nothing; a committed batch can be rolled 
 """
 
 import hashlib
+import re
 from dataclasses import asdict, dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -70,6 +71,7 @@ class Parsed:
     issues: list[Issue] = field(default_factory=list)
     columns: list[Column] = field(default_factory=list)
     ignored: list[str] = field(default_factory=list)
+    stated_year: int | None = None  # the year the title rows state, e.g. "统计年度：2024年"
 
     @property
     def errors(self) -> list[Issue]:
@@ -198,6 +200,24 @@ def _number(text: str, *, money: bool) -> Decimal | int | None:
     return int(value)
 
 
+_STATED_YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
+
+
+def _stated_year(rows: list[list]) -> int | None:
+    """The year written in the title rows: a cell naming the period wins over any other."""
+    fallback = None
+    for row in rows[:6]:
+        for cell in row:
+            text = str(cell or "")
+            match = _STATED_YEAR.search(text)
+            if match is None:
+                continue
+            if any(word in text for word in ("年度", "报告期", "年报")):
+                return int(match.group(1))
+            fallback = fallback or int(match.group(1))
+    return fallback
+
+
 def parse(filename: str, content: bytes, kind_key: str, default_unit: str) -> Parsed:
     """Read a file into rows of yuan and counts, with every problem listed."""
     kind = KINDS[kind_key]
@@ -210,6 +230,7 @@ def parse(filename: str, content: bytes, kind_key: str, default_unit: str) -> Pa
     if not rows:
         parsed.issues.append(Issue(0, "", filename, "文件中没有数据。", code="empty"))
         return parsed
+    parsed.stated_year = _stated_year(rows)
     located = _locate(rows, kind)
     if located is None:
         parsed.issues.append(
@@ -335,8 +356,13 @@ class Validation:
         return bool(self.parsed.errors)
 
 
-def validate(parsed: Parsed, *, kind_key: str, year: int, quarter: int, user) -> Validation:
-    """Check identities, scope, duplicates, consistency (RULES §4.3) and jumps from last year."""
+def validate(
+    parsed: Parsed, *, kind_key: str, year: int, quarter: int, user, allow_update: bool = True
+) -> Validation:
+    """Check identities, scope, duplicates, consistency (RULES §4.3) and jumps from last year.
+
+    Without `allow_update`, a row whose enterprise already has different figures for the
+    period is an error; identical figures are not, so re-importing a file stays harmless."""
     kind = KINDS[kind_key]
     codes = {row.uscc for row in parsed.rows}
     known = dict(Enterprise.objects.filter(uscc__in=codes).values_list("uscc", "pk"))
@@ -380,6 +406,8 @@ def validate(parsed: Parsed, *, kind_key: str, year: int, quarter: int, user) ->
                 )
             )
     labels = {c.field: c.label for c in parsed.columns}
+    if not allow_update:
+        _check_existing(parsed, kind, year, quarter, uscc_label)
     if kind.model is RDRecord:
         for row in parsed.rows:
             for violation in check_row(row.values):
@@ -417,6 +445,33 @@ def validate(parsed: Parsed, *, kind_key: str, year: int, quarter: int, user) ->
     return Validation(parsed, known, list(unknown.values()))
 
 
+def _check_existing(parsed: Parsed, kind: IntakeKind, year: int, quarter: int, label: str):
+    fields = [c.field for c in parsed.columns if c.field not in IDENTITY_FIELDS]
+    existing = {
+        values["enterprise__uscc"]: values
+        for values in kind.model.objects.filter(
+            enterprise__uscc__in={row.uscc for row in parsed.rows}, year=year, quarter=quarter
+        ).values("enterprise__uscc", *fields)
+    }
+    reported = set()
+    for row in parsed.rows:
+        stored = existing.get(row.uscc)
+        if stored is None or row.uscc in reported:
+            continue
+        reported.add(row.uscc)
+        if all(_same(stored[f], row.values.get(f)) for f in fields):
+            continue
+        parsed.issues.append(
+            Issue(
+                row.number,
+                label,
+                row.uscc,
+                "已有该期数据且与本文件不同；如需更新，请勾选“更新已有数据”（命令行使用 --update）。",
+                code="exists",
+            )
+        )
+
+
 # -- batches ------------------------------------------------------------------------------
 
 
@@ -440,11 +495,30 @@ def stage(
     default_unit: str,
     marks_above_scale: bool,
     user,
+    allow_update: bool = True,
 ) -> ImportBatch:
     """Read and validate a file and keep it as a batch awaiting commit (nothing else written)."""
     digest = file_digest(content)
     parsed = parse(filename, content, kind_key, default_unit)
-    validation = validate(parsed, kind_key=kind_key, year=year, quarter=quarter, user=user)
+    validation = validate(
+        parsed,
+        kind_key=kind_key,
+        year=year,
+        quarter=quarter,
+        user=user,
+        allow_update=allow_update,
+    )
+    if parsed.stated_year and parsed.stated_year != year:
+        parsed.issues.append(
+            Issue(
+                0,
+                "",
+                f"{parsed.stated_year}年",
+                f"文件标题注明的年度为{parsed.stated_year}年，与所选统计年度{year}年不一致，请核对。",
+                severity="warning",
+                code="year_mismatch",
+            )
+        )
     earlier = ImportBatch.objects.filter(
         sha256=digest,
         kind=kind_key,
@@ -479,6 +553,8 @@ def stage(
         stored_file=archive(content, digest, filename),
         default_unit=default_unit,
         marks_above_scale=marks_above_scale,
+        created_by=user,
+        updated_by=user,
     )
 
 

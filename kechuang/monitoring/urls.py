@@ -1,6 +1,6 @@
 from django.urls import path
 
-from kechuang.monitoring.views import lists, pool
+from kechuang.monitoring.views import intake, lists, pool
 
 app_name = "monitoring"
 
@@ -21,4 +21,13 @@ urlpatterns = [
     path("visits/", pool.ServiceVisitListView.as_view(), name="servicevisit_list"),
     path("visits/add/", pool.ServiceVisitEditView.as_view(), name="servicevisit_add"),
     path("visits/<int:pk>/edit/", pool.ServiceVisitEditView.as_view(), name="servicevisit_edit"),
+    # data intake: upload, preview, commit, roll back
+    path("imports/", intake.ImportBatchListView.as_view(), name="batch_list"),
+    path("imports/upload/", intake.upload, name="batch_upload"),
+    path("imports/template/<str:kind>/", intake.template, name="batch_template"),
+    path("imports/<int:pk>/", intake.batch_detail, name="batch_detail"),
+    path("imports/<int:pk>/commit/", intake.commit_view, name="batch_commit"),
+    path("imports/<int:pk>/rollback/", intake.rollback_view, name="batch_rollback"),
+    path("imports/<int:pk>/issues/", intake.issues_download, name="batch_issues"),
+    path("jobs/<int:pk>/", intake.job_status, name="job_status"),
 ]

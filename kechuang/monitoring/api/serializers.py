@@ -1,0 +1,89 @@
+from rest_framework import serializers
+
+from kechuang.monitoring import choices
+from kechuang.monitoring.models import FinancialRecord, ImportBatch, RDRecord
+
+
+class ImportBatchSerializer(serializers.ModelSerializer):
+    # Codes as plain strings beside their labels: the choice sets are documented once, on the
+    # upload, so the schema has one enum per set.
+    kind = serializers.CharField(read_only=True)
+    department = serializers.CharField(read_only=True)
+    status = serializers.CharField(read_only=True)
+    default_unit = serializers.CharField(read_only=True)
+    created_by = serializers.CharField(source="created_by.username", read_only=True, default="")
+    kind_display = serializers.CharField(source="get_kind_display", read_only=True)
+    status_display = serializers.CharField(source="get_status_display", read_only=True)
+
+    class Meta:
+        model = ImportBatch
+        fields = [
+            "id",
+            "kind",
+            "kind_display",
+            "year",
+            "quarter",
+            "department",
+            "filename",
+            "sha256",
+            "status",
+            "status_display",
+            "row_count",
+            "created_count",
+            "updated_count",
+            "unchanged_count",
+            "issues",
+            "unknown_usccs",
+            "default_unit",
+            "marks_above_scale",
+            "created_by",
+            "created_at",
+            "committed_at",
+            "rolled_back_at",
+        ]
+        read_only_fields = fields
+
+
+class ImportBatchUploadSerializer(serializers.Serializer):
+    """A multipart upload: the file and what it holds, as on the upload page."""
+
+    kind = serializers.ChoiceField(choices=choices.BatchKind.choices)
+    year = serializers.IntegerField(min_value=2000, max_value=2100)
+    quarter = serializers.IntegerField(min_value=0, max_value=4, default=0)
+    department = serializers.ChoiceField(
+        choices=choices.Department.choices, default=choices.Department.STATISTICS
+    )
+    default_unit = serializers.ChoiceField(
+        choices=choices.SourceUnit.choices, default=choices.SourceUnit.THOUSAND
+    )
+    marks_above_scale = serializers.BooleanField(default=False)
+    update = serializers.BooleanField(
+        default=False, help_text="为真时以本文件覆盖企业该期已有的不同数据"
+    )
+    file = serializers.FileField()
+
+
+class CommitSerializer(serializers.Serializer):
+    create_unknown = serializers.BooleanField(default=False)
+    town = serializers.CharField(required=False, allow_blank=True, default="")
+    industry = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class PeriodRecordSerializer(serializers.ModelSerializer):
+    department = serializers.CharField(read_only=True)
+    source_unit = serializers.CharField(read_only=True)
+    enterprise_uscc = serializers.CharField(source="enterprise.uscc", read_only=True)
+    enterprise_name = serializers.CharField(source="enterprise.name", read_only=True)
+
+    class Meta:
+        exclude = ["created_by", "updated_by"]
+
+
+class RDRecordSerializer(PeriodRecordSerializer):
+    class Meta(PeriodRecordSerializer.Meta):
+        model = RDRecord
+
+
+class FinancialRecordSerializer(PeriodRecordSerializer):
+    class Meta(PeriodRecordSerializer.Meta):
+        model = FinancialRecord

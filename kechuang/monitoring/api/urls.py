@@ -1,0 +1,10 @@
+from rest_framework.routers import SimpleRouter
+
+from kechuang.monitoring.api import views
+
+router = SimpleRouter()
+router.register("batches", views.ImportBatchViewSet, basename="importbatch")
+router.register("rd-records", views.RDRecordViewSet, basename="rdrecord")
+router.register("financial-records", views.FinancialRecordViewSet, basename="financialrecord")
+
+urlpatterns = router.urls

@@ -1,0 +1,111 @@
+"""Data intake walked in headless Chromium (Debian's, driven by Playwright): a bureau officer
+uploads a 107-2 file with errors, reads them in the preview and in the downloaded list,
+uploads the corrected file (large enough to go through a background job with a progress
+bar), commits it and finds the year's monitoring computed from it."""
+
+import io
+from pathlib import Path
+
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from kechuang.conftest import ARTIFACTS, BROWSER_MARKS, log_in
+from kechuang.core import jobs
+from kechuang.core.models import Job
+from kechuang.monitoring.models import ImportBatch, RDRecord
+from kechuang.monitoring.tests.test_intake import full_row, full_workbook
+from kechuang.monitoring.views import intake as intake_views
+
+pytestmark = BROWSER_MARKS
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _choose_file(page, name: str, content: bytes) -> None:
+    page.set_input_files("#id_file", files=[{"name": name, "mimeType": XLSX, "buffer": content}])
+
+
+def test_officer_uploads_sees_errors_fixes_and_commits(
+    world, page, settings, monkeypatch, tmp_path
+):
+    # Queued jobs wait for a worker; the test plays the worker, so the browser really shows
+    # the progress page and follows it to the batch once the job is done.
+    settings.JOBS_MODE = "worker"
+    settings.MEDIA_ROOT = tmp_path
+    a, b = world.nanming_enterprise, world.qixing_enterprise
+    broken = full_workbook([full_row(a, cost_other=45), full_row(b, rd_staff="约30")])
+    fixed = full_workbook([full_row(a), full_row(b)])
+    log_in(page, "staff")
+
+    page.goto(reverse("monitoring:batch_list"))
+    assert page.get_by_test_id("result-count").inner_text() == "共 0 条"
+    page.locator(f"main a[href='{reverse('monitoring:batch_upload')}']").click()
+    page.wait_for_url(f"**{reverse('monitoring:batch_upload')}")
+    page.fill("#id_year", "2024")
+    _choose_file(page, "新昌县2024年107-2.xlsx", broken)
+    page.screenshot(path=ARTIFACTS / "intake-upload.png", full_page=True)
+    page.get_by_test_id("upload").click()
+
+    batch = ImportBatch.objects.get()
+    page.wait_for_url(f"**{batch.get_absolute_url()}")
+    assert page.get_by_test_id("batch-status").inner_text() == "校验未通过"
+    assert page.get_by_test_id("error-count").inner_text() == "2"
+    assert page.get_by_test_id("commit-form").count() == 0
+    errors = page.get_by_test_id("error-row")
+    assert errors.count() == 2
+    text_error = errors.filter(has_text="约30")
+    assert text_error.count() == 1
+    assert "研究开发人员 / 合计" in text_error.inner_text()
+    assert "不是数字" in text_error.inner_text()
+    sum_error = errors.filter(has_text="应等于八项费用")
+    assert sum_error.locator("td").first.inner_text() == "6"
+    page.click("summary:has-text('识别的列（53 列）')")
+    assert "研究开发费用 / 合计" in page.get_by_test_id("matched-columns").inner_text()
+    page.screenshot(path=ARTIFACTS / "intake-preview-errors.png", full_page=True)
+
+    with page.expect_download() as download_info:
+        page.get_by_test_id("download-issues").click()
+    rows = list(
+        load_workbook(io.BytesIO(Path(download_info.value.path()).read_bytes())).active.iter_rows(
+            values_only=True
+        )
+    )
+    assert rows[0] == ("行号", "列", "值", "原因", "级别")
+    assert sorted(r[0] for r in rows[1:]) == [6, 7]
+
+    monkeypatch.setattr(intake_views, "BACKGROUND_BYTES", len(fixed) - 1)
+    page.click("a:has-text('上传新文件')")
+    page.wait_for_url("**/imports/upload/?kind=rd")
+    page.fill("#id_year", "2024")
+    _choose_file(page, "新昌县2024年107-2（修正）.xlsx", fixed)
+    page.get_by_test_id("upload").click()
+
+    job = Job.objects.get(kind="monitoring.stage")
+    page.wait_for_url(f"**{reverse('monitoring:job_status', args=[job.pk])}")
+    progress = page.get_by_test_id("job-progress")
+    assert progress.get_attribute("data-status") == "queued"
+    assert page.get_by_test_id("job-state").inner_text() == "排队中"
+    page.screenshot(path=ARTIFACTS / "intake-job-progress.png", full_page=True)
+    jobs.run(job.pk)
+    fixed_batch = ImportBatch.objects.exclude(pk=batch.pk).get()
+    page.wait_for_url(f"**{fixed_batch.get_absolute_url()}", timeout=15_000)
+
+    assert page.get_by_test_id("batch-status").inner_text() == "已校验待提交"
+    assert page.get_by_test_id("error-count").inner_text() == "0"
+    assert page.get_by_test_id("row-count").inner_text() == "2"
+    page.screenshot(path=ARTIFACTS / "intake-preview-ok.png", full_page=True)
+    page.get_by_test_id("commit").click()
+    page.wait_for_load_state("networkidle")
+
+    assert page.get_by_test_id("batch-status").inner_text() == "已提交"
+    assert page.get_by_test_id("created-count").inner_text() == "2"
+    verdict = page.get_by_test_id("batch-verdict").inner_text()
+    assert verdict == "已提交：新增 2 条，更新 0 条，未变化 0 条。"
+    assert page.get_by_test_id("rollback").count() == 1
+    page.screenshot(path=ARTIFACTS / "intake-committed.png", full_page=True)
+    assert RDRecord.objects.filter(year=2024, batch=fixed_batch).count() == 2
+
+    page.get_by_test_id("overview-link").click()
+    page.wait_for_url("**/monitoring/?year=2024")
+    assert page.get_by_test_id("monitored-count").inner_text() == "2"
+    page.screenshot(path=ARTIFACTS / "intake-overview.png", full_page=True)
