@@ -2,7 +2,7 @@
 
 1. Full recompute (`services.recompute`: read the records, run every rule, store the snapshot)
    against DuckDB computing the three monitored lists over the same facts in memory.
-2. Import of a 100,000-row 107-2 xlsx (`intake.stage` + `intake.commit`) against the raw read
+2. Import of a 100,000-row 107-2 xlsx (`batches.stage` + `batches.commit`) against the raw read
    of the same file.
 
 Needs province-scale data in the configured database first:
@@ -33,7 +33,7 @@ from openpyxl import Workbook  # noqa: E402
 
 from bench.bench_monitoring_engine import duckdb_lists  # noqa: E402
 from kechuang.core.excel import read_rows  # noqa: E402
-from kechuang.monitoring import intake, services  # noqa: E402
+from kechuang.monitoring import batches, services  # noqa: E402
 from kechuang.monitoring.models import ImportBatch, RDRecord  # noqa: E402
 from kechuang.registry.models import Enterprise  # noqa: E402
 
@@ -106,7 +106,7 @@ def import_figures(rows: int, year: int) -> list[tuple[str, float]]:
     ).first() or get_user_model().objects.create_superuser("bench", password="bench-pass-2026")
     read_seconds, table = timed(lambda: read_rows("rd.xlsx", content))
     stage_seconds, batch = timed(
-        lambda: intake.stage(
+        lambda: batches.stage(
             filename="rd.xlsx",
             content=content,
             kind_key="rd",
@@ -120,9 +120,9 @@ def import_figures(rows: int, year: int) -> list[tuple[str, float]]:
     )
     if batch.status != "validated":
         raise SystemExit(f"benchmark file did not validate: {batch.errors[:3]}")
-    commit_seconds, _ = timed(lambda: intake.commit(batch, user=user, create_unknown=False))
+    commit_seconds, _ = timed(lambda: batches.commit(batch, user=user, create_unknown=False))
     print(f"  file: {len(content) / 1e6:.1f} MB, {len(table) - 3:,} data rows")
-    intake.rollback(ImportBatch.objects.get(pk=batch.pk), user=user)
+    batches.rollback(ImportBatch.objects.get(pk=batch.pk), user=user)
     return [
         ("import: validate and stage (parse, checks, preview)", stage_seconds),
         ("import: commit in one transaction", commit_seconds),

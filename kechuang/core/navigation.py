@@ -60,6 +60,9 @@ MENU = (
                 "chat-dots",
                 "monitoring.view_servicevisit",
             ),
+            MenuItem(
+                "数据导入", "monitoring:batch_list", "cloud-upload", "monitoring.view_importbatch"
+            ),
             MenuItem("监测规则", "monitoring:ruleset_list", "sliders", "monitoring.view_ruleset"),
         ),
     ),

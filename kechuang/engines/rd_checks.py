@@ -145,6 +145,17 @@ def _fmt(value: float) -> str:
     return f"{value:,.2f}".rstrip("0").rstrip(".")
 
 
+Units = Mapping[str, tuple[float, str]]
+
+
+def _shown(value: float, name: str, units: Units | None) -> str:
+    """A figure as the form filler wrote it: divided back into the column's unit, named."""
+    if units and name in units:
+        factor, unit = units[name]
+        return f"{_fmt(value / factor)} {unit}"
+    return _fmt(value)
+
+
 def _parse(raw: Any) -> float | None:
     """The cell as a float; blank cells are 0; None when it is not a number."""
     if raw is None or (isinstance(raw, str) and not raw.strip()):
@@ -172,11 +183,15 @@ def _close(a: float, b: float, tolerance: float) -> bool:
     return abs(a - b) <= max(tolerance, 1e-9 * max(abs(a), abs(b)))
 
 
-def check_row(row: Mapping[str, Any], tolerance: float = 0.0) -> list[Violation]:
+def check_row(
+    row: Mapping[str, Any], tolerance: float = 0.0, units: Units | None = None
+) -> list[Violation]:
     """All 107-2 consistency violations of one enterprise's row, in rule order.
 
     `tolerance` is the absolute difference accepted in the row's unit (0 for the integer
-    千元 cells of the form; float noise from unit conversion is always accepted).
+    千元 cells of the form; float noise from unit conversion is always accepted). `units`
+    maps a field to (row units per unit of its column, the column's unit name), so messages
+    quote figures as the file has them even when the row holds them converted to yuan.
     """
     violations: list[Violation] = []
     values: dict[str, float | object] = {}
@@ -207,8 +222,9 @@ def check_row(row: Mapping[str, Any], tolerance: float = 0.0) -> list[Violation]
             violations.append(
                 Violation(
                     key,
-                    f"{_label(total)}（{_fmt(get(total))}）应等于{what}（{names}）之和"
-                    f"（{_fmt(expected)}），相差 {_fmt(abs(get(total) - expected))}",
+                    f"{_label(total)}（{_shown(get(total), total, units)}）应等于{what}"
+                    f"（{names}）之和（{_shown(expected, total, units)}），"
+                    f"相差 {_shown(abs(get(total) - expected), total, units)}",
                     (total, *items),
                 )
             )
@@ -219,14 +235,16 @@ def check_row(row: Mapping[str, Any], tolerance: float = 0.0) -> list[Violation]
         smaller = sum(get(part) for part in parts)
         if get(larger) < smaller and not _close(get(larger), smaller, tolerance):
             if len(parts) == 1:
-                right = f"{_label(parts[0])}（{_fmt(smaller)}）"
+                right = f"{_label(parts[0])}（{_shown(smaller, parts[0], units)}）"
             else:
-                items = "与".join(f"{_label(part)}（{_fmt(get(part))}）" for part in parts)
-                right = f"{items}之和（{_fmt(smaller)}）"
+                items = "与".join(
+                    f"{_label(part)}（{_shown(get(part), part, units)}）" for part in parts
+                )
+                right = f"{items}之和（{_shown(smaller, parts[0], units)}）"
             violations.append(
                 Violation(
                     key,
-                    f"{_label(larger)}（{_fmt(get(larger))}）不应小于{right}",
+                    f"{_label(larger)}（{_shown(get(larger), larger, units)}）不应小于{right}",
                     (larger, *parts),
                 )
             )
@@ -236,7 +254,8 @@ def check_row(row: Mapping[str, Any], tolerance: float = 0.0) -> list[Violation]
             Violation(
                 "staff_iff_personnel_cost",
                 f"{_label('rd_staff')}为 {_fmt(get('rd_staff'))}，{_label('cost_personnel')}为 "
-                f"{_fmt(get('cost_personnel'))}：二者应同时为零或同时大于零",
+                f"{_shown(get('cost_personnel'), 'cost_personnel', units)}："
+                "二者应同时为零或同时大于零",
                 ("rd_staff", "cost_personnel"),
             )
         )
@@ -261,6 +280,7 @@ def jump_check(
     previous: Mapping[str, Any],
     factor: float = 100,
     fields: Iterable[str] = JUMP_FIELDS,
+    units: Units | None = None,
 ) -> list[Violation]:
     """Fields whose value is ≥ `factor` × last year's (`jump_up`) or ≤ last year's ÷ `factor`
     (`jump_down`). Only positive figures in both years are compared: a move to or from zero is
@@ -280,7 +300,8 @@ def jump_check(
             violations.append(
                 Violation(
                     "jump_up",
-                    f"{_label(name)}本年 {_fmt(now)}，是上年 {_fmt(before)} 的 "
+                    f"{_label(name)}本年 {_shown(now, name, units)}，"
+                    f"是上年 {_shown(before, name, units)} 的 "
                     f"{_fmt(round(now / before, 2))} 倍，请核实计量单位和数值",
                     (name,),
                 )
@@ -289,7 +310,8 @@ def jump_check(
             violations.append(
                 Violation(
                     "jump_down",
-                    f"{_label(name)}本年 {_fmt(now)}，仅为上年 {_fmt(before)} 的 "
+                    f"{_label(name)}本年 {_shown(now, name, units)}，"
+                    f"仅为上年 {_shown(before, name, units)} 的 "
                     f"1/{_fmt(round(before / now, 2))}，请核实计量单位和数值",
                     (name,),
                 )

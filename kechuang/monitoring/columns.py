@@ -105,6 +105,7 @@ FINANCIAL_GROUPS: dict[str, dict[str, str]] = {
 }
 
 UNIT_WORDS = {"元": "yuan", "千元": "thousand", "万元": "ten_thousand"}
+UNIT_NAMES = {1: "元", 1_000: "千元", 10_000: "万元"}  # yuan per unit -> the unit's name
 COUNT_UNITS = {"人", "个", "件", "项", "篇", "人年", "人月", "家"}
 _BRACKETS = re.compile(r"[（(]([^）)]*)[）)]")
 _NUMBERING = re.compile(r"^([一二三四五六七八九十]+、|\d+[、.．]|[（(]\d+[）)]|[①②③④⑤⑥⑦⑧⑨⑩])")
@@ -122,10 +123,27 @@ def unit_of(text: str) -> str | None:
     return None
 
 
-def normalise(text: object) -> str:
-    value = str(text or "")
-    value = re.sub(r"\s", "", value)
-    value = _BRACKETS.sub("", value)
+def _is_unit_note(inner: str) -> bool:
+    inner = inner.replace("单位", "").replace("：", "").replace(":", "").strip()
+    return (
+        not inner
+        or inner in UNIT_WORDS
+        or inner in COUNT_UNITS
+        or inner.isdigit()
+        or all(ch in "一二三四五六七八九十" for ch in inner)
+    )
+
+
+def normalise(text: object, *, keep_notes: bool = True) -> str:
+    """A header reduced to what names its field: no spaces, numbering, units or "其中".
+
+    A bracketed note that is not a unit ("研发费用（高企认定口径）") stays, since it tells one
+    caliber from another; `keep_notes=False` drops every bracket, for headers whose notes
+    name nothing the lookup knows."""
+    value = re.sub(r"\s", "", str(text or ""))
+    value = _BRACKETS.sub(
+        lambda m: "" if not keep_notes or _is_unit_note(m.group(1)) else m.group(1), value
+    )
     value = _NUMBERING.sub("", value)
     for prefix in ("其中：", "其中:", "其中"):
         if value.startswith(prefix):

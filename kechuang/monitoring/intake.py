@@ -1,21 +1,14 @@
 """Intake of the statistics bureau's files: R&D (form 107-2) and financial figures.
 
-Reading is forgiving about layout (title rows, one- or two-row merged headers, a units line,
-trailing total rows) and strict about content: every problem is reported with its row,
-column, value and reason, and a batch is committed in one transaction or not at all.
-Committing the same file twice changes nothing; a committed batch can be rolled back.
+Reading is forgiving about layout (title rows, one- to three-row merged headers, a units
+line, trailing total rows) and strict about content: every problem is reported with its row,
+column, value and reason. Nothing here writes; `batches` stages, commits and rolls back.
 """
 
 import hashlib
 import re
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
-from pathlib import Path
-
-from django.conf import settings
-from django.db import transaction
-from django.utils import timezone
-from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from kechuang.core.excel import UnreadableFile, read_rows
 from kechuang.engines import uscc as uscc_engine
@@ -26,12 +19,13 @@ from kechuang.monitoring.columns import (
     FINANCIAL_GROUPS,
     IDENTITY_LOOKUP,
     RD_GROUPS,
+    UNIT_NAMES,
     build_lookup,
     normalise,
     unit_of,
 )
-from kechuang.monitoring.models import FinancialRecord, ImportBatch, RDRecord
-from kechuang.registry.models import Enterprise, Industry, Region, ScaleRecord
+from kechuang.monitoring.models import FinancialRecord, RDRecord
+from kechuang.registry.models import Enterprise
 
 JUMP_FIELDS = ("rd_expense", "rd_staff", "revenue", "new_product_sales", "main_revenue")
 TOTAL_WORDS = ("合计", "总计", "小计", "全县", "汇总")
@@ -134,20 +128,27 @@ def _header_labels(rows: list[list], top: int, depth: int, width: int) -> list[l
 
 
 def _match(stack: list[str], qualified: dict, unique: dict) -> str | None:
+    """The field a column's stack of headers names, trying bracketed notes kept, then not."""
     if not stack:
         return None
-    keys = [normalise("".join(stack))]
-    if len(stack) >= 2:
-        keys.append(normalise(stack[-2]) + normalise(stack[-1]))
-    for key in keys:
-        if key in IDENTITY_LOOKUP:
-            return IDENTITY_LOOKUP[key]
-        if key in qualified:
-            return qualified[key]
-    child = normalise(stack[-1])
-    if child in IDENTITY_LOOKUP:
-        return IDENTITY_LOOKUP[child]
-    return unique.get(child)
+    for keep_notes in (True, False):
+        keys = [normalise("".join(stack), keep_notes=keep_notes)]
+        if len(stack) >= 2:
+            keys.append(
+                normalise(stack[-2], keep_notes=keep_notes)
+                + normalise(stack[-1], keep_notes=keep_notes)
+            )
+        for key in keys:
+            if key in IDENTITY_LOOKUP:
+                return IDENTITY_LOOKUP[key]
+            if key in qualified:
+                return qualified[key]
+        child = normalise(stack[-1], keep_notes=keep_notes)
+        if child in IDENTITY_LOOKUP:
+            return IDENTITY_LOOKUP[child]
+        if child in unique:
+            return unique[child]
+    return None
 
 
 def _locate(rows, kind: IntakeKind):
@@ -406,16 +407,23 @@ def validate(
                 )
             )
     labels = {c.field: c.label for c in parsed.columns}
+    units = {
+        c.field: (c.factor, UNIT_NAMES[c.factor])
+        for c in parsed.columns
+        if c.factor and c.factor in UNIT_NAMES
+    }
     if not allow_update:
         _check_existing(parsed, kind, year, quarter, uscc_label)
     if kind.model is RDRecord:
         for row in parsed.rows:
-            for violation in check_row(row.values):
+            for violation in check_row(row.values, units=units):
                 parsed.issues.append(
                     Issue(
                         row.number,
                         "、".join(labels.get(f, f) for f in violation.fields),
-                        "；".join(str(row.values.get(f)) for f in violation.fields),
+                        "；".join(
+                            shown_value(row.values.get(f), f, units) for f in violation.fields
+                        ),
                         violation.message,
                         code=violation.rule,
                     )
@@ -431,12 +439,12 @@ def validate(
         last = previous.get(row.uscc)
         if not last:
             continue
-        for jump in jump_check(row.values, last, fields=jump_fields):
+        for jump in jump_check(row.values, last, fields=jump_fields, units=units):
             parsed.issues.append(
                 Issue(
                     row.number,
                     labels.get(jump.fields[0], jump.fields[0]),
-                    str(row.values.get(jump.fields[0])),
+                    shown_value(row.values.get(jump.fields[0]), jump.fields[0], units),
                     jump.message,
                     severity="warning",
                     code=jump.rule,
@@ -459,7 +467,7 @@ def _check_existing(parsed: Parsed, kind: IntakeKind, year: int, quarter: int, l
         if stored is None or row.uscc in reported:
             continue
         reported.add(row.uscc)
-        if all(_same(stored[f], row.values.get(f)) for f in fields):
+        if all(same_value(stored[f], row.values.get(f)) for f in fields):
             continue
         parsed.issues.append(
             Issue(
@@ -472,330 +480,24 @@ def _check_existing(parsed: Parsed, kind: IntakeKind, year: int, quarter: int, l
         )
 
 
-# -- batches ------------------------------------------------------------------------------
+def shown_value(value, field_name: str, units: dict) -> str:
+    """A figure as the file has it: yuan divided back into its column's unit."""
+    if value is None:
+        return ""
+    if field_name in units:
+        factor, _unit = units[field_name]
+        value = Decimal(value) / factor
+        return format(value.normalize(), "f") if value == value.to_integral() else str(value)
+    return str(value)
 
 
-def archive(content: bytes, digest: str, filename: str) -> str:
-    folder = Path(settings.MEDIA_ROOT) / "imports"
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / f"{digest}{Path(filename).suffix.lower()}"
-    if not path.exists():
-        path.write_bytes(content)
-    return str(path)
-
-
-def stage(
-    *,
-    filename: str,
-    content: bytes,
-    kind_key: str,
-    year: int,
-    quarter: int,
-    department: str,
-    default_unit: str,
-    marks_above_scale: bool,
-    user,
-    allow_update: bool = True,
-) -> ImportBatch:
-    """Read and validate a file and keep it as a batch awaiting commit (nothing else written)."""
-    digest = file_digest(content)
-    parsed = parse(filename, content, kind_key, default_unit)
-    validation = validate(
-        parsed,
-        kind_key=kind_key,
-        year=year,
-        quarter=quarter,
-        user=user,
-        allow_update=allow_update,
-    )
-    if parsed.stated_year and parsed.stated_year != year:
-        parsed.issues.append(
-            Issue(
-                0,
-                "",
-                f"{parsed.stated_year}年",
-                f"文件标题注明的年度为{parsed.stated_year}年，与所选统计年度{year}年不一致，请核对。",
-                severity="warning",
-                code="year_mismatch",
-            )
-        )
-    earlier = ImportBatch.objects.filter(
-        sha256=digest,
-        kind=kind_key,
-        year=year,
-        quarter=quarter,
-        status=choices.BatchStatus.COMMITTED,
-    ).first()
-    if earlier is not None:
-        parsed.issues.append(
-            Issue(
-                0,
-                "",
-                filename,
-                f"同一文件已于{timezone.localtime(earlier.committed_at):%Y-%m-%d %H:%M}提交（批次#{earlier.pk}）；再次提交不会改变数据。",
-                severity="warning",
-                code="same_file",
-            )
-        )
-    return ImportBatch.objects.create(
-        kind=kind_key,
-        year=year,
-        quarter=quarter,
-        department=department,
-        filename=filename[:255],
-        sha256=digest,
-        status=choices.BatchStatus.FAILED
-        if validation.has_errors
-        else choices.BatchStatus.VALIDATED,
-        row_count=len(parsed.rows),
-        issues=[asdict(i) for i in parsed.issues],
-        unknown_usccs=validation.unknown,
-        stored_file=archive(content, digest, filename),
-        default_unit=default_unit,
-        marks_above_scale=marks_above_scale,
-        created_by=user,
-        updated_by=user,
-    )
-
-
-class CommitRefused(Exception):
-    """The batch cannot be committed as asked; the message is for the user."""
-
-
-def commit(
-    batch: ImportBatch,
-    *,
-    user,
-    create_unknown: bool,
-    town_code: str = "",
-    industry_code: str = "",
-    report=lambda progress, message="": None,
-) -> ImportBatch:
-    """Write a validated batch in one transaction: upsert by (USCC, period), undo recorded."""
-    if batch.status != choices.BatchStatus.VALIDATED:
-        raise CommitRefused("只有校验通过、尚未提交的批次可以提交。")
-    content = Path(batch.stored_file).read_bytes()
-    parsed = parse(batch.filename, content, batch.kind, batch.default_unit)
-    validation = validate(
-        parsed, kind_key=batch.kind, year=batch.year, quarter=batch.quarter, user=user
-    )
-    if validation.has_errors:
-        raise CommitRefused("文件内容与校验时不一致，请重新上传。")
-    if validation.unknown and not create_unknown:
-        raise CommitRefused(
-            f"有{len(validation.unknown)}家企业尚未登记：请选择“一并新建”或从文件中删除后重新上传。"
-        )
-    kind = KINDS[batch.kind]
-    report(10, "写入数据")
-    with transaction.atomic():
-        enterprises = dict(validation.enterprises)
-        undo: list[dict] = []
-        if validation.unknown:
-            created = _create_enterprises(validation.unknown, town_code, industry_code, user)
-            enterprises.update(created)
-            undo.extend({"op": "enterprise_created", "pk": pk} for pk in created.values())
-        existing = {
-            record.enterprise_id: record
-            for record in kind.model.objects.filter(
-                enterprise_id__in=enterprises.values(), year=batch.year, quarter=batch.quarter
-            )
-        }
-        fields = [c.field for c in parsed.columns if c.field not in IDENTITY_FIELDS]
-        to_create, to_update = [], []
-        unit = batch.default_unit
-        for row in parsed.rows:
-            enterprise_id = enterprises[row.uscc]
-            record = existing.get(enterprise_id)
-            if record is None:
-                record = kind.model(
-                    enterprise_id=enterprise_id,
-                    year=batch.year,
-                    quarter=batch.quarter,
-                    batch=batch,
-                    department=batch.department,
-                    source_unit=unit,
-                    created_by=user,
-                    updated_by=user,
-                    **row.values,
-                )
-                to_create.append(record)
-                continue
-            before = {f: getattr(record, f) for f in fields}
-            if all(_same(before[f], row.values.get(f)) for f in fields):
-                batch.unchanged_count += 1
-                continue
-            undo.append(
-                {
-                    "op": "record_updated",
-                    "pk": record.pk,
-                    "before": {
-                        **{f: _json(v) for f, v in before.items()},
-                        "batch_id": record.batch_id,
-                        "department": record.department,
-                        "source_unit": record.source_unit,
-                    },
-                }
-            )
-            for f in fields:
-                setattr(record, f, row.values.get(f))
-            record.batch, record.department, record.source_unit = batch, batch.department, unit
-            record.updated_by = user
-            to_update.append(record)
-        report(40, "保存记录")
-        reason = f"导入批次#{batch.pk}"
-        if to_create:
-            created_records = bulk_create_with_history(
-                to_create,
-                kind.model,
-                batch_size=2000,
-                default_user=user,
-                default_change_reason=reason,
-            )
-            ids = list(
-                kind.model.objects.filter(
-                    batch=batch,
-                    year=batch.year,
-                    quarter=batch.quarter,
-                    enterprise_id__in=[r.enterprise_id for r in created_records],
-                ).values_list("pk", flat=True)
-            )
-            undo.extend({"op": "record_created", "pk": pk} for pk in ids)
-        if to_update:
-            bulk_update_with_history(
-                to_update,
-                kind.model,
-                fields=[*fields, "batch", "department", "source_unit", "updated_by"],
-                batch_size=2000,
-                default_user=user,
-                default_change_reason=reason,
-            )
-        if batch.marks_above_scale:
-            undo.extend(_mark_above_scale(batch.year, enterprises.values(), user))
-        report(90, "记录撤销信息")
-        batch.created_count = len(to_create)
-        batch.updated_count = len(to_update)
-        batch.undo = undo
-        batch.status = choices.BatchStatus.COMMITTED
-        batch.committed_at = timezone.now()
-        batch.save()
-    return batch
-
-
-def _same(old, new) -> bool:
+def same_value(old, new) -> bool:
+    """Whether a stored figure equals an incoming one (Decimal, int or None alike)."""
     if old is None or new is None:
         return old is None and new is None
     return Decimal(str(old)) == Decimal(str(new))
 
 
-def _json(value):
+def json_value(value):
+    """A figure as kept in a batch's undo list."""
     return None if value is None else str(value)
-
-
-def _mark_above_scale(year: int, enterprise_ids, user) -> list[dict]:
-    undo = []
-    existing = {
-        r.enterprise_id: r
-        for r in ScaleRecord.objects.filter(year=year, enterprise_id__in=list(enterprise_ids))
-    }
-    for enterprise_id in enterprise_ids:
-        record = existing.get(enterprise_id)
-        if record is None:
-            record = ScaleRecord.objects.create(
-                enterprise_id=enterprise_id, year=year, is_above_scale=True
-            )
-            undo.append({"op": "scale_created", "pk": record.pk})
-        elif not record.is_above_scale:
-            record.is_above_scale = True
-            record.save(update_fields=["is_above_scale", "updated_at"])
-            undo.append({"op": "scale_updated", "pk": record.pk})
-    return undo
-
-
-def _create_enterprises(
-    unknown: list[dict], town_code: str, industry_code: str, user
-) -> dict[str, int]:
-    towns = Region.objects.within_scope(user).filter(level="town")
-    fallback_town = towns.filter(code=town_code).first()
-    created = {}
-    for item in unknown:
-        town = (
-            towns.filter(name=item["town"]).first() or towns.filter(code=item["town"]).first()
-            if item["town"]
-            else None
-        ) or fallback_town
-        code = (item["industry"] or "").upper().lstrip("ABCDEFGHIJKLMNOPQRST") or industry_code
-        industry = (
-            Industry.objects.filter(code=code, level=4).first()
-            or Industry.objects.filter(code=industry_code, level=4).first()
-        )
-        if town is None or industry is None:
-            raise CommitRefused(
-                f"第{item['row']}行企业“{item['name'] or item['uscc']}”尚未登记：请选择新建企业的默认乡镇街道和行业。"
-            )
-        if not item["name"]:
-            raise CommitRefused(f"第{item['row']}行企业尚未登记且文件中没有企业名称，无法新建。")
-        result = uscc_engine.check(item["uscc"])
-        enterprise = Enterprise.objects.create(
-            uscc=item["uscc"],
-            name=item["name"],
-            town=town,
-            industry=industry,
-            founded_on=timezone.localdate().replace(month=1, day=1),
-            uscc_state="valid" if result.status == uscc_engine.UsccStatus.VALID else "legacy",
-            created_by=user,
-            updated_by=user,
-        )
-        created[item["uscc"]] = enterprise.pk
-    return created
-
-
-def rollback(batch: ImportBatch, *, user) -> ImportBatch:
-    """Undo a committed batch, if no later committed batch touched the same period."""
-    if batch.status != choices.BatchStatus.COMMITTED:
-        raise CommitRefused("只有已提交的批次可以撤销。")
-    later = ImportBatch.objects.filter(
-        kind=batch.kind,
-        year=batch.year,
-        quarter=batch.quarter,
-        status=choices.BatchStatus.COMMITTED,
-        committed_at__gt=batch.committed_at,
-    )
-    if later.exists():
-        raise CommitRefused(f"该期数据之后还有已提交的批次（#{later.first().pk}），请先撤销后者。")
-    model = KINDS[batch.kind].model
-    with transaction.atomic():
-        for step in reversed(batch.undo):
-            op = step["op"]
-            if op == "record_created":
-                model.objects.filter(pk=step["pk"]).delete()
-            elif op == "record_updated":
-                record = model.objects.get(pk=step["pk"])
-                before = dict(step["before"])
-                record.batch_id = before.pop("batch_id")
-                record.department = before.pop("department")
-                record.source_unit = before.pop("source_unit")
-                for name, value in before.items():
-                    setattr(
-                        record,
-                        name,
-                        None
-                        if value is None
-                        else Decimal(value)
-                        if model._meta.get_field(name).get_internal_type() == "DecimalField"
-                        else int(value),
-                    )
-                record._change_reason = f"撤销导入批次#{batch.pk}"
-                record.save()
-            elif op == "scale_created":
-                ScaleRecord.objects.filter(pk=step["pk"]).delete()
-            elif op == "scale_updated":
-                ScaleRecord.objects.filter(pk=step["pk"]).update(is_above_scale=False)
-            elif op == "enterprise_created":
-                enterprise = Enterprise.objects.get(pk=step["pk"])
-                enterprise.status = "closed"
-                enterprise._change_reason = f"撤销导入批次#{batch.pk}（新建的企业转为注销状态）"
-                enterprise.save()
-        batch.status = choices.BatchStatus.ROLLED_BACK
-        batch.rolled_back_at = timezone.now()
-        batch.save()
-    return batch

@@ -45,6 +45,9 @@ class ImportBatch(BaseModel):
         "默认金额单位", max_length=12, choices=choices.SourceUnit.choices, default="thousand"
     )
     marks_above_scale = models.BooleanField("据此更新年度规上状态", default=False)
+    allow_update = models.BooleanField(
+        "更新已有数据", default=False, help_text="勾选后以本文件为准覆盖该期已有的不同数据"
+    )
     committed_at = models.DateTimeField("提交时间", null=True, blank=True)
     rolled_back_at = models.DateTimeField("撤销时间", null=True, blank=True)
 

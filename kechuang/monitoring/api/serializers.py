@@ -36,6 +36,7 @@ class ImportBatchSerializer(serializers.ModelSerializer):
             "unknown_usccs",
             "default_unit",
             "marks_above_scale",
+            "allow_update",
             "created_by",
             "created_at",
             "committed_at",

@@ -9,12 +9,10 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
 from kechuang.core.api import ReadOnlyScopedViewSet
-from kechuang.core.models import OperationLog
-from kechuang.core.oplog import log_operation
-from kechuang.monitoring import intake
+from kechuang.core.oplog import request_origin
+from kechuang.monitoring import batches
 from kechuang.monitoring.api import serializers
 from kechuang.monitoring.models import FinancialRecord, ImportBatch, RDRecord
-from kechuang.monitoring.views.intake import industry_code, recompute_after
 
 
 class IntakePermission(permissions.BasePermission):
@@ -51,7 +49,7 @@ class ImportBatchViewSet(ReadOnlyScopedViewSet):
         upload.is_valid(raise_exception=True)
         data = upload.validated_data
         file = data["file"]
-        batch = intake.stage(
+        batch = batches.stage(
             filename=file.name,
             content=file.read(),
             kind_key=data["kind"],
@@ -63,15 +61,7 @@ class ImportBatchViewSet(ReadOnlyScopedViewSet):
             allow_update=data["update"],
             user=request.user,
         )
-        log_operation(
-            request,
-            OperationLog.Action.IMPORT,
-            batch.get_kind_display(),
-            summary=f"接口上传并校验 {batch.filename}（批次#{batch.pk}）：{batch.row_count} 行，"
-            f"错误 {len(batch.errors)}，警告 {len(batch.warnings)}",
-            rows=batch.row_count,
-            success=batch.status == "validated",
-        )
+        batches.log_staged(batch, user=request.user, origin=request_origin(request))
         return Response(self.get_serializer(batch).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(
@@ -82,59 +72,31 @@ class ImportBatchViewSet(ReadOnlyScopedViewSet):
         batch = self.get_object()
         options = serializers.CommitSerializer(data=request.data)
         options.is_valid(raise_exception=True)
-        try:
-            intake.commit(
-                batch,
-                user=request.user,
-                create_unknown=options.validated_data["create_unknown"],
-                town_code=options.validated_data["town"].strip(),
-                industry_code=industry_code(options.validated_data["industry"]),
-            )
-        except intake.CommitRefused as exc:
-            log_operation(
-                request,
-                OperationLog.Action.IMPORT,
-                batch.get_kind_display(),
-                summary=f"接口提交批次#{batch.pk} 被拒绝：{exc}",
-                success=False,
-            )
-            return Response({"detail": str(exc)}, status=status.HTTP_400_BAD_REQUEST)
-        log_operation(
-            request,
-            OperationLog.Action.IMPORT,
-            batch.get_kind_display(),
-            summary=f"接口提交批次#{batch.pk}：新增 {batch.created_count}，"
-            f"更新 {batch.updated_count}，未变化 {batch.unchanged_count}",
-            rows=batch.created_count + batch.updated_count,
+        outcome = batches.commit_and_recompute(
+            batch,
+            user=request.user,
+            create_unknown=options.validated_data["create_unknown"],
+            town_code=options.validated_data["town"].strip(),
+            industry_code=batches.plain_industry_code(options.validated_data["industry"]),
+            origin=request_origin(request),
         )
-        data = dict(self.get_serializer(batch).data)
-        data["recompute_warning"] = recompute_after(batch, request.user)
-        return Response(data)
+        return self._outcome_response(batch, outcome)
 
     @extend_schema(request=None, responses=serializers.ImportBatchSerializer)
     @action(detail=True, methods=["post"])
     def rollback(self, request, pk=None):
         batch = self.get_object()
-        try:
-            intake.rollback(batch, user=request.user)
-        except intake.CommitRefused as exc:
-            log_operation(
-                request,
-                OperationLog.Action.OTHER,
-                batch.get_kind_display(),
-                summary=f"接口撤销批次#{batch.pk} 被拒绝：{exc}",
-                success=False,
-            )
-            return Response({"detail": str(exc)}, status=status.HTTP_400_BAD_REQUEST)
-        log_operation(
-            request,
-            OperationLog.Action.OTHER,
-            batch.get_kind_display(),
-            summary=f"接口撤销批次#{batch.pk}",
-            rows=batch.created_count + batch.updated_count,
+        outcome = batches.rollback_and_recompute(
+            batch, user=request.user, origin=request_origin(request)
         )
+        return self._outcome_response(batch, outcome)
+
+    def _outcome_response(self, batch: ImportBatch, outcome: dict) -> Response:
+        if outcome.get("error"):
+            return Response({"detail": outcome["error"]}, status=status.HTTP_400_BAD_REQUEST)
+        batch.refresh_from_db()
         data = dict(self.get_serializer(batch).data)
-        data["recompute_warning"] = recompute_after(batch, request.user)
+        data["recompute_warning"] = outcome.get("warning", "")
         return Response(data)
 
 

@@ -7,563 +7,2502 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('registry', '0002_reference_data'),
+        ("registry", "0002_reference_data"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='HistoricalImportBatch',
+            name="HistoricalImportBatch",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('history_ip', models.GenericIPAddressField(blank=True, null=True, verbose_name='来源IP')),
-                ('history_path', models.CharField(blank=True, max_length=300, verbose_name='请求路径')),
-                ('created_at', models.DateTimeField(blank=True, editable=False, verbose_name='创建时间')),
-                ('updated_at', models.DateTimeField(blank=True, editable=False, verbose_name='更新时间')),
-                ('kind', models.CharField(choices=[('rd', '研发统计（107-2）'), ('financial', '规上企业财务指标')], max_length=12, verbose_name='数据类型')),
-                ('year', models.PositiveSmallIntegerField(verbose_name='年度')),
-                ('quarter', models.PositiveSmallIntegerField(default=0, help_text='0 表示年报', verbose_name='季度')),
-                ('department', models.CharField(choices=[('statistics', '统计局'), ('economy', '经信局'), ('tax', '税务局'), ('bureau', '科技局'), ('enterprise', '企业填报')], max_length=12, verbose_name='来源部门')),
-                ('filename', models.CharField(max_length=255, verbose_name='文件名')),
-                ('sha256', models.CharField(db_index=True, max_length=64, verbose_name='文件摘要')),
-                ('status', models.CharField(choices=[('validated', '已校验待提交'), ('failed', '校验未通过'), ('committed', '已提交'), ('rolled_back', '已撤销')], db_index=True, max_length=12, verbose_name='状态')),
-                ('row_count', models.PositiveIntegerField(default=0, verbose_name='数据行')),
-                ('created_count', models.PositiveIntegerField(default=0, verbose_name='新增')),
-                ('updated_count', models.PositiveIntegerField(default=0, verbose_name='更新')),
-                ('unchanged_count', models.PositiveIntegerField(default=0, verbose_name='未变化')),
-                ('issues', models.JSONField(blank=True, default=list, verbose_name='问题清单')),
-                ('unknown_usccs', models.JSONField(blank=True, default=list, verbose_name='未登记代码')),
-                ('undo', models.JSONField(blank=True, default=list, editable=False, verbose_name='撤销信息')),
-                ('stored_file', models.CharField(blank=True, editable=False, max_length=300, verbose_name='存档文件')),
-                ('default_unit', models.CharField(choices=[('yuan', '元'), ('thousand', '千元'), ('ten_thousand', '万元')], default='thousand', max_length=12, verbose_name='默认金额单位')),
-                ('marks_above_scale', models.BooleanField(default=False, verbose_name='据此更新年度规上状态')),
-                ('committed_at', models.DateTimeField(blank=True, null=True, verbose_name='提交时间')),
-                ('rolled_back_at', models.DateTimeField(blank=True, null=True, verbose_name='撤销时间')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('created_by', models.ForeignKey(blank=True, db_constraint=False, editable=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='创建人')),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('updated_by', models.ForeignKey(blank=True, db_constraint=False, editable=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='更新人')),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "history_ip",
+                    models.GenericIPAddressField(blank=True, null=True, verbose_name="来源IP"),
+                ),
+                (
+                    "history_path",
+                    models.CharField(blank=True, max_length=300, verbose_name="请求路径"),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(blank=True, editable=False, verbose_name="创建时间"),
+                ),
+                (
+                    "updated_at",
+                    models.DateTimeField(blank=True, editable=False, verbose_name="更新时间"),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("rd", "研发统计（107-2）"), ("financial", "规上企业财务指标")],
+                        max_length=12,
+                        verbose_name="数据类型",
+                    ),
+                ),
+                ("year", models.PositiveSmallIntegerField(verbose_name="年度")),
+                (
+                    "quarter",
+                    models.PositiveSmallIntegerField(
+                        default=0, help_text="0 表示年报", verbose_name="季度"
+                    ),
+                ),
+                (
+                    "department",
+                    models.CharField(
+                        choices=[
+                            ("statistics", "统计局"),
+                            ("economy", "经信局"),
+                            ("tax", "税务局"),
+                            ("bureau", "科技局"),
+                            ("enterprise", "企业填报"),
+                        ],
+                        max_length=12,
+                        verbose_name="来源部门",
+                    ),
+                ),
+                ("filename", models.CharField(max_length=255, verbose_name="文件名")),
+                ("sha256", models.CharField(db_index=True, max_length=64, verbose_name="文件摘要")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("validated", "已校验待提交"),
+                            ("failed", "校验未通过"),
+                            ("committed", "已提交"),
+                            ("rolled_back", "已撤销"),
+                        ],
+                        db_index=True,
+                        max_length=12,
+                        verbose_name="状态",
+                    ),
+                ),
+                ("row_count", models.PositiveIntegerField(default=0, verbose_name="数据行")),
+                ("created_count", models.PositiveIntegerField(default=0, verbose_name="新增")),
+                ("updated_count", models.PositiveIntegerField(default=0, verbose_name="更新")),
+                ("unchanged_count", models.PositiveIntegerField(default=0, verbose_name="未变化")),
+                ("issues", models.JSONField(blank=True, default=list, verbose_name="问题清单")),
+                (
+                    "unknown_usccs",
+                    models.JSONField(blank=True, default=list, verbose_name="未登记代码"),
+                ),
+                (
+                    "undo",
+                    models.JSONField(
+                        blank=True, default=list, editable=False, verbose_name="撤销信息"
+                    ),
+                ),
+                (
+                    "stored_file",
+                    models.CharField(
+                        blank=True, editable=False, max_length=300, verbose_name="存档文件"
+                    ),
+                ),
+                (
+                    "default_unit",
+                    models.CharField(
+                        choices=[("yuan", "元"), ("thousand", "千元"), ("ten_thousand", "万元")],
+                        default="thousand",
+                        max_length=12,
+                        verbose_name="默认金额单位",
+                    ),
+                ),
+                (
+                    "marks_above_scale",
+                    models.BooleanField(default=False, verbose_name="据此更新年度规上状态"),
+                ),
+                (
+                    "committed_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="提交时间"),
+                ),
+                (
+                    "rolled_back_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="撤销时间"),
+                ),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        editable=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="创建人",
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "updated_by",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        editable=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="更新人",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical 数据导入批次',
-                'verbose_name_plural': 'historical 数据导入批次',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical 数据导入批次",
+                "verbose_name_plural": "historical 数据导入批次",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='HistoricalPoolEntry',
+            name="HistoricalPoolEntry",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('history_ip', models.GenericIPAddressField(blank=True, null=True, verbose_name='来源IP')),
-                ('history_path', models.CharField(blank=True, max_length=300, verbose_name='请求路径')),
-                ('created_at', models.DateTimeField(blank=True, editable=False, verbose_name='创建时间')),
-                ('updated_at', models.DateTimeField(blank=True, editable=False, verbose_name='更新时间')),
-                ('target', models.CharField(blank=True, max_length=200, verbose_name='培育目标')),
-                ('reason', models.CharField(blank=True, max_length=300, verbose_name='入库理由')),
-                ('joined_on', models.DateField(verbose_name='入库日期')),
-                ('status', models.CharField(choices=[('active', '培育中'), ('graduated', '已达成目标'), ('removed', '已出库')], default='active', max_length=10, verbose_name='状态')),
-                ('left_on', models.DateField(blank=True, null=True, verbose_name='出库日期')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('created_by', models.ForeignKey(blank=True, db_constraint=False, editable=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='创建人')),
-                ('enterprise', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='registry.enterprise', verbose_name='企业')),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('officer', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='包联干部')),
-                ('updated_by', models.ForeignKey(blank=True, db_constraint=False, editable=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='更新人')),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "history_ip",
+                    models.GenericIPAddressField(blank=True, null=True, verbose_name="来源IP"),
+                ),
+                (
+                    "history_path",
+                    models.CharField(blank=True, max_length=300, verbose_name="请求路径"),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(blank=True, editable=False, verbose_name="创建时间"),
+                ),
+                (
+                    "updated_at",
+                    models.DateTimeField(blank=True, editable=False, verbose_name="更新时间"),
+                ),
+                ("target", models.CharField(blank=True, max_length=200, verbose_name="培育目标")),
+                ("reason", models.CharField(blank=True, max_length=300, verbose_name="入库理由")),
+                ("joined_on", models.DateField(verbose_name="入库日期")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("active", "培育中"),
+                            ("graduated", "已达成目标"),
+                            ("removed", "已出库"),
+                        ],
+                        default="active",
+                        max_length=10,
+                        verbose_name="状态",
+                    ),
+                ),
+                ("left_on", models.DateField(blank=True, null=True, verbose_name="出库日期")),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        editable=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="创建人",
+                    ),
+                ),
+                (
+                    "enterprise",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="registry.enterprise",
+                        verbose_name="企业",
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "officer",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="包联干部",
+                    ),
+                ),
+                (
+                    "updated_by",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        editable=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="更新人",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical 培育库企业',
-                'verbose_name_plural': 'historical 培育库企业',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical 培育库企业",
+                "verbose_name_plural": "historical 培育库企业",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='HistoricalRuleSet',
+            name="HistoricalRuleSet",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('history_ip', models.GenericIPAddressField(blank=True, null=True, verbose_name='来源IP')),
-                ('history_path', models.CharField(blank=True, max_length=300, verbose_name='请求路径')),
-                ('created_at', models.DateTimeField(blank=True, editable=False, verbose_name='创建时间')),
-                ('updated_at', models.DateTimeField(blank=True, editable=False, verbose_name='更新时间')),
-                ('version', models.CharField(db_index=True, max_length=30, verbose_name='版本号')),
-                ('effective_from', models.DateField(verbose_name='生效日期')),
-                ('rules', models.JSONField(verbose_name='规则')),
-                ('basis', models.CharField(blank=True, max_length=300, verbose_name='依据')),
-                ('note', models.TextField(blank=True, verbose_name='说明')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('created_by', models.ForeignKey(blank=True, db_constraint=False, editable=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='创建人')),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('updated_by', models.ForeignKey(blank=True, db_constraint=False, editable=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='更新人')),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "history_ip",
+                    models.GenericIPAddressField(blank=True, null=True, verbose_name="来源IP"),
+                ),
+                (
+                    "history_path",
+                    models.CharField(blank=True, max_length=300, verbose_name="请求路径"),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(blank=True, editable=False, verbose_name="创建时间"),
+                ),
+                (
+                    "updated_at",
+                    models.DateTimeField(blank=True, editable=False, verbose_name="更新时间"),
+                ),
+                ("version", models.CharField(db_index=True, max_length=30, verbose_name="版本号")),
+                ("effective_from", models.DateField(verbose_name="生效日期")),
+                ("rules", models.JSONField(verbose_name="规则")),
+                ("basis", models.CharField(blank=True, max_length=300, verbose_name="依据")),
+                ("note", models.TextField(blank=True, verbose_name="说明")),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        editable=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="创建人",
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "updated_by",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        editable=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="更新人",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical 监测规则版本',
-                'verbose_name_plural': 'historical 监测规则版本',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical 监测规则版本",
+                "verbose_name_plural": "historical 监测规则版本",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='ImportBatch',
+            name="ImportBatch",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='创建时间')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='更新时间')),
-                ('kind', models.CharField(choices=[('rd', '研发统计（107-2）'), ('financial', '规上企业财务指标')], max_length=12, verbose_name='数据类型')),
-                ('year', models.PositiveSmallIntegerField(verbose_name='年度')),
-                ('quarter', models.PositiveSmallIntegerField(default=0, help_text='0 表示年报', verbose_name='季度')),
-                ('department', models.CharField(choices=[('statistics', '统计局'), ('economy', '经信局'), ('tax', '税务局'), ('bureau', '科技局'), ('enterprise', '企业填报')], max_length=12, verbose_name='来源部门')),
-                ('filename', models.CharField(max_length=255, verbose_name='文件名')),
-                ('sha256', models.CharField(db_index=True, max_length=64, verbose_name='文件摘要')),
-                ('status', models.CharField(choices=[('validated', '已校验待提交'), ('failed', '校验未通过'), ('committed', '已提交'), ('rolled_back', '已撤销')], db_index=True, max_length=12, verbose_name='状态')),
-                ('row_count', models.PositiveIntegerField(default=0, verbose_name='数据行')),
-                ('created_count', models.PositiveIntegerField(default=0, verbose_name='新增')),
-                ('updated_count', models.PositiveIntegerField(default=0, verbose_name='更新')),
-                ('unchanged_count', models.PositiveIntegerField(default=0, verbose_name='未变化')),
-                ('issues', models.JSONField(blank=True, default=list, verbose_name='问题清单')),
-                ('unknown_usccs', models.JSONField(blank=True, default=list, verbose_name='未登记代码')),
-                ('undo', models.JSONField(blank=True, default=list, editable=False, verbose_name='撤销信息')),
-                ('stored_file', models.CharField(blank=True, editable=False, max_length=300, verbose_name='存档文件')),
-                ('default_unit', models.CharField(choices=[('yuan', '元'), ('thousand', '千元'), ('ten_thousand', '万元')], default='thousand', max_length=12, verbose_name='默认金额单位')),
-                ('marks_above_scale', models.BooleanField(default=False, verbose_name='据此更新年度规上状态')),
-                ('committed_at', models.DateTimeField(blank=True, null=True, verbose_name='提交时间')),
-                ('rolled_back_at', models.DateTimeField(blank=True, null=True, verbose_name='撤销时间')),
-                ('created_by', models.ForeignKey(blank=True, editable=False, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='创建人')),
-                ('updated_by', models.ForeignKey(blank=True, editable=False, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='更新人')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="创建时间")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="更新时间")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("rd", "研发统计（107-2）"), ("financial", "规上企业财务指标")],
+                        max_length=12,
+                        verbose_name="数据类型",
+                    ),
+                ),
+                ("year", models.PositiveSmallIntegerField(verbose_name="年度")),
+                (
+                    "quarter",
+                    models.PositiveSmallIntegerField(
+                        default=0, help_text="0 表示年报", verbose_name="季度"
+                    ),
+                ),
+                (
+                    "department",
+                    models.CharField(
+                        choices=[
+                            ("statistics", "统计局"),
+                            ("economy", "经信局"),
+                            ("tax", "税务局"),
+                            ("bureau", "科技局"),
+                            ("enterprise", "企业填报"),
+                        ],
+                        max_length=12,
+                        verbose_name="来源部门",
+                    ),
+                ),
+                ("filename", models.CharField(max_length=255, verbose_name="文件名")),
+                ("sha256", models.CharField(db_index=True, max_length=64, verbose_name="文件摘要")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("validated", "已校验待提交"),
+                            ("failed", "校验未通过"),
+                            ("committed", "已提交"),
+                            ("rolled_back", "已撤销"),
+                        ],
+                        db_index=True,
+                        max_length=12,
+                        verbose_name="状态",
+                    ),
+                ),
+                ("row_count", models.PositiveIntegerField(default=0, verbose_name="数据行")),
+                ("created_count", models.PositiveIntegerField(default=0, verbose_name="新增")),
+                ("updated_count", models.PositiveIntegerField(default=0, verbose_name="更新")),
+                ("unchanged_count", models.PositiveIntegerField(default=0, verbose_name="未变化")),
+                ("issues", models.JSONField(blank=True, default=list, verbose_name="问题清单")),
+                (
+                    "unknown_usccs",
+                    models.JSONField(blank=True, default=list, verbose_name="未登记代码"),
+                ),
+                (
+                    "undo",
+                    models.JSONField(
+                        blank=True, default=list, editable=False, verbose_name="撤销信息"
+                    ),
+                ),
+                (
+                    "stored_file",
+                    models.CharField(
+                        blank=True, editable=False, max_length=300, verbose_name="存档文件"
+                    ),
+                ),
+                (
+                    "default_unit",
+                    models.CharField(
+                        choices=[("yuan", "元"), ("thousand", "千元"), ("ten_thousand", "万元")],
+                        default="thousand",
+                        max_length=12,
+                        verbose_name="默认金额单位",
+                    ),
+                ),
+                (
+                    "marks_above_scale",
+                    models.BooleanField(default=False, verbose_name="据此更新年度规上状态"),
+                ),
+                (
+                    "committed_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="提交时间"),
+                ),
+                (
+                    "rolled_back_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="撤销时间"),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        editable=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="创建人",
+                    ),
+                ),
+                (
+                    "updated_by",
+                    models.ForeignKey(
+                        blank=True,
+                        editable=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="更新人",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '数据导入批次',
-                'verbose_name_plural': '数据导入批次',
-                'ordering': ['-created_at'],
-                'permissions': [('import_importbatch', '导入研发与财务数据')],
+                "verbose_name": "数据导入批次",
+                "verbose_name_plural": "数据导入批次",
+                "ordering": ["-created_at"],
+                "permissions": [("import_importbatch", "导入研发与财务数据")],
             },
         ),
         migrations.CreateModel(
-            name='HistoricalRDRecord',
+            name="HistoricalRDRecord",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('history_ip', models.GenericIPAddressField(blank=True, null=True, verbose_name='来源IP')),
-                ('history_path', models.CharField(blank=True, max_length=300, verbose_name='请求路径')),
-                ('created_at', models.DateTimeField(blank=True, editable=False, verbose_name='创建时间')),
-                ('updated_at', models.DateTimeField(blank=True, editable=False, verbose_name='更新时间')),
-                ('year', models.PositiveSmallIntegerField(db_index=True, verbose_name='年度')),
-                ('quarter', models.PositiveSmallIntegerField(default=0, help_text='0 为年报；1-4 为季度累计', verbose_name='季度')),
-                ('department', models.CharField(choices=[('statistics', '统计局'), ('economy', '经信局'), ('tax', '税务局'), ('bureau', '科技局'), ('enterprise', '企业填报')], max_length=12, verbose_name='来源部门')),
-                ('source_unit', models.CharField(choices=[('yuan', '元'), ('thousand', '千元'), ('ten_thousand', '万元')], default='yuan', max_length=12, verbose_name='原始金额单位')),
-                ('rd_staff', models.PositiveIntegerField(blank=True, null=True, verbose_name='研究开发人员合计')),
-                ('rd_staff_management', models.PositiveIntegerField(blank=True, null=True, verbose_name='其中：管理和服务人员')),
-                ('rd_staff_female', models.PositiveIntegerField(blank=True, null=True, verbose_name='其中：女性')),
-                ('rd_staff_fulltime', models.PositiveIntegerField(blank=True, null=True, verbose_name='其中：全职人员')),
-                ('rd_staff_bachelor', models.PositiveIntegerField(blank=True, null=True, verbose_name='其中：本科毕业及以上')),
-                ('rd_staff_external', models.PositiveIntegerField(blank=True, null=True, verbose_name='其中：外聘人员')),
-                ('rd_expense', models.DecimalField(blank=True, decimal_places=2, max_digits=18, null=True, verbose_name='研究开发费用合计')),
-                ('cost_personnel', models.DecimalField(blank=True, decimal_places=2, max_digits=18, null=True, verbose_name='人员人工费用')),
-                ('cost_direct', models.DecimalField(blank=True, decimal_places=2, max_digits=18, null=True, verbose_name='直接投入费用')),
-                ('cost_depreciation', models.DecimalField(blank=True, decimal_places=2, max_digits=18, null=True, verbose_name='折旧费用与长期待摊费用')),
-                ('cost_amortisation', models.DecimalField(blank=True, decimal_places=2, max_digits=18, null=True, verbose_name='无形资产摊销费用')),
-                ('cost_design', models.DecimalField(blank=True, decimal_places=2, max_digits=18, null=True, verbose_name='设计费用')),
-                ('cost_trial', models.DecimalField(blank=True, decimal_places=2, max_digits=18, null=True, verbose_name='装备调试费用与试验费用')),
-                ('cost_commissioned', models.DecimalField(blank=True, decimal_places=2, max_digits=18, null=True, verbose_name='委托外部研究开发费用')),
-                ('commissioned_institutes', models.DecimalField(blank=True, decimal_places=2, max_digits=18, null=True, verbose_name='其中：境内研究机构')),
-                ('commissioned_universities', models.DecimalField(blank=True, decimal_places=2, max_digits=18, null=True, verbose_name='其中：境内高等学校')),
-                ('commissioned_enterprises', models.DecimalField(blank=True, decimal_places=2, max_digits=18, null=True, verbose_name='其中：境内企业')),
-                ('commissioned_abroad', models.DecimalField(blank=True, decimal_places=2, max_digits=18, null=True, verbose_name='其中：境外机构')),
-                ('cost_other', models.DecimalField(blank=True, decimal_places=2, max_digits=18, null=True, verbose_name='其他费用')),
-                ('rd_fixed_assets', models.DecimalField(blank=True, decimal_places=2, max_digits=18, null=True, verbose_name='当年形成用于研发的固定资产')),
-                ('rd_instruments', models.DecimalField(blank=True, decimal_places=2, max_digits=18, null=True, verbose_name='其中：仪器和设备')),
-                ('fund_self', models.DecimalField(blank=True, decimal_places=2, max_digits=18, null=True, verbose_name='企业自筹')),
-                ('fund_government', models.DecimalField(blank=True, decimal_places=2, max_digits=18, null=True, verbose_name='来自政府部门')),
-                ('fund_bank', models.DecimalField(blank=True, decimal_places=2, max_digits=18, null=True, verbose_name='来自银行贷款')),
-                ('fund_venture', models.DecimalField(blank=True, decimal_places=2, max_digits=18, null=True, verbose_name='来自风险投资')),
-                ('fund_other', models.DecimalField(blank=True, decimal_places=2, max_digits=18, null=True, verbose_name='来自其他渠道')),
-                ('deduction_rd_expense', models.DecimalField(blank=True, decimal_places=2, max_digits=18, null=True, verbose_name='申报加计扣除减免税的研究开发支出')),
-                ('deduction_tax_relief', models.DecimalField(blank=True, decimal_places=2, max_digits=18, null=True, verbose_name='加计扣除减免税金额')),
-                ('hnte_tax_relief', models.DecimalField(blank=True, decimal_places=2, max_digits=18, null=True, verbose_name='高新技术企业减免税金额')),
-                ('institutions', models.PositiveIntegerField(blank=True, null=True, verbose_name='期末机构数')),
-                ('institution_staff', models.PositiveIntegerField(blank=True, null=True, verbose_name='机构研究开发人员')),
-                ('institution_phd', models.PositiveIntegerField(blank=True, null=True, verbose_name='其中：博士毕业')),
-                ('institution_master', models.PositiveIntegerField(blank=True, null=True, verbose_name='其中：硕士毕业')),
-                ('institution_expense', models.DecimalField(blank=True, decimal_places=2, max_digits=18, null=True, verbose_name='机构研究开发费用')),
-                ('institution_equipment', models.DecimalField(blank=True, decimal_places=2, max_digits=18, null=True, verbose_name='期末仪器和设备原价')),
-                ('patent_applications', models.PositiveIntegerField(blank=True, null=True, verbose_name='当年专利申请数')),
-                ('invention_applications', models.PositiveIntegerField(blank=True, null=True, verbose_name='其中：发明专利')),
-                ('valid_inventions', models.PositiveIntegerField(blank=True, null=True, verbose_name='期末有效发明专利数')),
-                ('implemented_inventions', models.PositiveIntegerField(blank=True, null=True, verbose_name='其中：已被实施')),
-                ('patent_transfers', models.PositiveIntegerField(blank=True, null=True, verbose_name='专利所有权转让及许可数')),
-                ('patent_transfer_income', models.DecimalField(blank=True, decimal_places=2, max_digits=18, null=True, verbose_name='专利所有权转让及许可收入')),
-                ('new_product_sales', models.DecimalField(blank=True, decimal_places=2, max_digits=18, null=True, verbose_name='新产品销售收入')),
-                ('new_product_exports', models.DecimalField(blank=True, decimal_places=2, max_digits=18, null=True, verbose_name='其中：出口')),
-                ('trademarks', models.PositiveIntegerField(blank=True, null=True, verbose_name='期末拥有注册商标')),
-                ('papers', models.PositiveIntegerField(blank=True, null=True, verbose_name='发表科技论文')),
-                ('standards', models.PositiveIntegerField(blank=True, null=True, verbose_name='形成国家或行业标准')),
-                ('tech_renovation', models.DecimalField(blank=True, decimal_places=2, max_digits=18, null=True, verbose_name='技术改造经费支出')),
-                ('domestic_tech_purchase', models.DecimalField(blank=True, decimal_places=2, max_digits=18, null=True, verbose_name='购买境内技术经费支出')),
-                ('foreign_tech_import', models.DecimalField(blank=True, decimal_places=2, max_digits=18, null=True, verbose_name='引进境外技术经费支出')),
-                ('foreign_tech_assimilation', models.DecimalField(blank=True, decimal_places=2, max_digits=18, null=True, verbose_name='引进境外技术的消化吸收经费支出')),
-                ('overseas_institutions', models.PositiveIntegerField(blank=True, null=True, verbose_name='在境外设立的研究开发机构数')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('created_by', models.ForeignKey(blank=True, db_constraint=False, editable=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='创建人')),
-                ('enterprise', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='registry.enterprise', verbose_name='企业')),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('updated_by', models.ForeignKey(blank=True, db_constraint=False, editable=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='更新人')),
-                ('batch', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='monitoring.importbatch', verbose_name='导入批次')),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "history_ip",
+                    models.GenericIPAddressField(blank=True, null=True, verbose_name="来源IP"),
+                ),
+                (
+                    "history_path",
+                    models.CharField(blank=True, max_length=300, verbose_name="请求路径"),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(blank=True, editable=False, verbose_name="创建时间"),
+                ),
+                (
+                    "updated_at",
+                    models.DateTimeField(blank=True, editable=False, verbose_name="更新时间"),
+                ),
+                ("year", models.PositiveSmallIntegerField(db_index=True, verbose_name="年度")),
+                (
+                    "quarter",
+                    models.PositiveSmallIntegerField(
+                        default=0, help_text="0 为年报；1-4 为季度累计", verbose_name="季度"
+                    ),
+                ),
+                (
+                    "department",
+                    models.CharField(
+                        choices=[
+                            ("statistics", "统计局"),
+                            ("economy", "经信局"),
+                            ("tax", "税务局"),
+                            ("bureau", "科技局"),
+                            ("enterprise", "企业填报"),
+                        ],
+                        max_length=12,
+                        verbose_name="来源部门",
+                    ),
+                ),
+                (
+                    "source_unit",
+                    models.CharField(
+                        choices=[("yuan", "元"), ("thousand", "千元"), ("ten_thousand", "万元")],
+                        default="yuan",
+                        max_length=12,
+                        verbose_name="原始金额单位",
+                    ),
+                ),
+                (
+                    "rd_staff",
+                    models.PositiveIntegerField(
+                        blank=True, null=True, verbose_name="研究开发人员合计"
+                    ),
+                ),
+                (
+                    "rd_staff_management",
+                    models.PositiveIntegerField(
+                        blank=True, null=True, verbose_name="其中：管理和服务人员"
+                    ),
+                ),
+                (
+                    "rd_staff_female",
+                    models.PositiveIntegerField(blank=True, null=True, verbose_name="其中：女性"),
+                ),
+                (
+                    "rd_staff_fulltime",
+                    models.PositiveIntegerField(
+                        blank=True, null=True, verbose_name="其中：全职人员"
+                    ),
+                ),
+                (
+                    "rd_staff_bachelor",
+                    models.PositiveIntegerField(
+                        blank=True, null=True, verbose_name="其中：本科毕业及以上"
+                    ),
+                ),
+                (
+                    "rd_staff_external",
+                    models.PositiveIntegerField(
+                        blank=True, null=True, verbose_name="其中：外聘人员"
+                    ),
+                ),
+                (
+                    "rd_expense",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        max_digits=18,
+                        null=True,
+                        verbose_name="研究开发费用合计",
+                    ),
+                ),
+                (
+                    "cost_personnel",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        max_digits=18,
+                        null=True,
+                        verbose_name="人员人工费用",
+                    ),
+                ),
+                (
+                    "cost_direct",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        max_digits=18,
+                        null=True,
+                        verbose_name="直接投入费用",
+                    ),
+                ),
+                (
+                    "cost_depreciation",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        max_digits=18,
+                        null=True,
+                        verbose_name="折旧费用与长期待摊费用",
+                    ),
+                ),
+                (
+                    "cost_amortisation",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        max_digits=18,
+                        null=True,
+                        verbose_name="无形资产摊销费用",
+                    ),
+                ),
+                (
+                    "cost_design",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        max_digits=18,
+                        null=True,
+                        verbose_name="设计费用",
+                    ),
+                ),
+                (
+                    "cost_trial",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        max_digits=18,
+                        null=True,
+                        verbose_name="装备调试费用与试验费用",
+                    ),
+                ),
+                (
+                    "cost_commissioned",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        max_digits=18,
+                        null=True,
+                        verbose_name="委托外部研究开发费用",
+                    ),
+                ),
+                (
+                    "commissioned_institutes",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        max_digits=18,
+                        null=True,
+                        verbose_name="其中：境内研究机构",
+                    ),
+                ),
+                (
+                    "commissioned_universities",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        max_digits=18,
+                        null=True,
+                        verbose_name="其中：境内高等学校",
+                    ),
+                ),
+                (
+                    "commissioned_enterprises",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        max_digits=18,
+                        null=True,
+                        verbose_name="其中：境内企业",
+                    ),
+                ),
+                (
+                    "commissioned_abroad",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        max_digits=18,
+                        null=True,
+                        verbose_name="其中：境外机构",
+                    ),
+                ),
+                (
+                    "cost_other",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        max_digits=18,
+                        null=True,
+                        verbose_name="其他费用",
+                    ),
+                ),
+                (
+                    "rd_fixed_assets",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        max_digits=18,
+                        null=True,
+                        verbose_name="当年形成用于研发的固定资产",
+                    ),
+                ),
+                (
+                    "rd_instruments",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        max_digits=18,
+                        null=True,
+                        verbose_name="其中：仪器和设备",
+                    ),
+                ),
+                (
+                    "fund_self",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        max_digits=18,
+                        null=True,
+                        verbose_name="企业自筹",
+                    ),
+                ),
+                (
+                    "fund_government",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        max_digits=18,
+                        null=True,
+                        verbose_name="来自政府部门",
+                    ),
+                ),
+                (
+                    "fund_bank",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        max_digits=18,
+                        null=True,
+                        verbose_name="来自银行贷款",
+                    ),
+                ),
+                (
+                    "fund_venture",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        max_digits=18,
+                        null=True,
+                        verbose_name="来自风险投资",
+                    ),
+                ),
+                (
+                    "fund_other",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        max_digits=18,
+                        null=True,
+                        verbose_name="来自其他渠道",
+                    ),
+                ),
+                (
+                    "deduction_rd_expense",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        max_digits=18,
+                        null=True,
+                        verbose_name="申报加计扣除减免税的研究开发支出",
+                    ),
+                ),
+                (
+                    "deduction_tax_relief",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        max_digits=18,
+                        null=True,
+                        verbose_name="加计扣除减免税金额",
+                    ),
+                ),
+                (
+                    "hnte_tax_relief",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        max_digits=18,
+                        null=True,
+                        verbose_name="高新技术企业减免税金额",
+                    ),
+                ),
+                (
+                    "institutions",
+                    models.PositiveIntegerField(blank=True, null=True, verbose_name="期末机构数"),
+                ),
+                (
+                    "institution_staff",
+                    models.PositiveIntegerField(
+                        blank=True, null=True, verbose_name="机构研究开发人员"
+                    ),
+                ),
+                (
+                    "institution_phd",
+                    models.PositiveIntegerField(
+                        blank=True, null=True, verbose_name="其中：博士毕业"
+                    ),
+                ),
+                (
+                    "institution_master",
+                    models.PositiveIntegerField(
+                        blank=True, null=True, verbose_name="其中：硕士毕业"
+                    ),
+                ),
+                (
+                    "institution_expense",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        max_digits=18,
+                        null=True,
+                        verbose_name="机构研究开发费用",
+                    ),
+                ),
+                (
+                    "institution_equipment",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        max_digits=18,
+                        null=True,
+                        verbose_name="期末仪器和设备原价",
+                    ),
+                ),
+                (
+                    "patent_applications",
+                    models.PositiveIntegerField(
+                        blank=True, null=True, verbose_name="当年专利申请数"
+                    ),
+                ),
+                (
+                    "invention_applications",
+                    models.PositiveIntegerField(
+                        blank=True, null=True, verbose_name="其中：发明专利"
+                    ),
+                ),
+                (
+                    "valid_inventions",
+                    models.PositiveIntegerField(
+                        blank=True, null=True, verbose_name="期末有效发明专利数"
+                    ),
+                ),
+                (
+                    "implemented_inventions",
+                    models.PositiveIntegerField(
+                        blank=True, null=True, verbose_name="其中：已被实施"
+                    ),
+                ),
+                (
+                    "patent_transfers",
+                    models.PositiveIntegerField(
+                        blank=True, null=True, verbose_name="专利所有权转让及许可数"
+                    ),
+                ),
+                (
+                    "patent_transfer_income",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        max_digits=18,
+                        null=True,
+                        verbose_name="专利所有权转让及许可收入",
+                    ),
+                ),
+                (
+                    "new_product_sales",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        max_digits=18,
+                        null=True,
+                        verbose_name="新产品销售收入",
+                    ),
+                ),
+                (
+                    "new_product_exports",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        max_digits=18,
+                        null=True,
+                        verbose_name="其中：出口",
+                    ),
+                ),
+                (
+                    "trademarks",
+                    models.PositiveIntegerField(
+                        blank=True, null=True, verbose_name="期末拥有注册商标"
+                    ),
+                ),
+                (
+                    "papers",
+                    models.PositiveIntegerField(blank=True, null=True, verbose_name="发表科技论文"),
+                ),
+                (
+                    "standards",
+                    models.PositiveIntegerField(
+                        blank=True, null=True, verbose_name="形成国家或行业标准"
+                    ),
+                ),
+                (
+                    "tech_renovation",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        max_digits=18,
+                        null=True,
+                        verbose_name="技术改造经费支出",
+                    ),
+                ),
+                (
+                    "domestic_tech_purchase",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        max_digits=18,
+                        null=True,
+                        verbose_name="购买境内技术经费支出",
+                    ),
+                ),
+                (
+                    "foreign_tech_import",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        max_digits=18,
+                        null=True,
+                        verbose_name="引进境外技术经费支出",
+                    ),
+                ),
+                (
+                    "foreign_tech_assimilation",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        max_digits=18,
+                        null=True,
+                        verbose_name="引进境外技术的消化吸收经费支出",
+                    ),
+                ),
+                (
+                    "overseas_institutions",
+                    models.PositiveIntegerField(
+                        blank=True, null=True, verbose_name="在境外设立的研究开发机构数"
+                    ),
+                ),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        editable=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="创建人",
+                    ),
+                ),
+                (
+                    "enterprise",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="registry.enterprise",
+                        verbose_name="企业",
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "updated_by",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        editable=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="更新人",
+                    ),
+                ),
+                (
+                    "batch",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="monitoring.importbatch",
+                        verbose_name="导入批次",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical 研发统计记录',
-                'verbose_name_plural': 'historical 研发统计记录',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical 研发统计记录",
+                "verbose_name_plural": "historical 研发统计记录",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='HistoricalFinancialRecord',
+            name="HistoricalFinancialRecord",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('history_ip', models.GenericIPAddressField(blank=True, null=True, verbose_name='来源IP')),
-                ('history_path', models.CharField(blank=True, max_length=300, verbose_name='请求路径')),
-                ('created_at', models.DateTimeField(blank=True, editable=False, verbose_name='创建时间')),
-                ('updated_at', models.DateTimeField(blank=True, editable=False, verbose_name='更新时间')),
-                ('year', models.PositiveSmallIntegerField(db_index=True, verbose_name='年度')),
-                ('quarter', models.PositiveSmallIntegerField(default=0, help_text='0 为年报；1-4 为季度累计', verbose_name='季度')),
-                ('department', models.CharField(choices=[('statistics', '统计局'), ('economy', '经信局'), ('tax', '税务局'), ('bureau', '科技局'), ('enterprise', '企业填报')], max_length=12, verbose_name='来源部门')),
-                ('source_unit', models.CharField(choices=[('yuan', '元'), ('thousand', '千元'), ('ten_thousand', '万元')], default='yuan', max_length=12, verbose_name='原始金额单位')),
-                ('revenue', models.DecimalField(blank=True, decimal_places=2, max_digits=18, null=True, verbose_name='营业收入')),
-                ('main_revenue', models.DecimalField(blank=True, decimal_places=2, max_digits=18, null=True, verbose_name='主营业务收入')),
-                ('total_assets', models.DecimalField(blank=True, decimal_places=2, max_digits=18, null=True, verbose_name='资产总计')),
-                ('net_assets', models.DecimalField(blank=True, decimal_places=2, max_digits=18, null=True, verbose_name='所有者权益（净资产）')),
-                ('cost_expense_total', models.DecimalField(blank=True, decimal_places=2, max_digits=18, null=True, verbose_name='成本费用总额')),
-                ('employees', models.PositiveIntegerField(blank=True, null=True, verbose_name='从业人员期末人数')),
-                ('tech_staff', models.PositiveIntegerField(blank=True, null=True, verbose_name='科技人员')),
-                ('rd_expense_hnte', models.DecimalField(blank=True, decimal_places=2, max_digits=18, null=True, verbose_name='研发费用（高企认定口径）')),
-                ('rd_expense_deduction', models.DecimalField(blank=True, decimal_places=2, max_digits=18, null=True, verbose_name='研发费用（加计扣除口径）')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('created_by', models.ForeignKey(blank=True, db_constraint=False, editable=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='创建人')),
-                ('enterprise', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='registry.enterprise', verbose_name='企业')),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('updated_by', models.ForeignKey(blank=True, db_constraint=False, editable=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='更新人')),
-                ('batch', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='monitoring.importbatch', verbose_name='导入批次')),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "history_ip",
+                    models.GenericIPAddressField(blank=True, null=True, verbose_name="来源IP"),
+                ),
+                (
+                    "history_path",
+                    models.CharField(blank=True, max_length=300, verbose_name="请求路径"),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(blank=True, editable=False, verbose_name="创建时间"),
+                ),
+                (
+                    "updated_at",
+                    models.DateTimeField(blank=True, editable=False, verbose_name="更新时间"),
+                ),
+                ("year", models.PositiveSmallIntegerField(db_index=True, verbose_name="年度")),
+                (
+                    "quarter",
+                    models.PositiveSmallIntegerField(
+                        default=0, help_text="0 为年报；1-4 为季度累计", verbose_name="季度"
+                    ),
+                ),
+                (
+                    "department",
+                    models.CharField(
+                        choices=[
+                            ("statistics", "统计局"),
+                            ("economy", "经信局"),
+                            ("tax", "税务局"),
+                            ("bureau", "科技局"),
+                            ("enterprise", "企业填报"),
+                        ],
+                        max_length=12,
+                        verbose_name="来源部门",
+                    ),
+                ),
+                (
+                    "source_unit",
+                    models.CharField(
+                        choices=[("yuan", "元"), ("thousand", "千元"), ("ten_thousand", "万元")],
+                        default="yuan",
+                        max_length=12,
+                        verbose_name="原始金额单位",
+                    ),
+                ),
+                (
+                    "revenue",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        max_digits=18,
+                        null=True,
+                        verbose_name="营业收入",
+                    ),
+                ),
+                (
+                    "main_revenue",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        max_digits=18,
+                        null=True,
+                        verbose_name="主营业务收入",
+                    ),
+                ),
+                (
+                    "total_assets",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        max_digits=18,
+                        null=True,
+                        verbose_name="资产总计",
+                    ),
+                ),
+                (
+                    "net_assets",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        max_digits=18,
+                        null=True,
+                        verbose_name="所有者权益（净资产）",
+                    ),
+                ),
+                (
+                    "cost_expense_total",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        max_digits=18,
+                        null=True,
+                        verbose_name="成本费用总额",
+                    ),
+                ),
+                (
+                    "employees",
+                    models.PositiveIntegerField(
+                        blank=True, null=True, verbose_name="从业人员期末人数"
+                    ),
+                ),
+                (
+                    "tech_staff",
+                    models.PositiveIntegerField(blank=True, null=True, verbose_name="科技人员"),
+                ),
+                (
+                    "rd_expense_hnte",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        max_digits=18,
+                        null=True,
+                        verbose_name="研发费用（高企认定口径）",
+                    ),
+                ),
+                (
+                    "rd_expense_deduction",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        max_digits=18,
+                        null=True,
+                        verbose_name="研发费用（加计扣除口径）",
+                    ),
+                ),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        editable=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="创建人",
+                    ),
+                ),
+                (
+                    "enterprise",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="registry.enterprise",
+                        verbose_name="企业",
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "updated_by",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        editable=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="更新人",
+                    ),
+                ),
+                (
+                    "batch",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="monitoring.importbatch",
+                        verbose_name="导入批次",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical 财务指标记录',
-                'verbose_name_plural': 'historical 财务指标记录',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical 财务指标记录",
+                "verbose_name_plural": "historical 财务指标记录",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='PoolEntry',
+            name="PoolEntry",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='创建时间')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='更新时间')),
-                ('target', models.CharField(blank=True, max_length=200, verbose_name='培育目标')),
-                ('reason', models.CharField(blank=True, max_length=300, verbose_name='入库理由')),
-                ('joined_on', models.DateField(verbose_name='入库日期')),
-                ('status', models.CharField(choices=[('active', '培育中'), ('graduated', '已达成目标'), ('removed', '已出库')], default='active', max_length=10, verbose_name='状态')),
-                ('left_on', models.DateField(blank=True, null=True, verbose_name='出库日期')),
-                ('created_by', models.ForeignKey(blank=True, editable=False, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='创建人')),
-                ('enterprise', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='pool_entries', to='registry.enterprise', verbose_name='企业')),
-                ('officer', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='pool_entries', to=settings.AUTH_USER_MODEL, verbose_name='包联干部')),
-                ('updated_by', models.ForeignKey(blank=True, editable=False, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='更新人')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="创建时间")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="更新时间")),
+                ("target", models.CharField(blank=True, max_length=200, verbose_name="培育目标")),
+                ("reason", models.CharField(blank=True, max_length=300, verbose_name="入库理由")),
+                ("joined_on", models.DateField(verbose_name="入库日期")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("active", "培育中"),
+                            ("graduated", "已达成目标"),
+                            ("removed", "已出库"),
+                        ],
+                        default="active",
+                        max_length=10,
+                        verbose_name="状态",
+                    ),
+                ),
+                ("left_on", models.DateField(blank=True, null=True, verbose_name="出库日期")),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        editable=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="创建人",
+                    ),
+                ),
+                (
+                    "enterprise",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="pool_entries",
+                        to="registry.enterprise",
+                        verbose_name="企业",
+                    ),
+                ),
+                (
+                    "officer",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="pool_entries",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="包联干部",
+                    ),
+                ),
+                (
+                    "updated_by",
+                    models.ForeignKey(
+                        blank=True,
+                        editable=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="更新人",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '培育库企业',
-                'verbose_name_plural': '培育库企业',
-                'ordering': ['-joined_on'],
-                'permissions': [('export_poolentry', '导出培育库')],
+                "verbose_name": "培育库企业",
+                "verbose_name_plural": "培育库企业",
+                "ordering": ["-joined_on"],
+                "permissions": [("export_poolentry", "导出培育库")],
             },
         ),
         migrations.CreateModel(
-            name='HistoricalServiceVisit',
+            name="HistoricalServiceVisit",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('history_ip', models.GenericIPAddressField(blank=True, null=True, verbose_name='来源IP')),
-                ('history_path', models.CharField(blank=True, max_length=300, verbose_name='请求路径')),
-                ('created_at', models.DateTimeField(blank=True, editable=False, verbose_name='创建时间')),
-                ('updated_at', models.DateTimeField(blank=True, editable=False, verbose_name='更新时间')),
-                ('visited_on', models.DateField(verbose_name='走访日期')),
-                ('visitors', models.CharField(max_length=200, verbose_name='走访人员')),
-                ('people_met', models.CharField(max_length=200, verbose_name='接待人员')),
-                ('problems', models.TextField(verbose_name='企业反映问题')),
-                ('help_promised', models.TextField(blank=True, verbose_name='答复及帮扶措施')),
-                ('follow_up_due', models.DateField(blank=True, null=True, verbose_name='跟进期限')),
-                ('follow_up_done_on', models.DateField(blank=True, null=True, verbose_name='跟进完成日期')),
-                ('follow_up_result', models.TextField(blank=True, verbose_name='跟进结果')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('created_by', models.ForeignKey(blank=True, db_constraint=False, editable=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='创建人')),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('updated_by', models.ForeignKey(blank=True, db_constraint=False, editable=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='更新人')),
-                ('entry', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='monitoring.poolentry', verbose_name='培育库企业')),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "history_ip",
+                    models.GenericIPAddressField(blank=True, null=True, verbose_name="来源IP"),
+                ),
+                (
+                    "history_path",
+                    models.CharField(blank=True, max_length=300, verbose_name="请求路径"),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(blank=True, editable=False, verbose_name="创建时间"),
+                ),
+                (
+                    "updated_at",
+                    models.DateTimeField(blank=True, editable=False, verbose_name="更新时间"),
+                ),
+                ("visited_on", models.DateField(verbose_name="走访日期")),
+                ("visitors", models.CharField(max_length=200, verbose_name="走访人员")),
+                ("people_met", models.CharField(max_length=200, verbose_name="接待人员")),
+                ("problems", models.TextField(verbose_name="企业反映问题")),
+                ("help_promised", models.TextField(blank=True, verbose_name="答复及帮扶措施")),
+                ("follow_up_due", models.DateField(blank=True, null=True, verbose_name="跟进期限")),
+                (
+                    "follow_up_done_on",
+                    models.DateField(blank=True, null=True, verbose_name="跟进完成日期"),
+                ),
+                ("follow_up_result", models.TextField(blank=True, verbose_name="跟进结果")),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        editable=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="创建人",
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "updated_by",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        editable=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="更新人",
+                    ),
+                ),
+                (
+                    "entry",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="monitoring.poolentry",
+                        verbose_name="培育库企业",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical 走访服务记录',
-                'verbose_name_plural': 'historical 走访服务记录',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical 走访服务记录",
+                "verbose_name_plural": "historical 走访服务记录",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='RDRecord',
+            name="RDRecord",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='创建时间')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='更新时间')),
-                ('year', models.PositiveSmallIntegerField(db_index=True, verbose_name='年度')),
-                ('quarter', models.PositiveSmallIntegerField(default=0, help_text='0 为年报；1-4 为季度累计', verbose_name='季度')),
-                ('department', models.CharField(choices=[('statistics', '统计局'), ('economy', '经信局'), ('tax', '税务局'), ('bureau', '科技局'), ('enterprise', '企业填报')], max_length=12, verbose_name='来源部门')),
-                ('source_unit', models.CharField(choices=[('yuan', '元'), ('thousand', '千元'), ('ten_thousand', '万元')], default='yuan', max_length=12, verbose_name='原始金额单位')),
-                ('rd_staff', models.PositiveIntegerField(blank=True, null=True, verbose_name='研究开发人员合计')),
-                ('rd_staff_management', models.PositiveIntegerField(blank=True, null=True, verbose_name='其中：管理和服务人员')),
-                ('rd_staff_female', models.PositiveIntegerField(blank=True, null=True, verbose_name='其中：女性')),
-                ('rd_staff_fulltime', models.PositiveIntegerField(blank=True, null=True, verbose_name='其中：全职人员')),
-                ('rd_staff_bachelor', models.PositiveIntegerField(blank=True, null=True, verbose_name='其中：本科毕业及以上')),
-                ('rd_staff_external', models.PositiveIntegerField(blank=True, null=True, verbose_name='其中：外聘人员')),
-                ('rd_expense', models.DecimalField(blank=True, decimal_places=2, max_digits=18, null=True, verbose_name='研究开发费用合计')),
-                ('cost_personnel', models.DecimalField(blank=True, decimal_places=2, max_digits=18, null=True, verbose_name='人员人工费用')),
-                ('cost_direct', models.DecimalField(blank=True, decimal_places=2, max_digits=18, null=True, verbose_name='直接投入费用')),
-                ('cost_depreciation', models.DecimalField(blank=True, decimal_places=2, max_digits=18, null=True, verbose_name='折旧费用与长期待摊费用')),
-                ('cost_amortisation', models.DecimalField(blank=True, decimal_places=2, max_digits=18, null=True, verbose_name='无形资产摊销费用')),
-                ('cost_design', models.DecimalField(blank=True, decimal_places=2, max_digits=18, null=True, verbose_name='设计费用')),
-                ('cost_trial', models.DecimalField(blank=True, decimal_places=2, max_digits=18, null=True, verbose_name='装备调试费用与试验费用')),
-                ('cost_commissioned', models.DecimalField(blank=True, decimal_places=2, max_digits=18, null=True, verbose_name='委托外部研究开发费用')),
-                ('commissioned_institutes', models.DecimalField(blank=True, decimal_places=2, max_digits=18, null=True, verbose_name='其中：境内研究机构')),
-                ('commissioned_universities', models.DecimalField(blank=True, decimal_places=2, max_digits=18, null=True, verbose_name='其中：境内高等学校')),
-                ('commissioned_enterprises', models.DecimalField(blank=True, decimal_places=2, max_digits=18, null=True, verbose_name='其中：境内企业')),
-                ('commissioned_abroad', models.DecimalField(blank=True, decimal_places=2, max_digits=18, null=True, verbose_name='其中：境外机构')),
-                ('cost_other', models.DecimalField(blank=True, decimal_places=2, max_digits=18, null=True, verbose_name='其他费用')),
-                ('rd_fixed_assets', models.DecimalField(blank=True, decimal_places=2, max_digits=18, null=True, verbose_name='当年形成用于研发的固定资产')),
-                ('rd_instruments', models.DecimalField(blank=True, decimal_places=2, max_digits=18, null=True, verbose_name='其中：仪器和设备')),
-                ('fund_self', models.DecimalField(blank=True, decimal_places=2, max_digits=18, null=True, verbose_name='企业自筹')),
-                ('fund_government', models.DecimalField(blank=True, decimal_places=2, max_digits=18, null=True, verbose_name='来自政府部门')),
-                ('fund_bank', models.DecimalField(blank=True, decimal_places=2, max_digits=18, null=True, verbose_name='来自银行贷款')),
-                ('fund_venture', models.DecimalField(blank=True, decimal_places=2, max_digits=18, null=True, verbose_name='来自风险投资')),
-                ('fund_other', models.DecimalField(blank=True, decimal_places=2, max_digits=18, null=True, verbose_name='来自其他渠道')),
-                ('deduction_rd_expense', models.DecimalField(blank=True, decimal_places=2, max_digits=18, null=True, verbose_name='申报加计扣除减免税的研究开发支出')),
-                ('deduction_tax_relief', models.DecimalField(blank=True, decimal_places=2, max_digits=18, null=True, verbose_name='加计扣除减免税金额')),
-                ('hnte_tax_relief', models.DecimalField(blank=True, decimal_places=2, max_digits=18, null=True, verbose_name='高新技术企业减免税金额')),
-                ('institutions', models.PositiveIntegerField(blank=True, null=True, verbose_name='期末机构数')),
-                ('institution_staff', models.PositiveIntegerField(blank=True, null=True, verbose_name='机构研究开发人员')),
-                ('institution_phd', models.PositiveIntegerField(blank=True, null=True, verbose_name='其中：博士毕业')),
-                ('institution_master', models.PositiveIntegerField(blank=True, null=True, verbose_name='其中：硕士毕业')),
-                ('institution_expense', models.DecimalField(blank=True, decimal_places=2, max_digits=18, null=True, verbose_name='机构研究开发费用')),
-                ('institution_equipment', models.DecimalField(blank=True, decimal_places=2, max_digits=18, null=True, verbose_name='期末仪器和设备原价')),
-                ('patent_applications', models.PositiveIntegerField(blank=True, null=True, verbose_name='当年专利申请数')),
-                ('invention_applications', models.PositiveIntegerField(blank=True, null=True, verbose_name='其中：发明专利')),
-                ('valid_inventions', models.PositiveIntegerField(blank=True, null=True, verbose_name='期末有效发明专利数')),
-                ('implemented_inventions', models.PositiveIntegerField(blank=True, null=True, verbose_name='其中：已被实施')),
-                ('patent_transfers', models.PositiveIntegerField(blank=True, null=True, verbose_name='专利所有权转让及许可数')),
-                ('patent_transfer_income', models.DecimalField(blank=True, decimal_places=2, max_digits=18, null=True, verbose_name='专利所有权转让及许可收入')),
-                ('new_product_sales', models.DecimalField(blank=True, decimal_places=2, max_digits=18, null=True, verbose_name='新产品销售收入')),
-                ('new_product_exports', models.DecimalField(blank=True, decimal_places=2, max_digits=18, null=True, verbose_name='其中：出口')),
-                ('trademarks', models.PositiveIntegerField(blank=True, null=True, verbose_name='期末拥有注册商标')),
-                ('papers', models.PositiveIntegerField(blank=True, null=True, verbose_name='发表科技论文')),
-                ('standards', models.PositiveIntegerField(blank=True, null=True, verbose_name='形成国家或行业标准')),
-                ('tech_renovation', models.DecimalField(blank=True, decimal_places=2, max_digits=18, null=True, verbose_name='技术改造经费支出')),
-                ('domestic_tech_purchase', models.DecimalField(blank=True, decimal_places=2, max_digits=18, null=True, verbose_name='购买境内技术经费支出')),
-                ('foreign_tech_import', models.DecimalField(blank=True, decimal_places=2, max_digits=18, null=True, verbose_name='引进境外技术经费支出')),
-                ('foreign_tech_assimilation', models.DecimalField(blank=True, decimal_places=2, max_digits=18, null=True, verbose_name='引进境外技术的消化吸收经费支出')),
-                ('overseas_institutions', models.PositiveIntegerField(blank=True, null=True, verbose_name='在境外设立的研究开发机构数')),
-                ('batch', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='monitoring.importbatch', verbose_name='导入批次')),
-                ('created_by', models.ForeignKey(blank=True, editable=False, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='创建人')),
-                ('enterprise', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='registry.enterprise', verbose_name='企业')),
-                ('updated_by', models.ForeignKey(blank=True, editable=False, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='更新人')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="创建时间")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="更新时间")),
+                ("year", models.PositiveSmallIntegerField(db_index=True, verbose_name="年度")),
+                (
+                    "quarter",
+                    models.PositiveSmallIntegerField(
+                        default=0, help_text="0 为年报；1-4 为季度累计", verbose_name="季度"
+                    ),
+                ),
+                (
+                    "department",
+                    models.CharField(
+                        choices=[
+                            ("statistics", "统计局"),
+                            ("economy", "经信局"),
+                            ("tax", "税务局"),
+                            ("bureau", "科技局"),
+                            ("enterprise", "企业填报"),
+                        ],
+                        max_length=12,
+                        verbose_name="来源部门",
+                    ),
+                ),
+                (
+                    "source_unit",
+                    models.CharField(
+                        choices=[("yuan", "元"), ("thousand", "千元"), ("ten_thousand", "万元")],
+                        default="yuan",
+                        max_length=12,
+                        verbose_name="原始金额单位",
+                    ),
+                ),
+                (
+                    "rd_staff",
+                    models.PositiveIntegerField(
+                        blank=True, null=True, verbose_name="研究开发人员合计"
+                    ),
+                ),
+                (
+                    "rd_staff_management",
+                    models.PositiveIntegerField(
+                        blank=True, null=True, verbose_name="其中：管理和服务人员"
+                    ),
+                ),
+                (
+                    "rd_staff_female",
+                    models.PositiveIntegerField(blank=True, null=True, verbose_name="其中：女性"),
+                ),
+                (
+                    "rd_staff_fulltime",
+                    models.PositiveIntegerField(
+                        blank=True, null=True, verbose_name="其中：全职人员"
+                    ),
+                ),
+                (
+                    "rd_staff_bachelor",
+                    models.PositiveIntegerField(
+                        blank=True, null=True, verbose_name="其中：本科毕业及以上"
+                    ),
+                ),
+                (
+                    "rd_staff_external",
+                    models.PositiveIntegerField(
+                        blank=True, null=True, verbose_name="其中：外聘人员"
+                    ),
+                ),
+                (
+                    "rd_expense",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        max_digits=18,
+                        null=True,
+                        verbose_name="研究开发费用合计",
+                    ),
+                ),
+                (
+                    "cost_personnel",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        max_digits=18,
+                        null=True,
+                        verbose_name="人员人工费用",
+                    ),
+                ),
+                (
+                    "cost_direct",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        max_digits=18,
+                        null=True,
+                        verbose_name="直接投入费用",
+                    ),
+                ),
+                (
+                    "cost_depreciation",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        max_digits=18,
+                        null=True,
+                        verbose_name="折旧费用与长期待摊费用",
+                    ),
+                ),
+                (
+                    "cost_amortisation",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        max_digits=18,
+                        null=True,
+                        verbose_name="无形资产摊销费用",
+                    ),
+                ),
+                (
+                    "cost_design",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        max_digits=18,
+                        null=True,
+                        verbose_name="设计费用",
+                    ),
+                ),
+                (
+                    "cost_trial",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        max_digits=18,
+                        null=True,
+                        verbose_name="装备调试费用与试验费用",
+                    ),
+                ),
+                (
+                    "cost_commissioned",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        max_digits=18,
+                        null=True,
+                        verbose_name="委托外部研究开发费用",
+                    ),
+                ),
+                (
+                    "commissioned_institutes",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        max_digits=18,
+                        null=True,
+                        verbose_name="其中：境内研究机构",
+                    ),
+                ),
+                (
+                    "commissioned_universities",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        max_digits=18,
+                        null=True,
+                        verbose_name="其中：境内高等学校",
+                    ),
+                ),
+                (
+                    "commissioned_enterprises",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        max_digits=18,
+                        null=True,
+                        verbose_name="其中：境内企业",
+                    ),
+                ),
+                (
+                    "commissioned_abroad",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        max_digits=18,
+                        null=True,
+                        verbose_name="其中：境外机构",
+                    ),
+                ),
+                (
+                    "cost_other",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        max_digits=18,
+                        null=True,
+                        verbose_name="其他费用",
+                    ),
+                ),
+                (
+                    "rd_fixed_assets",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        max_digits=18,
+                        null=True,
+                        verbose_name="当年形成用于研发的固定资产",
+                    ),
+                ),
+                (
+                    "rd_instruments",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        max_digits=18,
+                        null=True,
+                        verbose_name="其中：仪器和设备",
+                    ),
+                ),
+                (
+                    "fund_self",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        max_digits=18,
+                        null=True,
+                        verbose_name="企业自筹",
+                    ),
+                ),
+                (
+                    "fund_government",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        max_digits=18,
+                        null=True,
+                        verbose_name="来自政府部门",
+                    ),
+                ),
+                (
+                    "fund_bank",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        max_digits=18,
+                        null=True,
+                        verbose_name="来自银行贷款",
+                    ),
+                ),
+                (
+                    "fund_venture",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        max_digits=18,
+                        null=True,
+                        verbose_name="来自风险投资",
+                    ),
+                ),
+                (
+                    "fund_other",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        max_digits=18,
+                        null=True,
+                        verbose_name="来自其他渠道",
+                    ),
+                ),
+                (
+                    "deduction_rd_expense",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        max_digits=18,
+                        null=True,
+                        verbose_name="申报加计扣除减免税的研究开发支出",
+                    ),
+                ),
+                (
+                    "deduction_tax_relief",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        max_digits=18,
+                        null=True,
+                        verbose_name="加计扣除减免税金额",
+                    ),
+                ),
+                (
+                    "hnte_tax_relief",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        max_digits=18,
+                        null=True,
+                        verbose_name="高新技术企业减免税金额",
+                    ),
+                ),
+                (
+                    "institutions",
+                    models.PositiveIntegerField(blank=True, null=True, verbose_name="期末机构数"),
+                ),
+                (
+                    "institution_staff",
+                    models.PositiveIntegerField(
+                        blank=True, null=True, verbose_name="机构研究开发人员"
+                    ),
+                ),
+                (
+                    "institution_phd",
+                    models.PositiveIntegerField(
+                        blank=True, null=True, verbose_name="其中：博士毕业"
+                    ),
+                ),
+                (
+                    "institution_master",
+                    models.PositiveIntegerField(
+                        blank=True, null=True, verbose_name="其中：硕士毕业"
+                    ),
+                ),
+                (
+                    "institution_expense",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        max_digits=18,
+                        null=True,
+                        verbose_name="机构研究开发费用",
+                    ),
+                ),
+                (
+                    "institution_equipment",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        max_digits=18,
+                        null=True,
+                        verbose_name="期末仪器和设备原价",
+                    ),
+                ),
+                (
+                    "patent_applications",
+                    models.PositiveIntegerField(
+                        blank=True, null=True, verbose_name="当年专利申请数"
+                    ),
+                ),
+                (
+                    "invention_applications",
+                    models.PositiveIntegerField(
+                        blank=True, null=True, verbose_name="其中：发明专利"
+                    ),
+                ),
+                (
+                    "valid_inventions",
+                    models.PositiveIntegerField(
+                        blank=True, null=True, verbose_name="期末有效发明专利数"
+                    ),
+                ),
+                (
+                    "implemented_inventions",
+                    models.PositiveIntegerField(
+                        blank=True, null=True, verbose_name="其中：已被实施"
+                    ),
+                ),
+                (
+                    "patent_transfers",
+                    models.PositiveIntegerField(
+                        blank=True, null=True, verbose_name="专利所有权转让及许可数"
+                    ),
+                ),
+                (
+                    "patent_transfer_income",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        max_digits=18,
+                        null=True,
+                        verbose_name="专利所有权转让及许可收入",
+                    ),
+                ),
+                (
+                    "new_product_sales",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        max_digits=18,
+                        null=True,
+                        verbose_name="新产品销售收入",
+                    ),
+                ),
+                (
+                    "new_product_exports",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        max_digits=18,
+                        null=True,
+                        verbose_name="其中：出口",
+                    ),
+                ),
+                (
+                    "trademarks",
+                    models.PositiveIntegerField(
+                        blank=True, null=True, verbose_name="期末拥有注册商标"
+                    ),
+                ),
+                (
+                    "papers",
+                    models.PositiveIntegerField(blank=True, null=True, verbose_name="发表科技论文"),
+                ),
+                (
+                    "standards",
+                    models.PositiveIntegerField(
+                        blank=True, null=True, verbose_name="形成国家或行业标准"
+                    ),
+                ),
+                (
+                    "tech_renovation",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        max_digits=18,
+                        null=True,
+                        verbose_name="技术改造经费支出",
+                    ),
+                ),
+                (
+                    "domestic_tech_purchase",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        max_digits=18,
+                        null=True,
+                        verbose_name="购买境内技术经费支出",
+                    ),
+                ),
+                (
+                    "foreign_tech_import",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        max_digits=18,
+                        null=True,
+                        verbose_name="引进境外技术经费支出",
+                    ),
+                ),
+                (
+                    "foreign_tech_assimilation",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        max_digits=18,
+                        null=True,
+                        verbose_name="引进境外技术的消化吸收经费支出",
+                    ),
+                ),
+                (
+                    "overseas_institutions",
+                    models.PositiveIntegerField(
+                        blank=True, null=True, verbose_name="在境外设立的研究开发机构数"
+                    ),
+                ),
+                (
+                    "batch",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="monitoring.importbatch",
+                        verbose_name="导入批次",
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        editable=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="创建人",
+                    ),
+                ),
+                (
+                    "enterprise",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="registry.enterprise",
+                        verbose_name="企业",
+                    ),
+                ),
+                (
+                    "updated_by",
+                    models.ForeignKey(
+                        blank=True,
+                        editable=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="更新人",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '研发统计记录',
-                'verbose_name_plural': '研发统计记录',
-                'ordering': ['-year', 'enterprise'],
-                'permissions': [('export_rdrecord', '导出研发统计')],
+                "verbose_name": "研发统计记录",
+                "verbose_name_plural": "研发统计记录",
+                "ordering": ["-year", "enterprise"],
+                "permissions": [("export_rdrecord", "导出研发统计")],
             },
         ),
         migrations.CreateModel(
-            name='RuleSet',
+            name="RuleSet",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='创建时间')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='更新时间')),
-                ('version', models.CharField(max_length=30, unique=True, verbose_name='版本号')),
-                ('effective_from', models.DateField(verbose_name='生效日期')),
-                ('rules', models.JSONField(verbose_name='规则')),
-                ('basis', models.CharField(blank=True, max_length=300, verbose_name='依据')),
-                ('note', models.TextField(blank=True, verbose_name='说明')),
-                ('created_by', models.ForeignKey(blank=True, editable=False, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='创建人')),
-                ('updated_by', models.ForeignKey(blank=True, editable=False, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='更新人')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="创建时间")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="更新时间")),
+                ("version", models.CharField(max_length=30, unique=True, verbose_name="版本号")),
+                ("effective_from", models.DateField(verbose_name="生效日期")),
+                ("rules", models.JSONField(verbose_name="规则")),
+                ("basis", models.CharField(blank=True, max_length=300, verbose_name="依据")),
+                ("note", models.TextField(blank=True, verbose_name="说明")),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        editable=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="创建人",
+                    ),
+                ),
+                (
+                    "updated_by",
+                    models.ForeignKey(
+                        blank=True,
+                        editable=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="更新人",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '监测规则版本',
-                'verbose_name_plural': '监测规则版本',
-                'ordering': ['-effective_from', '-version'],
+                "verbose_name": "监测规则版本",
+                "verbose_name_plural": "监测规则版本",
+                "ordering": ["-effective_from", "-version"],
             },
         ),
         migrations.CreateModel(
-            name='ServiceVisit',
+            name="ServiceVisit",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='创建时间')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='更新时间')),
-                ('visited_on', models.DateField(verbose_name='走访日期')),
-                ('visitors', models.CharField(max_length=200, verbose_name='走访人员')),
-                ('people_met', models.CharField(max_length=200, verbose_name='接待人员')),
-                ('problems', models.TextField(verbose_name='企业反映问题')),
-                ('help_promised', models.TextField(blank=True, verbose_name='答复及帮扶措施')),
-                ('follow_up_due', models.DateField(blank=True, null=True, verbose_name='跟进期限')),
-                ('follow_up_done_on', models.DateField(blank=True, null=True, verbose_name='跟进完成日期')),
-                ('follow_up_result', models.TextField(blank=True, verbose_name='跟进结果')),
-                ('created_by', models.ForeignKey(blank=True, editable=False, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='创建人')),
-                ('entry', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='visits', to='monitoring.poolentry', verbose_name='培育库企业')),
-                ('updated_by', models.ForeignKey(blank=True, editable=False, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='更新人')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="创建时间")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="更新时间")),
+                ("visited_on", models.DateField(verbose_name="走访日期")),
+                ("visitors", models.CharField(max_length=200, verbose_name="走访人员")),
+                ("people_met", models.CharField(max_length=200, verbose_name="接待人员")),
+                ("problems", models.TextField(verbose_name="企业反映问题")),
+                ("help_promised", models.TextField(blank=True, verbose_name="答复及帮扶措施")),
+                ("follow_up_due", models.DateField(blank=True, null=True, verbose_name="跟进期限")),
+                (
+                    "follow_up_done_on",
+                    models.DateField(blank=True, null=True, verbose_name="跟进完成日期"),
+                ),
+                ("follow_up_result", models.TextField(blank=True, verbose_name="跟进结果")),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        editable=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="创建人",
+                    ),
+                ),
+                (
+                    "entry",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="visits",
+                        to="monitoring.poolentry",
+                        verbose_name="培育库企业",
+                    ),
+                ),
+                (
+                    "updated_by",
+                    models.ForeignKey(
+                        blank=True,
+                        editable=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="更新人",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '走访服务记录',
-                'verbose_name_plural': '走访服务记录',
-                'ordering': ['-visited_on'],
-                'permissions': [('export_servicevisit', '导出走访记录')],
+                "verbose_name": "走访服务记录",
+                "verbose_name_plural": "走访服务记录",
+                "ordering": ["-visited_on"],
+                "permissions": [("export_servicevisit", "导出走访记录")],
             },
         ),
         migrations.CreateModel(
-            name='Snapshot',
+            name="Snapshot",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('year', models.PositiveSmallIntegerField(db_index=True, verbose_name='年度')),
-                ('data_fingerprint', models.CharField(max_length=64, verbose_name='数据指纹')),
-                ('computed_at', models.DateTimeField(auto_now_add=True, verbose_name='计算时间')),
-                ('summary', models.JSONField(default=dict, verbose_name='汇总')),
-                ('coverage_summary', models.JSONField(default=list, verbose_name='五个全覆盖汇总')),
-                ('tier_moves', models.JSONField(default=list, verbose_name='梯队变动')),
-                ('is_current', models.BooleanField(db_index=True, default=True, verbose_name='当前结果')),
-                ('computed_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, to=settings.AUTH_USER_MODEL, verbose_name='触发人')),
-                ('rule_set', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, to='monitoring.ruleset', verbose_name='规则版本')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("year", models.PositiveSmallIntegerField(db_index=True, verbose_name="年度")),
+                ("data_fingerprint", models.CharField(max_length=64, verbose_name="数据指纹")),
+                ("computed_at", models.DateTimeField(auto_now_add=True, verbose_name="计算时间")),
+                ("summary", models.JSONField(default=dict, verbose_name="汇总")),
+                ("coverage_summary", models.JSONField(default=list, verbose_name="五个全覆盖汇总")),
+                ("tier_moves", models.JSONField(default=list, verbose_name="梯队变动")),
+                (
+                    "is_current",
+                    models.BooleanField(db_index=True, default=True, verbose_name="当前结果"),
+                ),
+                (
+                    "computed_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="触发人",
+                    ),
+                ),
+                (
+                    "rule_set",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        to="monitoring.ruleset",
+                        verbose_name="规则版本",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '监测结果',
-                'verbose_name_plural': '监测结果',
-                'ordering': ['-computed_at'],
+                "verbose_name": "监测结果",
+                "verbose_name_plural": "监测结果",
+                "ordering": ["-computed_at"],
             },
         ),
         migrations.CreateModel(
-            name='Alert',
+            name="Alert",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('rd_drop', '研发投入大幅下降'), ('zero_rd_streak', '连续零研发'), ('hnte_expiring', '高企资格即将到期'), ('left_above_scale', '退出规上')], max_length=20, verbose_name='预警类型')),
-                ('message', models.CharField(max_length=300, verbose_name='预警内容')),
-                ('value', models.FloatField(null=True, verbose_name='数值')),
-                ('acknowledged_at', models.DateTimeField(blank=True, null=True, verbose_name='处理时间')),
-                ('acknowledged_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='处理人')),
-                ('enterprise', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='registry.enterprise', verbose_name='企业')),
-                ('snapshot', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='alerts', to='monitoring.snapshot')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("rd_drop", "研发投入大幅下降"),
+                            ("zero_rd_streak", "连续零研发"),
+                            ("hnte_expiring", "高企资格即将到期"),
+                            ("left_above_scale", "退出规上"),
+                        ],
+                        max_length=20,
+                        verbose_name="预警类型",
+                    ),
+                ),
+                ("message", models.CharField(max_length=300, verbose_name="预警内容")),
+                ("value", models.FloatField(null=True, verbose_name="数值")),
+                (
+                    "acknowledged_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="处理时间"),
+                ),
+                (
+                    "acknowledged_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="处理人",
+                    ),
+                ),
+                (
+                    "enterprise",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="registry.enterprise",
+                        verbose_name="企业",
+                    ),
+                ),
+                (
+                    "snapshot",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="alerts",
+                        to="monitoring.snapshot",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '预警',
-                'verbose_name_plural': '预警',
-                'ordering': ['kind', '-value'],
-                'permissions': [('export_alert', '导出预警')],
+                "verbose_name": "预警",
+                "verbose_name_plural": "预警",
+                "ordering": ["kind", "-value"],
+                "permissions": [("export_alert", "导出预警")],
             },
         ),
         migrations.CreateModel(
-            name='SnapshotEntry',
+            name="SnapshotEntry",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('rd_expense', models.DecimalField(blank=True, decimal_places=2, max_digits=18, null=True, verbose_name='研发投入')),
-                ('revenue', models.DecimalField(blank=True, decimal_places=2, max_digits=18, null=True, verbose_name='营业收入')),
-                ('intensity', models.FloatField(null=True, verbose_name='研发强度')),
-                ('rank_spend', models.PositiveIntegerField(null=True, verbose_name='研发投入排名')),
-                ('rank_intensity', models.PositiveIntegerField(null=True, verbose_name='研发强度排名')),
-                ('previous_rd_expense', models.DecimalField(blank=True, decimal_places=2, max_digits=18, null=True, verbose_name='上年研发投入')),
-                ('drop', models.DecimalField(blank=True, decimal_places=2, max_digits=18, null=True, verbose_name='下降额')),
-                ('drop_ratio', models.FloatField(null=True, verbose_name='下降幅度')),
-                ('zero_years', models.PositiveSmallIntegerField(default=0, verbose_name='连续零研发年数')),
-                ('is_above_scale', models.BooleanField(default=False, verbose_name='规上企业')),
-                ('coverage_missing', models.JSONField(default=list, verbose_name='未覆盖项')),
-                ('innovation_class', models.CharField(blank=True, max_length=20, verbose_name='创新分类')),
-                ('tier', models.CharField(blank=True, max_length=20, verbose_name='培育梯队')),
-                ('previous_tier', models.CharField(blank=True, max_length=20, verbose_name='上年梯队')),
-                ('enterprise', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='registry.enterprise', verbose_name='企业')),
-                ('snapshot', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='entries', to='monitoring.snapshot')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "rd_expense",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        max_digits=18,
+                        null=True,
+                        verbose_name="研发投入",
+                    ),
+                ),
+                (
+                    "revenue",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        max_digits=18,
+                        null=True,
+                        verbose_name="营业收入",
+                    ),
+                ),
+                ("intensity", models.FloatField(null=True, verbose_name="研发强度")),
+                ("rank_spend", models.PositiveIntegerField(null=True, verbose_name="研发投入排名")),
+                (
+                    "rank_intensity",
+                    models.PositiveIntegerField(null=True, verbose_name="研发强度排名"),
+                ),
+                (
+                    "previous_rd_expense",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        max_digits=18,
+                        null=True,
+                        verbose_name="上年研发投入",
+                    ),
+                ),
+                (
+                    "drop",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        max_digits=18,
+                        null=True,
+                        verbose_name="下降额",
+                    ),
+                ),
+                ("drop_ratio", models.FloatField(null=True, verbose_name="下降幅度")),
+                (
+                    "zero_years",
+                    models.PositiveSmallIntegerField(default=0, verbose_name="连续零研发年数"),
+                ),
+                ("is_above_scale", models.BooleanField(default=False, verbose_name="规上企业")),
+                ("coverage_missing", models.JSONField(default=list, verbose_name="未覆盖项")),
+                (
+                    "innovation_class",
+                    models.CharField(blank=True, max_length=20, verbose_name="创新分类"),
+                ),
+                ("tier", models.CharField(blank=True, max_length=20, verbose_name="培育梯队")),
+                (
+                    "previous_tier",
+                    models.CharField(blank=True, max_length=20, verbose_name="上年梯队"),
+                ),
+                (
+                    "enterprise",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="registry.enterprise",
+                        verbose_name="企业",
+                    ),
+                ),
+                (
+                    "snapshot",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="entries",
+                        to="monitoring.snapshot",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '监测明细',
-                'verbose_name_plural': '监测明细',
-                'permissions': [('export_snapshotentry', '导出监测名单')],
+                "verbose_name": "监测明细",
+                "verbose_name_plural": "监测明细",
+                "permissions": [("export_snapshotentry", "导出监测名单")],
             },
         ),
         migrations.CreateModel(
-            name='FinancialRecord',
+            name="FinancialRecord",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='创建时间')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='更新时间')),
-                ('year', models.PositiveSmallIntegerField(db_index=True, verbose_name='年度')),
-                ('quarter', models.PositiveSmallIntegerField(default=0, help_text='0 为年报；1-4 为季度累计', verbose_name='季度')),
-                ('department', models.CharField(choices=[('statistics', '统计局'), ('economy', '经信局'), ('tax', '税务局'), ('bureau', '科技局'), ('enterprise', '企业填报')], max_length=12, verbose_name='来源部门')),
-                ('source_unit', models.CharField(choices=[('yuan', '元'), ('thousand', '千元'), ('ten_thousand', '万元')], default='yuan', max_length=12, verbose_name='原始金额单位')),
-                ('revenue', models.DecimalField(blank=True, decimal_places=2, max_digits=18, null=True, verbose_name='营业收入')),
-                ('main_revenue', models.DecimalField(blank=True, decimal_places=2, max_digits=18, null=True, verbose_name='主营业务收入')),
-                ('total_assets', models.DecimalField(blank=True, decimal_places=2, max_digits=18, null=True, verbose_name='资产总计')),
-                ('net_assets', models.DecimalField(blank=True, decimal_places=2, max_digits=18, null=True, verbose_name='所有者权益（净资产）')),
-                ('cost_expense_total', models.DecimalField(blank=True, decimal_places=2, max_digits=18, null=True, verbose_name='成本费用总额')),
-                ('employees', models.PositiveIntegerField(blank=True, null=True, verbose_name='从业人员期末人数')),
-                ('tech_staff', models.PositiveIntegerField(blank=True, null=True, verbose_name='科技人员')),
-                ('rd_expense_hnte', models.DecimalField(blank=True, decimal_places=2, max_digits=18, null=True, verbose_name='研发费用（高企认定口径）')),
-                ('rd_expense_deduction', models.DecimalField(blank=True, decimal_places=2, max_digits=18, null=True, verbose_name='研发费用（加计扣除口径）')),
-                ('created_by', models.ForeignKey(blank=True, editable=False, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='创建人')),
-                ('enterprise', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='registry.enterprise', verbose_name='企业')),
-                ('updated_by', models.ForeignKey(blank=True, editable=False, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='更新人')),
-                ('batch', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='monitoring.importbatch', verbose_name='导入批次')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="创建时间")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="更新时间")),
+                ("year", models.PositiveSmallIntegerField(db_index=True, verbose_name="年度")),
+                (
+                    "quarter",
+                    models.PositiveSmallIntegerField(
+                        default=0, help_text="0 为年报；1-4 为季度累计", verbose_name="季度"
+                    ),
+                ),
+                (
+                    "department",
+                    models.CharField(
+                        choices=[
+                            ("statistics", "统计局"),
+                            ("economy", "经信局"),
+                            ("tax", "税务局"),
+                            ("bureau", "科技局"),
+                            ("enterprise", "企业填报"),
+                        ],
+                        max_length=12,
+                        verbose_name="来源部门",
+                    ),
+                ),
+                (
+                    "source_unit",
+                    models.CharField(
+                        choices=[("yuan", "元"), ("thousand", "千元"), ("ten_thousand", "万元")],
+                        default="yuan",
+                        max_length=12,
+                        verbose_name="原始金额单位",
+                    ),
+                ),
+                (
+                    "revenue",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        max_digits=18,
+                        null=True,
+                        verbose_name="营业收入",
+                    ),
+                ),
+                (
+                    "main_revenue",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        max_digits=18,
+                        null=True,
+                        verbose_name="主营业务收入",
+                    ),
+                ),
+                (
+                    "total_assets",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        max_digits=18,
+                        null=True,
+                        verbose_name="资产总计",
+                    ),
+                ),
+                (
+                    "net_assets",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        max_digits=18,
+                        null=True,
+                        verbose_name="所有者权益（净资产）",
+                    ),
+                ),
+                (
+                    "cost_expense_total",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        max_digits=18,
+                        null=True,
+                        verbose_name="成本费用总额",
+                    ),
+                ),
+                (
+                    "employees",
+                    models.PositiveIntegerField(
+                        blank=True, null=True, verbose_name="从业人员期末人数"
+                    ),
+                ),
+                (
+                    "tech_staff",
+                    models.PositiveIntegerField(blank=True, null=True, verbose_name="科技人员"),
+                ),
+                (
+                    "rd_expense_hnte",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        max_digits=18,
+                        null=True,
+                        verbose_name="研发费用（高企认定口径）",
+                    ),
+                ),
+                (
+                    "rd_expense_deduction",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        max_digits=18,
+                        null=True,
+                        verbose_name="研发费用（加计扣除口径）",
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        editable=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="创建人",
+                    ),
+                ),
+                (
+                    "enterprise",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="registry.enterprise",
+                        verbose_name="企业",
+                    ),
+                ),
+                (
+                    "updated_by",
+                    models.ForeignKey(
+                        blank=True,
+                        editable=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="更新人",
+                    ),
+                ),
+                (
+                    "batch",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="monitoring.importbatch",
+                        verbose_name="导入批次",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '财务指标记录',
-                'verbose_name_plural': '财务指标记录',
-                'ordering': ['-year', 'enterprise'],
-                'permissions': [('export_financialrecord', '导出财务指标')],
-                'constraints': [models.UniqueConstraint(fields=('enterprise', 'year', 'quarter'), name='uniq_financial_record_period')],
+                "verbose_name": "财务指标记录",
+                "verbose_name_plural": "财务指标记录",
+                "ordering": ["-year", "enterprise"],
+                "permissions": [("export_financialrecord", "导出财务指标")],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("enterprise", "year", "quarter"),
+                        name="uniq_financial_record_period",
+                    )
+                ],
             },
         ),
         migrations.AddConstraint(
-            model_name='poolentry',
-            constraint=models.UniqueConstraint(condition=models.Q(('status', 'active')), fields=('enterprise',), name='uniq_active_pool_entry'),
+            model_name="poolentry",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("status", "active")),
+                fields=("enterprise",),
+                name="uniq_active_pool_entry",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='rdrecord',
-            constraint=models.UniqueConstraint(fields=('enterprise', 'year', 'quarter'), name='uniq_rd_record_period'),
+            model_name="rdrecord",
+            constraint=models.UniqueConstraint(
+                fields=("enterprise", "year", "quarter"), name="uniq_rd_record_period"
+            ),
         ),
         migrations.AddIndex(
-            model_name='snapshotentry',
-            index=models.Index(fields=['snapshot', 'rank_spend'], name='monitoring__snapsho_fc5371_idx'),
+            model_name="snapshotentry",
+            index=models.Index(
+                fields=["snapshot", "rank_spend"], name="monitoring__snapsho_fc5371_idx"
+            ),
         ),
         migrations.AddIndex(
-            model_name='snapshotentry',
-            index=models.Index(fields=['snapshot', 'drop'], name='monitoring__snapsho_aeeee3_idx'),
+            model_name="snapshotentry",
+            index=models.Index(fields=["snapshot", "drop"], name="monitoring__snapsho_aeeee3_idx"),
         ),
         migrations.AddConstraint(
-            model_name='snapshotentry',
-            constraint=models.UniqueConstraint(fields=('snapshot', 'enterprise'), name='uniq_snapshot_entry'),
+            model_name="snapshotentry",
+            constraint=models.UniqueConstraint(
+                fields=("snapshot", "enterprise"), name="uniq_snapshot_entry"
+            ),
         ),
     ]

@@ -14,10 +14,10 @@ from openpyxl import Workbook
 from kechuang.core import jobs
 from kechuang.core.models import Job
 from kechuang.engines import uscc
-from kechuang.monitoring import intake
+from kechuang.monitoring import batches, intake
 from kechuang.monitoring.models import FinancialRecord, ImportBatch, RDRecord
 from kechuang.monitoring.tests.factories import financial_workbook, rd_row, rd_workbook
-from kechuang.monitoring.views.intake import template_columns, template_workbook
+from kechuang.monitoring.workbooks import template_columns, template_workbook
 from kechuang.registry.models import Enterprise, ScaleRecord
 from kechuang.registry.tests.factories import EnterpriseFactory, ScaleRecordFactory
 
@@ -129,13 +129,13 @@ def stage(user, content: bytes, *, filename="107-2.xlsx", kind="rd", year=2024, 
         "marks_above_scale": False,
         **options,
     }
-    return intake.stage(
+    return batches.stage(
         filename=filename, content=content, kind_key=kind, year=year, user=user, **arguments
     )
 
 
 def commit(batch, user, **options):
-    return intake.commit(batch, user=user, create_unknown=False, **options)
+    return batches.commit(batch, user=user, create_unknown=False, **options)
 
 
 def codes(issues) -> list[str]:
@@ -310,6 +310,43 @@ def test_header_synonyms_of_the_official_names(world, headers):
     assert parsed.rows[0].uscc == code
 
 
+def test_flat_headers_name_the_calibers_in_brackets(world):
+    """ "研发费用（高企认定口径）" is a caliber, not a unit: it must not fall to rd_expense."""
+    code = world.nanming_enterprise.uscc
+    headers = [
+        "统一社会信用代码",
+        "营业收入（千元）",
+        "研发费用（高企认定口径）",
+        "研发费用（加计扣除口径）（万元）",
+        "从业人员（注：期末人数）",
+    ]
+    content = sheet_bytes([headers, [code, 90000, 2800, 250, 120]])
+    parsed = intake.parse("financial.xlsx", content, "financial", "thousand")
+    assert parsed.issues == [] and parsed.ignored == []
+    assert [c.field for c in parsed.columns] == [
+        "uscc",
+        "revenue",
+        "rd_expense_hnte",
+        "rd_expense_deduction",
+        "employees",
+    ]
+    values = parsed.rows[0].values
+    assert values["rd_expense_hnte"] == Decimal("2800000.00")
+    assert values["rd_expense_deduction"] == Decimal("2500000.00")  # its own unit, 万元
+    assert values["employees"] == 120  # a note that names nothing known is read past
+
+
+def test_rule_messages_quote_figures_in_each_columns_unit(world):
+    code = world.nanming_enterprise.uscc
+    headers = ["统一社会信用代码", "研究开发费用合计（万元）", "机构研究开发费用（千元）"]
+    content = sheet_bytes([headers, [code, 50, 620]])
+    parsed = intake.parse("mixed.xlsx", content, "rd", "thousand")
+    intake.validate(parsed, kind_key="rd", year=2024, quarter=0, user=world.staff)
+    (issue,) = [i for i in parsed.issues if i.code == "cost_ge_institution"]
+    assert issue.value == "50；620"
+    assert issue.message == "研究开发费用合计（50 万元）不应小于机构研究开发费用（620 千元）"
+
+
 # -- bad files ----------------------------------------------------------------------------
 
 
@@ -359,7 +396,7 @@ def test_bad_file_stages_as_failed_batch_and_cannot_be_committed(world):
     assert batch.status == "failed"
     assert batch.row_count == 0
     assert codes(batch.errors) == ["unreadable"]
-    with pytest.raises(intake.CommitRefused, match="只有校验通过"):
+    with pytest.raises(batches.CommitRefused, match="只有校验通过"):
         commit(batch, world.staff)
     assert RDRecord.objects.count() == 0
 
@@ -398,8 +435,9 @@ def test_every_kind_of_row_error_is_listed_with_row_column_value_and_reason(worl
     assert (6, "cost_items_sum") in found
     sum_issue = next(i for i in parsed.issues if i.code == "cost_items_sum")
     assert "研究开发费用 / 合计" in sum_issue.column
-    assert sum_issue.value.startswith("1000000.00；")
-    assert "应等于八项费用" in sum_issue.message
+    assert sum_issue.value.startswith("1000；")  # as the file has it, in 千元
+    assert "（1,000 千元）应等于八项费用" in sum_issue.message
+    assert "（1,001 千元），相差 1 千元" in sum_issue.message
     not_number = next(i for i in parsed.issues if i.row == 7)
     assert (not_number.column, not_number.value, not_number.message) == (
         "研究开发人员 / 合计",
@@ -514,7 +552,7 @@ def test_all_or_nothing_when_one_row_is_bad(world):
     )
     batch = stage(world.staff, content)
     assert batch.status == "failed"
-    with pytest.raises(intake.CommitRefused):
+    with pytest.raises(batches.CommitRefused):
         commit(batch, world.staff)
     assert RDRecord.objects.count() == 0
 
@@ -524,13 +562,13 @@ def test_all_or_nothing_when_writing_fails_half_way(world, monkeypatch):
     changed = rd_workbook(
         [rd_row(world.nanming_enterprise, rd_staff=99), rd_row(world.qixing_enterprise)]
     )
-    batch = stage(world.staff, changed)
+    batch = stage(world.staff, changed, allow_update=True)
 
     def broken(*args, **kwargs):
         raise RuntimeError("磁盘已满")
 
     # New rows are written first, then updates: the update fails after the insert.
-    monkeypatch.setattr(intake, "bulk_update_with_history", broken)
+    monkeypatch.setattr(batches, "bulk_update_with_history", broken)
     with pytest.raises(RuntimeError):
         commit(batch, world.staff)
     batch.refresh_from_db()
@@ -571,6 +609,22 @@ def test_existing_figures_need_update_to_be_replaced(world):
     assert RDRecord.objects.get(enterprise=world.nanming_enterprise).rd_staff == 25
 
 
+def test_commit_keeps_the_update_choice_made_at_upload(world):
+    """A batch staged without "update existing" is refused if the period changed since."""
+    content = rd_workbook([rd_row(world.nanming_enterprise, rd_staff=25)])
+    waiting = stage(world.staff, content, allow_update=False)
+    assert waiting.status == "validated" and waiting.allow_update is False
+    commit(stage(world.staff, rd_workbook([rd_row(world.nanming_enterprise)])), world.staff)
+
+    with pytest.raises(batches.CommitRefused, match="请重新上传并校验"):
+        commit(waiting, world.staff)
+    assert RDRecord.objects.get(enterprise=world.nanming_enterprise).rd_staff == 20
+
+    waiting_with_update = stage(world.staff, content, allow_update=True)
+    commit(waiting_with_update, world.staff)
+    assert RDRecord.objects.get(enterprise=world.nanming_enterprise).rd_staff == 25
+
+
 def test_quarterly_figures_are_kept_apart_from_the_annual_ones(world):
     content = rd_workbook([rd_row(world.nanming_enterprise)])
     commit(stage(world.staff, content), world.staff)
@@ -595,6 +649,7 @@ def test_rollback_restores_previous_values_exactly_and_removes_created_rows(worl
         full_workbook([full_row(a, cost_other=140, rd_expense=1100, fund_self=900), full_row(b)]),
         department="economy",
         default_unit="yuan",
+        allow_update=True,
     )
     second = commit(second, world.staff)
     assert (second.created_count, second.updated_count) == (1, 1)
@@ -602,7 +657,7 @@ def test_rollback_restores_previous_values_exactly_and_removes_created_rows(worl
     assert changed.rd_expense == Decimal("1100000.00")  # the units line says 千元
     assert (changed.batch, changed.department) == (second, "economy")
 
-    intake.rollback(second, user=world.staff)
+    batches.rollback(second, user=world.staff)
 
     second.refresh_from_db()
     assert second.status == "rolled_back"
@@ -612,24 +667,28 @@ def test_rollback_restores_previous_values_exactly_and_removes_created_rows(worl
     restored = RDRecord.objects.get(enterprise=a).history.first()
     assert restored.history_change_reason == f"撤销导入批次#{second.pk}"
 
-    intake.rollback(first, user=world.staff)
+    batches.rollback(first, user=world.staff)
     assert RDRecord.objects.count() == 0
-    with pytest.raises(intake.CommitRefused, match="只有已提交"):
-        intake.rollback(first, user=world.staff)
+    with pytest.raises(batches.CommitRefused, match="只有已提交"):
+        batches.rollback(first, user=world.staff)
 
 
 def test_rollback_refused_while_a_later_batch_stands(world):
     content = rd_workbook([rd_row(world.nanming_enterprise)])
     first = commit(stage(world.staff, content), world.staff)
     later = commit(
-        stage(world.staff, rd_workbook([rd_row(world.nanming_enterprise, rd_staff=21)])),
+        stage(
+            world.staff,
+            rd_workbook([rd_row(world.nanming_enterprise, rd_staff=21)]),
+            allow_update=True,
+        ),
         world.staff,
     )
-    with pytest.raises(intake.CommitRefused, match=f"#{later.pk}"):
-        intake.rollback(first, user=world.staff)
+    with pytest.raises(batches.CommitRefused, match=f"#{later.pk}"):
+        batches.rollback(first, user=world.staff)
     assert RDRecord.objects.get().rd_staff == 21
-    intake.rollback(later, user=world.staff)
-    intake.rollback(first, user=world.staff)
+    batches.rollback(later, user=world.staff)
+    batches.rollback(first, user=world.staff)
     assert RDRecord.objects.count() == 0
 
 
@@ -644,14 +703,14 @@ def test_unknown_codes_are_rejected_unless_created_in_the_same_step(world):
     assert batch.status == "validated"
     assert [u["uscc"] for u in batch.unknown_usccs] == [code]
 
-    with pytest.raises(intake.CommitRefused, match="1家企业尚未登记"):
+    with pytest.raises(batches.CommitRefused, match="1家企业尚未登记"):
         commit(batch, world.staff)
-    with pytest.raises(intake.CommitRefused, match="默认乡镇街道和行业"):
-        intake.commit(batch, user=world.staff, create_unknown=True)
+    with pytest.raises(batches.CommitRefused, match="默认乡镇街道和行业"):
+        batches.commit(batch, user=world.staff, create_unknown=True)
     assert not Enterprise.objects.filter(uscc=code).exists()
     assert RDRecord.objects.count() == 0
 
-    batch = intake.commit(
+    batch = batches.commit(
         batch, user=world.staff, create_unknown=True, town_code="330624003", industry_code="3484"
     )
     created = Enterprise.objects.get(uscc=code)
@@ -664,7 +723,7 @@ def test_unknown_codes_are_rejected_unless_created_in_the_same_step(world):
     assert RDRecord.objects.get(enterprise=created).rd_expense == Decimal("1000000.00")
     assert batch.created_count == 2
 
-    intake.rollback(batch, user=world.staff)
+    batches.rollback(batch, user=world.staff)
     created.refresh_from_db()
     assert created.status == "closed"  # enterprises are never deleted
     assert RDRecord.objects.count() == 0
@@ -674,8 +733,8 @@ def test_new_enterprises_only_in_towns_within_scope(world):
     code = uscc.make("91", "330683", "MD000002")
     row = {**rd_row(world.nanming_enterprise), "uscc": code, "name": "嵊州某公司"}
     batch = stage(world.staff, rd_workbook([row]))
-    with pytest.raises(intake.CommitRefused):
-        intake.commit(
+    with pytest.raises(batches.CommitRefused):
+        batches.commit(
             batch,
             user=world.staff,
             create_unknown=True,
@@ -723,7 +782,7 @@ def test_financial_file_with_above_scale_marks_scale_records(world):
     assert ScaleRecord.objects.get(enterprise=a, year=2024).is_above_scale is True
     assert ScaleRecord.objects.get(enterprise=b, year=2024).is_above_scale is True
 
-    intake.rollback(batch, user=world.staff)
+    batches.rollback(batch, user=world.staff)
     assert not ScaleRecord.objects.filter(enterprise=a, year=2024).exists()
     assert ScaleRecord.objects.get(enterprise=b, year=2024).is_above_scale is False
     assert FinancialRecord.objects.count() == 0
@@ -771,7 +830,7 @@ def test_failed_job_records_the_error(world, monkeypatch):
 
 def test_stage_job_reads_the_archived_file(world):
     content = rd_workbook([rd_row(world.nanming_enterprise)])
-    path = intake.archive(content, intake.file_digest(content), "107-2.xlsx")
+    path = batches.archive(content, intake.file_digest(content), "107-2.xlsx")
     job = jobs.enqueue(
         "monitoring.stage",
         "校验",
@@ -793,3 +852,20 @@ def test_stage_job_reads_the_archived_file(world):
     batch = ImportBatch.objects.get(pk=job.result["batch_id"])
     assert (batch.status, batch.row_count, batch.created_by) == ("validated", 1, world.staff)
     assert job.result["url"] == batch.get_absolute_url()
+
+
+def test_job_handlers_are_known_to_a_worker_that_loads_no_urls():
+    """`kechuang worker --skip-checks` never imports the URL configuration."""
+    import subprocess
+    import sys
+
+    script = (
+        "import django, sys; django.setup(); "
+        "from kechuang.core import jobs; "
+        "print(sorted(k for k in jobs.HANDLERS if k.startswith('monitoring.'))); "
+        "print('kechuang.urls' in sys.modules)"
+    )
+    output = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True
+    ).stdout.split("\n")
+    assert output[:2] == ["['monitoring.commit', 'monitoring.stage']", "False"]

@@ -17,7 +17,7 @@ from kechuang.conftest import PASSWORD
 from kechuang.core import jobs
 from kechuang.core.models import Job, OperationLog
 from kechuang.engines import uscc
-from kechuang.monitoring import intake, services
+from kechuang.monitoring import batches, intake, services, workbooks
 from kechuang.monitoring.models import FinancialRecord, ImportBatch, RDRecord, Snapshot
 from kechuang.monitoring.tests.factories import financial_workbook, rd_row, rd_workbook
 from kechuang.monitoring.tests.test_intake import FULL, full_row, full_workbook, sheet_bytes
@@ -81,7 +81,7 @@ def _good(world) -> bytes:
     ],
 )
 def test_batch_list_and_detail_need_view_permission(world, login, persona, status):
-    batch = intake.stage(
+    batch = batches.stage(
         filename="a.xlsx",
         content=rd_workbook([rd_row(world.nanming_enterprise)]),
         kind_key="rd",
@@ -112,7 +112,7 @@ def test_upload_needs_import_permission(world, login, persona, status):
 
 
 def test_leader_sees_the_preview_but_cannot_commit_or_roll_back(world, login):
-    batch = intake.stage(
+    batch = batches.stage(
         filename="a.xlsx",
         content=rd_workbook([rd_row(world.nanming_enterprise)]),
         kind_key="rd",
@@ -177,7 +177,7 @@ def test_rd_template_has_the_official_two_row_header_and_units(world, login):
 
 
 def _template_fields(kind):
-    return [f for *_, f in intake_views.template_columns(kind)]
+    return [f for *_, f in workbooks.template_columns(kind)]
 
 
 def test_financial_template_reads_back_into_every_field(world, login):
@@ -739,8 +739,8 @@ def test_api_upload_validation_and_permissions(world, login):
 
 
 def test_api_records_are_scoped_and_filtered(world, login):
-    intake.commit(
-        intake.stage(
+    batches.commit(
+        batches.stage(
             filename="a.xlsx",
             content=_good(world),
             kind_key="rd",

@@ -11,9 +11,9 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from kechuang.core.models import OperationLog
-from kechuang.monitoring import choices, intake
-from kechuang.monitoring.views.intake import industry_code, recompute_after
+from kechuang.monitoring import batches, choices, intake
+
+CLI_ORIGIN = {"path": "kechuang import"}
 
 
 class Command(BaseCommand):
@@ -78,7 +78,7 @@ class Command(BaseCommand):
         if options["dry_run"]:
             self._dry_run(parsed, kind, year, quarter, user, options)
             return
-        batch = intake.stage(
+        batch = batches.stage(
             filename=path.name,
             content=content,
             kind_key=kind,
@@ -92,34 +92,29 @@ class Command(BaseCommand):
         )
         self._report(batch.issues, batch.unknown_usccs)
         if batch.status == choices.BatchStatus.FAILED:
-            self._log(user, batch, f"校验未通过：{len(batch.errors)} 处错误", success=False)
+            batches.log_staged(batch, user=user, origin=CLI_ORIGIN)
             raise CommandError(
                 f"校验未通过：{len(batch.errors)} 处错误，未写入任何数据（批次#{batch.pk}）。"
             )
-        try:
-            intake.commit(
-                batch,
-                user=user,
-                create_unknown=options["create_unknown"],
-                town_code=options["town"],
-                industry_code=industry_code(options["industry"]),
-            )
-        except intake.CommitRefused as exc:
-            self._log(user, batch, f"提交被拒绝：{exc}", success=False)
-            raise CommandError(f"{exc}（批次#{batch.pk}，未写入任何数据）") from None
-        summary = (
-            f"新增 {batch.created_count}，更新 {batch.updated_count}，"
-            f"未变化 {batch.unchanged_count}"
+        outcome = batches.commit_and_recompute(
+            batch,
+            user=user,
+            create_unknown=options["create_unknown"],
+            town_code=options["town"],
+            industry_code=batches.plain_industry_code(options["industry"]),
+            origin=CLI_ORIGIN,
         )
-        self._log(user, batch, summary, rows=batch.created_count + batch.updated_count)
+        if outcome.get("error"):
+            raise CommandError(f"{outcome['error']}（批次#{batch.pk}，未写入任何数据）")
         self.stdout.write(
             self.style.SUCCESS(
-                f"已导入批次#{batch.pk}（{batch.get_kind_display()}，{year}年）：{summary}。"
+                f"已导入批次#{batch.pk}（{batch.get_kind_display()}，{year}年）："
+                f"新增 {batch.created_count}，更新 {batch.updated_count}，"
+                f"未变化 {batch.unchanged_count}。"
             )
         )
-        warning = recompute_after(batch, user)
-        if warning:
-            self.stderr.write(warning)
+        if outcome.get("warning"):
+            self.stderr.write(outcome["warning"])
         elif quarter == 0:
             self.stdout.write(f"已重新计算{year}年监测结果。")
 
@@ -173,13 +168,3 @@ class Command(BaseCommand):
             self.stdout.write(f"未登记的企业（{len(unknown)}）：")
             for item in unknown:
                 self.stdout.write(f"  第{item['row']}行\t{item['uscc']}\t{item['name'] or '—'}")
-
-    def _log(self, user, batch, summary: str, *, rows: int = 0, success: bool = True) -> None:
-        OperationLog.objects.create(
-            user=user,
-            action=OperationLog.Action.IMPORT,
-            target=batch.get_kind_display(),
-            summary=f"命令行导入 {batch.filename}（批次#{batch.pk}）：{summary}"[:500],
-            row_count=rows,
-            success=success,
-        )

@@ -1,0 +1,473 @@
+"""The life of an import batch: stage a file for preview, commit it in one transaction,
+roll it back; each step leaves an operation-log row, and a commit or rollback of annual
+figures recomputes that year's monitoring.
+
+Committing the same file twice changes nothing. A batch staged without "update existing"
+refuses, at commit as at preview, to overwrite a period that holds different figures.
+"""
+
+from dataclasses import asdict
+from decimal import Decimal
+from pathlib import Path
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+
+from kechuang.core.models import OperationLog
+from kechuang.core.oplog import record_operation
+from kechuang.engines import uscc as uscc_engine
+from kechuang.monitoring import choices, services
+from kechuang.monitoring.intake import (
+    IDENTITY_FIELDS,
+    KINDS,
+    Issue,
+    file_digest,
+    json_value,
+    parse,
+    same_value,
+    validate,
+)
+from kechuang.monitoring.models import ImportBatch
+from kechuang.registry.models import Enterprise, Industry, Region, ScaleRecord
+
+
+def archive(content: bytes, digest: str, filename: str) -> str:
+    """Keep an uploaded file under MEDIA_ROOT by its digest; the batch reads it to commit."""
+    folder = Path(settings.MEDIA_ROOT) / "imports"
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{digest}{Path(filename).suffix.lower()}"
+    if not path.exists():
+        path.write_bytes(content)
+    return str(path)
+
+
+def stage(
+    *,
+    filename: str,
+    content: bytes,
+    kind_key: str,
+    year: int,
+    quarter: int,
+    department: str,
+    default_unit: str,
+    marks_above_scale: bool,
+    user,
+    allow_update: bool = False,
+) -> ImportBatch:
+    """Read and validate a file and keep it as a batch awaiting commit (nothing else written)."""
+    digest = file_digest(content)
+    parsed = parse(filename, content, kind_key, default_unit)
+    validation = validate(
+        parsed,
+        kind_key=kind_key,
+        year=year,
+        quarter=quarter,
+        user=user,
+        allow_update=allow_update,
+    )
+    if parsed.stated_year and parsed.stated_year != year:
+        parsed.issues.append(
+            Issue(
+                0,
+                "",
+                f"{parsed.stated_year}年",
+                f"文件标题注明的年度为{parsed.stated_year}年，与所选统计年度{year}年不一致，请核对。",
+                severity="warning",
+                code="year_mismatch",
+            )
+        )
+    earlier = ImportBatch.objects.filter(
+        sha256=digest,
+        kind=kind_key,
+        year=year,
+        quarter=quarter,
+        status=choices.BatchStatus.COMMITTED,
+    ).first()
+    if earlier is not None:
+        parsed.issues.append(
+            Issue(
+                0,
+                "",
+                filename,
+                f"同一文件已于{timezone.localtime(earlier.committed_at):%Y-%m-%d %H:%M}提交（批次#{earlier.pk}）；再次提交不会改变数据。",
+                severity="warning",
+                code="same_file",
+            )
+        )
+    return ImportBatch.objects.create(
+        kind=kind_key,
+        year=year,
+        quarter=quarter,
+        department=department,
+        filename=filename[:255],
+        sha256=digest,
+        status=choices.BatchStatus.FAILED
+        if validation.has_errors
+        else choices.BatchStatus.VALIDATED,
+        row_count=len(parsed.rows),
+        issues=[asdict(i) for i in parsed.issues],
+        unknown_usccs=validation.unknown,
+        stored_file=archive(content, digest, filename),
+        default_unit=default_unit,
+        marks_above_scale=marks_above_scale,
+        allow_update=allow_update,
+        created_by=user,
+        updated_by=user,
+    )
+
+
+class CommitRefused(Exception):
+    """The batch cannot be committed as asked; the message is for the user."""
+
+
+def commit(
+    batch: ImportBatch,
+    *,
+    user,
+    create_unknown: bool,
+    town_code: str = "",
+    industry_code: str = "",
+    report=lambda progress, message="": None,
+) -> ImportBatch:
+    """Write a validated batch in one transaction: upsert by (USCC, period), undo recorded."""
+    if batch.status != choices.BatchStatus.VALIDATED:
+        raise CommitRefused("只有校验通过、尚未提交的批次可以提交。")
+    content = Path(batch.stored_file).read_bytes()
+    parsed = parse(batch.filename, content, batch.kind, batch.default_unit)
+    validation = validate(
+        parsed,
+        kind_key=batch.kind,
+        year=batch.year,
+        quarter=batch.quarter,
+        user=user,
+        allow_update=batch.allow_update,
+    )
+    if validation.has_errors:
+        raise CommitRefused(
+            "校验后该期数据已有变化（或文件已不同），与本批次不再一致：请重新上传并校验。"
+        )
+    if validation.unknown and not create_unknown:
+        raise CommitRefused(
+            f"有{len(validation.unknown)}家企业尚未登记：请选择“一并新建”或从文件中删除后重新上传。"
+        )
+    kind = KINDS[batch.kind]
+    report(10, "写入数据")
+    with transaction.atomic():
+        enterprises = dict(validation.enterprises)
+        undo: list[dict] = []
+        if validation.unknown:
+            created = _create_enterprises(validation.unknown, town_code, industry_code, user)
+            enterprises.update(created)
+            undo.extend({"op": "enterprise_created", "pk": pk} for pk in created.values())
+        existing = {
+            record.enterprise_id: record
+            for record in kind.model.objects.filter(
+                enterprise_id__in=enterprises.values(), year=batch.year, quarter=batch.quarter
+            )
+        }
+        fields = [c.field for c in parsed.columns if c.field not in IDENTITY_FIELDS]
+        to_create, to_update = [], []
+        unit = batch.default_unit
+        for row in parsed.rows:
+            enterprise_id = enterprises[row.uscc]
+            record = existing.get(enterprise_id)
+            if record is None:
+                record = kind.model(
+                    enterprise_id=enterprise_id,
+                    year=batch.year,
+                    quarter=batch.quarter,
+                    batch=batch,
+                    department=batch.department,
+                    source_unit=unit,
+                    created_by=user,
+                    updated_by=user,
+                    **row.values,
+                )
+                to_create.append(record)
+                continue
+            before = {f: getattr(record, f) for f in fields}
+            if all(same_value(before[f], row.values.get(f)) for f in fields):
+                batch.unchanged_count += 1
+                continue
+            undo.append(
+                {
+                    "op": "record_updated",
+                    "pk": record.pk,
+                    "before": {
+                        **{f: json_value(v) for f, v in before.items()},
+                        "batch_id": record.batch_id,
+                        "department": record.department,
+                        "source_unit": record.source_unit,
+                    },
+                }
+            )
+            for f in fields:
+                setattr(record, f, row.values.get(f))
+            record.batch, record.department, record.source_unit = batch, batch.department, unit
+            record.updated_by = user
+            to_update.append(record)
+        report(40, "保存记录")
+        reason = f"导入批次#{batch.pk}"
+        if to_create:
+            created_records = bulk_create_with_history(
+                to_create,
+                kind.model,
+                batch_size=2000,
+                default_user=user,
+                default_change_reason=reason,
+            )
+            ids = list(
+                kind.model.objects.filter(
+                    batch=batch,
+                    year=batch.year,
+                    quarter=batch.quarter,
+                    enterprise_id__in=[r.enterprise_id for r in created_records],
+                ).values_list("pk", flat=True)
+            )
+            undo.extend({"op": "record_created", "pk": pk} for pk in ids)
+        if to_update:
+            bulk_update_with_history(
+                to_update,
+                kind.model,
+                fields=[*fields, "batch", "department", "source_unit", "updated_by"],
+                batch_size=2000,
+                default_user=user,
+                default_change_reason=reason,
+            )
+        if batch.marks_above_scale:
+            undo.extend(_mark_above_scale(batch.year, enterprises.values(), user))
+        report(90, "记录撤销信息")
+        batch.created_count = len(to_create)
+        batch.updated_count = len(to_update)
+        batch.undo = undo
+        batch.status = choices.BatchStatus.COMMITTED
+        batch.committed_at = timezone.now()
+        batch.save()
+    return batch
+
+
+def _mark_above_scale(year: int, enterprise_ids, user) -> list[dict]:
+    undo = []
+    existing = {
+        r.enterprise_id: r
+        for r in ScaleRecord.objects.filter(year=year, enterprise_id__in=list(enterprise_ids))
+    }
+    for enterprise_id in enterprise_ids:
+        record = existing.get(enterprise_id)
+        if record is None:
+            record = ScaleRecord.objects.create(
+                enterprise_id=enterprise_id, year=year, is_above_scale=True
+            )
+            undo.append({"op": "scale_created", "pk": record.pk})
+        elif not record.is_above_scale:
+            record.is_above_scale = True
+            record.save(update_fields=["is_above_scale", "updated_at"])
+            undo.append({"op": "scale_updated", "pk": record.pk})
+    return undo
+
+
+def plain_industry_code(text: str) -> str:
+    """A GB/T 4754 class code as typed ("c3484", "C 3484") -> "3484"."""
+    return "".join(text.split()).upper().lstrip("ABCDEFGHIJKLMNOPQRST")
+
+
+def _create_enterprises(
+    unknown: list[dict], town_code: str, industry_code: str, user
+) -> dict[str, int]:
+    towns = Region.objects.within_scope(user).filter(level="town")
+    fallback_town = towns.filter(code=town_code).first()
+    created = {}
+    for item in unknown:
+        town = (
+            towns.filter(name=item["town"]).first() or towns.filter(code=item["town"]).first()
+            if item["town"]
+            else None
+        ) or fallback_town
+        code = plain_industry_code(item["industry"] or "") or industry_code
+        industry = (
+            Industry.objects.filter(code=code, level=4).first()
+            or Industry.objects.filter(code=industry_code, level=4).first()
+        )
+        if town is None or industry is None:
+            raise CommitRefused(
+                f"第{item['row']}行企业“{item['name'] or item['uscc']}”尚未登记：请选择新建企业的默认乡镇街道和行业。"
+            )
+        if not item["name"]:
+            raise CommitRefused(f"第{item['row']}行企业尚未登记且文件中没有企业名称，无法新建。")
+        result = uscc_engine.check(item["uscc"])
+        enterprise = Enterprise.objects.create(
+            uscc=item["uscc"],
+            name=item["name"],
+            town=town,
+            industry=industry,
+            founded_on=timezone.localdate().replace(month=1, day=1),
+            uscc_state="valid" if result.status == uscc_engine.UsccStatus.VALID else "legacy",
+            created_by=user,
+            updated_by=user,
+        )
+        created[item["uscc"]] = enterprise.pk
+    return created
+
+
+def rollback(batch: ImportBatch, *, user) -> ImportBatch:
+    """Undo a committed batch, if no later committed batch touched the same period."""
+    if batch.status != choices.BatchStatus.COMMITTED:
+        raise CommitRefused("只有已提交的批次可以撤销。")
+    later = ImportBatch.objects.filter(
+        kind=batch.kind,
+        year=batch.year,
+        quarter=batch.quarter,
+        status=choices.BatchStatus.COMMITTED,
+        committed_at__gt=batch.committed_at,
+    )
+    if later.exists():
+        raise CommitRefused(f"该期数据之后还有已提交的批次（#{later.first().pk}），请先撤销后者。")
+    model = KINDS[batch.kind].model
+    with transaction.atomic():
+        for step in reversed(batch.undo):
+            op = step["op"]
+            if op == "record_created":
+                model.objects.filter(pk=step["pk"]).delete()
+            elif op == "record_updated":
+                record = model.objects.get(pk=step["pk"])
+                before = dict(step["before"])
+                record.batch_id = before.pop("batch_id")
+                record.department = before.pop("department")
+                record.source_unit = before.pop("source_unit")
+                for name, value in before.items():
+                    setattr(
+                        record,
+                        name,
+                        None
+                        if value is None
+                        else Decimal(value)
+                        if model._meta.get_field(name).get_internal_type() == "DecimalField"
+                        else int(value),
+                    )
+                record._change_reason = f"撤销导入批次#{batch.pk}"
+                record.save()
+            elif op == "scale_created":
+                ScaleRecord.objects.filter(pk=step["pk"]).delete()
+            elif op == "scale_updated":
+                ScaleRecord.objects.filter(pk=step["pk"]).update(is_above_scale=False)
+            elif op == "enterprise_created":
+                enterprise = Enterprise.objects.get(pk=step["pk"])
+                enterprise.status = "closed"
+                enterprise._change_reason = f"撤销导入批次#{batch.pk}（新建的企业转为注销状态）"
+                enterprise.save()
+        batch.status = choices.BatchStatus.ROLLED_BACK
+        batch.rolled_back_at = timezone.now()
+        batch.save()
+    return batch
+
+
+# -- with the operation log and the year's monitoring ---------------------------------------
+
+
+def log_staged(batch: ImportBatch, *, user, origin: dict | None = None) -> None:
+    """The operation-log row of an upload and its validation."""
+    record_operation(
+        user,
+        OperationLog.Action.IMPORT,
+        batch.get_kind_display(),
+        summary=f"上传并校验 {batch.filename}（{batch.year}年，批次#{batch.pk}）：{batch.row_count} 行，"
+        f"错误 {len(batch.errors)}，警告 {len(batch.warnings)}，"
+        f"未登记企业 {len(batch.unknown_usccs)}",
+        rows=batch.row_count,
+        success=batch.status == choices.BatchStatus.VALIDATED,
+        origin=origin,
+    )
+
+
+def recompute_after(batch: ImportBatch, *, user) -> str:
+    """Recompute the batch's year; an empty string, or the warning to show if it failed.
+
+    The import stands whatever the monitoring engine does: its failure is rolled back to a
+    savepoint and reported, not raised."""
+    if batch.quarter != 0:
+        return ""
+    try:
+        with transaction.atomic():
+            services.recompute(batch.year, user=user)
+    except Exception as exc:
+        return (
+            f"数据已保存，但{batch.year}年监测结果未能重新计算（{exc}）；"
+            "请稍后在“研发监测总览”中点击“重新计算”。"
+        )
+    return ""
+
+
+def commit_and_recompute(
+    batch: ImportBatch,
+    *,
+    user,
+    create_unknown: bool,
+    town_code: str = "",
+    industry_code: str = "",
+    origin: dict | None = None,
+    report=lambda progress, message="": None,
+) -> dict:
+    """Commit, log and recompute; the outcome as messages for the user ("error" when the
+    commit was refused, "warning" when the recompute failed) and the batch's address."""
+    outcome = {"batch_id": batch.pk, "url": batch.get_absolute_url()}
+    try:
+        commit(
+            batch,
+            user=user,
+            create_unknown=create_unknown,
+            town_code=town_code,
+            industry_code=industry_code,
+            report=report,
+        )
+    except CommitRefused as exc:
+        record_operation(
+            user,
+            OperationLog.Action.IMPORT,
+            batch.get_kind_display(),
+            summary=f"提交批次#{batch.pk} 被拒绝：{exc}",
+            success=False,
+            origin=origin,
+        )
+        return {**outcome, "error": str(exc)}
+    record_operation(
+        user,
+        OperationLog.Action.IMPORT,
+        batch.get_kind_display(),
+        summary=f"提交批次#{batch.pk} {batch.filename}（{batch.year}年）：新增 {batch.created_count}，"
+        f"更新 {batch.updated_count}，未变化 {batch.unchanged_count}",
+        rows=batch.created_count + batch.updated_count,
+        origin=origin,
+    )
+    report(95, "重新计算监测结果")
+    outcome["warning"] = recompute_after(batch, user=user)
+    return outcome
+
+
+def rollback_and_recompute(batch: ImportBatch, *, user, origin: dict | None = None) -> dict:
+    """Roll back, log and recompute; the outcome as messages for the user."""
+    try:
+        rollback(batch, user=user)
+    except CommitRefused as exc:
+        record_operation(
+            user,
+            OperationLog.Action.OTHER,
+            batch.get_kind_display(),
+            summary=f"撤销批次#{batch.pk} 被拒绝：{exc}",
+            success=False,
+            origin=origin,
+        )
+        return {"error": str(exc)}
+    record_operation(
+        user,
+        OperationLog.Action.OTHER,
+        batch.get_kind_display(),
+        summary=f"撤销批次#{batch.pk} {batch.filename}（{batch.year}年）",
+        rows=batch.created_count + batch.updated_count,
+        origin=origin,
+    )
+    return {
+        "success": f"已撤销批次#{batch.pk}：该批次写入的数据已恢复为导入前的状态。",
+        "warning": recompute_after(batch, user=user),
+    }
