@@ -1,9 +1,13 @@
 """Data intake walked in headless Chromium (Debian's, driven by Playwright): a bureau officer
 uploads a 107-2 file with errors, reads them in the preview and in the downloaded list,
 uploads the corrected file (large enough to go through a background job with a progress
-bar), commits it and finds the year's monitoring computed from it."""
+bar), commits it and finds the year's monitoring computed from it; from the 负增长 list
+they open the enterprise whose R&D fell, take it into the cultivation pool and log a visit."""
+
+import datetime
 
 import io
+from decimal import Decimal
 from pathlib import Path
 
 from django.urls import reverse
@@ -12,7 +16,7 @@ from openpyxl import load_workbook
 from kechuang.conftest import ARTIFACTS, BROWSER_MARKS, log_in
 from kechuang.core import jobs
 from kechuang.core.models import Job
-from kechuang.monitoring.models import ImportBatch, RDRecord
+from kechuang.monitoring.models import ImportBatch, PoolEntry, RDRecord, ServiceVisit
 from kechuang.monitoring.tests.test_intake import full_row, full_workbook
 from kechuang.monitoring.views import intake as intake_views
 
@@ -35,6 +39,10 @@ def test_officer_uploads_sees_errors_fixes_and_commits(
     a, b = world.nanming_enterprise, world.qixing_enterprise
     broken = full_workbook([full_row(a, cost_other=45), full_row(b, rd_staff="约30")])
     fixed = full_workbook([full_row(a), full_row(b)])
+    # Last year a spent 1.6 million yuan on R&D; the file says 1 million this year.
+    RDRecord.objects.create(
+        enterprise=a, year=2023, rd_expense=Decimal("1600000"), department="statistics"
+    )
     log_in(page, "staff")
 
     page.goto(reverse("monitoring:batch_list"))
@@ -109,3 +117,38 @@ def test_officer_uploads_sees_errors_fixes_and_commits(
     page.wait_for_url("**/monitoring/?year=2024")
     assert page.get_by_test_id("monitored-count").inner_text() == "2"
     page.screenshot(path=ARTIFACTS / "intake-overview.png", full_page=True)
+    assert page.get_by_test_id("decline-count").inner_text() == "1"
+
+    page.get_by_test_id("decline-count").click()
+    page.wait_for_url("**/monitoring/entries/?list=decline&year=2024")
+    rows = page.locator("table tbody tr")
+    assert rows.count() == 1
+    assert a.name in rows.first.inner_text()
+    cells = rows.first.locator("td").all_inner_texts()
+    assert cells[-4:] == ["100.00", "160.00", "60.00", "-37.50%"]  # 万元, as the list shows
+    page.screenshot(path=ARTIFACTS / "intake-decline-list.png", full_page=True)
+    rows.first.get_by_role("link", name=a.name).click()
+    page.wait_for_url(f"**{a.get_absolute_url()}")
+
+    page.get_by_test_id("pool-panel").get_by_test_id("add-to-pool").click()
+    page.wait_for_url("**/add/?enterprise=*")
+    page.fill("#id_target", "扭转研发投入下滑")
+    page.fill("#id_reason", "2024年研发费用较上年下降37.5%")
+    page.click("button:has-text('保存')")
+    entry = PoolEntry.objects.get(enterprise=a)
+    page.wait_for_url(f"**{entry.get_absolute_url()}")
+
+    due = datetime.date.today() + datetime.timedelta(days=30)
+    page.get_by_test_id("add-visit").click()
+    page.wait_for_url("**/add/?entry=*")
+    page.fill("#id_people_met", "研发部经理")
+    page.fill("#id_problems", "主要客户订单下滑，研发项目暂缓")
+    page.fill("#id_help_promised", "对接县产业创新服务综合体，申报市级研发项目")
+    page.fill("#id_follow_up_due", due.isoformat())
+    page.click("button:has-text('保存')")
+    page.wait_for_url(f"**{entry.get_absolute_url()}")
+    visit = page.get_by_test_id("visit")
+    assert visit.count() == 1
+    assert "研发项目暂缓" in visit.first.inner_text()
+    assert ServiceVisit.objects.get().entry == entry
+    page.screenshot(path=ARTIFACTS / "intake-visit-logged.png", full_page=True)
