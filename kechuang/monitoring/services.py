@@ -7,11 +7,11 @@ import math
 
 import numpy as np
 import pandas as pd
-from django.db import connection, transaction
-from django.db.models import Count, FloatField, Max
-from django.db.models.functions import Cast
+from django.db import transaction
+from django.db.models import Max
 from django.utils import timezone
 
+from kechuang.core.frames import read_frame, write_frame
 from kechuang.engines import monitoring as engine
 from kechuang.monitoring.models import (
     Alert,
@@ -71,28 +71,6 @@ def save_rule_version(
 # -- facts --------------------------------------------------------------------------------
 
 
-def _frame(queryset, columns: list[str]) -> pd.DataFrame:
-    """Rows of a queryset as a DataFrame, read through a plain cursor.
-
-    Decimal columns are cast to floats in SQL: building a Decimal per value is what makes
-    reading a million rows slow, and the engine computes in floats anyway.
-    """
-    model = queryset.model
-    selected = []
-    for name in columns:
-        field = model._meta.get_field(name.removesuffix("_id")) if name != "id" else None
-        if field is not None and field.get_internal_type() == "DecimalField":
-            queryset = queryset.annotate(**{f"{name}__float": Cast(name, FloatField())})
-            selected.append(f"{name}__float")
-        else:
-            selected.append(name)
-    sql, params = queryset.values_list(*selected).query.sql_with_params()
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        rows = cursor.fetchall()
-    return pd.DataFrame.from_records(rows, columns=columns)
-
-
 def _as_float(frame: pd.DataFrame, names: list[str]) -> None:
     for name in names:
         frame[name] = pd.to_numeric(frame[name], errors="coerce").astype("float64")
@@ -102,7 +80,7 @@ def build_facts(year: int) -> pd.DataFrame:
     """One row per enterprise and year (the year and those before it) for the engine."""
     years = list(range(year - LOOKBACK_YEARS + 1, year + 1))
     recent = [year - 1, year]
-    rd = _frame(
+    rd = read_frame(
         RDRecord.objects.filter(year__in=recent, quarter=0),
         [
             "enterprise_id",
@@ -135,18 +113,18 @@ def build_facts(year: int) -> pd.DataFrame:
     rd = rd.drop(columns=["commissioned_universities", "commissioned_institutes"])
     # Earlier years matter only for the zero-R&D streak of enterprises with none this year.
     zero_now = RDRecord.objects.filter(year=year, quarter=0, rd_expense=0).values("enterprise_id")
-    history = _frame(
+    history = read_frame(
         RDRecord.objects.filter(year__in=years[:-2], quarter=0, enterprise_id__in=zero_now),
         ["enterprise_id", "year", "rd_expense"],
     )
     _as_float(history, ["rd_expense"])
     rd = pd.concat([history, rd], ignore_index=True)
-    fin = _frame(
+    fin = read_frame(
         FinancialRecord.objects.filter(year__in=recent, quarter=0),
         ["enterprise_id", "year", "revenue", "employees", "tech_staff"],
     )
     _as_float(fin, ["revenue", "employees", "tech_staff"])
-    scale = _frame(
+    scale = read_frame(
         ScaleRecord.objects.filter(year__in=recent), ["enterprise_id", "year", "is_above_scale"]
     )
     keys = pd.concat(
@@ -161,7 +139,7 @@ def build_facts(year: int) -> pd.DataFrame:
     facts = facts.merge(scale, how="left", on=["enterprise_id", "year"])
     facts["is_above_scale"] = facts["is_above_scale"].fillna(False).astype(bool)
 
-    enterprises = _frame(Enterprise.objects.all(), ["id", "town_id", "industry_id"])
+    enterprises = read_frame(Enterprise.objects.all(), ["id", "town_id", "industry_id"])
     enterprises.columns = ["enterprise_id", "town_code", "industry_code"]
     facts = facts.merge(enterprises, how="inner", on="enterprise_id")
     facts = facts.merge(_qualification_flags(years), how="left", on=["enterprise_id", "year"])
@@ -175,7 +153,7 @@ def build_facts(year: int) -> pd.DataFrame:
 
 def _qualification_flags(years: list[int]) -> pd.DataFrame:
     """Per enterprise and year: valid HNTE / 科小 / city-or-higher R&D institution on 31 Dec."""
-    quals = _frame(
+    quals = read_frame(
         Qualification.objects.filter(
             kind__in=[
                 QualificationKind.HNTE,
@@ -243,16 +221,15 @@ def _qualification_flags(years: list[int]) -> pd.DataFrame:
     return pd.concat(frames, ignore_index=True)
 
 
-def data_fingerprint(year: int, rule_set: RuleSet) -> str:
-    """Changes whenever a record the year's monitoring depends on changes."""
-    years = range(year - LOOKBACK_YEARS + 1, year + 1)
-    parts = [rule_set.version, str(year)]
-    for model in (RDRecord, FinancialRecord, ScaleRecord):
-        stats = model.objects.filter(year__in=years).aggregate(n=Count("pk"), at=Max("updated_at"))
-        parts.append(f"{model.__name__}:{stats['n']}:{stats['at']}")
-    stats = Qualification.objects.aggregate(n=Count("pk"), at=Max("updated_at"))
-    parts.append(f"Qualification:{stats['n']}:{stats['at']}")
-    return hashlib.sha256("|".join(parts).encode()).hexdigest()
+def facts_fingerprint(facts: pd.DataFrame, year: int, rule_set: RuleSet) -> str:
+    """A digest of exactly the figures and the rule version a snapshot was computed from:
+    equal fingerprints mean the same inputs, whatever was edited elsewhere."""
+    ordered = facts.sort_values(["enterprise_id", "year"]).reset_index(drop=True)
+    ordered = ordered[sorted(ordered.columns)]
+    rows = pd.util.hash_pandas_object(ordered, index=False).to_numpy()
+    digest = hashlib.sha256(f"{rule_set.version}|{year}|".encode())
+    digest.update(rows.tobytes())
+    return digest.hexdigest()
 
 
 # -- snapshots ----------------------------------------------------------------------------
@@ -274,14 +251,9 @@ def recompute(year: int, *, user=None, today: datetime.date | None = None) -> Sn
     rules = engine.MonitoringRules.from_dict(rule_set.rules)
     facts = build_facts(year)
     result = engine.compute(facts, year, rules, today=today or timezone.localdate())
-    fingerprint = data_fingerprint(year, rule_set)
-    entries = result.entries.copy()
+    fingerprint = facts_fingerprint(facts, year, rule_set)
     # Store coverage gaps as item keys: ASCII keys filter the same way on every database.
     key_of = {item.label: item.key for item in rules.coverage_items}
-    entries["coverage_missing"] = [
-        [key_of.get(label, label) for label in (missing or ())]
-        for missing in entries["coverage_missing"]
-    ]
     with transaction.atomic():
         Snapshot.objects.filter(year=year, is_current=True).update(is_current=False)
         snapshot = Snapshot.objects.create(
@@ -299,74 +271,45 @@ def recompute(year: int, *, user=None, today: datetime.date | None = None) -> Sn
                 for row in result.tier_moves.to_dict("records")
             ],
         )
-        columns = [c for c in entries.columns if c != "enterprise_id"]
-        _insert(
-            SnapshotEntry,
-            ["snapshot_id", "enterprise_id", *columns],
-            (
-                (
-                    snapshot.pk,
-                    int(row[0]),
-                    *(_entry_value(n, v) for n, v in zip(columns, row[1:], strict=True)),
-                )
-                for row in entries[["enterprise_id", *columns]].itertuples(index=False, name=None)
-            ),
-        )
-        _insert(
+        write_frame(SnapshotEntry, _entry_frame(result.entries, snapshot.pk, key_of))
+        alerts = result.alerts
+        write_frame(
             Alert,
-            ["snapshot_id", "enterprise_id", "kind", "message", "value"],
-            (
-                (snapshot.pk, int(a.enterprise_id), a.kind, a.message[:300], _clean(a.value))
-                for a in result.alerts.itertuples(index=False)
+            pd.DataFrame(
+                {
+                    "snapshot_id": snapshot.pk,
+                    "enterprise_id": alerts["enterprise_id"].astype("int64"),
+                    "kind": alerts["kind"].astype(str),
+                    "message": alerts["message"].astype(str).str.slice(0, 300),
+                    "value": pd.to_numeric(alerts["value"], errors="coerce").astype("float64"),
+                }
             ),
         )
     return snapshot
 
 
-def _insert(model, columns: list[str], rows, batch: int = 10_000) -> None:
-    """Plain multi-row INSERT for result rows: snapshots hold hundreds of thousands of rows,
-    and building a model instance for each costs more than the computation itself."""
-    table = connection.ops.quote_name(model._meta.db_table)
-    names = ", ".join(connection.ops.quote_name(c) for c in columns)
-    json_columns = {
-        f.column for f in model._meta.concrete_fields if f.get_internal_type() == "JSONField"
-    }
-    cast = "::jsonb" if connection.vendor == "postgresql" else ""
-    slots = ", ".join(f"%s{cast}" if c in json_columns else "%s" for c in columns)
-    json_positions = [i for i, c in enumerate(columns) if c in json_columns]
-    sql = f"INSERT INTO {table} ({names}) VALUES ({slots})"
-    with connection.cursor() as cursor:
-        chunk = []
-        for row in rows:
-            if json_positions:
-                row = list(row)
-                for i in json_positions:
-                    row[i] = json.dumps(row[i], ensure_ascii=False)
-            chunk.append(row)
-            if len(chunk) >= batch:
-                cursor.executemany(sql, chunk)
-                chunk = []
-        if chunk:
-            cursor.executemany(sql, chunk)
-
-
-def _entry_value(name: str, value):
-    value = _clean(value)
-    if name == "coverage_missing":
-        return list(value or ())
-    if name in ("rank_spend", "rank_intensity"):
-        return None if value is None else int(value)
-    if name in ("innovation_class", "tier", "previous_tier"):
-        return "" if value is None else str(value)
-    if name == "is_above_scale":
-        return bool(value)
-    if name == "zero_years":
-        return int(value or 0)
-    if name in ("rd_expense", "revenue", "previous_rd_expense", "drop"):
-        return None if value is None else round(float(value), 2)
-    if name in ("intensity", "drop_ratio"):
-        return None if value is None else float(value)
-    return value
+def _entry_frame(entries: pd.DataFrame, snapshot_id: int, key_of: dict) -> pd.DataFrame:
+    """The engine's entries as SnapshotEntry columns, converted a column at a time."""
+    frame = pd.DataFrame(
+        {"snapshot_id": snapshot_id, "enterprise_id": entries["enterprise_id"].astype("int64")}
+    )
+    for name in ("rd_expense", "revenue", "previous_rd_expense", "drop"):
+        frame[name] = pd.to_numeric(entries[name], errors="coerce").astype("float64").round(2)
+    for name in ("intensity", "drop_ratio"):
+        frame[name] = pd.to_numeric(entries[name], errors="coerce").astype("float64")
+    for name in ("rank_spend", "rank_intensity"):
+        frame[name] = pd.to_numeric(entries[name], errors="coerce").round().astype("Int64")
+    frame["zero_years"] = pd.to_numeric(entries["zero_years"]).fillna(0).astype("int64")
+    frame["is_above_scale"] = entries["is_above_scale"].fillna(False).astype(bool)
+    encoded: dict[tuple, str] = {}
+    frame["coverage_missing"] = [
+        encoded.get(key)
+        or encoded.setdefault(key, json.dumps([key_of.get(label, label) for label in key]))
+        for key in (tuple(missing or ()) for missing in entries["coverage_missing"])
+    ]
+    for name in ("innovation_class", "tier", "previous_tier"):
+        frame[name] = entries[name].astype("object").where(entries[name].notna(), "").astype(str)
+    return frame
 
 
 def current_snapshot(year: int) -> Snapshot | None:

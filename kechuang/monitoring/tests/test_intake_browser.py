@@ -5,7 +5,6 @@ bar), commits it and finds the year's monitoring computed from it; from the è´Ÿå
 they open the enterprise whose R&D fell, take it into the cultivation pool and log a visit."""
 
 import datetime
-
 import io
 from decimal import Decimal
 from pathlib import Path

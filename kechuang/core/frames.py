@@ -1,0 +1,172 @@
+"""Querysets read into pandas DataFrames without a Python object per value.
+
+Computations over hundreds of thousands of records (the monitoring engine, indicators) read
+their inputs here. A DB-API cursor builds a Python object for every value, which costs more
+than the computation itself; instead the database renders the rows as delimited text in one
+value (SQLite's group_concat) or one stream (PostgreSQL's COPY), and pandas' C parser reads
+it. Both run on Django's own connection, so they see the current transaction. Other
+databases fall back to the cursor.
+"""
+
+import io
+
+import pandas as pd
+from django.core.exceptions import EmptyResultSet
+from django.db import connection
+from django.db.models import FloatField, QuerySet
+from django.db.models.functions import Cast
+
+FIELD_SEPARATOR = "\x1f"  # ASCII unit separator: never in codes, names or numbers
+RECORD_SEPARATOR = "\x1e"  # ASCII record separator
+_FLOAT_TYPES = {"DecimalField", "FloatField"}
+_READ_TYPES = {"float": "float64", "int": "Int64"}
+_TRUE_TEXTS = ["1", "t", "true", "True"]
+_INT_TYPES = {
+    "AutoField",
+    "BigAutoField",
+    "IntegerField",
+    "BigIntegerField",
+    "SmallIntegerField",
+    "PositiveIntegerField",
+    "PositiveSmallIntegerField",
+    "PositiveBigIntegerField",
+}
+
+
+def _kind(model, name: str) -> str:
+    """'float', 'int', 'bool' or 'text': how a selected column is read back."""
+    field = model._meta.get_field(name)
+    if field.is_relation:
+        field = field.target_field
+    kind = field.get_internal_type()
+    if kind in _FLOAT_TYPES:
+        return "float"
+    if kind in _INT_TYPES:
+        return "int"
+    if kind == "BooleanField":
+        return "bool"
+    return "text"
+
+
+def _field(model, column: str):
+    return next(f for f in model._meta.concrete_fields if f.column == column)
+
+
+def read_frame(queryset: QuerySet, columns: list[str]) -> pd.DataFrame:
+    """The queryset's `columns` (field names or attnames such as 'enterprise_id') as a
+    DataFrame: decimals and floats as float64 (NaN for NULL), integers as Int64, booleans as
+    bool, everything else as str (None for NULL or empty text). Rows come in the order the
+    queryset states explicitly, and unsorted otherwise."""
+    model = queryset.model
+    if not queryset.query.order_by:
+        queryset = queryset.order_by()  # a model's default ordering costs a sort, even a join
+    kinds = {name: _kind(model, name) for name in columns}
+    selected = []
+    for name in columns:
+        if kinds[name] == "float":
+            queryset = queryset.annotate(**{f"{name}__as_float": Cast(name, FloatField())})
+            selected.append(f"{name}__as_float")
+        else:
+            selected.append(name)
+    try:
+        sql, params = queryset.values_list(*selected).query.sql_with_params()
+    except EmptyResultSet:
+        return _typed(_parse("", columns, kinds, ",", None), kinds)
+    if connection.vendor == "sqlite":
+        text = _sqlite_text(sql, params, len(columns))
+        frame = _parse(text, columns, kinds, FIELD_SEPARATOR, RECORD_SEPARATOR)
+    elif connection.vendor == "postgresql":
+        frame = _parse(_postgres_text(sql, params), columns, kinds, ",", None)
+    else:
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            frame = pd.DataFrame.from_records(cursor.fetchall(), columns=columns)
+    return _typed(frame, kinds)
+
+
+def _sqlite_text(sql: str, params, width: int) -> str:
+    row = " || char(31) || ".join(f"IFNULL(\"c{i}\", '')" for i in range(width))
+    names = ", ".join(f'"c{i}"' for i in range(width))
+    wrapped = f"WITH q({names}) AS ({sql}) SELECT group_concat({row}, char(30)) FROM q"
+    with connection.cursor() as cursor:
+        cursor.execute(wrapped, params)
+        (text,) = cursor.fetchone()
+    return text or ""
+
+
+def _postgres_text(sql: str, params) -> str:
+    connection.ensure_connection()
+    raw = connection.connection
+    from psycopg import ClientCursor
+
+    with ClientCursor(raw) as client:
+        literal = client.mogrify(sql, params)
+    buffer = io.BytesIO()
+    with raw.cursor() as cursor:
+        with cursor.copy(f"COPY ({literal}) TO STDOUT WITH (FORMAT csv)") as copy:
+            for block in copy:
+                buffer.write(block)
+    return buffer.getvalue().decode()
+
+
+def _parse(text: str, columns, kinds, separator: str, terminator: str | None) -> pd.DataFrame:
+    if not text:
+        return pd.DataFrame({name: pd.Series(dtype="object") for name in columns})
+    return pd.read_csv(
+        io.StringIO(text),
+        sep=separator,
+        lineterminator=terminator,
+        header=None,
+        names=columns,
+        dtype={name: _READ_TYPES.get(kinds[name], "object") for name in columns},
+        keep_default_na=False,
+        na_values={name: [""] for name in columns},
+        quoting=3 if terminator else 0,  # csv.QUOTE_NONE for the separator-delimited text
+        engine="c",
+    )
+
+
+def _typed(frame: pd.DataFrame, kinds: dict[str, str]) -> pd.DataFrame:
+    for name, kind in kinds.items():
+        column = frame[name]
+        if kind == "float":
+            frame[name] = pd.to_numeric(column, errors="coerce").astype("float64")
+        elif kind == "int":
+            frame[name] = pd.to_numeric(column, errors="coerce").astype("Int64")
+        elif kind == "bool":
+            truth = column.astype("object").isin([*_TRUE_TEXTS, True, 1]).astype("boolean")
+            truth[column.isna()] = pd.NA
+            frame[name] = truth
+        else:
+            frame[name] = column.astype("object").where(column.notna(), None)
+    return frame
+
+
+def write_frame(model, frame: pd.DataFrame, *, batch: int = 20_000) -> None:
+    """Insert a DataFrame's rows into `model`'s table, the frame's columns named as the
+    table's. For derived rows written by the hundred thousand (no signals, no history):
+    PostgreSQL copies them in, SQLite takes them in batches of one prepared statement.
+    JSON columns must already hold their JSON text."""
+    if frame.empty:
+        return
+    table = connection.ops.quote_name(model._meta.db_table)
+    names = ", ".join(connection.ops.quote_name(c) for c in frame.columns)
+    if connection.vendor == "postgresql":
+        # In CSV an empty field is NULL; text columns that take no NULL read it as "".
+        not_null = [
+            connection.ops.quote_name(column)
+            for column in frame.columns
+            if frame[column].dtype == object and not _field(model, column).null
+        ]
+        options = f", FORCE_NOT_NULL ({', '.join(not_null)})" if not_null else ""
+        text = frame.to_csv(index=False, header=False, na_rep="")
+        statement = f"COPY {table} ({names}) FROM STDIN WITH (FORMAT csv{options})"
+        with connection.cursor() as cursor, cursor.cursor.copy(statement) as copy:
+            copy.write(text)
+        return
+    rows = frame.astype(object).where(frame.notna(), None)
+    sql = f"INSERT INTO {table} ({names}) VALUES ({', '.join(['%s'] * len(frame.columns))})"
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), batch):
+            chunk = rows.iloc[start : start + batch]
+            cursor.executemany(sql, list(chunk.itertuples(index=False, name=None)))

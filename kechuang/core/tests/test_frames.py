@@ -1,0 +1,84 @@
+"""Reading querysets into DataFrames: every kind of column, NULLs, odd text, empty results,
+and the current transaction's uncommitted rows (run on SQLite and on PostgreSQL by CI)."""
+
+import datetime
+from decimal import Decimal
+
+import pandas as pd
+import pytest
+
+from kechuang.core.frames import read_frame
+from kechuang.monitoring.models import RDRecord
+from kechuang.registry.models import Enterprise, Qualification, ScaleRecord
+from kechuang.registry.tests.factories import (
+    EnterpriseFactory,
+    QualificationFactory,
+    ScaleRecordFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def test_decimals_integers_and_nulls():
+    first, second = EnterpriseFactory(), EnterpriseFactory()
+    RDRecord.objects.create(
+        enterprise=first,
+        year=2024,
+        department="statistics",
+        rd_expense=Decimal("1234567.89"),
+        rd_staff=12,
+    )
+    RDRecord.objects.create(enterprise=second, year=2024, department="statistics")
+
+    frame = read_frame(
+        RDRecord.objects.order_by("enterprise_id"),
+        ["enterprise_id", "year", "rd_expense", "rd_staff"],
+    )
+
+    assert list(frame.columns) == ["enterprise_id", "year", "rd_expense", "rd_staff"]
+    assert frame["rd_expense"].dtype == "float64"
+    assert frame["enterprise_id"].dtype == "Int64"
+    assert frame["enterprise_id"].tolist() == [first.pk, second.pk]
+    assert frame["rd_expense"].iloc[0] == pytest.approx(1234567.89)
+    assert pd.isna(frame["rd_expense"].iloc[1])
+    assert frame["rd_staff"].iloc[0] == 12 and pd.isna(frame["rd_staff"].iloc[1])
+
+
+def test_text_codes_keep_leading_zeros_and_odd_characters():
+    enterprise = EnterpriseFactory(town_id="330624001", name='新昌"测试",科技\t有限公司')
+    frame = read_frame(Enterprise.objects.filter(pk=enterprise.pk), ["town_id", "name", "uscc"])
+    assert frame.iloc[0].tolist() == ["330624001", '新昌"测试",科技\t有限公司', enterprise.uscc]
+
+
+def test_booleans_and_dates():
+    on, off = EnterpriseFactory(), EnterpriseFactory()
+    ScaleRecordFactory(enterprise=on, year=2024, is_above_scale=True)
+    ScaleRecordFactory(enterprise=off, year=2024, is_above_scale=False)
+    QualificationFactory(enterprise=on, issued_on=datetime.date(2023, 12, 1))
+
+    scale = read_frame(
+        ScaleRecord.objects.order_by("enterprise_id"), ["enterprise_id", "is_above_scale"]
+    )
+    assert scale["is_above_scale"].tolist() == [True, False]
+    quals = read_frame(Qualification.objects.all(), ["issued_on", "revoked_on"])
+    assert quals.iloc[0].tolist() == ["2023-12-01", None]
+
+
+def test_an_empty_result_has_the_columns():
+    frame = read_frame(RDRecord.objects.none(), ["enterprise_id", "rd_expense"])
+    assert frame.empty and list(frame.columns) == ["enterprise_id", "rd_expense"]
+    frame = read_frame(RDRecord.objects.filter(year=1900), ["enterprise_id", "rd_expense"])
+    assert frame.empty and list(frame.columns) == ["enterprise_id", "rd_expense"]
+
+
+def test_filters_with_parameters_and_subqueries_are_applied():
+    kept, other = EnterpriseFactory(name="甲公司"), EnterpriseFactory(name="乙公司")
+    for enterprise, amount in ((kept, "5"), (other, "0")):
+        RDRecord.objects.create(
+            enterprise=enterprise, year=2024, department="statistics", rd_expense=Decimal(amount)
+        )
+    zero = RDRecord.objects.filter(rd_expense=0).values("enterprise_id")
+    frame = read_frame(
+        Enterprise.objects.exclude(pk__in=zero).filter(name__contains="公司"), ["id"]
+    )
+    assert frame["id"].tolist() == [kept.pk]
