@@ -3,14 +3,18 @@
 Computations over hundreds of thousands of records (the monitoring engine, indicators) read
 their inputs here. A DB-API cursor builds a Python object for every value, which costs more
 than the computation itself; instead the database renders the rows as delimited text in one
-value (SQLite's group_concat) or one stream (PostgreSQL's COPY), and pandas' C parser reads
-it. Both run on Django's own connection, so they see the current transaction. Other
-databases fall back to the cursor.
+value (SQLite's group_concat, PostgreSQL's string_agg), and pandas' C parser reads it. Both
+run on Django's own connection, so they see the current transaction. Other databases fall
+back to the cursor. Writing goes the other way: COPY on PostgreSQL, one prepared statement
+in batches on SQLite.
 """
 
+import csv
 import io
 
 import pandas as pd
+import pyarrow
+import pyarrow.csv as pyarrow_csv
 from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.db.models import FloatField, QuerySet
@@ -48,10 +52,6 @@ def _kind(model, name: str) -> str:
     return "text"
 
 
-def _field(model, column: str):
-    return next(f for f in model._meta.concrete_fields if f.column == column)
-
-
 def read_frame(queryset: QuerySet, columns: list[str]) -> pd.DataFrame:
     """The queryset's `columns` (field names or attnames such as 'enterprise_id') as a
     DataFrame: decimals and floats as float64 (NaN for NULL), integers as Int64, booleans as
@@ -71,12 +71,10 @@ def read_frame(queryset: QuerySet, columns: list[str]) -> pd.DataFrame:
     try:
         sql, params = queryset.values_list(*selected).query.sql_with_params()
     except EmptyResultSet:
-        return _typed(_parse("", columns, kinds, ",", None), kinds)
-    if connection.vendor == "sqlite":
-        text = _sqlite_text(sql, params, len(columns))
-        frame = _parse(text, columns, kinds, FIELD_SEPARATOR, RECORD_SEPARATOR)
-    elif connection.vendor == "postgresql":
-        frame = _parse(_postgres_text(sql, params), columns, kinds, ",", None)
+        return _typed(_parse("", columns, kinds), kinds)
+    if connection.vendor in ("sqlite", "postgresql"):
+        text = _aggregated_text(sql, params, len(columns))
+        frame = _parse(text, columns, kinds)
     else:
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
@@ -84,44 +82,36 @@ def read_frame(queryset: QuerySet, columns: list[str]) -> pd.DataFrame:
     return _typed(frame, kinds)
 
 
-def _sqlite_text(sql: str, params, width: int) -> str:
-    row = " || char(31) || ".join(f"IFNULL(\"c{i}\", '')" for i in range(width))
-    names = ", ".join(f'"c{i}"' for i in range(width))
-    wrapped = f"WITH q({names}) AS ({sql}) SELECT group_concat({row}, char(30)) FROM q"
+def _aggregated_text(sql: str, params, width: int) -> str:
+    """The query's rows as one text value: fields joined by the unit separator, rows by the
+    record separator, NULL as an empty field."""
+    names = ", ".join(f"c{i}" for i in range(width))
+    if connection.vendor == "sqlite":
+        row = " || char(31) || ".join(f"IFNULL(c{i}, '')" for i in range(width))
+        aggregate = f"group_concat({row}, char(30))"
+    else:
+        row = " || chr(31) || ".join(f"COALESCE(c{i}::text, '')" for i in range(width))
+        aggregate = f"string_agg({row}, chr(30))"
+    wrapped = f"WITH q({names}) AS ({sql}) SELECT {aggregate} FROM q"
     with connection.cursor() as cursor:
         cursor.execute(wrapped, params)
         (text,) = cursor.fetchone()
     return text or ""
 
 
-def _postgres_text(sql: str, params) -> str:
-    connection.ensure_connection()
-    raw = connection.connection
-    from psycopg import ClientCursor
-
-    with ClientCursor(raw) as client:
-        literal = client.mogrify(sql, params)
-    buffer = io.BytesIO()
-    with raw.cursor() as cursor:
-        with cursor.copy(f"COPY ({literal}) TO STDOUT WITH (FORMAT csv)") as copy:
-            for block in copy:
-                buffer.write(block)
-    return buffer.getvalue().decode()
-
-
-def _parse(text: str, columns, kinds, separator: str, terminator: str | None) -> pd.DataFrame:
+def _parse(text: str, columns, kinds) -> pd.DataFrame:
     if not text:
         return pd.DataFrame({name: pd.Series(dtype="object") for name in columns})
     return pd.read_csv(
         io.StringIO(text),
-        sep=separator,
-        lineterminator=terminator,
+        sep=FIELD_SEPARATOR,
+        lineterminator=RECORD_SEPARATOR,
         header=None,
         names=columns,
         dtype={name: _READ_TYPES.get(kinds[name], "object") for name in columns},
         keep_default_na=False,
         na_values={name: [""] for name in columns},
-        quoting=3 if terminator else 0,  # csv.QUOTE_NONE for the separator-delimited text
+        quoting=csv.QUOTE_NONE,
         engine="c",
     )
 
@@ -152,21 +142,20 @@ def write_frame(model, frame: pd.DataFrame, *, batch: int = 20_000) -> None:
     table = connection.ops.quote_name(model._meta.db_table)
     names = ", ".join(connection.ops.quote_name(c) for c in frame.columns)
     if connection.vendor == "postgresql":
-        # In CSV an empty field is NULL; text columns that take no NULL read it as "".
-        not_null = [
-            connection.ops.quote_name(column)
-            for column in frame.columns
-            if frame[column].dtype == object and not _field(model, column).null
-        ]
-        options = f", FORCE_NOT_NULL ({', '.join(not_null)})" if not_null else ""
-        text = frame.to_csv(index=False, header=False, na_rep="")
-        statement = f"COPY {table} ({names}) FROM STDIN WITH (FORMAT csv{options})"
+        statement = f"COPY {table} ({names}) FROM STDIN WITH (FORMAT csv)"
+        # Every value quoted, so an empty string stays empty; only missing values are NULL.
+        buffer = io.BytesIO()
+        pyarrow_csv.write_csv(
+            pyarrow.Table.from_pandas(frame, preserve_index=False),
+            buffer,
+            pyarrow_csv.WriteOptions(include_header=False, quoting_style="all_valid"),
+        )
         with connection.cursor() as cursor, cursor.cursor.copy(statement) as copy:
-            copy.write(text)
+            copy.write(buffer.getbuffer())
         return
-    rows = frame.astype(object).where(frame.notna(), None)
     sql = f"INSERT INTO {table} ({names}) VALUES ({', '.join(['%s'] * len(frame.columns))})"
     with connection.cursor() as cursor:
-        for start in range(0, len(rows), batch):
-            chunk = rows.iloc[start : start + batch]
+        for start in range(0, len(frame), batch):
+            chunk = frame.iloc[start : start + batch]
+            chunk = chunk.astype(object).where(chunk.notna(), None)  # NULL for NaN and NA
             cursor.executemany(sql, list(chunk.itertuples(index=False, name=None)))

@@ -254,13 +254,25 @@ class Snapshot(models.Model):
 class SnapshotEntry(models.Model):
     """One enterprise's place in a snapshot: list memberships, class, tier, coverage, alerts."""
 
-    # The unique (snapshot, enterprise) constraint serves lookups by snapshot: no second index
-    # to maintain for the hundreds of thousands of rows a recompute writes.
+    # A recompute writes hundreds of thousands of these rows at once, so they carry no
+    # database-level foreign keys (checked row by row) and only the indexes pages use: rows
+    # are always read by snapshot, which the unique (snapshot, enterprise) constraint serves.
+    # The rows reference what the same transaction has just read; enterprises are never
+    # deleted.
     snapshot = models.ForeignKey(
-        Snapshot, on_delete=models.CASCADE, related_name="entries", db_index=False
+        Snapshot,
+        on_delete=models.CASCADE,
+        related_name="entries",
+        db_index=False,
+        db_constraint=False,
     )
     enterprise = models.ForeignKey(
-        "registry.Enterprise", verbose_name="企业", on_delete=models.PROTECT, related_name="+"
+        "registry.Enterprise",
+        verbose_name="企业",
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
+        db_constraint=False,
     )
     rd_expense = money("研发投入")
     revenue = money("营业收入")

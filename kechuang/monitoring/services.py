@@ -124,8 +124,10 @@ def build_facts(year: int) -> pd.DataFrame:
         ["enterprise_id", "year", "revenue", "employees", "tech_staff"],
     )
     _as_float(fin, ["revenue", "employees", "tech_staff"])
+    # Only the 规上 marks: a year without one is a year below the threshold.
     scale = read_frame(
-        ScaleRecord.objects.filter(year__in=recent), ["enterprise_id", "year", "is_above_scale"]
+        ScaleRecord.objects.filter(year__in=recent, is_above_scale=True),
+        ["enterprise_id", "year", "is_above_scale"],
     )
     keys = pd.concat(
         [
