@@ -7,8 +7,10 @@ from kechuang.engines import monitoring as engine
 from kechuang.monitoring import choices
 from kechuang.monitoring.models import (
     Alert,
+    FinancialRecord,
     ImportBatch,
     PoolEntry,
+    RDRecord,
     RuleSet,
     ServiceVisit,
     SnapshotEntry,
@@ -131,3 +133,24 @@ class RuleSetFilterSet(KeywordFilterSet):
     class Meta:
         model = RuleSet
         fields = ["q"]
+
+
+class PeriodRecordFilterSet(django_filters.FilterSet):
+    """Period records by year, quarter and enterprise (id or credit code), for the API."""
+
+    year = django_filters.NumberFilter()
+    quarter = django_filters.NumberFilter()
+    enterprise = django_filters.NumberFilter(field_name="enterprise_id")
+    uscc = django_filters.CharFilter(field_name="enterprise__uscc", lookup_expr="iexact")
+
+
+class RDRecordFilterSet(PeriodRecordFilterSet):
+    class Meta:
+        model = RDRecord
+        fields = ["year", "quarter", "enterprise", "uscc"]
+
+
+class FinancialRecordFilterSet(PeriodRecordFilterSet):
+    class Meta:
+        model = FinancialRecord
+        fields = ["year", "quarter", "enterprise", "uscc"]

@@ -1,7 +1,6 @@
 """Intake and period records over the API: upload a file into a batch, read its issues,
 commit or roll it back; read the R&D and financial records in the caller's scope."""
 
-import django_filters
 from drf_spectacular.utils import extend_schema
 from rest_framework import permissions, status
 from rest_framework.decorators import action
@@ -10,7 +9,7 @@ from rest_framework.response import Response
 
 from kechuang.core.api import ReadOnlyScopedViewSet
 from kechuang.core.oplog import request_origin
-from kechuang.monitoring import batches
+from kechuang.monitoring import batches, filtersets
 from kechuang.monitoring.api import serializers
 from kechuang.monitoring.models import FinancialRecord, ImportBatch, RDRecord
 
@@ -100,30 +99,11 @@ class ImportBatchViewSet(ReadOnlyScopedViewSet):
         return Response(data)
 
 
-class PeriodRecordFilterSet(django_filters.FilterSet):
-    year = django_filters.NumberFilter()
-    quarter = django_filters.NumberFilter()
-    enterprise = django_filters.NumberFilter(field_name="enterprise_id")
-    uscc = django_filters.CharFilter(field_name="enterprise__uscc", lookup_expr="iexact")
-
-
-class RDRecordFilterSet(PeriodRecordFilterSet):
-    class Meta:
-        model = RDRecord
-        fields = ["year", "quarter", "enterprise", "uscc"]
-
-
-class FinancialRecordFilterSet(PeriodRecordFilterSet):
-    class Meta:
-        model = FinancialRecord
-        fields = ["year", "quarter", "enterprise", "uscc"]
-
-
 class RDRecordViewSet(ReadOnlyScopedViewSet):
     model = RDRecord
     queryset = RDRecord.objects.none()
     serializer_class = serializers.RDRecordSerializer
-    filterset_class = RDRecordFilterSet
+    filterset_class = filtersets.RDRecordFilterSet
     select_related = ("enterprise",)
 
 
@@ -131,5 +111,5 @@ class FinancialRecordViewSet(ReadOnlyScopedViewSet):
     model = FinancialRecord
     queryset = FinancialRecord.objects.none()
     serializer_class = serializers.FinancialRecordSerializer
-    filterset_class = FinancialRecordFilterSet
+    filterset_class = filtersets.FinancialRecordFilterSet
     select_related = ("enterprise",)
