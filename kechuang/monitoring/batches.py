@@ -10,11 +10,13 @@ from dataclasses import asdict
 from decimal import Decimal
 from pathlib import Path
 
+import pandas as pd
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
-from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
+from kechuang.core import bulk
+from kechuang.core.frames import read_frame
 from kechuang.core.models import OperationLog
 from kechuang.core.oplog import record_operation
 from kechuang.engines import uscc as uscc_engine
@@ -26,7 +28,6 @@ from kechuang.monitoring.intake import (
     file_digest,
     json_value,
     parse,
-    same_value,
     validate,
 )
 from kechuang.monitoring.models import ImportBatch
@@ -152,8 +153,9 @@ def commit(
         raise CommitRefused(
             f"有{len(validation.unknown)}家企业尚未登记：请选择“一并新建”或从文件中删除后重新上传。"
         )
-    kind = KINDS[batch.kind]
+    model = KINDS[batch.kind].model
     report(10, "写入数据")
+    reason = f"导入批次#{batch.pk}"
     with transaction.atomic():
         enterprises = dict(validation.enterprises)
         undo: list[dict] = []
@@ -161,86 +163,59 @@ def commit(
             created = _create_enterprises(validation.unknown, town_code, industry_code, user)
             enterprises.update(created)
             undo.extend({"op": "enterprise_created", "pk": pk} for pk in created.values())
-        existing = {
-            record.enterprise_id: record
-            for record in kind.model.objects.filter(
-                enterprise_id__in=enterprises.values(), year=batch.year, quarter=batch.quarter
-            )
-        }
         fields = [c.field for c in parsed.columns if c.field not in IDENTITY_FIELDS]
-        to_create, to_update = [], []
-        unit = batch.default_unit
-        for row in parsed.rows:
-            enterprise_id = enterprises[row.uscc]
-            record = existing.get(enterprise_id)
-            if record is None:
-                record = kind.model(
-                    enterprise_id=enterprise_id,
-                    year=batch.year,
-                    quarter=batch.quarter,
-                    batch=batch,
-                    department=batch.department,
-                    source_unit=unit,
-                    created_by=user,
-                    updated_by=user,
-                    **row.values,
-                )
-                to_create.append(record)
-                continue
-            before = {f: getattr(record, f) for f in fields}
-            if all(same_value(before[f], row.values.get(f)) for f in fields):
-                batch.unchanged_count += 1
-                continue
+        incoming = _incoming_frame(parsed.rows, enterprises, fields, model)
+        period = model.objects.filter(year=batch.year, quarter=batch.quarter)
+        existing = read_frame(period, ["id", "enterprise_id", *fields, *PROVENANCE])
+        existing = existing.rename(columns={n: n + OLD for n in [*fields, *PROVENANCE]})
+        merged = incoming.merge(existing, how="left", on="enterprise_id", validate="one_to_one")
+        is_new = merged["id"].isna()
+        differs = pd.Series(False, index=merged.index)
+        for name in fields:
+            new = _as_float(merged[name])
+            old = merged[name + OLD].astype("float64")
+            differs |= (new != old) & ~(new.isna() & old.isna())
+        changed = merged[~is_new & differs]
+        batch.unchanged_count = int((~is_new & ~differs).sum())
+        report(40, "保存记录")
+        provenance = {
+            "batch_id": batch.pk,
+            "department": batch.department,
+            "source_unit": batch.default_unit,
+        }
+        additions = merged.loc[is_new, ["enterprise_id", *fields]].assign(
+            year=batch.year, quarter=batch.quarter, **provenance
+        )
+        bulk.insert_rows(
+            model, additions, user=user, reason=reason, within=period, key="enterprise_id"
+        )
+        if not additions.empty:
+            ids = list(period.filter(batch=batch).values_list("pk", flat=True))
+            undo.append({"op": "records_created", "pks": ids})
+        if not changed.empty:
             undo.append(
                 {
-                    "op": "record_updated",
-                    "pk": record.pk,
-                    "before": {
-                        **{f: json_value(v) for f, v in before.items()},
-                        "batch_id": record.batch_id,
-                        "department": record.department,
-                        "source_unit": record.source_unit,
-                    },
+                    "op": "records_updated",
+                    "fields": [*PROVENANCE, *fields],
+                    "rows": [
+                        [int(row[0]), *(_stored_json(v) for v in row[1:])]
+                        for row in changed[
+                            ["id", *(f + OLD for f in [*PROVENANCE, *fields])]
+                        ].itertuples(index=False, name=None)
+                    ],
                 }
             )
-            for f in fields:
-                setattr(record, f, row.values.get(f))
-            record.batch, record.department, record.source_unit = batch, batch.department, unit
-            record.updated_by = user
-            to_update.append(record)
-        report(40, "保存记录")
-        reason = f"导入批次#{batch.pk}"
-        if to_create:
-            created_records = bulk_create_with_history(
-                to_create,
-                kind.model,
-                batch_size=2000,
-                default_user=user,
-                default_change_reason=reason,
-            )
-            ids = list(
-                kind.model.objects.filter(
-                    batch=batch,
-                    year=batch.year,
-                    quarter=batch.quarter,
-                    enterprise_id__in=[r.enterprise_id for r in created_records],
-                ).values_list("pk", flat=True)
-            )
-            undo.extend({"op": "record_created", "pk": pk} for pk in ids)
-        if to_update:
-            bulk_update_with_history(
-                to_update,
-                kind.model,
-                fields=[*fields, "batch", "department", "source_unit", "updated_by"],
-                batch_size=2000,
-                default_user=user,
-                default_change_reason=reason,
+            bulk.update_rows(
+                model,
+                changed[["id", *fields]].assign(**provenance),
+                user=user,
+                reason=reason,
             )
         if batch.marks_above_scale:
-            undo.extend(_mark_above_scale(batch.year, enterprises.values(), user))
+            undo.extend(_mark_above_scale(batch.year, list(enterprises.values()), user, reason))
         report(90, "记录撤销信息")
-        batch.created_count = len(to_create)
-        batch.updated_count = len(to_update)
+        batch.created_count = len(additions)
+        batch.updated_count = len(changed)
         batch.undo = undo
         batch.status = choices.BatchStatus.COMMITTED
         batch.committed_at = timezone.now()
@@ -248,23 +223,69 @@ def commit(
     return batch
 
 
-def _mark_above_scale(year: int, enterprise_ids, user) -> list[dict]:
+PROVENANCE = ["batch_id", "department", "source_unit"]
+OLD = "__stored"
+
+
+def _incoming_frame(rows, enterprises: dict[str, int], fields: list[str], model) -> pd.DataFrame:
+    """The file's rows as columns of stored values: Decimal yuan (object) and Int64 counts."""
+    frame = pd.DataFrame({"enterprise_id": [enterprises[row.uscc] for row in rows]})
+    for name in fields:
+        values = [row.values.get(name) for row in rows]
+        if model._meta.get_field(name).get_internal_type() == "DecimalField":
+            frame[name] = pd.Series(values, dtype="object")
+        else:
+            frame[name] = pd.array(values, dtype="Int64")
+    return frame
+
+
+def _stored_json(value):
+    """A stored value read back as a frame cell, as kept in the undo list."""
+    if value is None or pd.isna(value):
+        return None
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return json_value(value)
+
+
+def _as_float(column: pd.Series) -> pd.Series:
+    if column.dtype == "object":
+        return pd.Series(
+            [float("nan") if v is None else float(v) for v in column],
+            index=column.index,
+            dtype="float64",
+        )
+    return column.astype("float64")
+
+
+def _mark_above_scale(year: int, enterprise_ids: list[int], user, reason: str) -> list[dict]:
+    """Mark the enterprises 规上 for the year; the undo steps."""
+    within = ScaleRecord.objects.filter(year=year)
+    stored = read_frame(within, ["id", "enterprise_id", "is_above_scale"])
+    stored = stored[stored["enterprise_id"].isin(enterprise_ids)]
+    unmarked = [int(pk) for pk in stored.loc[~stored["is_above_scale"].astype(bool), "id"]]
+    missing = sorted(set(enterprise_ids) - set(stored["enterprise_id"].astype(int)))
     undo = []
-    existing = {
-        r.enterprise_id: r
-        for r in ScaleRecord.objects.filter(year=year, enterprise_id__in=list(enterprise_ids))
-    }
-    for enterprise_id in enterprise_ids:
-        record = existing.get(enterprise_id)
-        if record is None:
-            record = ScaleRecord.objects.create(
-                enterprise_id=enterprise_id, year=year, is_above_scale=True
-            )
-            undo.append({"op": "scale_created", "pk": record.pk})
-        elif not record.is_above_scale:
-            record.is_above_scale = True
-            record.save(update_fields=["is_above_scale", "updated_at"])
-            undo.append({"op": "scale_updated", "pk": record.pk})
+    if missing:
+        bulk.insert_rows(
+            ScaleRecord,
+            pd.DataFrame({"enterprise_id": missing, "year": year, "is_above_scale": True}),
+            user=user,
+            reason=reason,
+            within=within,
+            key="enterprise_id",
+        )
+        created = read_frame(within.filter(is_above_scale=True), ["id", "enterprise_id"])
+        pks = created.loc[created["enterprise_id"].isin(missing), "id"].astype(int).tolist()
+        undo.append({"op": "scales_created", "pks": pks})
+    if unmarked:
+        bulk.update_rows(
+            ScaleRecord,
+            pd.DataFrame({"id": unmarked, "is_above_scale": True}),
+            user=user,
+            reason=reason,
+        )
+        undo.append({"op": "scales_updated", "pks": unmarked})
     return undo
 
 
@@ -325,42 +346,60 @@ def rollback(batch: ImportBatch, *, user) -> ImportBatch:
     if later.exists():
         raise CommitRefused(f"该期数据之后还有已提交的批次（#{later.first().pk}），请先撤销后者。")
     model = KINDS[batch.kind].model
+    reason = f"撤销导入批次#{batch.pk}"
     with transaction.atomic():
         for step in reversed(batch.undo):
-            op = step["op"]
-            if op == "record_created":
-                model.objects.filter(pk=step["pk"]).delete()
-            elif op == "record_updated":
-                record = model.objects.get(pk=step["pk"])
-                before = dict(step["before"])
-                record.batch_id = before.pop("batch_id")
-                record.department = before.pop("department")
-                record.source_unit = before.pop("source_unit")
-                for name, value in before.items():
-                    setattr(
-                        record,
-                        name,
-                        None
-                        if value is None
-                        else Decimal(value)
-                        if model._meta.get_field(name).get_internal_type() == "DecimalField"
-                        else int(value),
-                    )
-                record._change_reason = f"撤销导入批次#{batch.pk}"
-                record.save()
-            elif op == "scale_created":
-                ScaleRecord.objects.filter(pk=step["pk"]).delete()
-            elif op == "scale_updated":
-                ScaleRecord.objects.filter(pk=step["pk"]).update(is_above_scale=False)
-            elif op == "enterprise_created":
-                enterprise = Enterprise.objects.get(pk=step["pk"])
-                enterprise.status = "closed"
-                enterprise._change_reason = f"撤销导入批次#{batch.pk}（新建的企业转为注销状态）"
-                enterprise.save()
+            _undo(step, model, user=user, reason=reason, batch=batch)
         batch.status = choices.BatchStatus.ROLLED_BACK
         batch.rolled_back_at = timezone.now()
         batch.save()
     return batch
+
+
+def _undo(step: dict, model, *, user, reason: str, batch: ImportBatch) -> None:
+    op = step["op"]
+    if op == "records_created":
+        bulk.delete_rows(model, step["pks"], user=user, reason=reason)
+    elif op == "record_created":  # batches committed one row per step
+        bulk.delete_rows(model, [step["pk"]], user=user, reason=reason)
+    elif op == "records_updated":
+        names = step["fields"]
+        frame = pd.DataFrame(
+            [row[1:] for row in step["rows"]], columns=names, dtype="object"
+        ).assign(id=[row[0] for row in step["rows"]])
+        for name in names:
+            frame[name] = [_restored(model, name, v) for v in frame[name]]
+        bulk.update_rows(model, frame, user=user, reason=reason)
+    elif op == "record_updated":
+        before = {"id": step["pk"], **step["before"]}
+        frame = pd.DataFrame([{k: _restored(model, k, v) for k, v in before.items()}])
+        bulk.update_rows(model, frame.astype("object"), user=user, reason=reason)
+    elif op in ("scales_created", "scale_created"):
+        bulk.delete_rows(ScaleRecord, step.get("pks") or [step["pk"]], user=user, reason=reason)
+    elif op in ("scales_updated", "scale_updated"):
+        pks = step.get("pks") or [step["pk"]]
+        bulk.update_rows(
+            ScaleRecord,
+            pd.DataFrame({"id": pks, "is_above_scale": False}),
+            user=user,
+            reason=reason,
+        )
+    elif op == "enterprise_created":
+        enterprise = Enterprise.objects.get(pk=step["pk"])
+        enterprise.status = "closed"
+        enterprise._change_reason = f"{reason}（新建的企业转为注销状态）"
+        enterprise.save()
+
+
+def _restored(model, name: str, value):
+    """A value from the undo list as the column stores it."""
+    if value is None or name in ("id", "department", "source_unit"):
+        return value
+    if name == "batch_id":
+        return int(value)
+    if model._meta.get_field(name).get_internal_type() == "DecimalField":
+        return Decimal(value)
+    return int(Decimal(value))
 
 
 # -- with the operation log and the year's monitoring ---------------------------------------

@@ -568,7 +568,7 @@ def test_all_or_nothing_when_writing_fails_half_way(world, monkeypatch):
         raise RuntimeError("磁盘已满")
 
     # New rows are written first, then updates: the update fails after the insert.
-    monkeypatch.setattr(batches, "bulk_update_with_history", broken)
+    monkeypatch.setattr(batches.bulk, "update_rows", broken)
     with pytest.raises(RuntimeError):
         commit(batch, world.staff)
     batch.refresh_from_db()
@@ -667,10 +667,54 @@ def test_rollback_restores_previous_values_exactly_and_removes_created_rows(worl
     restored = RDRecord.objects.get(enterprise=a).history.first()
     assert restored.history_change_reason == f"撤销导入批次#{second.pk}"
 
+    removed_pk = RDRecord.objects.get(enterprise=a).pk
     batches.rollback(first, user=world.staff)
     assert RDRecord.objects.count() == 0
+    removal = RDRecord.history.filter(id=removed_pk).order_by("-history_id").first()
+    assert (removal.history_type, removal.history_user) == ("-", world.staff)
+    assert removal.history_change_reason == f"撤销导入批次#{first.pk}"
     with pytest.raises(batches.CommitRefused, match="只有已提交"):
         batches.rollback(first, user=world.staff)
+
+
+def test_batches_committed_one_undo_step_per_row_still_roll_back(world):
+    a, b = world.nanming_enterprise, world.qixing_enterprise
+    kept = RDRecord.objects.create(
+        enterprise=a, year=2024, department="economy", rd_staff=21, rd_expense=Decimal("5.50")
+    )
+    batch = commit(stage(world.staff, rd_workbook([rd_row(b)])), world.staff)
+    added = RDRecord.objects.get(enterprise=b)
+    scale = ScaleRecordFactory(enterprise=b, year=2024, is_above_scale=True)
+    RDRecord.objects.filter(pk=kept.pk).update(rd_staff=99, batch=batch, department="statistics")
+    batch.undo = [
+        {"op": "record_created", "pk": added.pk},
+        {
+            "op": "record_updated",
+            "pk": kept.pk,
+            "before": {
+                "rd_staff": "21",
+                "rd_expense": "5.50",
+                "batch_id": None,
+                "department": "economy",
+                "source_unit": "yuan",
+            },
+        },
+        {"op": "scale_updated", "pk": scale.pk},
+    ]
+    batch.save()
+
+    batches.rollback(batch, user=world.staff)
+
+    kept.refresh_from_db()
+    assert (kept.rd_staff, kept.rd_expense, kept.batch, kept.department) == (
+        21,
+        Decimal("5.50"),
+        None,
+        "economy",
+    )
+    assert not RDRecord.objects.filter(pk=added.pk).exists()
+    scale.refresh_from_db()
+    assert scale.is_above_scale is False
 
 
 def test_rollback_refused_while_a_later_batch_stands(world):
@@ -781,6 +825,9 @@ def test_financial_file_with_above_scale_marks_scale_records(world):
     assert record.employees == 80
     assert ScaleRecord.objects.get(enterprise=a, year=2024).is_above_scale is True
     assert ScaleRecord.objects.get(enterprise=b, year=2024).is_above_scale is True
+    marked = ScaleRecord.objects.get(enterprise=a, year=2024).history.get()
+    assert (marked.history_type, marked.history_user) == ("+", world.staff)
+    assert marked.history_change_reason == f"导入批次#{batch.pk}"
 
     batches.rollback(batch, user=world.staff)
     assert not ScaleRecord.objects.filter(enterprise=a, year=2024).exists()
