@@ -6,6 +6,7 @@ changed rows through one prepared UPDATE, and each row's history is copied from 
 the database itself (INSERT ... SELECT), stamped with the user, reason, time and request.
 """
 
+import json
 from collections.abc import Iterable, Sequence
 
 import pandas as pd
@@ -111,3 +112,27 @@ def delete_rows(model, ids: Sequence[int], *, user, reason: str) -> None:
             cursor.execute(
                 f"DELETE FROM {table} WHERE id IN ({', '.join(['%s'] * len(part))})", list(part)
             )
+
+
+def set_by_ids(model, ids: Sequence[int], values: dict) -> None:
+    """Set columns to the same values on many rows at once, in one statement where the
+    database takes the ids as one parameter (an array, or JSON on SQLite)."""
+    if not len(ids):
+        return
+    quote = connection.ops.quote_name
+    assignments = ", ".join(f"{quote(name)} = %s" for name in values)
+    update = f"UPDATE {quote(model._meta.db_table)} SET {assignments} WHERE id "
+    ids = [int(pk) for pk in ids]
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(update + "= ANY(%s)", [*values.values(), ids])
+        elif connection.vendor == "sqlite":
+            cursor.execute(
+                update + "IN (SELECT value FROM json_each(%s))",
+                [*values.values(), json.dumps(ids)],
+            )
+        else:
+            for part in chunks(ids):
+                cursor.execute(
+                    update + f"IN ({', '.join(['%s'] * len(part))})", [*values.values(), *part]
+                )

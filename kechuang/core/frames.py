@@ -11,14 +11,14 @@ in batches on SQLite.
 
 import csv
 import io
+from concurrent.futures import ThreadPoolExecutor
 
 import pandas as pd
 import pyarrow
 import pyarrow.csv as pyarrow_csv
 from django.core.exceptions import EmptyResultSet
-from django.db import connection
-from django.db.models import FloatField, QuerySet
-from django.db.models.functions import Cast
+from django.db import connection, connections
+from django.db.models import QuerySet
 
 FIELD_SEPARATOR = "\x1f"  # ASCII unit separator: never in codes, names or numbers
 RECORD_SEPARATOR = "\x1e"  # ASCII record separator
@@ -52,48 +52,68 @@ def _kind(model, name: str) -> str:
     return "text"
 
 
-def read_frame(queryset: QuerySet, columns: list[str]) -> pd.DataFrame:
+def read_frame(queryset: QuerySet, columns: list[str], *, using=None) -> pd.DataFrame:
     """The queryset's `columns` (field names or attnames such as 'enterprise_id') as a
     DataFrame: decimals and floats as float64 (NaN for NULL), integers as Int64, booleans as
     bool, everything else as str (None for NULL or empty text). Rows come in the order the
-    queryset states explicitly, and unsorted otherwise."""
+    queryset states explicitly, and unsorted otherwise. `using` is another connection to the
+    same database (see `read_frames`)."""
+    database = using or connection
     model = queryset.model
     if not queryset.query.order_by:
         queryset = queryset.order_by()  # a model's default ordering costs a sort, even a join
     kinds = {name: _kind(model, name) for name in columns}
-    selected = []
-    for name in columns:
-        if kinds[name] == "float":
-            queryset = queryset.annotate(**{f"{name}__as_float": Cast(name, FloatField())})
-            selected.append(f"{name}__as_float")
-        else:
-            selected.append(name)
     try:
-        sql, params = queryset.values_list(*selected).query.sql_with_params()
+        sql, params = queryset.values_list(*columns).query.sql_with_params()
     except EmptyResultSet:
         return _typed(_parse("", columns, kinds), kinds)
-    if connection.vendor in ("sqlite", "postgresql"):
-        text = _aggregated_text(sql, params, len(columns))
+    if database.vendor in ("sqlite", "postgresql"):
+        text = _aggregated_text(database, sql, params, len(columns))
         frame = _parse(text, columns, kinds)
     else:
-        with connection.cursor() as cursor:
+        with database.cursor() as cursor:
             cursor.execute(sql, params)
             frame = pd.DataFrame.from_records(cursor.fetchall(), columns=columns)
     return _typed(frame, kinds)
 
 
-def _aggregated_text(sql: str, params, width: int) -> str:
+def read_frames(reads: dict[str, tuple[QuerySet, list[str]]]) -> dict[str, pd.DataFrame]:
+    """Several `read_frame`s at once. Outside a transaction they run two at a time on
+    connections of their own, since the database renders the text without holding the
+    interpreter; inside one they run in turn on the transaction's connection, which alone
+    sees its uncommitted rows."""
+    if connection.in_atomic_block or connection.vendor not in ("sqlite", "postgresql"):
+        return {name: read_frame(qs, columns) for name, (qs, columns) in reads.items()}
+    alias = connection.alias
+
+    def read(item):
+        name, (queryset, columns) = item
+        database = connections.create_connection(alias)
+        try:
+            return name, read_frame(queryset, columns, using=database)
+        finally:
+            database.close()
+
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        return dict(pool.map(read, reads.items()))
+
+
+def _aggregated_text(database, sql: str, params, width: int) -> str:
     """The query's rows as one text value: fields joined by the unit separator, rows by the
-    record separator, NULL as an empty field."""
+    record separator, NULL as an empty field. Numbers are rendered as the database keeps
+    them (pandas reads '1234.50' as a float)."""
     names = ", ".join(f"c{i}" for i in range(width))
-    if connection.vendor == "sqlite":
-        row = " || char(31) || ".join(f"IFNULL(c{i}, '')" for i in range(width))
+    if database.vendor == "sqlite":
+        # printf renders NULL as empty text, in one call per row; %% survives the driver's
+        # placeholder conversion as %.
+        pattern = "%%s" + "\x1f%%s" * (width - 1)
+        row = f"printf('{pattern}', {names})"
         aggregate = f"group_concat({row}, char(30))"
     else:
         row = " || chr(31) || ".join(f"COALESCE(c{i}::text, '')" for i in range(width))
         aggregate = f"string_agg({row}, chr(30))"
     wrapped = f"WITH q({names}) AS ({sql}) SELECT {aggregate} FROM q"
-    with connection.cursor() as cursor:
+    with database.cursor() as cursor:
         cursor.execute(wrapped, params)
         (text,) = cursor.fetchone()
     return text or ""

@@ -6,6 +6,7 @@ Committing the same file twice changes nothing. A batch staged without "update e
 refuses, at commit as at preview, to overwrite a period that holds different figures.
 """
 
+from contextlib import nullcontext
 from dataclasses import asdict
 from decimal import Decimal
 from pathlib import Path
@@ -427,8 +428,11 @@ def recompute_after(batch: ImportBatch, *, user) -> str:
     savepoint and reported, not raised."""
     if batch.quarter != 0:
         return ""
+    # Inside a transaction, a savepoint keeps a failure from spoiling it; outside one the
+    # recompute reads on connections of its own and writes in its own transaction.
+    guard = transaction.atomic() if transaction.get_connection().in_atomic_block else nullcontext()
     try:
-        with transaction.atomic():
+        with guard:
             services.recompute(batch.year, user=user)
     except Exception as exc:
         return (

@@ -251,18 +251,48 @@ class Snapshot(models.Model):
         return f"{self.year} @ {self.rule_set}"
 
 
-class SnapshotEntry(models.Model):
-    """One enterprise's place in a snapshot: list memberships, class, tier, coverage, alerts."""
+class SnapshotRowQuerySet(ScopedQuerySet):
+    def of(self, snapshot: Snapshot) -> "SnapshotRowQuerySet":
+        """The rows that hold in `snapshot`: raised by it or by an earlier snapshot of the
+        same year, and not superseded by it or by any snapshot up to it."""
+        rows = self.filter(year=snapshot.year)
+        if Snapshot.objects.filter(pk=snapshot.pk, is_current=True).exists():
+            return rows.filter(retired_by__isnull=True)  # what the partial indexes serve
+        return rows.filter(snapshot_id__lte=snapshot.pk).filter(
+            models.Q(retired_by__isnull=True) | models.Q(retired_by_id__gt=snapshot.pk)
+        )
 
-    # A recompute writes hundreds of thousands of these rows at once, so they carry no
-    # database-level foreign keys (checked row by row) and only the indexes pages use: rows
-    # are always read by snapshot, which the unique (snapshot, enterprise) constraint serves.
-    # The rows reference what the same transaction has just read; enterprises are never
-    # deleted.
+    def live(self) -> "SnapshotRowQuerySet":
+        """The rows of every year's current snapshot."""
+        return self.filter(retired_by__isnull=True)
+
+
+class SnapshotRow(models.Model):
+    """A row of monitoring results held over a run of snapshots of one year.
+
+    A recompute stores only the rows that changed: a row stands from the snapshot that first
+    produced it (`snapshot`) until the snapshot that produced something else in its place
+    (`retired_by`), so every snapshot stays readable (`of`) while unchanged results are
+    written once. Rows are written by the hundred thousand, so they carry no database-level
+    foreign keys (checked row by row); they reference what the same transaction has just
+    read, and enterprises are never deleted.
+    """
+
+    year = models.PositiveSmallIntegerField("年度")
     snapshot = models.ForeignKey(
         Snapshot,
-        on_delete=models.CASCADE,
-        related_name="entries",
+        verbose_name="首次得出的监测结果",
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
+        db_constraint=False,
+    )
+    retired_by = models.ForeignKey(
+        Snapshot,
+        verbose_name="被替代于",
+        null=True,
+        on_delete=models.PROTECT,
+        related_name="+",
         db_index=False,
         db_constraint=False,
     )
@@ -274,6 +304,22 @@ class SnapshotEntry(models.Model):
         db_index=False,
         db_constraint=False,
     )
+
+    digest = models.BigIntegerField("内容摘要", editable=False)
+
+    scope_paths = ENTERPRISE_SCOPE
+    objects = SnapshotRowQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+
+LIVE = models.Q(retired_by__isnull=True)
+
+
+class SnapshotEntry(SnapshotRow):
+    """One enterprise's place in a snapshot: list memberships, class, tier, coverage."""
+
     rd_expense = money("研发投入")
     revenue = money("营业收入")
     intensity = models.FloatField("研发强度", null=True)
@@ -289,44 +335,41 @@ class SnapshotEntry(models.Model):
     tier = models.CharField("培育梯队", max_length=20, blank=True)
     previous_tier = models.CharField("上年梯队", max_length=20, blank=True)
 
-    scope_paths = ENTERPRISE_SCOPE
-    objects = ScopedQuerySet.as_manager()
-
     class Meta:
         verbose_name = "监测明细"
         verbose_name_plural = "监测明细"
+        # Pages read the current rows of a year; the rank and drop orders list only some.
         constraints = [
-            models.UniqueConstraint(fields=["snapshot", "enterprise"], name="uniq_snapshot_entry")
+            models.UniqueConstraint(
+                fields=["year", "enterprise"], condition=LIVE, name="uniq_live_entry"
+            )
         ]
-        # Partial: only ranked and declining enterprises are listed by these orders.
         indexes = [
             models.Index(
-                fields=["snapshot", "rank_spend"],
-                condition=models.Q(rank_spend__isnull=False),
+                fields=["year", "rank_spend"],
+                condition=LIVE & models.Q(rank_spend__isnull=False),
                 name="entry_rank_spend",
             ),
             models.Index(
-                fields=["snapshot", "rank_intensity"],
-                condition=models.Q(rank_intensity__isnull=False),
+                fields=["year", "rank_intensity"],
+                condition=LIVE & models.Q(rank_intensity__isnull=False),
                 name="entry_rank_intensity",
             ),
             models.Index(
-                fields=["snapshot", "drop"], condition=models.Q(drop__gt=0), name="entry_drop"
+                fields=["year", "drop"], condition=LIVE & models.Q(drop__gt=0), name="entry_drop"
             ),
+            models.Index(fields=["year", "snapshot"], name="entry_first_snapshot"),
         ]
         permissions = [("export_snapshotentry", "导出监测名单")]
 
     def __str__(self) -> str:
-        return f"{self.enterprise_id} @ {self.snapshot_id}"
+        return f"{self.enterprise_id} @ {self.year}"
 
 
-class Alert(models.Model):
-    """A warning raised by a snapshot; officers acknowledge it."""
+class Alert(SnapshotRow):
+    """A warning raised by a snapshot; officers acknowledge it. An alert raised again
+    unchanged by a later snapshot is the same alert, and keeps its handling."""
 
-    snapshot = models.ForeignKey(Snapshot, on_delete=models.CASCADE, related_name="alerts")
-    enterprise = models.ForeignKey(
-        "registry.Enterprise", verbose_name="企业", on_delete=models.PROTECT, related_name="+"
-    )
     kind = models.CharField("预警类型", max_length=20, choices=choices.AlertKind.choices)
     message = models.CharField("预警内容", max_length=300)
     value = models.FloatField("数值", null=True)
@@ -340,13 +383,11 @@ class Alert(models.Model):
         related_name="+",
     )
 
-    scope_paths = ENTERPRISE_SCOPE
-    objects = ScopedQuerySet.as_manager()
-
     class Meta:
         verbose_name = "预警"
         verbose_name_plural = "预警"
         ordering = ["kind", "-value"]
+        indexes = [models.Index(fields=["year", "kind"], condition=LIVE, name="alert_live")]
         permissions = [("export_alert", "导出预警")]
 
     def __str__(self) -> str:

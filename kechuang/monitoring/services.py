@@ -11,7 +11,8 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from kechuang.core.frames import read_frame, write_frame
+from kechuang.core import bulk
+from kechuang.core.frames import read_frame, read_frames, write_frame
 from kechuang.engines import monitoring as engine
 from kechuang.monitoring.models import (
     Alert,
@@ -76,59 +77,65 @@ def _as_float(frame: pd.DataFrame, names: list[str]) -> None:
         frame[name] = pd.to_numeric(frame[name], errors="coerce").astype("float64")
 
 
+RD_COLUMNS = [
+    "rd_expense",
+    "rd_staff",
+    "valid_inventions",
+    "commissioned_universities",
+    "commissioned_institutes",
+    "new_product_sales",
+]
+
+
 def build_facts(year: int) -> pd.DataFrame:
     """One row per enterprise and year (the year and those before it) for the engine."""
     years = list(range(year - LOOKBACK_YEARS + 1, year + 1))
     recent = [year - 1, year]
-    rd = read_frame(
-        RDRecord.objects.filter(year__in=recent, quarter=0),
-        [
-            "enterprise_id",
-            "year",
-            "rd_expense",
-            "rd_staff",
-            "valid_inventions",
-            "commissioned_universities",
-            "commissioned_institutes",
-            "new_product_sales",
-        ],
-    )
-    _as_float(
-        rd,
-        [
-            "rd_expense",
-            "rd_staff",
-            "valid_inventions",
-            "commissioned_universities",
-            "commissioned_institutes",
-            "new_product_sales",
-        ],
-    )
-    rd["iuc_expense"] = rd["commissioned_universities"].fillna(0) + rd[
-        "commissioned_institutes"
-    ].fillna(0)
-    rd.loc[
-        rd["commissioned_universities"].isna() & rd["commissioned_institutes"].isna(), "iuc_expense"
-    ] = np.nan
-    rd = rd.drop(columns=["commissioned_universities", "commissioned_institutes"])
     # Earlier years matter only for the zero-R&D streak of enterprises with none this year.
     zero_now = RDRecord.objects.filter(year=year, quarter=0, rd_expense=0).values("enterprise_id")
-    history = read_frame(
-        RDRecord.objects.filter(year__in=years[:-2], quarter=0, enterprise_id__in=zero_now),
-        ["enterprise_id", "year", "rd_expense"],
+    read = read_frames(
+        {
+            "rd": (
+                RDRecord.objects.filter(year__in=recent, quarter=0),
+                ["enterprise_id", "year", *RD_COLUMNS],
+            ),
+            "fin": (
+                FinancialRecord.objects.filter(year__in=recent, quarter=0),
+                ["enterprise_id", "year", "revenue", "employees", "tech_staff"],
+            ),
+            "history": (
+                RDRecord.objects.filter(year__in=years[:-2], quarter=0, enterprise_id__in=zero_now),
+                ["enterprise_id", "year", "rd_expense"],
+            ),
+            # Only the 规上 marks: a year without one is a year below the threshold.
+            "scale": (
+                ScaleRecord.objects.filter(year__in=recent, is_above_scale=True),
+                ["enterprise_id", "year", "is_above_scale"],
+            ),
+            "enterprises": (Enterprise.objects.all(), ["id", "town_id", "industry_id"]),
+            "qualifications": (
+                Qualification.objects.filter(kind__in=QUALIFICATION_KINDS),
+                ["enterprise_id", "kind", "level", "issued_on", "valid_until", "revoked_on"],
+            ),
+        }
     )
+    for name in ("rd", "fin", "history", "scale"):
+        _int_keys(read[name])
+    rd = read["rd"]
+    _as_float(rd, RD_COLUMNS)
+    universities, institutes = (
+        rd.pop("commissioned_universities"),
+        rd.pop("commissioned_institutes"),
+    )
+    rd["iuc_expense"] = (universities.fillna(0) + institutes.fillna(0)).where(
+        universities.notna() | institutes.notna()
+    )
+    history = read["history"]
     _as_float(history, ["rd_expense"])
     rd = pd.concat([history, rd], ignore_index=True)
-    fin = read_frame(
-        FinancialRecord.objects.filter(year__in=recent, quarter=0),
-        ["enterprise_id", "year", "revenue", "employees", "tech_staff"],
-    )
+    fin = read["fin"]
     _as_float(fin, ["revenue", "employees", "tech_staff"])
-    # Only the 规上 marks: a year without one is a year below the threshold.
-    scale = read_frame(
-        ScaleRecord.objects.filter(year__in=recent, is_above_scale=True),
-        ["enterprise_id", "year", "is_above_scale"],
-    )
+    scale = read["scale"]
     keys = pd.concat(
         [
             rd[["enterprise_id", "year"]],
@@ -141,33 +148,37 @@ def build_facts(year: int) -> pd.DataFrame:
     facts = facts.merge(scale, how="left", on=["enterprise_id", "year"])
     facts["is_above_scale"] = facts["is_above_scale"].fillna(False).astype(bool)
 
-    enterprises = read_frame(Enterprise.objects.all(), ["id", "town_id", "industry_id"])
+    enterprises = read["enterprises"]
     enterprises.columns = ["enterprise_id", "town_code", "industry_code"]
+    enterprises["enterprise_id"] = enterprises["enterprise_id"].astype("int64")
     facts = facts.merge(enterprises, how="inner", on="enterprise_id")
-    facts = facts.merge(_qualification_flags(years), how="left", on=["enterprise_id", "year"])
+    flags = _qualification_flags(read["qualifications"], recent)
+    facts = facts.merge(flags, how="left", on=["enterprise_id", "year"])
     for name in ("has_rd_institution", "is_hnte", "is_tech_sme"):
         facts[name] = facts[name].fillna(False).astype(bool)
     facts["hnte_valid_until"] = pd.to_datetime(facts["hnte_valid_until"])
-    facts["enterprise_id"] = facts["enterprise_id"].astype("int64")
-    facts["year"] = facts["year"].astype("int64")
     return facts
 
 
-def _qualification_flags(years: list[int]) -> pd.DataFrame:
+QUALIFICATION_KINDS = [
+    QualificationKind.HNTE,
+    QualificationKind.TECH_SME,
+    QualificationKind.RD_INSTITUTION,
+]
+
+
+def _int_keys(frame: pd.DataFrame) -> None:
+    """Plain int64 join keys: pandas joins them far faster than nullable integers."""
+    for name in ("enterprise_id", "year"):
+        frame[name] = frame[name].astype("int64")
+
+
+def _qualification_flags(quals: pd.DataFrame, years: list[int]) -> pd.DataFrame:
     """Per enterprise and year: valid HNTE / 科小 / city-or-higher R&D institution on 31 Dec."""
-    quals = read_frame(
-        Qualification.objects.filter(
-            kind__in=[
-                QualificationKind.HNTE,
-                QualificationKind.TECH_SME,
-                QualificationKind.RD_INSTITUTION,
-            ]
-        ),
-        ["enterprise_id", "kind", "level", "issued_on", "valid_until", "revoked_on"],
-    )
     frames = []
     far = pd.Timestamp("2262-01-01")
     if not quals.empty:
+        quals = quals.assign(enterprise_id=quals["enterprise_id"].astype("int64"))
         issued = pd.to_datetime(quals["issued_on"])
         until = pd.to_datetime(quals["valid_until"]).fillna(far)
         revoked = pd.to_datetime(quals["revoked_on"]).fillna(far)
@@ -211,14 +222,14 @@ def _qualification_flags(years: list[int]) -> pd.DataFrame:
         frames.append(flags)
     if not frames:
         return pd.DataFrame(
-            columns=[
-                "enterprise_id",
-                "year",
-                "is_hnte",
-                "is_tech_sme",
-                "has_rd_institution",
-                "hnte_valid_until",
-            ]
+            {
+                "enterprise_id": pd.Series(dtype="int64"),
+                "year": pd.Series(dtype="int64"),
+                "is_hnte": pd.Series(dtype=bool),
+                "is_tech_sme": pd.Series(dtype=bool),
+                "has_rd_institution": pd.Series(dtype=bool),
+                "hnte_valid_until": pd.Series(dtype="datetime64[ns]"),
+            }
         )
     return pd.concat(frames, ignore_index=True)
 
@@ -226,11 +237,11 @@ def _qualification_flags(years: list[int]) -> pd.DataFrame:
 def facts_fingerprint(facts: pd.DataFrame, year: int, rule_set: RuleSet) -> str:
     """A digest of exactly the figures and the rule version a snapshot was computed from:
     equal fingerprints mean the same inputs, whatever was edited elsewhere."""
-    ordered = facts.sort_values(["enterprise_id", "year"]).reset_index(drop=True)
-    ordered = ordered[sorted(ordered.columns)]
-    rows = pd.util.hash_pandas_object(ordered, index=False).to_numpy()
-    digest = hashlib.sha256(f"{rule_set.version}|{year}|".encode())
-    digest.update(rows.tobytes())
+    columns = facts[sorted(facts.columns)]
+    rows = pd.util.hash_pandas_object(columns, index=False).to_numpy()
+    # The sum of the rows' digests does not depend on their order, so nothing is sorted.
+    total = int(rows.sum(dtype=np.uint64))
+    digest = hashlib.sha256(f"{rule_set.version}|{year}|{len(rows)}|{total}".encode())
     return digest.hexdigest()
 
 
@@ -248,7 +259,10 @@ def _clean(value):
 
 
 def recompute(year: int, *, user=None, today: datetime.date | None = None) -> Snapshot:
-    """Compute and store the monitoring results for a year with the rules in force."""
+    """Compute and store the monitoring results for a year with the rules in force.
+
+    Only results that differ from the year's current snapshot are written; the rest carry
+    over (see `SnapshotRow`), and so do the acknowledgments of alerts raised again."""
     rule_set = current_rule_set()
     rules = engine.MonitoringRules.from_dict(rule_set.rules)
     facts = build_facts(year)
@@ -256,7 +270,11 @@ def recompute(year: int, *, user=None, today: datetime.date | None = None) -> Sn
     fingerprint = facts_fingerprint(facts, year, rule_set)
     # Store coverage gaps as item keys: ASCII keys filter the same way on every database.
     key_of = {item.label: item.key for item in rules.coverage_items}
+    entries = _with_digest(_entry_frame(result.entries, key_of))
+    alerts = _with_digest(_alert_frame(result.alerts))
     with transaction.atomic():
+        # One recompute of a year at a time: the second waits, then builds on the first.
+        list(Snapshot.objects.select_for_update().filter(year=year, is_current=True))
         Snapshot.objects.filter(year=year, is_current=True).update(is_current=False)
         snapshot = Snapshot.objects.create(
             year=year,
@@ -273,28 +291,46 @@ def recompute(year: int, *, user=None, today: datetime.date | None = None) -> Sn
                 for row in result.tier_moves.to_dict("records")
             ],
         )
-        write_frame(SnapshotEntry, _entry_frame(result.entries, snapshot.pk, key_of))
-        alerts = result.alerts
-        write_frame(
-            Alert,
-            pd.DataFrame(
-                {
-                    "snapshot_id": snapshot.pk,
-                    "enterprise_id": alerts["enterprise_id"].astype("int64"),
-                    "kind": alerts["kind"].astype(str),
-                    "message": alerts["message"].astype(str).str.slice(0, 300),
-                    "value": pd.to_numeric(alerts["value"], errors="coerce").astype("float64"),
-                }
-            ),
-        )
+        _carry_over(SnapshotEntry, entries, snapshot)
+        _carry_over(Alert, alerts, snapshot)
     return snapshot
 
 
-def _entry_frame(entries: pd.DataFrame, snapshot_id: int, key_of: dict) -> pd.DataFrame:
-    """The engine's entries as SnapshotEntry columns, converted a column at a time."""
-    frame = pd.DataFrame(
-        {"snapshot_id": snapshot_id, "enterprise_id": entries["enterprise_id"].astype("int64")}
+def _with_digest(frame: pd.DataFrame) -> pd.DataFrame:
+    """The rows with a 64-bit digest of their content: equal rows, equal digests."""
+    digest = pd.util.hash_pandas_object(frame, index=False).to_numpy().view("int64")
+    return frame.assign(digest=digest)
+
+
+def _carry_over(model, frame: pd.DataFrame, snapshot: Snapshot) -> None:
+    """Make `frame` the year's live rows of `model`, writing only what differs: live rows
+    with no equal new row are retired by `snapshot`, new rows with no equal live row added."""
+    live = read_frame(
+        model.objects.filter(year=snapshot.year, retired_by__isnull=True), ["id", "digest"]
     )
+    stored = live["digest"].astype("int64")
+    wanted = frame["digest"]
+    bulk.set_by_ids(
+        model, live.loc[~stored.isin(wanted), "id"].tolist(), {"retired_by_id": snapshot.pk}
+    )
+    additions = frame[~wanted.isin(stored)]
+    write_frame(model, additions.assign(year=snapshot.year, snapshot_id=snapshot.pk))
+
+
+def _alert_frame(alerts: pd.DataFrame) -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "enterprise_id": alerts["enterprise_id"].astype("int64"),
+            "kind": alerts["kind"].astype(str),
+            "message": alerts["message"].astype(str).str.slice(0, 300),
+            "value": pd.to_numeric(alerts["value"], errors="coerce").astype("float64"),
+        }
+    )
+
+
+def _entry_frame(entries: pd.DataFrame, key_of: dict) -> pd.DataFrame:
+    """The engine's entries as SnapshotEntry columns, converted a column at a time."""
+    frame = pd.DataFrame({"enterprise_id": entries["enterprise_id"].astype("int64")})
     for name in ("rd_expense", "revenue", "previous_rd_expense", "drop"):
         frame[name] = pd.to_numeric(entries[name], errors="coerce").astype("float64").round(2)
     for name in ("intensity", "drop_ratio"):
@@ -303,15 +339,20 @@ def _entry_frame(entries: pd.DataFrame, snapshot_id: int, key_of: dict) -> pd.Da
         frame[name] = pd.to_numeric(entries[name], errors="coerce").round().astype("Int64")
     frame["zero_years"] = pd.to_numeric(entries["zero_years"]).fillna(0).astype("int64")
     frame["is_above_scale"] = entries["is_above_scale"].fillna(False).astype(bool)
-    encoded: dict[tuple, str] = {}
-    frame["coverage_missing"] = [
-        encoded.get(key)
-        or encoded.setdefault(key, json.dumps([key_of.get(label, label) for label in key]))
-        for key in (tuple(missing or ()) for missing in entries["coverage_missing"])
-    ]
+    # Few distinct gap lists: encode each once.
+    codes, gaps = pd.factorize(entries["coverage_missing"].map(_as_tuple, na_action="ignore"))
+    encoded = np.array(
+        [json.dumps([key_of.get(label, label) for label in gap]) for gap in gaps] + ["[]"],
+        dtype=object,
+    )
+    frame["coverage_missing"] = encoded[codes]
     for name in ("innovation_class", "tier", "previous_tier"):
         frame[name] = entries[name].astype("object").where(entries[name].notna(), "").astype(str)
     return frame
+
+
+def _as_tuple(missing) -> tuple:
+    return tuple(missing or ())
 
 
 def current_snapshot(year: int) -> Snapshot | None:

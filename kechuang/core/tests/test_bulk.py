@@ -170,3 +170,15 @@ def marked_above_scale(user) -> ScaleRecord:
         reason="规上标记",
     )
     return record
+
+
+def test_set_by_ids_touches_exactly_the_rows_named():
+    records = [
+        ScaleRecord.objects.create(enterprise=EnterpriseFactory(), year=2024, is_above_scale=False)
+        for _ in range(3)
+    ]
+
+    bulk.set_by_ids(ScaleRecord, [records[0].pk, records[2].pk], {"is_above_scale": True})
+    bulk.set_by_ids(ScaleRecord, [], {"is_above_scale": False})
+
+    assert [r.is_above_scale for r in ScaleRecord.objects.order_by("pk")] == [True, False, True]

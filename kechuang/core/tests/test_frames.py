@@ -6,8 +6,9 @@ from decimal import Decimal
 
 import pandas as pd
 import pytest
+from django.db import connection, transaction
 
-from kechuang.core.frames import read_frame
+from kechuang.core.frames import read_frame, read_frames
 from kechuang.monitoring.models import RDRecord
 from kechuang.registry.models import Enterprise, Qualification, ScaleRecord
 from kechuang.registry.tests.factories import (
@@ -82,3 +83,45 @@ def test_filters_with_parameters_and_subqueries_are_applied():
         Enterprise.objects.exclude(pk__in=zero).filter(name__contains="公司"), ["id"]
     )
     assert frame["id"].tolist() == [kept.pk]
+
+
+def test_a_name_with_percent_signs_reads_back_whole():
+    enterprise = EnterpriseFactory(name="百分之百%s%%科技")
+    frame = read_frame(Enterprise.objects.filter(pk=enterprise.pk), ["name"])
+    assert frame["name"].tolist() == ["百分之百%s%%科技"]
+
+
+def _reads():
+    return {
+        "records": (RDRecord.objects.order_by("enterprise_id"), ["enterprise_id", "rd_expense"]),
+        "scale": (ScaleRecord.objects.order_by("enterprise_id"), ["enterprise_id", "year"]),
+        "none": (RDRecord.objects.none(), ["enterprise_id"]),
+    }
+
+
+def _some_records():
+    for amount in ("1.50", "2", "0"):
+        enterprise = EnterpriseFactory()
+        RDRecord.objects.create(
+            enterprise=enterprise, year=2024, department="statistics", rd_expense=Decimal(amount)
+        )
+        ScaleRecordFactory(enterprise=enterprise, year=2024, is_above_scale=True)
+
+
+def test_several_reads_inside_a_transaction_see_its_rows():
+    _some_records()
+    frames = read_frames(_reads())
+    assert frames["records"]["rd_expense"].tolist() == [1.5, 2.0, 0.0]
+    assert len(frames["scale"]) == 3 and frames["none"].empty
+
+
+@pytest.mark.django_db(transaction=True)
+def test_several_reads_outside_a_transaction_run_on_connections_of_their_own():
+    _some_records()
+    assert not connection.in_atomic_block
+    parallel = read_frames(_reads())
+    with transaction.atomic():
+        in_turn = read_frames(_reads())
+    for name, frame in in_turn.items():
+        pd.testing.assert_frame_equal(parallel[name], frame)
+    assert parallel["records"]["rd_expense"].tolist() == [1.5, 2.0, 0.0]

@@ -18,7 +18,13 @@ from kechuang.core import jobs
 from kechuang.core.models import Job, OperationLog
 from kechuang.engines import uscc
 from kechuang.monitoring import batches, intake, services, workbooks
-from kechuang.monitoring.models import FinancialRecord, ImportBatch, RDRecord, Snapshot
+from kechuang.monitoring.models import (
+    FinancialRecord,
+    ImportBatch,
+    RDRecord,
+    Snapshot,
+    SnapshotEntry,
+)
 from kechuang.monitoring.tests.factories import financial_workbook, rd_row, rd_workbook
 from kechuang.monitoring.tests.test_intake import FULL, full_row, full_workbook, sheet_bytes
 from kechuang.monitoring.views import intake as intake_views
@@ -292,7 +298,7 @@ def test_fix_and_commit_recomputes_the_year(world, login):
     assert RDRecord.objects.filter(year=2024, batch=batch).count() == 2
     snapshot = Snapshot.objects.get(year=2024, is_current=True)
     assert snapshot.computed_by == world.staff
-    assert snapshot.entries.count() == 2
+    assert SnapshotEntry.objects.of(snapshot).count() == 2
     log = OperationLog.objects.filter(action="import").latest("at")
     assert log.row_count == 2 and log.success and "新增 2" in log.summary
 

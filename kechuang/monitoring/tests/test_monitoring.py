@@ -8,10 +8,18 @@ from decimal import Decimal
 import pytest
 from django.core.management import call_command
 from django.urls import reverse
+from django.utils import timezone
 from openpyxl import load_workbook
 
 from kechuang.monitoring import services
-from kechuang.monitoring.models import Alert, FinancialRecord, RDRecord, RuleSet, Snapshot
+from kechuang.monitoring.models import (
+    Alert,
+    FinancialRecord,
+    RDRecord,
+    RuleSet,
+    Snapshot,
+    SnapshotEntry,
+)
 from kechuang.registry.tests.factories import (
     QualificationFactory,
     ScaleRecordFactory,
@@ -67,7 +75,7 @@ def test_facts_join_the_records_and_qualifications(county):
 
 def test_recompute_stores_lists_and_alerts(county):
     snapshot = services.recompute(2024, today=datetime.date(2024, 12, 31))
-    entries = {e.enterprise_id: e for e in snapshot.entries.all()}
+    entries = {e.enterprise_id: e for e in SnapshotEntry.objects.of(snapshot)}
     grower = entries[county.nanming_enterprise.pk]
     faller = entries[county.qixing_enterprise.pk]
     idle = entries[county.own_enterprise.pk]
@@ -80,7 +88,7 @@ def test_recompute_stores_lists_and_alerts(county):
         and "rd_institution" not in grower.coverage_missing
     )
     assert snapshot.summary["above_scale_rd_ratio"] == pytest.approx(500 / 18_000)
-    kinds = set(Alert.objects.filter(snapshot=snapshot).values_list("kind", "enterprise_id"))
+    kinds = set(Alert.objects.of(snapshot).values_list("kind", "enterprise_id"))
     assert ("rd_drop", county.qixing_enterprise.pk) in kinds
     assert ("zero_rd_streak", county.own_enterprise.pk) in kinds
     assert snapshot.rule_set.version == services.DEFAULT_VERSION
@@ -98,6 +106,51 @@ def test_recompute_keeps_older_snapshots_but_one_current(county):
     )
     RDRecord.objects.get(enterprise=county.own_enterprise, year=2024).save()
     assert services.recompute(2024).data_fingerprint != second.data_fingerprint
+
+
+def test_recompute_writes_only_what_changed_and_every_snapshot_stays_readable(county):
+    first = services.recompute(2024)
+    written = SnapshotEntry.objects.count()
+    second = services.recompute(2024)
+    assert SnapshotEntry.objects.count() == written  # nothing changed, nothing written
+    assert list(SnapshotEntry.objects.of(second).values_list("pk", flat=True).order_by("pk")) == (
+        list(SnapshotEntry.objects.of(first).values_list("pk", flat=True).order_by("pk"))
+    )
+
+    RDRecord.objects.filter(enterprise=county.qixing_enterprise, year=2024).update(
+        rd_expense=Decimal(50) * WAN
+    )
+    third = services.recompute(2024)
+
+    faller = county.qixing_enterprise.pk
+    assert SnapshotEntry.objects.count() == written + 1  # only 七星's figures moved
+    assert SnapshotEntry.objects.of(first).get(enterprise_id=faller).drop == 100 * WAN
+    assert SnapshotEntry.objects.of(second).get(enterprise_id=faller).drop == 100 * WAN
+    assert SnapshotEntry.objects.of(third).get(enterprise_id=faller).drop == 150 * WAN
+    for snapshot in (first, second, third):
+        snapshot.refresh_from_db()
+        assert SnapshotEntry.objects.of(snapshot).count() == 3
+    assert SnapshotEntry.objects.live().filter(year=2024).count() == 3
+
+
+def test_an_alert_raised_again_unchanged_keeps_its_handling(county):
+    first = services.recompute(2024)
+    zero = Alert.objects.of(first).get(kind="zero_rd_streak")
+    drop = Alert.objects.of(first).get(kind="rd_drop")
+    Alert.objects.filter(pk__in=[zero.pk, drop.pk]).update(
+        acknowledged_at=timezone.now(), acknowledged_by=county.staff
+    )
+    RDRecord.objects.filter(enterprise=county.qixing_enterprise, year=2024).update(
+        rd_expense=Decimal(50) * WAN
+    )
+
+    second = services.recompute(2024)
+
+    again = Alert.objects.of(second).get(kind="zero_rd_streak")
+    assert again.pk == zero.pk and again.acknowledged_by == county.staff
+    worse = Alert.objects.of(second).get(kind="rd_drop")
+    assert worse.pk != drop.pk and worse.acknowledged_at is None  # a larger drop is news
+    assert Alert.objects.of(first).get(kind="rd_drop").pk == drop.pk
 
 
 def test_new_rule_version_changes_the_lists(county, login):
@@ -233,7 +286,7 @@ def test_recompute_needs_permission(county, login):
 
 def test_alert_acknowledged_in_scope_only(county, login):
     snapshot = services.recompute(2024)
-    alert = Alert.objects.get(snapshot=snapshot, kind="rd_drop")
+    alert = Alert.objects.of(snapshot).get(kind="rd_drop")
     url = reverse("monitoring:alert_acknowledge", args=[alert.pk])
     assert login(county.town).post(url).status_code == 404  # 七星 alert, 南明 officer
     assert login(county.other_town).post(url).status_code == 302

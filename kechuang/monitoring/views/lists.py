@@ -112,7 +112,7 @@ def overview(request):
     context = {"title": "研发监测总览", "years": _years(), "year": year, "snapshot": snapshot}
     if snapshot is not None:
         rules = _rules(snapshot)
-        entries = SnapshotEntry.objects.restrict(request.user).filter(snapshot=snapshot)
+        entries = SnapshotEntry.objects.restrict(request.user).of(snapshot)
         summary = scoped_summary(entries, rules)
         tier_labels = {**rules.tier_labels(), engine.TIER_NONE: engine.TIER_NONE_LABEL}
         tier_keys = [t.key for t in rules.tiers] + [engine.TIER_NONE]
@@ -141,7 +141,8 @@ def overview(request):
                 "moved": sum(n for (a, b), n in move_counts.items() if a != b and a),
                 "alert_counts": dict(
                     Alert.objects.restrict(request.user)
-                    .filter(snapshot=snapshot, acknowledged_at__isnull=True)
+                    .of(snapshot)
+                    .filter(acknowledged_at__isnull=True)
                     .values_list("kind")
                     .annotate(n=Count("pk"))
                     .order_by()
@@ -179,7 +180,7 @@ def recompute_view(request):
         OperationLog.Action.OTHER,
         "研发监测",
         summary=f"重新计算{year}年监测结果（规则 {snapshot.rule_set.version}）",
-        rows=snapshot.entries.count(),
+        rows=SnapshotEntry.objects.of(snapshot).count(),
     )
     messages.success(request, f"已按规则 {snapshot.rule_set.version} 重新计算{year}年监测结果。")
     return redirect(f"{reverse('monitoring:overview')}?year={year}")
@@ -211,7 +212,7 @@ class SnapshotEntryListView(ObjectListView):
         queryset = super().get_queryset()
         if snapshot is None:
             return queryset.none()
-        queryset = queryset.filter(snapshot=snapshot)
+        queryset = queryset.of(snapshot)
         rules = _rules(snapshot)
         key = self.list_key
         if key == "top_spend":
@@ -286,7 +287,7 @@ class AlertListView(ObjectListView):
         queryset = super().get_queryset()
         if snapshot is None:
             return queryset.none()
-        return queryset.filter(snapshot=snapshot).order_by("kind", "-value")
+        return queryset.of(snapshot).order_by("kind", "-value")
 
 
 @require_POST
