@@ -115,7 +115,8 @@ def test_several_reads_inside_a_transaction_see_its_rows():
     assert len(frames["scale"]) == 3 and frames["none"].empty
 
 
-@pytest.mark.django_db(transaction=True)
+# Committed rows, as other connections see them; the reference data is restored afterwards.
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_several_reads_outside_a_transaction_run_on_connections_of_their_own():
     _some_records()
     assert not connection.in_atomic_block
