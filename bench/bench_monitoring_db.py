@@ -1,7 +1,9 @@
 """Monitoring from the database at province scale, beside plain baselines in the same run.
 
 1. Full recompute (`services.recompute`: read the records, run every rule, store the snapshot)
-   against DuckDB computing the three monitored lists over the same facts in memory.
+   in the usual case (results as in the current snapshot, so little is written) and in the
+   worst (every stored result differs), against DuckDB computing the three monitored lists
+   over the same facts in memory.
 2. Import of a 100,000-row 107-2 xlsx (`batches.stage` + `batches.commit`) against the raw read
    of the same file.
 
