@@ -173,7 +173,7 @@ def commit(
         is_new = merged["id"].isna()
         differs = pd.Series(False, index=merged.index)
         for name in fields:
-            new = _as_float(merged[name])
+            new = pd.to_numeric(merged[name]).astype("float64")
             old = merged[name + OLD].astype("float64")
             differs |= (new != old) & ~(new.isna() & old.isna())
         changed = merged[~is_new & differs]
@@ -247,16 +247,6 @@ def _stored_json(value):
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     return json_value(value)
-
-
-def _as_float(column: pd.Series) -> pd.Series:
-    if column.dtype == "object":
-        return pd.Series(
-            [float("nan") if v is None else float(v) for v in column],
-            index=column.index,
-            dtype="float64",
-        )
-    return column.astype("float64")
 
 
 def _mark_above_scale(year: int, enterprise_ids: list[int], user, reason: str) -> list[dict]:
@@ -350,19 +340,18 @@ def rollback(batch: ImportBatch, *, user) -> ImportBatch:
     reason = f"撤销导入批次#{batch.pk}"
     with transaction.atomic():
         for step in reversed(batch.undo):
-            _undo(step, model, user=user, reason=reason, batch=batch)
+            _undo(step, model, user=user, reason=reason)
         batch.status = choices.BatchStatus.ROLLED_BACK
         batch.rolled_back_at = timezone.now()
         batch.save()
     return batch
 
 
-def _undo(step: dict, model, *, user, reason: str, batch: ImportBatch) -> None:
+def _undo(step: dict, model, *, user, reason: str) -> None:
     op = step["op"]
-    if op == "records_created":
-        bulk.delete_rows(model, step["pks"], user=user, reason=reason)
-    elif op == "record_created":  # batches committed one row per step
-        bulk.delete_rows(model, [step["pk"]], user=user, reason=reason)
+    pks = step["pks"] if "pks" in step else [step.get("pk")]
+    if op in ("records_created", "record_created"):  # the latter: one step per row
+        bulk.delete_rows(model, pks, user=user, reason=reason)
     elif op == "records_updated":
         names = step["fields"]
         frame = pd.DataFrame(
@@ -376,9 +365,8 @@ def _undo(step: dict, model, *, user, reason: str, batch: ImportBatch) -> None:
         frame = pd.DataFrame([{k: _restored(model, k, v) for k, v in before.items()}])
         bulk.update_rows(model, frame.astype("object"), user=user, reason=reason)
     elif op in ("scales_created", "scale_created"):
-        bulk.delete_rows(ScaleRecord, step.get("pks") or [step["pk"]], user=user, reason=reason)
+        bulk.delete_rows(ScaleRecord, pks, user=user, reason=reason)
     elif op in ("scales_updated", "scale_updated"):
-        pks = step.get("pks") or [step["pk"]]
         bulk.update_rows(
             ScaleRecord,
             pd.DataFrame({"id": pks, "is_above_scale": False}),
