@@ -239,6 +239,15 @@ class Snapshot(models.Model):
     coverage_summary = models.JSONField("五个全覆盖汇总", default=list)
     tier_moves = models.JSONField("梯队变动", default=list)
     is_current = models.BooleanField("当前结果", default=True, db_index=True)
+    base = models.ForeignKey(
+        "self",
+        verbose_name="沿用其结果的监测结果",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="为空表示本次写入了全部结果；否则只写入与该次结果不同的部分",
+    )
 
     objects = ScopedQuerySet.as_manager()
 
@@ -250,35 +259,45 @@ class Snapshot(models.Model):
     def __str__(self) -> str:
         return f"{self.year} @ {self.rule_set}"
 
+    @property
+    def generation_id(self) -> int:
+        """The snapshot that wrote the full set of rows this one reads."""
+        return self.base_id or self.pk
+
 
 class SnapshotRowQuerySet(ScopedQuerySet):
     def of(self, snapshot: Snapshot) -> "SnapshotRowQuerySet":
-        """The rows that hold in `snapshot`: raised by it or by an earlier snapshot of the
-        same year, and not superseded by it or by any snapshot up to it."""
-        rows = self.filter(year=snapshot.year)
+        """The rows that hold in `snapshot`: of its generation, produced by it or by an
+        earlier snapshot, and not replaced by it or by any snapshot up to it."""
+        rows = self.filter(generation_id=snapshot.generation_id)
         if Snapshot.objects.filter(pk=snapshot.pk, is_current=True).exists():
             return rows.filter(retired_by__isnull=True)  # what the partial indexes serve
         return rows.filter(snapshot_id__lte=snapshot.pk).filter(
             models.Q(retired_by__isnull=True) | models.Q(retired_by_id__gt=snapshot.pk)
         )
 
-    def live(self) -> "SnapshotRowQuerySet":
-        """The rows of every year's current snapshot."""
-        return self.filter(retired_by__isnull=True)
-
 
 class SnapshotRow(models.Model):
     """A row of monitoring results held over a run of snapshots of one year.
 
-    A recompute stores only the rows that changed: a row stands from the snapshot that first
-    produced it (`snapshot`) until the snapshot that produced something else in its place
-    (`retired_by`), so every snapshot stays readable (`of`) while unchanged results are
-    written once. Rows are written by the hundred thousand, so they carry no database-level
-    foreign keys (checked row by row); they reference what the same transaction has just
-    read, and enterprises are never deleted.
+    A recompute that changes a few results retires those rows (`retired_by`) and adds their
+    successors; the rest stand, from the snapshot that first produced them (`snapshot`). A
+    recompute that changes many writes a whole new generation instead, since appending rows
+    costs less than retiring them one by one. Every snapshot stays readable (`of`).
+
+    Rows are written by the hundred thousand, so they carry no database-level foreign keys
+    (checked row by row); they reference what the same transaction has just read, and
+    enterprises are never deleted.
     """
 
-    year = models.PositiveSmallIntegerField("年度")
+    generation = models.ForeignKey(
+        Snapshot,
+        verbose_name="所属批次的首个监测结果",
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
+        db_constraint=False,
+    )
     snapshot = models.ForeignKey(
         Snapshot,
         verbose_name="首次得出的监测结果",
@@ -304,7 +323,6 @@ class SnapshotRow(models.Model):
         db_index=False,
         db_constraint=False,
     )
-
     digest = models.BigIntegerField("内容摘要", editable=False)
 
     scope_paths = ENTERPRISE_SCOPE
@@ -341,29 +359,30 @@ class SnapshotEntry(SnapshotRow):
         # Pages read the current rows of a year; the rank and drop orders list only some.
         constraints = [
             models.UniqueConstraint(
-                fields=["year", "enterprise"], condition=LIVE, name="uniq_live_entry"
+                fields=["generation", "enterprise"], condition=LIVE, name="uniq_live_entry"
             )
         ]
         indexes = [
             models.Index(
-                fields=["year", "rank_spend"],
+                fields=["generation", "rank_spend"],
                 condition=LIVE & models.Q(rank_spend__isnull=False),
                 name="entry_rank_spend",
             ),
             models.Index(
-                fields=["year", "rank_intensity"],
+                fields=["generation", "rank_intensity"],
                 condition=LIVE & models.Q(rank_intensity__isnull=False),
                 name="entry_rank_intensity",
             ),
             models.Index(
-                fields=["year", "drop"], condition=LIVE & models.Q(drop__gt=0), name="entry_drop"
+                fields=["generation", "drop"],
+                condition=LIVE & models.Q(drop__gt=0),
+                name="entry_drop",
             ),
-            models.Index(fields=["year", "snapshot"], name="entry_first_snapshot"),
         ]
         permissions = [("export_snapshotentry", "导出监测名单")]
 
     def __str__(self) -> str:
-        return f"{self.enterprise_id} @ {self.year}"
+        return f"{self.enterprise_id} @ {self.snapshot_id}"
 
 
 class Alert(SnapshotRow):
@@ -387,7 +406,7 @@ class Alert(SnapshotRow):
         verbose_name = "预警"
         verbose_name_plural = "预警"
         ordering = ["kind", "-value"]
-        indexes = [models.Index(fields=["year", "kind"], condition=LIVE, name="alert_live")]
+        indexes = [models.Index(fields=["generation", "kind"], condition=LIVE, name="alert_live")]
         permissions = [("export_alert", "导出预警")]
 
     def __str__(self) -> str:

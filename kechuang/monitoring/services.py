@@ -274,13 +274,18 @@ def recompute(year: int, *, user=None, today: datetime.date | None = None) -> Sn
     alerts = _with_digest(_alert_frame(result.alerts))
     with transaction.atomic():
         # One recompute of a year at a time: the second waits, then builds on the first.
-        list(Snapshot.objects.select_for_update().filter(year=year, is_current=True))
+        previous = Snapshot.objects.select_for_update().filter(year=year, is_current=True).first()
+        live_entries = _live(SnapshotEntry, previous, [])
+        live_alerts = _live(Alert, previous, ["acknowledged_at", "acknowledged_by_id"])
+        stale = int((~live_entries["digest"].isin(entries["digest"])).sum())
+        rewrite = previous is None or _rewrite_costs_less(stale, len(live_entries))
         Snapshot.objects.filter(year=year, is_current=True).update(is_current=False)
         snapshot = Snapshot.objects.create(
             year=year,
             rule_set=rule_set,
             data_fingerprint=fingerprint,
             computed_by=user,
+            base_id=None if rewrite else previous.generation_id,
             summary=result.summary,
             coverage_summary=[
                 {k: _clean(v) for k, v in row.items()}
@@ -291,9 +296,27 @@ def recompute(year: int, *, user=None, today: datetime.date | None = None) -> Sn
                 for row in result.tier_moves.to_dict("records")
             ],
         )
-        _carry_over(SnapshotEntry, entries, snapshot)
-        _carry_over(Alert, alerts, snapshot)
+        if rewrite:
+            # Alerts raised again unchanged keep their handling in the new generation.
+            handled = live_alerts.dropna(subset=["acknowledged_at"]).drop_duplicates("digest")
+            alerts = alerts.merge(handled.drop(columns="id"), how="left", on="digest")
+            _write_rows(SnapshotEntry, entries, snapshot)
+            _write_rows(Alert, alerts, snapshot)
+        else:
+            _carry_over(SnapshotEntry, entries, live_entries, snapshot)
+            _carry_over(Alert, alerts, live_alerts, snapshot)
     return snapshot
+
+
+# A recompute that would retire more rows than this writes a new generation instead.
+REWRITE_FLOOR = 10_000
+REWRITE_SHARE = 0.25
+
+
+def _rewrite_costs_less(stale: int, live: int) -> bool:
+    """Whether appending a whole generation costs less than retiring `stale` rows one by
+    one (each retirement takes the row out of every partial index)."""
+    return stale > REWRITE_FLOOR and stale > live * REWRITE_SHARE
 
 
 def _with_digest(frame: pd.DataFrame) -> pd.DataFrame:
@@ -302,19 +325,29 @@ def _with_digest(frame: pd.DataFrame) -> pd.DataFrame:
     return frame.assign(digest=digest)
 
 
-def _carry_over(model, frame: pd.DataFrame, snapshot: Snapshot) -> None:
-    """Make `frame` the year's live rows of `model`, writing only what differs: live rows
+def _live(model, snapshot: Snapshot | None, columns: list[str]) -> pd.DataFrame:
+    """The rows that hold in the current `snapshot` (none without one)."""
+    rows = model.objects.none() if snapshot is None else model.objects.of(snapshot)
+    live = read_frame(rows, ["id", "digest", *columns])
+    live["digest"] = live["digest"].astype("int64")
+    return live
+
+
+def _write_rows(model, frame: pd.DataFrame, snapshot: Snapshot) -> None:
+    write_frame(
+        model,
+        frame.assign(
+            generation_id=snapshot.generation_id, snapshot_id=snapshot.pk, retired_by_id=None
+        ),
+    )
+
+
+def _carry_over(model, frame: pd.DataFrame, live: pd.DataFrame, snapshot: Snapshot) -> None:
+    """Make `frame` the live rows of the generation, writing only what differs: live rows
     with no equal new row are retired by `snapshot`, new rows with no equal live row added."""
-    live = read_frame(
-        model.objects.filter(year=snapshot.year, retired_by__isnull=True), ["id", "digest"]
-    )
-    stored = live["digest"].astype("int64")
-    wanted = frame["digest"]
-    bulk.set_by_ids(
-        model, live.loc[~stored.isin(wanted), "id"].tolist(), {"retired_by_id": snapshot.pk}
-    )
-    additions = frame[~wanted.isin(stored)]
-    write_frame(model, additions.assign(year=snapshot.year, snapshot_id=snapshot.pk))
+    stale = live.loc[~live["digest"].isin(frame["digest"]), "id"]
+    bulk.set_by_ids(model, stale.tolist(), {"retired_by_id": snapshot.pk})
+    _write_rows(model, frame[~frame["digest"].isin(live["digest"])], snapshot)
 
 
 def _alert_frame(alerts: pd.DataFrame) -> pd.DataFrame:

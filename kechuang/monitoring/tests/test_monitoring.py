@@ -130,7 +130,41 @@ def test_recompute_writes_only_what_changed_and_every_snapshot_stays_readable(co
     for snapshot in (first, second, third):
         snapshot.refresh_from_db()
         assert SnapshotEntry.objects.of(snapshot).count() == 3
-    assert SnapshotEntry.objects.live().filter(year=2024).count() == 3
+    assert SnapshotEntry.objects.of(services.current_snapshot(2024)).count() == 3
+
+
+def test_a_recompute_that_changes_much_writes_a_new_generation(county, monkeypatch):
+    monkeypatch.setattr(services, "REWRITE_FLOOR", 0)
+    first = services.recompute(2024)
+    zero = Alert.objects.of(first).get(kind="zero_rd_streak")
+    Alert.objects.filter(pk=zero.pk).update(
+        acknowledged_at=timezone.now(), acknowledged_by=county.staff
+    )
+    for enterprise in (county.qixing_enterprise, county.nanming_enterprise):
+        RDRecord.objects.filter(enterprise=enterprise, year=2024).update(
+            rd_expense=Decimal(50) * WAN
+        )
+
+    second = services.recompute(2024)
+
+    first.refresh_from_db()
+    assert (first.base, second.base) == (None, None)  # both wrote every row
+    assert SnapshotEntry.objects.filter(generation_id=second.pk).count() == 3
+    assert SnapshotEntry.objects.filter(retired_by__isnull=False).count() == 0
+    assert SnapshotEntry.objects.of(first).get(enterprise=county.qixing_enterprise).drop == (
+        100 * WAN
+    )
+    assert SnapshotEntry.objects.of(second).get(enterprise=county.qixing_enterprise).drop == (
+        150 * WAN
+    )
+    handled = Alert.objects.of(second).get(kind="zero_rd_streak")
+    assert handled.pk != zero.pk and handled.acknowledged_by == county.staff
+    drops = Alert.objects.of(second).filter(kind="rd_drop")
+    assert drops.count() == 2 and not drops.filter(acknowledged_at__isnull=False).exists()
+
+    third = services.recompute(2024)
+    assert third.base == second  # nothing changed: the new generation carries on
+    assert SnapshotEntry.objects.of(third).count() == 3
 
 
 def test_an_alert_raised_again_unchanged_keeps_its_handling(county):
