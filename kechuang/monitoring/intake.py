@@ -10,7 +10,10 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
+import pandas as pd
+
 from kechuang.core.excel import UnreadableFile, read_rows
+from kechuang.core.frames import read_frame
 from kechuang.engines import uscc as uscc_engine
 from kechuang.engines.rd_checks import check_row, jump_check
 from kechuang.monitoring import choices
@@ -89,6 +92,9 @@ KINDS = {
     choices.BatchKind.RD: IntakeKind(RDRecord, RD_GROUPS, "研发统计（107-2）"),
     choices.BatchKind.FINANCIAL: IntakeKind(FinancialRecord, FINANCIAL_GROUPS, "规上企业财务指标"),
 }
+
+
+KINDS_BY_MODEL = {kind.model: kind for kind in KINDS.values()}
 
 
 def file_digest(content: bytes) -> str:
@@ -366,12 +372,8 @@ def validate(
     period is an error; identical figures are not, so re-importing a file stays harmless."""
     kind = KINDS[kind_key]
     codes = {row.uscc for row in parsed.rows}
-    known = dict(Enterprise.objects.filter(uscc__in=codes).values_list("uscc", "pk"))
-    in_scope = set(
-        Enterprise.objects.restrict(user, "view")
-        .filter(uscc__in=codes)
-        .values_list("uscc", flat=True)
-    )
+    known = _enterprise_ids(Enterprise.objects.all(), codes)
+    in_scope = _enterprise_ids(Enterprise.objects.restrict(user, "view"), codes)
     uscc_label = next((c.label for c in parsed.columns if c.field == "uscc"), "统一社会信用代码")
     seen: dict[str, int] = {}
     unknown = {}
@@ -413,7 +415,7 @@ def validate(
         if c.factor and c.factor in UNIT_NAMES
     }
     if not allow_update:
-        _check_existing(parsed, kind, year, quarter, uscc_label)
+        _check_existing(parsed, kind, known, year, quarter, uscc_label)
     if kind.model is RDRecord:
         for row in parsed.rows:
             for violation in check_row(row.values, units=units):
@@ -429,12 +431,7 @@ def validate(
                     )
                 )
     jump_fields = [f for f in JUMP_FIELDS if f in labels]
-    previous = {
-        values["enterprise__uscc"]: values
-        for values in kind.model.objects.filter(
-            enterprise__uscc__in=codes, year=year - 1, quarter=quarter
-        ).values("enterprise__uscc", *jump_fields)
-    }
+    previous = _stored_figures(kind.model, known, year - 1, quarter, jump_fields)
     for row in parsed.rows:
         last = previous.get(row.uscc)
         if not last:
@@ -453,14 +450,11 @@ def validate(
     return Validation(parsed, known, list(unknown.values()))
 
 
-def _check_existing(parsed: Parsed, kind: IntakeKind, year: int, quarter: int, label: str):
+def _check_existing(
+    parsed: Parsed, kind: IntakeKind, known: dict[str, int], year: int, quarter: int, label: str
+):
     fields = [c.field for c in parsed.columns if c.field not in IDENTITY_FIELDS]
-    existing = {
-        values["enterprise__uscc"]: values
-        for values in kind.model.objects.filter(
-            enterprise__uscc__in={row.uscc for row in parsed.rows}, year=year, quarter=quarter
-        ).values("enterprise__uscc", *fields)
-    }
+    existing = _stored_figures(kind.model, known, year, quarter, fields)
     reported = set()
     for row in parsed.rows:
         stored = existing.get(row.uscc)
@@ -478,6 +472,41 @@ def _check_existing(parsed: Parsed, kind: IntakeKind, year: int, quarter: int, l
                 code="exists",
             )
         )
+
+
+# Up to this many codes are looked up with one parameter each; a longer file reads the
+# register (or the period) once and matches in memory.
+IN_LIST_LIMIT = 2000
+
+
+def _enterprise_ids(queryset, codes: set[str]) -> dict[str, int]:
+    """USCC to id of the queryset's enterprises among `codes`."""
+    if len(codes) <= IN_LIST_LIMIT:
+        queryset = queryset.filter(uscc__in=codes)
+    frame = read_frame(queryset, ["uscc", "id"])
+    frame = frame[frame["uscc"].isin(codes)]
+    return dict(zip(frame["uscc"], frame["id"].astype(int), strict=True))
+
+
+def _stored_figures(
+    model, known: dict[str, int], year: int, quarter: int, fields: list[str]
+) -> dict[str, dict]:
+    """The period's stored figures of the known enterprises, by USCC: Decimal yuan, int
+    counts, None where empty."""
+    queryset = model.objects.filter(year=year, quarter=quarter)
+    if len(known) <= IN_LIST_LIMIT:
+        queryset = queryset.filter(enterprise_id__in=known.values())
+    frame = read_frame(queryset, ["enterprise_id", *fields])
+    code_of = {pk: code for code, pk in known.items()}
+    frame = frame[frame["enterprise_id"].isin(code_of)]
+    money = KINDS_BY_MODEL[model].money_fields
+    stored = {}
+    for row in frame.itertuples(index=False, name=None):
+        stored[code_of[row[0]]] = {
+            name: None if pd.isna(value) else Decimal(repr(value)) if name in money else int(value)
+            for name, value in zip(fields, row[1:], strict=True)
+        }
+    return stored
 
 
 def shown_value(value, field_name: str, units: dict) -> str:

@@ -483,7 +483,14 @@ def test_row_without_code_is_an_error_but_total_rows_are_skipped(world):
     assert [(i.row, i.code) for i in parsed.issues] == [(7, "no_uscc")]
 
 
-def test_enterprise_outside_the_users_scope(world):
+@pytest.fixture(params=["by_code", "whole_register"])
+def lookups(request, monkeypatch):
+    """Short files look enterprises and stored figures up by code; long ones read them all."""
+    if request.param == "whole_register":
+        monkeypatch.setattr(intake, "IN_LIST_LIMIT", 0)
+
+
+def test_enterprise_outside_the_users_scope(world, lookups):
     elsewhere = EnterpriseFactory(uscc=uscc.make("91", "330683", "MC000001"), town_id="330683001")
     content = rd_workbook([rd_row(elsewhere), rd_row(world.nanming_enterprise)])
     batch = stage(world.staff, content)
@@ -495,7 +502,7 @@ def test_enterprise_outside_the_users_scope(world):
     assert stage(world.admin, content).status == "validated"
 
 
-def test_value_100_times_last_year_is_a_warning_only(world):
+def test_value_100_times_last_year_is_a_warning_only(world, lookups):
     RDRecord.objects.create(
         enterprise=world.nanming_enterprise,
         year=2023,
@@ -594,7 +601,7 @@ def test_reimporting_the_same_file_changes_nothing(world):
     assert RDRecord.history.count() == history_before
 
 
-def test_existing_figures_need_update_to_be_replaced(world):
+def test_existing_figures_need_update_to_be_replaced(world, lookups):
     commit(stage(world.staff, rd_workbook([rd_row(world.nanming_enterprise)])), world.staff)
     changed = rd_workbook(
         [rd_row(world.nanming_enterprise, rd_staff=25), rd_row(world.qixing_enterprise)]
