@@ -126,3 +126,69 @@ def test_several_reads_outside_a_transaction_run_on_connections_of_their_own():
     for name, frame in in_turn.items():
         pd.testing.assert_frame_equal(parallel[name], frame)
     assert parallel["records"]["rd_expense"].tolist() == [1.5, 2.0, 0.0]
+
+
+def test_text_that_json_escapes_reads_back_whole():
+    names = ["反斜杠\\n不是换行", "真换行\n第二行", '引号"与逗号,', "控制符\x01与表情😀"]
+    enterprises = [EnterpriseFactory(name=name) for name in names]
+    frame = read_frame(
+        Enterprise.objects.filter(pk__in=[e.pk for e in enterprises]).order_by("pk"), ["name"]
+    )
+    assert frame["name"].tolist() == names
+
+
+def test_large_negative_and_null_first_amounts():
+    amounts = [None, Decimal("9999999999999.99"), Decimal("-0.01"), Decimal("0.29")]
+    for amount in amounts:
+        RDRecord.objects.create(
+            enterprise=EnterpriseFactory(), year=2024, department="statistics", rd_expense=amount
+        )
+    frame = read_frame(RDRecord.objects.order_by("pk"), ["rd_expense"])
+    assert pd.isna(frame["rd_expense"].iloc[0])
+    assert frame["rd_expense"].iloc[1:].tolist() == [9999999999999.99, -0.01, 0.29]
+
+
+def _every_kind():
+    enterprise = EnterpriseFactory(name='新昌"测试",科技\t有限公司', town_id="330624001")
+    RDRecord.objects.create(
+        enterprise=enterprise,
+        year=2024,
+        department="statistics",
+        rd_expense=Decimal("1234567.89"),
+        rd_staff=12,
+    )
+    RDRecord.objects.create(enterprise=EnterpriseFactory(), year=2024, department="statistics")
+    ScaleRecordFactory(enterprise=enterprise, year=2024, is_above_scale=True)
+    QualificationFactory(enterprise=enterprise, issued_on=datetime.date(2023, 12, 1))
+    return {
+        "records": (
+            RDRecord.objects.filter(rd_expense__gte=Decimal("0.5"))
+            | RDRecord.objects.filter(rd_expense__isnull=True),
+            ["enterprise_id", "year", "rd_expense", "rd_staff", "department"],
+        ),
+        "names": (Enterprise.objects.filter(pk=enterprise.pk), ["name", "town_id"]),
+        "scale": (ScaleRecord.objects.all(), ["enterprise_id", "is_above_scale"]),
+        "dates": (Qualification.objects.all(), ["issued_on", "revoked_on"]),
+        "empty": (RDRecord.objects.filter(year=1900), ["enterprise_id", "rd_expense"]),
+    }
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_read_outside_a_transaction_matches_one_inside():
+    """On PostgreSQL the rows then come through the Arrow driver; the frame is the same."""
+    reads = _every_kind()
+    assert not connection.in_atomic_block
+    outside = {
+        name: read_frame(qs.order_by("pk"), columns) for name, (qs, columns) in reads.items()
+    }
+    with transaction.atomic():
+        inside = {
+            name: read_frame(qs.order_by("pk"), columns) for name, (qs, columns) in reads.items()
+        }
+    for name, frame in inside.items():
+        pd.testing.assert_frame_equal(outside[name], frame)
+    assert outside["records"]["rd_expense"].iloc[0] == pytest.approx(1234567.89)
+    assert outside["names"].iloc[0].tolist() == ['新昌"测试",科技\t有限公司', "330624001"]
+    assert outside["scale"]["is_above_scale"].tolist() == [True]
+    assert outside["dates"].iloc[0].tolist() == ["2023-12-01", None]
+    assert outside["empty"].empty
