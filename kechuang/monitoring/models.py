@@ -72,6 +72,17 @@ class ImportBatch(BaseModel):
         return [i for i in self.issues if i.get("severity") == "warning"]
 
 
+# The R&D figures the monitoring reads for every enterprise (see the index below).
+MONITORED_RD_FIELDS = [
+    "rd_expense",
+    "rd_staff",
+    "valid_inventions",
+    "commissioned_universities",
+    "commissioned_institutes",
+    "new_product_sales",
+]
+
+
 class PeriodRecord(BaseModel):
     """Common columns of a period record: whose, which period, from where, in which unit."""
 
@@ -168,6 +179,13 @@ class RDRecord(PeriodRecord):
         verbose_name = "研发统计记录"
         verbose_name_plural = "研发统计记录"
         ordering = ["-year", "enterprise"]
+        # Holds every column the monitoring reads, so a recompute reads the index alone.
+        indexes = [
+            models.Index(
+                fields=["year", "quarter", "enterprise", *MONITORED_RD_FIELDS],
+                name="rd_record_monitoring",
+            )
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["enterprise", "year", "quarter"], name="uniq_rd_record_period"
@@ -196,6 +214,12 @@ class FinancialRecord(PeriodRecord):
         verbose_name = "财务指标记录"
         verbose_name_plural = "财务指标记录"
         ordering = ["-year", "enterprise"]
+        indexes = [
+            models.Index(
+                fields=["year", "quarter", "enterprise", "revenue", "employees", "tech_staff"],
+                name="financial_record_monitoring",
+            )
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["enterprise", "year", "quarter"], name="uniq_financial_record_period"

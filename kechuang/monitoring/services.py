@@ -15,6 +15,7 @@ from kechuang.core import bulk
 from kechuang.core.frames import read_frame, read_frames, write_frame
 from kechuang.engines import monitoring as engine
 from kechuang.monitoring.models import (
+    MONITORED_RD_FIELDS,
     Alert,
     FinancialRecord,
     PoolEntry,
@@ -77,50 +78,69 @@ def _as_float(frame: pd.DataFrame, names: list[str]) -> None:
         frame[name] = pd.to_numeric(frame[name], errors="coerce").astype("float64")
 
 
-RD_COLUMNS = [
-    "rd_expense",
-    "rd_staff",
-    "valid_inventions",
-    "commissioned_universities",
-    "commissioned_institutes",
-    "new_product_sales",
-]
+RD_COLUMNS = MONITORED_RD_FIELDS
 
 
 def build_facts(year: int) -> pd.DataFrame:
     """One row per enterprise and year (the year and those before it) for the engine."""
+    return _facts_from(read_frames(_fact_reads(year)), year)
+
+
+def _fact_reads(year: int) -> dict:
     years = list(range(year - LOOKBACK_YEARS + 1, year + 1))
     recent = [year - 1, year]
     # Earlier years matter only for the zero-R&D streak of enterprises with none this year.
     zero_now = RDRecord.objects.filter(year=year, quarter=0, rd_expense=0).values("enterprise_id")
-    read = read_frames(
-        {
-            "rd": (
-                RDRecord.objects.filter(year__in=recent, quarter=0),
-                ["enterprise_id", "year", *RD_COLUMNS],
-            ),
-            "fin": (
-                FinancialRecord.objects.filter(year__in=recent, quarter=0),
-                ["enterprise_id", "year", "revenue", "employees", "tech_staff"],
-            ),
-            "history": (
-                RDRecord.objects.filter(year__in=years[:-2], quarter=0, enterprise_id__in=zero_now),
-                ["enterprise_id", "year", "rd_expense"],
-            ),
-            # Only the 规上 marks: a year without one is a year below the threshold.
-            "scale": (
-                ScaleRecord.objects.filter(year__in=recent, is_above_scale=True),
-                ["enterprise_id", "year", "is_above_scale"],
-            ),
-            "enterprises": (Enterprise.objects.all(), ["id", "town_id", "industry_id"]),
-            "qualifications": (
-                Qualification.objects.filter(kind__in=QUALIFICATION_KINDS),
-                ["enterprise_id", "kind", "level", "issued_on", "valid_until", "revoked_on"],
-            ),
-        }
-    )
-    for name in ("rd", "fin", "history", "scale"):
-        _int_keys(read[name])
+    return {
+        "rd": (
+            RDRecord.objects.filter(year__in=recent, quarter=0),
+            ["enterprise_id", "year", *RD_COLUMNS],
+        ),
+        "fin": (
+            FinancialRecord.objects.filter(year__in=recent, quarter=0),
+            ["enterprise_id", "year", "revenue", "employees", "tech_staff"],
+        ),
+        "history": (
+            RDRecord.objects.filter(year__in=years[:-2], quarter=0, enterprise_id__in=zero_now),
+            ["enterprise_id", "year", "rd_expense"],
+        ),
+        # Only the 规上 marks: a year without one is a year below the threshold.
+        "scale": (
+            ScaleRecord.objects.filter(year__in=recent, is_above_scale=True),
+            ["enterprise_id", "year", "is_above_scale"],
+        ),
+        "enterprises": (Enterprise.objects.all(), ["id", "town_id", "industry_id"]),
+        "qualifications": (
+            Qualification.objects.filter(kind__in=QUALIFICATION_KINDS),
+            ["enterprise_id", "kind", "level", "issued_on", "valid_until", "revoked_on"],
+        ),
+    }
+
+
+# Enterprise and year as one sortable int64 key, so rows are matched by binary search.
+YEAR_SPAN = 10_000
+
+
+def _period_keys(frame: pd.DataFrame) -> np.ndarray:
+    ids = frame["enterprise_id"].to_numpy(dtype=np.int64)
+    return ids * YEAR_SPAN + frame["year"].to_numpy(dtype=np.int64)
+
+
+def _sorted_unique(values: np.ndarray) -> np.ndarray:
+    """np.unique by sorting, which for a million int64 keys is far faster than its hashing."""
+    values = np.sort(values)
+    return values[np.concatenate(([True], values[1:] != values[:-1]))] if len(values) else values
+
+
+def _positions(keys: np.ndarray, wanted: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Where each of `wanted` sits in the sorted unique `keys`, and whether it is there."""
+    if not len(keys):
+        return np.zeros(len(wanted), dtype=np.intp), np.zeros(len(wanted), dtype=bool)
+    at = np.searchsorted(keys, wanted).clip(max=len(keys) - 1)
+    return at, keys[at] == wanted
+
+
+def _facts_from(read: dict[str, pd.DataFrame], year: int) -> pd.DataFrame:
     rd = read["rd"]
     _as_float(rd, RD_COLUMNS)
     universities, institutes = (
@@ -135,29 +155,37 @@ def build_facts(year: int) -> pd.DataFrame:
     rd = pd.concat([history, rd], ignore_index=True)
     fin = read["fin"]
     _as_float(fin, ["revenue", "employees", "tech_staff"])
-    scale = read["scale"]
-    keys = pd.concat(
-        [
-            rd[["enterprise_id", "year"]],
-            fin[["enterprise_id", "year"]],
-            scale[["enterprise_id", "year"]],
-        ]
-    ).drop_duplicates()
-    facts = keys.merge(rd, how="left", on=["enterprise_id", "year"])
-    facts = facts.merge(fin, how="left", on=["enterprise_id", "year"])
-    facts = facts.merge(scale, how="left", on=["enterprise_id", "year"])
-    facts["is_above_scale"] = facts["is_above_scale"].fillna(False).astype(bool)
+    rd_keys, fin_keys, above_keys = (_period_keys(f) for f in (rd, fin, read["scale"]))
+    keys = _sorted_unique(np.concatenate([rd_keys, fin_keys, above_keys]))
 
     enterprises = read["enterprises"]
-    enterprises.columns = ["enterprise_id", "town_code", "industry_code"]
-    enterprises["enterprise_id"] = enterprises["enterprise_id"].astype("int64")
-    facts = facts.merge(enterprises, how="inner", on="enterprise_id")
-    flags = _qualification_flags(read["qualifications"], recent)
-    facts = facts.merge(flags, how="left", on=["enterprise_id", "year"])
+    ids = enterprises["id"].to_numpy(dtype=np.int64)
+    order = np.argsort(ids)
+    place, known = _positions(ids[order], keys // YEAR_SPAN)
+    keys, place = keys[known], order[place[known]]
+    facts = {"enterprise_id": keys // YEAR_SPAN, "year": keys % YEAR_SPAN}
+    for frame, frame_keys in ((rd, rd_keys), (fin, fin_keys)):
+        at, found = _positions(keys, frame_keys)
+        for name in frame.columns.drop(["enterprise_id", "year"]):
+            values = np.full(len(keys), np.nan)
+            values[at[found]] = frame[name].to_numpy(dtype=np.float64)[found]
+            facts[name] = values
+    facts["is_above_scale"] = np.isin(keys, above_keys)
+    # Codes as categories: a few thousand distinct texts, hashed once for the fingerprint.
+    for name, column in (("town_code", "town_id"), ("industry_code", "industry_id")):
+        codes, texts = pd.factorize(enterprises[column])
+        facts[name] = pd.Categorical.from_codes(codes[place], categories=texts)
+
+    flags = _qualification_flags(read["qualifications"], [year - 1, year])
+    at, found = _positions(keys, _period_keys(flags))
     for name in ("has_rd_institution", "is_hnte", "is_tech_sme"):
-        facts[name] = facts[name].fillna(False).astype(bool)
-    facts["hnte_valid_until"] = pd.to_datetime(facts["hnte_valid_until"])
-    return facts
+        values = np.zeros(len(keys), dtype=bool)
+        values[at[found]] = flags[name].to_numpy(dtype=bool)[found]
+        facts[name] = values
+    until = np.full(len(keys), np.datetime64("NaT"), dtype="datetime64[us]")
+    until[at[found]] = flags["hnte_valid_until"].to_numpy(dtype="datetime64[us]")[found]
+    facts["hnte_valid_until"] = until
+    return pd.DataFrame(facts)
 
 
 QUALIFICATION_KINDS = [
@@ -165,12 +193,6 @@ QUALIFICATION_KINDS = [
     QualificationKind.TECH_SME,
     QualificationKind.RD_INSTITUTION,
 ]
-
-
-def _int_keys(frame: pd.DataFrame) -> None:
-    """Plain int64 join keys: pandas joins them far faster than nullable integers."""
-    for name in ("enterprise_id", "year"):
-        frame[name] = frame[name].astype("int64")
 
 
 def _qualification_flags(quals: pd.DataFrame, years: list[int]) -> pd.DataFrame:
@@ -265,7 +287,11 @@ def recompute(year: int, *, user=None, today: datetime.date | None = None) -> Sn
     over (see `SnapshotRow`), and so do the acknowledgments of alerts raised again."""
     rule_set = current_rule_set()
     rules = engine.MonitoringRules.from_dict(rule_set.rules)
-    facts = build_facts(year)
+    # The stored results are read with the records, before the lock below; a recompute
+    # that stores its own meanwhile is noticed under the lock and compared against instead.
+    previous = current_snapshot(year)
+    read = read_frames({**_fact_reads(year), **_live_reads(previous)})
+    facts = _facts_from(read, year)
     result = engine.compute(facts, year, rules, today=today or timezone.localdate())
     fingerprint = facts_fingerprint(facts, year, rule_set)
     # Store coverage gaps as item keys: ASCII keys filter the same way on every database.
@@ -274,9 +300,11 @@ def recompute(year: int, *, user=None, today: datetime.date | None = None) -> Sn
     alerts = _with_digest(_alert_frame(result.alerts))
     with transaction.atomic():
         # One recompute of a year at a time: the second waits, then builds on the first.
-        previous = Snapshot.objects.select_for_update().filter(year=year, is_current=True).first()
-        live_entries = _live(SnapshotEntry, previous, [])
-        live_alerts = _live(Alert, previous, ["acknowledged_at", "acknowledged_by_id"])
+        locked = Snapshot.objects.select_for_update().filter(year=year, is_current=True).first()
+        if getattr(locked, "pk", None) != getattr(previous, "pk", None):
+            previous = locked
+            read.update(read_frames(_live_reads(previous)))
+        live_entries, live_alerts = _digests(read["live_entries"]), _digests(read["live_alerts"])
         stale = int((~live_entries["digest"].isin(entries["digest"])).sum())
         rewrite = previous is None or _rewrite_costs_less(stale, len(live_entries))
         Snapshot.objects.filter(year=year, is_current=True).update(is_current=False)
@@ -297,9 +325,9 @@ def recompute(year: int, *, user=None, today: datetime.date | None = None) -> Sn
             ],
         )
         if rewrite:
-            # Alerts raised again unchanged keep their handling in the new generation.
-            handled = live_alerts.dropna(subset=["acknowledged_at"]).drop_duplicates("digest")
-            alerts = alerts.merge(handled.drop(columns="id"), how="left", on="digest")
+            # Alerts raised again unchanged keep their handling in the new generation; it is
+            # read under the lock, so handling recorded while this computed is not lost.
+            alerts = alerts.merge(_handled_alerts(previous), how="left", on="digest")
             _write_rows(SnapshotEntry, entries, snapshot)
             _write_rows(Alert, alerts, snapshot)
         else:
@@ -325,12 +353,29 @@ def _with_digest(frame: pd.DataFrame) -> pd.DataFrame:
     return frame.assign(digest=digest)
 
 
-def _live(model, snapshot: Snapshot | None, columns: list[str]) -> pd.DataFrame:
-    """The rows that hold in the current `snapshot` (none without one)."""
-    rows = model.objects.none() if snapshot is None else model.objects.of(snapshot)
-    live = read_frame(rows, ["id", "digest", *columns])
-    live["digest"] = live["digest"].astype("int64")
-    return live
+def _live_reads(snapshot: Snapshot | None) -> dict:
+    """Reads of the rows that hold in the current `snapshot` (none without one)."""
+    return {
+        f"live_{name}": (
+            model.objects.none() if snapshot is None else model.objects.of(snapshot),
+            ["id", "digest"],
+        )
+        for name, model in (("entries", SnapshotEntry), ("alerts", Alert))
+    }
+
+
+def _digests(live: pd.DataFrame) -> pd.DataFrame:
+    return live.assign(digest=live["digest"].astype("int64"))
+
+
+def _handled_alerts(snapshot: Snapshot | None) -> pd.DataFrame:
+    """The acknowledgments of the snapshot's live alerts, one per alert content."""
+    rows = Alert.objects.none() if snapshot is None else Alert.objects.of(snapshot)
+    handled = read_frame(
+        rows.filter(acknowledged_at__isnull=False),
+        ["digest", "acknowledged_at", "acknowledged_by_id"],
+    )
+    return _digests(handled).drop_duplicates("digest")
 
 
 def _write_rows(model, frame: pd.DataFrame, snapshot: Snapshot) -> None:
@@ -372,15 +417,18 @@ def _entry_frame(entries: pd.DataFrame, key_of: dict) -> pd.DataFrame:
         frame[name] = pd.to_numeric(entries[name], errors="coerce").round().astype("Int64")
     frame["zero_years"] = pd.to_numeric(entries["zero_years"]).fillna(0).astype("int64")
     frame["is_above_scale"] = entries["is_above_scale"].fillna(False).astype(bool)
-    # Few distinct gap lists: encode each once.
-    codes, gaps = pd.factorize(entries["coverage_missing"].map(_as_tuple, na_action="ignore"))
+    # Few distinct gap lists (the engine shares their tuples): encode each once.
+    codes, gaps = pd.factorize(entries["coverage_missing"])
     encoded = np.array(
-        [json.dumps([key_of.get(label, label) for label in gap]) for gap in gaps] + ["[]"],
+        [json.dumps([key_of.get(label, label) for label in _as_tuple(gap)]) for gap in gaps]
+        + ["[]"],
         dtype=object,
     )
-    frame["coverage_missing"] = encoded[codes]
+    # Text columns stay Python objects: converting them costs more than hashing them.
+    frame["coverage_missing"] = pd.Series(encoded[codes], index=frame.index, dtype=object)
     for name in ("innovation_class", "tier", "previous_tier"):
-        frame[name] = entries[name].astype("object").where(entries[name].notna(), "").astype(str)
+        values = entries[name].astype(object)
+        frame[name] = values.where(values.notna(), "")
     return frame
 
 

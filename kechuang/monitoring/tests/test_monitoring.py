@@ -167,6 +167,42 @@ def test_a_recompute_that_changes_much_writes_a_new_generation(county, monkeypat
     assert SnapshotEntry.objects.of(third).count() == 3
 
 
+def test_a_recompute_stored_meanwhile_is_compared_against_under_the_lock(county, monkeypatch):
+    first = services.recompute(2024)
+    RDRecord.objects.filter(enterprise=county.qixing_enterprise, year=2024).update(
+        rd_expense=Decimal(50) * WAN
+    )
+    second = services.recompute(2024)
+    # This recompute read the results before `second` was stored, as if it ran alongside.
+    monkeypatch.setattr(services, "current_snapshot", lambda year: first)
+    RDRecord.objects.filter(enterprise=county.nanming_enterprise, year=2024).update(
+        rd_expense=Decimal(350) * WAN
+    )
+
+    third = services.recompute(2024)
+
+    assert third.base_id == second.generation_id
+    entries = SnapshotEntry.objects.of(third)
+    assert entries.count() == 3
+    assert entries.get(enterprise=county.qixing_enterprise).drop == 150 * WAN
+    assert entries.get(enterprise=county.nanming_enterprise).rd_expense == 350 * WAN
+    assert SnapshotEntry.objects.of(second).get(
+        enterprise=county.nanming_enterprise
+    ).rd_expense == (400 * WAN)
+
+
+def test_the_records_monitoring_reads_are_covered_by_an_index():
+    """A recompute reads R&D and financial records from one index each, never the wide
+    tables: every column it reads is in the index, after the period."""
+    for name, (queryset, columns) in services._fact_reads(2024).items():
+        if queryset.model not in (RDRecord, FinancialRecord):
+            continue
+        (index,) = [i for i in queryset.model._meta.indexes if i.name.endswith("_monitoring")]
+        fields = [queryset.model._meta.get_field(f).attname for f in index.fields]
+        assert fields[:2] == ["year", "quarter"], name
+        assert set(columns) <= set(fields), name
+
+
 def test_an_alert_raised_again_unchanged_keeps_its_handling(county):
     first = services.recompute(2024)
     zero = Alert.objects.of(first).get(kind="zero_rd_streak")
