@@ -7,11 +7,12 @@ than the computation itself. Instead:
 - On PostgreSQL outside a transaction, the rows come as Arrow columns through the ADBC
   driver (binary COPY) on connections of its own, since what is committed is all there is
   to see.
-- Otherwise the database renders the rows as delimited text in one value (SQLite's
-  group_concat, PostgreSQL's string_agg) and pandas' C parser reads it. Inside a transaction
-  this runs on the transaction's connection, which alone sees its uncommitted rows.
-  SQLite is never read through ADBC: its driver carries a second copy of the SQLite library,
-  and two copies in one process break each other's file locks (a reader may see old pages).
+- Otherwise the database renders the rows as text that pandas' C parser reads: SQLite one
+  JSON array per column, PostgreSQL the rows in one delimited value (string_agg). Inside a
+  transaction this runs on the transaction's connection, which alone sees its uncommitted
+  rows. SQLite is never read through ADBC: its driver carries a second copy of the SQLite
+  library, and two copies in one process break each other's file locks (a reader may see
+  old pages).
 
 Other databases fall back to the cursor. Writing goes the other way: COPY on PostgreSQL, one
 prepared statement in batches on SQLite.
