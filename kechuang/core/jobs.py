@@ -12,7 +12,7 @@ import traceback
 from collections.abc import Callable
 
 from django.conf import settings
-from django.db import close_old_connections, transaction
+from django.db import connections, transaction
 from django.utils import timezone
 
 from kechuang.core.models import Job
@@ -50,7 +50,7 @@ def _run_in_thread(job_id: int) -> None:
     try:
         run(job_id)
     finally:
-        close_old_connections()
+        connections.close_all()  # the thread ends: its connections would otherwise linger
 
 
 def claim_next() -> Job | None:
