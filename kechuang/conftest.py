@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from django.db import connections
 from django.test import Client
 
 from kechuang.accounts.choices import OrgKind
@@ -179,6 +180,9 @@ def page(live_server, monkeypatch):
         yield context.new_page()
         context.close()
         browser.close()
+        # While the loop runs, the test's ORM calls get connections of their own context,
+        # which the database teardown after the test cannot see: close them here.
+        connections.close_all()
 
 
 def log_in(page, username: str) -> None:
