@@ -78,9 +78,6 @@ def _as_float(frame: pd.DataFrame, names: list[str]) -> None:
         frame[name] = pd.to_numeric(frame[name], errors="coerce").astype("float64")
 
 
-RD_COLUMNS = MONITORED_RD_FIELDS
-
-
 def build_facts(year: int) -> pd.DataFrame:
     """One row per enterprise and year (the year and those before it) for the engine."""
     return _facts_from(read_frames(_fact_reads(year)), year)
@@ -94,7 +91,7 @@ def _fact_reads(year: int) -> dict:
     return {
         "rd": (
             RDRecord.objects.filter(year__in=recent, quarter=0),
-            ["enterprise_id", "year", *RD_COLUMNS],
+            ["enterprise_id", "year", *MONITORED_RD_FIELDS],
         ),
         "fin": (
             FinancialRecord.objects.filter(year__in=recent, quarter=0),
@@ -142,7 +139,7 @@ def _positions(keys: np.ndarray, wanted: np.ndarray) -> tuple[np.ndarray, np.nda
 
 def _facts_from(read: dict[str, pd.DataFrame], year: int) -> pd.DataFrame:
     rd = read["rd"]
-    _as_float(rd, RD_COLUMNS)
+    _as_float(rd, MONITORED_RD_FIELDS)
     universities, institutes = (
         rd.pop("commissioned_universities"),
         rd.pop("commissioned_institutes"),
