@@ -110,6 +110,40 @@ AT_LEAST_RULES: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     ("new_products_ge_exports", "new_product_sales", ("new_product_exports",)),
 )
 
+RULE_NAMES: dict[str, str] = {
+    "cost_items_sum": "研究开发费用合计 = 八项费用之和",
+    "commissioned_sum": "委托外部研究开发费用 = 四类委托对象之和",
+    "funding_sum": "研究开发费用合计 = 各资金来源之和",
+    "cost_ge_institution": "研究开发费用合计 ≥ 机构研究开发费用",
+    "staff_ge_part": "研究开发人员合计 ≥ 各“其中”项",
+    "bachelor_ge_postgraduates": "本科毕业及以上人员 ≥ 博士与硕士之和",
+    "institution_staff_ge_postgraduates": "机构研究开发人员 ≥ 博士与硕士之和",
+    "fixed_assets_ge_instruments": "用于研发的固定资产 ≥ 其中仪器和设备",
+    "applications_ge_inventions": "专利申请数 ≥ 其中发明专利",
+    "valid_ge_implemented": "期末有效发明专利数 ≥ 其中已被实施",
+    "new_products_ge_exports": "新产品销售收入 ≥ 其中出口",
+    "staff_iff_personnel_cost": "研究开发人员与人员人工费用同时为零或同时大于零",
+    "staff_covers_person_months": "研究开发人员 × 12 ≥ 项目人员实际工作时间",
+}
+
+
+def partial_groups(present: Iterable[str]) -> list[tuple[str, tuple[str, ...]]]:
+    """The sum rules whose fields `present` covers only in part: some of the items without
+    the rest, or every item without the total. A file like that would leave a stored record
+    with a total from one source and items from another, so it is refused; a total alone is
+    accepted and checked against the stored items instead. Returns (rule, missing fields)."""
+    present = set(present)
+    found = []
+    for key, total, items, _what in SUM_RULES:
+        have = [item for item in items if item in present]
+        if not have:
+            continue
+        missing = tuple(item for item in (total, *items) if item not in present)
+        if missing:
+            found.append((key, missing))
+    return found
+
+
 JUMP_FIELDS = (
     "rd_expense",
     "cost_personnel",

@@ -13,8 +13,10 @@ from enum import StrEnum
 from stdnum.cn import uscc as stdnum_uscc
 
 FORMAT = re.compile(r"^[0-9A-HJ-NPQRTUWXY]{2}\d{6}[0-9A-HJ-NPQRTUWXY]{10}$")
+ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"  # GB 32100-2015: no I, O, Z, S, V
 _ORG_ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 _ORG_WEIGHTS = (3, 7, 9, 10, 5, 8, 4, 2)
+POST_REFORM_PREFIXES = ("MA",)
 
 
 class UsccStatus(StrEnum):
@@ -29,6 +31,15 @@ class UsccResult:
     status: UsccStatus
     expected_check: str | None = None
     warnings: tuple[str, ...] = field(default_factory=tuple)
+
+    @property
+    def may_be_early_pilot(self) -> bool:
+        """Whether a code failing its check character could be one of the pilot codes issued
+        before the 2015 reform. Organisation parts beginning "MA" are assigned by the market
+        regulator under GB 32100-2015 itself, so such a code never is."""
+        return self.status == UsccStatus.BAD_CHECK and not self.code[8:17].startswith(
+            POST_REFORM_PREFIXES
+        )
 
     @property
     def region_code(self) -> str:

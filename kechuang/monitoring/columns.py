@@ -1,18 +1,12 @@
 """Which spreadsheet headers fill which record fields, for the two intake forms.
 
-Headers are matched after normalisation (spaces, numbering, "其中", units in brackets and
-"研究开发" vs "研发" spellings removed), so the official two-row 107-2 layout
-("研究开发人员" over "合计 / 女性 / ...") and flattened one-row variants both match.
+`RD_GROUPS` and `FINANCIAL_GROUPS` are the forms' own layouts (section heading -> leaf ->
+field), which the import template writes. `VOCABULARIES` are what the reader accepts: every
+wording, short and full, that statistics offices use for each field, matched by the header
+engine (`kechuang.engines.headers`) whatever the numbering, punctuation or row layout.
 """
 
-import re
-
-IDENTITY_LABELS = {
-    "uscc": ("统一社会信用代码", "社会信用代码", "信用代码", "组织机构代码", "单位代码"),
-    "name": ("单位详细名称", "单位名称", "企业名称", "详细名称", "名称"),
-    "town": ("乡镇街道", "所在乡镇街道", "乡镇", "街道"),
-    "industry": ("行业代码", "国民经济行业代码", "行业小类代码"),
-}
+from kechuang.engines.headers import Term, Vocabulary
 
 # parent header -> {child header: field}; a child under no parent is matched on its own.
 RD_GROUPS: dict[str, dict[str, str]] = {
@@ -104,70 +98,219 @@ FINANCIAL_GROUPS: dict[str, dict[str, str]] = {
     }
 }
 
-UNIT_WORDS = {"元": "yuan", "千元": "thousand", "万元": "ten_thousand"}
-UNIT_NAMES = {1: "元", 1_000: "千元", 10_000: "万元"}  # yuan per unit -> the unit's name
-COUNT_UNITS = {"人", "个", "件", "项", "篇", "人年", "人月", "家"}
-_BRACKETS = re.compile(r"[（(]([^）)]*)[）)]")
-_NUMBERING = re.compile(r"^([一二三四五六七八九十]+、|\d+[、.．]|[（(]\d+[）)]|[①②③④⑤⑥⑦⑧⑨⑩])")
+
+STAFF = ("研究开发人员", "研究开发人员情况", "研发人员")
+COSTS = ("研究开发费用", "研究开发经费支出", "研发经费")
+COMMISSIONED = ("委托外部研究开发费用", "委托外部研究开发")
+ASSETS = ("研究开发资产", "当年形成用于研究开发的固定资产", "研发固定资产")
+FUNDING = ("资金来源", "经费来源", "研究开发费用资金来源", "研究开发费用来源")
+INSTITUTIONS = ("企业办研究开发机构", "企业办研发机构", "研究开发机构情况")
+APPLICATIONS = ("当年专利申请数", "专利申请")
+VALID_PATENTS = ("期末有效发明专利数", "有效发明专利")
+NEW_PRODUCTS = ("新产品销售收入",)
 
 
-def unit_of(text: str) -> str | None:
-    """The money unit written in a header or units cell, e.g. '费用（千元）' -> 'thousand'."""
-    text = str(text or "").strip()
-    if text in UNIT_WORDS:
-        return UNIT_WORDS[text]
-    for inner in _BRACKETS.findall(text):
-        inner = inner.replace("单位", "").replace("：", "").replace(":", "").strip()
-        if inner in UNIT_WORDS:
-            return UNIT_WORDS[inner]
-    return None
+def _terms(*rows: tuple) -> tuple[Term, ...]:
+    return tuple(Term(field, names, *rest) for field, names, *rest in rows)
 
 
-def _is_unit_note(inner: str) -> bool:
-    inner = inner.replace("单位", "").replace("：", "").replace(":", "").strip()
-    return (
-        not inner
-        or inner in UNIT_WORDS
-        or inner in COUNT_UNITS
-        or inner.isdigit()
-        or all(ch in "一二三四五六七八九十" for ch in inner)
-    )
+IDENTITY_TERMS = _terms(
+    (
+        "uscc",
+        (
+            "统一社会信用代码",
+            "社会信用代码",
+            "信用代码",
+            "组织机构代码",
+            "单位代码",
+            "法人单位代码",
+            "组织机构代码（统一社会信用代码）",
+            "统一社会信用代码（组织机构代码）",
+            "统一社会信用代码/组织机构代码",
+        ),
+    ),
+    (
+        "name",
+        (
+            "单位详细名称",
+            "单位名称",
+            "企业名称",
+            "企业（单位）名称",
+            "详细名称",
+            "名称",
+            "法人单位详细名称",
+        ),
+    ),
+    ("town", ("乡镇街道", "所在乡镇街道", "乡镇（街道）", "乡镇", "街道")),
+    ("industry", ("行业代码", "国民经济行业代码", "行业小类代码", "行业代码（GB/T4754）")),
+)
 
+RD_TERMS = _terms(
+    ("rd_staff", ("研究开发人员合计", "研究开发人员", "研发人员数"), ("合计", "小计"), STAFF),
+    ("rd_staff_management", ("研究开发管理和服务人员",), ("管理和服务人员",), STAFF),
+    ("rd_staff_female", ("女性研究开发人员",), ("女性",), STAFF),
+    ("rd_staff_fulltime", ("全职研究开发人员",), ("全职人员", "全职"), STAFF),
+    (
+        "rd_staff_bachelor",
+        ("本科毕业及以上研究开发人员",),
+        ("本科毕业及以上人员", "本科毕业及以上", "本科及以上人员", "本科及以上"),
+        STAFF,
+    ),
+    ("rd_staff_external", ("外聘研究开发人员",), ("外聘人员", "外聘"), STAFF),
+    (
+        "rd_expense",
+        ("研究开发费用合计", "研究开发费用", "研究开发经费支出合计", "研究开发费用总额"),
+        ("合计", "小计"),
+        COSTS,
+    ),
+    ("cost_personnel", ("人员人工费用", "人员人工", "人员人工费")),
+    ("cost_direct", ("直接投入费用", "直接投入", "直接投入费")),
+    (
+        "cost_depreciation",
+        ("折旧费用与长期待摊费用", "折旧与长期待摊费用", "折旧费用与长期待摊", "折旧与长期待摊"),
+    ),
+    ("cost_amortisation", ("无形资产摊销费用", "无形资产摊销", "无形资产摊销费")),
+    ("cost_design", ("设计费用", "设计费", "新产品设计费")),
+    (
+        "cost_trial",
+        (
+            "装备调试费用与试验费用",
+            "装备调试费与试验费",
+            "装备调试费用与试验",
+            "装备调试与试验费用",
+            "装备调试与试验",
+        ),
+    ),
+    (
+        "cost_commissioned",
+        ("委托外部研究开发费用", "委托外部研究开发", "委托外部研究开发费"),
+        ("合计", "小计"),
+        COMMISSIONED,
+    ),
+    ("commissioned_institutes", ("委托境内研究机构", "境内研究机构", "对境内研究机构支出")),
+    (
+        "commissioned_universities",
+        ("委托境内高等学校", "境内高等学校", "境内高校", "对境内高等学校支出"),
+    ),
+    ("commissioned_enterprises", ("委托境内企业", "境内企业", "对境内企业支出")),
+    ("commissioned_abroad", ("委托境外机构", "境外机构", "对境外机构支出")),
+    ("cost_other", ("其他费用", "其他相关费用", "其他费"), ("其他",), COSTS),
+    (
+        "rd_fixed_assets",
+        ("当年形成用于研究开发的固定资产", "用于研究开发的固定资产", "研究开发固定资产"),
+        ("合计", "小计"),
+        ASSETS,
+    ),
+    ("rd_instruments", ("研究开发仪器和设备",), ("仪器和设备", "仪器设备"), ASSETS),
+    ("fund_self", ("企业自筹", "来自企业自筹", "企业资金", "企业自有资金", "来自企业")),
+    ("fund_government", ("政府部门", "来自政府部门", "政府资金", "来自政府")),
+    ("fund_bank", ("银行贷款", "来自银行贷款", "银行资金")),
+    ("fund_venture", ("风险投资", "来自风险投资", "风险投资资金")),
+    ("fund_other", ("其他渠道", "来自其他渠道", "其他资金", "其他来源"), ("其他",), FUNDING),
+    (
+        "deduction_rd_expense",
+        (
+            "申报加计扣除减免税的研究开发支出",
+            "申报加计扣除减免税的研发支出",
+            "申报加计扣除的研究开发支出",
+        ),
+    ),
+    ("deduction_tax_relief", ("加计扣除减免税金额", "加计扣除减免税", "研发费用加计扣除减免税")),
+    ("hnte_tax_relief", ("高新技术企业减免税金额", "高新技术企业减免税")),
+    ("institutions", ("期末机构数", "研究开发机构数", "机构数"), ("合计",), INSTITUTIONS),
+    (
+        "institution_staff",
+        ("机构研究开发人员", "机构研究开发人员数"),
+        ("研究开发人员", "合计"),
+        INSTITUTIONS,
+    ),
+    ("institution_phd", ("博士毕业", "博士"), (), ()),
+    ("institution_master", ("硕士毕业", "硕士"), (), ()),
+    (
+        "institution_expense",
+        ("机构研究开发费用", "机构研究开发经费支出"),
+        ("研究开发费用", "研究开发经费支出"),
+        INSTITUTIONS,
+    ),
+    (
+        "institution_equipment",
+        ("期末仪器和设备原价", "机构仪器和设备原价", "仪器和设备原价"),
+        ("仪器和设备", "仪器设备"),
+        INSTITUTIONS,
+    ),
+    ("patent_applications", ("当年专利申请数", "专利申请数"), ("合计",), APPLICATIONS),
+    (
+        "invention_applications",
+        ("发明专利申请数", "发明专利申请"),
+        ("发明专利", "发明"),
+        APPLICATIONS,
+    ),
+    ("valid_inventions", ("期末有效发明专利数", "有效发明专利数"), ("合计",), VALID_PATENTS),
+    (
+        "implemented_inventions",
+        ("已被实施的有效发明专利数",),
+        ("已被实施", "已实施", "已被实施的"),
+        VALID_PATENTS,
+    ),
+    ("patent_transfers", ("专利所有权转让及许可数", "专利转让及许可数")),
+    ("patent_transfer_income", ("专利所有权转让及许可收入", "专利转让及许可收入")),
+    ("new_product_sales", ("新产品销售收入",), ("合计",), NEW_PRODUCTS),
+    (
+        "new_product_exports",
+        ("新产品出口收入", "新产品销售收入出口"),
+        ("出口", "出口收入"),
+        NEW_PRODUCTS,
+    ),
+    ("trademarks", ("期末拥有注册商标", "期末注册商标", "期末拥有注册商标数", "注册商标数")),
+    ("papers", ("发表科技论文", "发表科技论文数")),
+    ("standards", ("形成国家或行业标准", "形成国家或行业标准数")),
+    ("tech_renovation", ("技术改造经费支出", "技术改造经费")),
+    ("domestic_tech_purchase", ("购买境内技术经费支出", "购买境内技术经费", "购买境内技术")),
+    ("foreign_tech_import", ("引进境外技术经费支出", "引进境外技术经费", "引进境外技术")),
+    (
+        "foreign_tech_assimilation",
+        (
+            "引进境外技术的消化吸收经费支出",
+            "引进境外技术消化吸收经费支出",
+            "引进境外技术消化吸收经费",
+            "引进境外技术消化吸收",
+        ),
+    ),
+    (
+        "overseas_institutions",
+        ("在境外设立的研究开发机构数", "期末企业在境外设立的研究开发机构数", "境外研究开发机构数"),
+    ),
+)
 
-def normalise(text: object, *, keep_notes: bool = True) -> str:
-    """A header reduced to what names its field: no spaces, numbering, units or "其中".
+FINANCIAL_TERMS = _terms(
+    ("revenue", ("营业收入", "营业收入合计")),
+    ("main_revenue", ("主营业务收入",)),
+    ("total_assets", ("资产总计", "资产总额")),
+    ("net_assets", ("所有者权益合计", "所有者权益", "净资产")),
+    ("cost_expense_total", ("成本费用总额", "成本费用合计")),
+    ("employees", ("从业人员期末人数", "从业人员", "从业人员平均人数", "职工总数")),
+    ("tech_staff", ("科技人员", "科技人员数")),
+    ("rd_expense_hnte", ("研发费用（高企认定口径）", "研究开发费用（高新技术企业认定口径）")),
+    ("rd_expense_deduction", ("研发费用（加计扣除口径）", "研究开发费用（加计扣除口径）")),
+)
 
-    A bracketed note that is not a unit ("研发费用（高企认定口径）") stays, since it tells one
-    caliber from another; `keep_notes=False` drops every bracket, for headers whose notes
-    name nothing the lookup knows."""
-    value = re.sub(r"\s", "", str(text or ""))
-    value = _BRACKETS.sub(
-        lambda m: "" if not keep_notes or _is_unit_note(m.group(1)) else m.group(1), value
-    )
-    value = _NUMBERING.sub("", value)
-    for prefix in ("其中：", "其中:", "其中"):
-        if value.startswith(prefix):
-            value = value[len(prefix) :]
-    value = value.replace("研究与试验发展", "研发").replace("研究开发", "研发")
-    value = value.replace("：", "").replace(":", "").replace("*", "").replace("＊", "")
-    return value
-
-
-def build_lookup(groups: dict[str, dict[str, str]]) -> tuple[dict[str, str], dict[str, str]]:
-    """(keys with their parent, child-only keys that are unambiguous) -> field."""
-    qualified: dict[str, str] = {}
-    child_counts: dict[str, set[str]] = {}
-    for parent, children in groups.items():
-        for child, field in children.items():
-            qualified[normalise(parent) + normalise(child)] = field
-            child_counts.setdefault(normalise(child), set()).add(field)
-    unique = {
-        child: next(iter(fields)) for child, fields in child_counts.items() if len(fields) == 1
-    }
-    unique.pop("合计", None)
-    return qualified, unique
-
-
-IDENTITY_LOOKUP = {
-    normalise(label): field for field, labels in IDENTITY_LABELS.items() for label in labels
+VOCABULARIES = {
+    "rd": Vocabulary((*IDENTITY_TERMS, *RD_TERMS)),
+    "financial": Vocabulary((*IDENTITY_TERMS, *FINANCIAL_TERMS)),
 }
+IDENTITY_FIELDS = frozenset(term.field for term in IDENTITY_TERMS)
+UNIT_NAMES = {1: "元", 1_000: "千元", 10_000: "万元"}  # yuan per unit -> the unit's name
+UNIT_KEYS = {"元": "yuan", "千元": "thousand", "万元": "ten_thousand"}
+COUNT_UNITS = {
+    "institutions": "个",
+    "overseas_institutions": "个",
+    "patent_applications": "件",
+    "invention_applications": "件",
+    "valid_inventions": "件",
+    "implemented_inventions": "件",
+    "patent_transfers": "件",
+    "trademarks": "件",
+    "papers": "篇",
+    "standards": "项",
+}
+"""Count fields not measured in 人 (persons), by the unit the form states."""

@@ -14,28 +14,44 @@ import pandas as pd
 
 from kechuang.core.excel import UnreadableFile, read_rows
 from kechuang.core.frames import read_frame
+from kechuang.engines import headers
 from kechuang.engines import uscc as uscc_engine
-from kechuang.engines.rd_checks import check_row, jump_check
+from kechuang.engines.rd_checks import (
+    FIELD_LABELS,
+    RULE_NAMES,
+    check_row,
+    jump_check,
+    partial_groups,
+)
 from kechuang.monitoring import choices
 from kechuang.monitoring.columns import (
     COUNT_UNITS,
     FINANCIAL_GROUPS,
-    IDENTITY_LOOKUP,
+    IDENTITY_FIELDS,
     RD_GROUPS,
     UNIT_NAMES,
-    build_lookup,
-    normalise,
-    unit_of,
+    VOCABULARIES,
 )
 from kechuang.monitoring.models import FinancialRecord, RDRecord
+from kechuang.registry import services as registry_services
 from kechuang.registry.models import Enterprise
 
 JUMP_FIELDS = ("rd_expense", "rd_staff", "revenue", "new_product_sales", "main_revenue")
-TOTAL_WORDS = ("合计", "总计", "小计", "全县", "汇总")
+MONEY_RULE_FIELDS = frozenset(
+    f.name for f in RDRecord._meta.concrete_fields if f.get_internal_type() == "DecimalField"
+)
+KEY_LABELS = {
+    "uscc": "统一社会信用代码",
+    "rd_expense": "研究开发费用合计",
+    "revenue": "营业收入",
+}
 
 
 @dataclass
 class Issue:
+    """A problem found in a file: its row (1-based; 0 for the whole file), column, value as
+    written, and the reason. Errors block the commit; warnings are shown."""
+
     row: int
     column: str
     value: str
@@ -46,10 +62,24 @@ class Issue:
 
 @dataclass
 class Column:
+    """A recognised column: the field it fills and the unit its figures are in."""
+
     position: int
     field: str
     label: str
     factor: int | None  # yuan per source unit for money; None for counts and identity
+    unit: str = ""  # 千元, 万元, 元 for money; 人, 件 … for counts
+    unit_source: str = ""  # 表头, 计量单位行 or 默认, for money
+    letter: str = ""
+
+    def as_json(self) -> dict:
+        return {
+            "column": self.letter,
+            "label": self.label,
+            "field": self.field,
+            "unit": self.unit,
+            "unit_source": self.unit_source,
+        }
 
 
 @dataclass
@@ -68,6 +98,7 @@ class Parsed:
     issues: list[Issue] = field(default_factory=list)
     columns: list[Column] = field(default_factory=list)
     ignored: list[str] = field(default_factory=list)
+    skipped_totals: list[int] = field(default_factory=list)  # row numbers of total rows
     stated_year: int | None = None  # the year the title rows state, e.g. "统计年度：2024年"
 
     @property
@@ -80,6 +111,11 @@ class IntakeKind:
     model: type
     groups: dict[str, dict[str, str]]
     title: str
+    key_fields: tuple[str, ...]
+
+    @property
+    def model_fields(self) -> set[str]:
+        return {f.name for f in self.model._meta.concrete_fields}
 
     @property
     def money_fields(self) -> set[str]:
@@ -89,8 +125,12 @@ class IntakeKind:
 
 
 KINDS = {
-    choices.BatchKind.RD: IntakeKind(RDRecord, RD_GROUPS, "研发统计（107-2）"),
-    choices.BatchKind.FINANCIAL: IntakeKind(FinancialRecord, FINANCIAL_GROUPS, "规上企业财务指标"),
+    choices.BatchKind.RD: IntakeKind(
+        RDRecord, RD_GROUPS, "研发统计（107-2）", ("uscc", "rd_expense")
+    ),
+    choices.BatchKind.FINANCIAL: IntakeKind(
+        FinancialRecord, FINANCIAL_GROUPS, "规上企业财务指标", ("uscc",)
+    ),
 }
 
 
@@ -104,90 +144,13 @@ def file_digest(content: bytes) -> str:
 # -- reading ------------------------------------------------------------------------------
 
 
-def _header_labels(rows: list[list], top: int, depth: int, width: int) -> list[list[str]]:
-    """Per column, its header labels from top to bottom, with merged parents carried right."""
-    stacks = [[] for _ in range(width)]
-    for level in range(depth):
-        row = rows[top + level]
-        carried = ""
-        for position in range(width):
-            text = str(row[position] if position < len(row) else "" or "").strip()
-            if text in ("None",):
-                text = ""
-            is_last = level == depth - 1
-            below_has_text = not is_last and any(
-                str(
-                    rows[top + lower][position] if position < len(rows[top + lower]) else ""
-                ).strip()
-                not in ("", "None")
-                for lower in range(level + 1, depth)
-            )
-            if text:
-                carried = text
-                stacks[position].append(text)
-            elif not is_last and below_has_text and carried:
-                stacks[position].append(carried)
-            else:
-                if is_last:
-                    carried = ""
-    return stacks
-
-
-def _match(stack: list[str], qualified: dict, unique: dict) -> str | None:
-    """The field a column's stack of headers names, trying bracketed notes kept, then not."""
-    if not stack:
-        return None
-    for keep_notes in (True, False):
-        keys = [normalise("".join(stack), keep_notes=keep_notes)]
-        if len(stack) >= 2:
-            keys.append(
-                normalise(stack[-2], keep_notes=keep_notes)
-                + normalise(stack[-1], keep_notes=keep_notes)
-            )
-        for key in keys:
-            if key in IDENTITY_LOOKUP:
-                return IDENTITY_LOOKUP[key]
-            if key in qualified:
-                return qualified[key]
-        child = normalise(stack[-1], keep_notes=keep_notes)
-        if child in IDENTITY_LOOKUP:
-            return IDENTITY_LOOKUP[child]
-        if child in unique:
-            return unique[child]
-    return None
-
-
-def _locate(rows, kind: IntakeKind):
-    qualified, unique = build_lookup(kind.groups)
-    width = max((len(r) for r in rows[:40]), default=0)
-    best = None
-    for top in range(min(20, len(rows))):
-        for depth in (1, 2, 3):
-            if top + depth > len(rows):
-                break
-            stacks = _header_labels(rows, top, depth, width)
-            mapping = {}
-            used = set()
-            for position, stack in enumerate(stacks):
-                matched = _match(stack, qualified, unique)
-                if matched and matched not in used:
-                    mapping[position] = (matched, stack)
-                    used.add(matched)
-            if "uscc" not in used:
-                continue
-            score = (len(mapping), -depth)
-            if best is None or score > best[0]:
-                best = (score, top, depth, mapping, stacks)
-    return best
-
-
-def _is_units_row(row: list) -> bool:
-    cells = [str(c).strip() for c in row if str(c or "").strip() not in ("", "None")]
-    if not cells:
-        return False
-    unitish = [c for c in cells if c in {"千元", "万元", "元"} | COUNT_UNITS or unit_of(c)]
-    codes = [c for c in cells if c in {"甲", "乙", "丙", "丁"} or c.replace(".0", "").isdigit()]
-    return len(unitish) >= max(1, len(cells) // 2) or (len(codes) == len(cells) and len(cells) > 3)
+def _column_letter(position: int) -> str:
+    letters = ""
+    position += 1
+    while position:
+        position, rest = divmod(position - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
 
 
 def _number(text: str, *, money: bool) -> Decimal | int | None:
@@ -198,6 +161,8 @@ def _number(text: str, *, money: bool) -> Decimal | int | None:
         value = Decimal(cleaned)
     except InvalidOperation:
         raise ValueError("不是数字") from None
+    if not value.is_finite():
+        raise ValueError("不是数字")
     if value < 0:
         raise ValueError("不能为负数")
     if money:
@@ -225,6 +190,55 @@ def _stated_year(rows: list[list]) -> int | None:
     return fallback
 
 
+def _columns(header: headers.Header, kind: IntakeKind, default_unit: str, parsed: Parsed):
+    """The matched columns with the unit of each: the column's own header (or the units row
+    under it), then the units line, then the form's default. Conflicts are errors."""
+    money = kind.money_fields
+    line_unit = None
+    if len(header.line_units) > 1:
+        parsed.issues.append(
+            Issue(
+                header.top,
+                "计量单位",
+                "、".join(sorted(header.line_units)),
+                "表头上下的计量单位说明同时写了多种金额单位，无法确定金额单位，请只保留一种。",
+                code="unit_conflict",
+            )
+        )
+    elif header.line_units:
+        line_unit = next(iter(header.line_units))
+    default_name = choices.SourceUnit(default_unit).label
+    for match in header.columns:
+        letter = _column_letter(match.position)
+        if match.field in money:
+            own = set(match.header_units)
+            if match.position in header.row_units:
+                own.add(header.row_units[match.position])
+            if len(own) > 1:
+                parsed.issues.append(
+                    Issue(
+                        header.top + 1,
+                        f"{letter}列 {match.label}",
+                        "、".join(sorted(own)),
+                        "该列表头与其下的单位行注明的金额单位相互矛盾，请核对。",
+                        code="unit_conflict",
+                    )
+                )
+            if own:
+                unit, source = min(own), "表头"
+            elif line_unit:
+                unit, source = line_unit, "计量单位行"
+            else:
+                unit, source = default_name, "默认"
+            factor = headers.MONEY_UNITS[unit]
+        else:
+            factor, source = None, ""
+            unit = COUNT_UNITS.get(match.field, "人") if match.field not in IDENTITY_FIELDS else ""
+        parsed.columns.append(
+            Column(match.position, match.field, match.label, factor, unit, source, letter)
+        )
+
+
 def parse(filename: str, content: bytes, kind_key: str, default_unit: str) -> Parsed:
     """Read a file into rows of yuan and counts, with every problem listed."""
     kind = KINDS[kind_key]
@@ -238,102 +252,151 @@ def parse(filename: str, content: bytes, kind_key: str, default_unit: str) -> Pa
         parsed.issues.append(Issue(0, "", filename, "文件中没有数据。", code="empty"))
         return parsed
     parsed.stated_year = _stated_year(rows)
-    located = _locate(rows, kind)
-    if located is None:
+    vocabulary = VOCABULARIES[kind_key]
+    header = headers.locate(rows, vocabulary, required=("uscc",))
+    if header is None:
+        keys = "、".join(KEY_LABELS[f] for f in kind.key_fields)
         parsed.issues.append(
             Issue(
-                0, "", "", "未找到表头：表头中应有“统一社会信用代码”列及指标列。", code="no_header"
+                0,
+                "",
+                "",
+                f"未找到表头：文件前25行中没有可识别的表头，表头中应有“{keys}”等列。",
+                code="no_header",
             )
         )
         return parsed
-    _, top, depth, mapping, stacks = located
-    start = top + depth
-    column_units = {}
-    if start < len(rows) and _is_units_row(rows[start]):
-        for position, cell in enumerate(rows[start]):
-            unit = unit_of(cell)
-            if unit:
-                column_units[position] = unit
-        start += 1
-    money = kind.money_fields
-    factors = choices.UNIT_FACTORS
-    for position, (field_name, stack) in sorted(mapping.items()):
-        label = " / ".join(stack)
-        factor = None
-        if field_name in money:
-            unit = column_units.get(position) or next(
-                (unit_of(s) for s in stack if unit_of(s)), None
+    _columns(header, kind, default_unit, parsed)
+    parsed.ignored = [f"{_column_letter(p)}列 {label}" for p, label in header.ignored]
+    missing = [f for f in kind.key_fields if header.column(f) is None]
+    if missing:
+        parsed.issues.append(
+            Issue(
+                header.top + 1,
+                "、".join(KEY_LABELS[f] for f in missing),
+                "",
+                f"缺少关键列：{'、'.join(KEY_LABELS[f] for f in missing)}（文件中没有该列，或其表头未能识别）。"
+                + (f"未识别的列：{'、'.join(parsed.ignored)}。" if parsed.ignored else ""),
+                code="missing_columns",
             )
-            factor = factors[unit or default_unit]
-        parsed.columns.append(Column(position, field_name, label, factor))
-    parsed.ignored = [
-        " / ".join(stack)
-        for position, stack in enumerate(stacks)
-        if stack and position not in mapping
-    ]
-    if not any(
-        c.field != "uscc" and c.field in money | _count_fields(kind) for c in parsed.columns
-    ):
-        parsed.issues.append(Issue(top + 1, "", "", "未识别到任何指标列。", code="no_columns"))
+        )
         return parsed
-
-    by_field = {c.field: c for c in parsed.columns}
-    for index in range(start, len(rows)):
-        raw = rows[index]
-        cells = {c.field: _text(raw, c.position) for c in parsed.columns}
-        if not any(cells.values()):
-            continue
-        number = index + 1
-        code_text = cells.get("uscc", "")
-        name = cells.get("name", "")
-        if not code_text:
-            if any(word in (name or "".join(cells.values())[:20]) for word in TOTAL_WORDS):
-                continue
-            parsed.issues.append(
-                Issue(number, by_field["uscc"].label, "", "统一社会信用代码为空。", code="no_uscc")
+    if not any(c.field not in IDENTITY_FIELDS for c in parsed.columns):
+        parsed.issues.append(
+            Issue(header.top + 1, "", "", "未识别到任何指标列。", code="no_columns")
+        )
+        return parsed
+    if parsed.ignored:
+        parsed.issues.append(
+            Issue(
+                header.top + 1,
+                "",
+                f"{len(parsed.ignored)} 列",
+                f"以下列未能识别，不会导入：{'、'.join(parsed.ignored)}。如其中有应导入的指标，请改用标准表头后重新上传。",
+                severity="warning",
+                code="ignored_columns",
             )
-            continue
-        code = uscc_engine.normalise(code_text)
-        result = uscc_engine.check(code)
-        if result.status == uscc_engine.UsccStatus.BAD_FORMAT:
+        )
+    if kind.model is RDRecord:
+        present = {c.field for c in parsed.columns}
+        for rule, missing_fields in partial_groups(present):
             parsed.issues.append(
                 Issue(
-                    number,
-                    by_field["uscc"].label,
-                    code_text,
-                    "统一社会信用代码格式不正确。",
-                    code="bad_uscc",
+                    header.top + 1,
+                    "、".join(FIELD_LABELS.get(f, f) for f in missing_fields),
+                    "",
+                    f"文件提供了“{RULE_NAMES[rule]}”所涉及的部分指标，缺少："
+                    f"{'、'.join(FIELD_LABELS.get(f, f) for f in missing_fields)}。"
+                    "同一审核关系的指标须一并提供（或都不提供），否则已存数据会只被更新一半。",
+                    code="partial_group",
                 )
             )
-            continue
-        row = Row(number, code, name, cells.get("town", ""), cells.get("industry", ""))
-        for column in parsed.columns:
-            if column.field in IDENTITY_FIELDS:
-                continue
-            text = cells[column.field]
-            try:
-                value = _number(text, money=column.factor is not None)
-            except ValueError as exc:
-                parsed.issues.append(
-                    Issue(number, column.label, text, f"{exc}。", code="not_number")
-                )
-                continue
-            if value is not None and column.factor is not None:
-                value = (value * column.factor).quantize(Decimal("0.01"))
-            row.values[column.field] = value
-        parsed.rows.append(row)
+    _read_body(rows, header, parsed)
     return parsed
 
 
-IDENTITY_FIELDS = {"uscc", "name", "town", "industry"}
+def _read_body(rows: list[list], header: headers.Header, parsed: Parsed) -> None:
+    by_field = {c.field: c for c in parsed.columns}
+    uscc_label = by_field["uscc"].label
+    figure_columns = [c for c in parsed.columns if c.field not in IDENTITY_FIELDS]
+    label_positions = [c.position for c in parsed.columns if c.field in IDENTITY_FIELDS] + [
+        position for position, _label in header.ignored
+    ]
+    since_total: dict[str, Decimal] = {}
+    overall: dict[str, Decimal] = {}
+    for index in range(header.body, len(rows)):
+        raw = rows[index]
+        if not any(_text(raw, position) for position in range(len(raw))):
+            continue
+        number = index + 1
+        code_text = _text(raw, by_field["uscc"].position)
+        name = _text(raw, by_field["name"].position) if "name" in by_field else ""
+        code = uscc_engine.normalise(code_text)
+        if uscc_engine.check(code).status == uscc_engine.UsccStatus.BAD_FORMAT:
+            if any(headers.is_total_label(_text(raw, p)) for p in label_positions):
+                parsed.skipped_totals.append(number)
+                since_total = {}
+                continue
+            values = _figures(raw, figure_columns, number, parsed=None)
+            if values is not None and not code_text and not name:
+                filled = {k: v for k, v in values.items() if v is not None}
+                if not filled:
+                    continue  # a note under the table: nothing to import
+                if any(filled.get(k) for k in filled) and any(
+                    all(sums.get(k, 0) == v for k, v in filled.items())
+                    for sums in (since_total, overall)
+                ):
+                    parsed.skipped_totals.append(number)
+                    since_total = {}
+                    continue
+            if not code_text:
+                parsed.issues.append(
+                    Issue(number, uscc_label, "", "统一社会信用代码为空。", code="no_uscc")
+                )
+            else:
+                parsed.issues.append(
+                    Issue(
+                        number,
+                        uscc_label,
+                        code_text,
+                        "统一社会信用代码格式不正确：应为18位，由数字和大写字母组成（不含I、O、Z、S、V）。",
+                        code="bad_uscc",
+                    )
+                )
+            continue
+        row = Row(
+            number,
+            code,
+            name,
+            _text(raw, by_field["town"].position) if "town" in by_field else "",
+            _text(raw, by_field["industry"].position) if "industry" in by_field else "",
+        )
+        values = _figures(raw, figure_columns, number, parsed=parsed)
+        row.values = values or {}
+        for key, value in row.values.items():
+            if value is not None:
+                since_total[key] = since_total.get(key, 0) + value
+                overall[key] = overall.get(key, 0) + value
+        parsed.rows.append(row)
 
 
-def _count_fields(kind: IntakeKind) -> set[str]:
-    return {
-        f.name
-        for f in kind.model._meta.get_fields()
-        if f.get_internal_type() == "PositiveIntegerField"
-    }
+def _figures(raw: list, columns: list[Column], number: int, *, parsed: Parsed | None):
+    """A row's figures in yuan and counts; problems go to `parsed` (None: the row is only
+    being looked at, and a bad cell makes it None)."""
+    values: dict[str, Decimal | int | None] = {}
+    for column in columns:
+        text = _text(raw, column.position)
+        try:
+            value = _number(text, money=column.factor is not None)
+        except ValueError as exc:
+            if parsed is None:
+                return None
+            parsed.issues.append(Issue(number, column.label, text, f"{exc}。", code="not_number"))
+            continue
+        if value is not None and column.factor is not None:
+            value = (value * column.factor).quantize(Decimal("0.01"))
+        values[column.field] = value
+    return values
 
 
 def _text(row: list, position: int) -> str:
@@ -369,14 +432,16 @@ def validate(
     """Check identities, scope, duplicates, consistency (RULES §4.3) and jumps from last year.
 
     Without `allow_update`, a row whose enterprise already has different figures for the
-    period is an error; identical figures are not, so re-importing a file stays harmless."""
+    period is an error; identical figures are not, so re-importing a file stays harmless.
+    With it, the 107-2 rules are checked on each record as it would stand after the commit:
+    the stored figures the file does not give, overlaid by the file's."""
     kind = KINDS[kind_key]
     codes = {row.uscc for row in parsed.rows}
     known = _enterprise_ids(Enterprise.objects.all(), codes)
     in_scope = _enterprise_ids(Enterprise.objects.restrict(user, "view"), codes)
     uscc_label = next((c.label for c in parsed.columns if c.field == "uscc"), "统一社会信用代码")
     seen: dict[str, int] = {}
-    unknown = {}
+    unknown: dict[str, dict] = {}
     for row in parsed.rows:
         if row.uscc in seen:
             parsed.issues.append(
@@ -390,46 +455,52 @@ def validate(
             )
             continue
         seen[row.uscc] = row.number
-        if row.uscc not in known:
-            unknown[row.uscc] = {
-                "uscc": row.uscc,
-                "name": row.name,
-                "row": row.number,
-                "town": row.town,
-                "industry": row.industry,
-            }
-        elif row.uscc not in in_scope:
+        if row.uscc in known:
+            if row.uscc not in in_scope:
+                parsed.issues.append(
+                    Issue(
+                        row.number,
+                        uscc_label,
+                        row.uscc,
+                        "该企业不在您的数据范围内。",
+                        code="out_of_scope",
+                    )
+                )
+            continue
+        result = uscc_engine.check(row.uscc)
+        if result.status == uscc_engine.UsccStatus.BAD_CHECK:
             parsed.issues.append(
                 Issue(
-                    row.number,
-                    uscc_label,
-                    row.uscc,
-                    "该企业不在您的数据范围内。",
-                    code="out_of_scope",
+                    row.number, uscc_label, row.uscc, _bad_check_message(result), code="bad_check"
                 )
             )
+            continue
+        unknown[row.uscc] = {
+            "uscc": row.uscc,
+            "name": row.name,
+            "row": row.number,
+            "town": row.town,
+            "industry": row.industry,
+        }
+    for code, message in registry_services.suspected_typos(list(unknown.values())).items():
+        item = unknown.pop(code)
+        parsed.issues.append(Issue(item["row"], uscc_label, code, message, code="suspect_uscc"))
     labels = {c.field: c.label for c in parsed.columns}
     units = {
         c.field: (c.factor, UNIT_NAMES[c.factor])
         for c in parsed.columns
         if c.factor and c.factor in UNIT_NAMES
     }
-    if not allow_update:
-        _check_existing(parsed, kind, known, year, quarter, uscc_label)
+    fields = [c.field for c in parsed.columns if c.field not in IDENTITY_FIELDS]
     if kind.model is RDRecord:
-        for row in parsed.rows:
-            for violation in check_row(row.values, units=units):
-                parsed.issues.append(
-                    Issue(
-                        row.number,
-                        "、".join(labels.get(f, f) for f in violation.fields),
-                        "；".join(
-                            shown_value(row.values.get(f), f, units) for f in violation.fields
-                        ),
-                        violation.message,
-                        code=violation.rule,
-                    )
-                )
+        stored_fields = sorted(set(fields) | (set(FIELD_LABELS) & kind.model_fields))
+    else:
+        stored_fields = fields
+    stored = _stored_figures(kind.model, known, year, quarter, stored_fields)
+    if not allow_update:
+        _check_existing(parsed, stored, fields, uscc_label)
+    if kind.model is RDRecord:
+        _check_records(parsed, stored if allow_update else {}, labels, units)
     jump_fields = [f for f in JUMP_FIELDS if f in labels]
     previous = _stored_figures(kind.model, known, year - 1, quarter, jump_fields)
     for row in parsed.rows:
@@ -450,18 +521,54 @@ def validate(
     return Validation(parsed, known, list(unknown.values()))
 
 
-def _check_existing(
-    parsed: Parsed, kind: IntakeKind, known: dict[str, int], year: int, quarter: int, label: str
-):
-    fields = [c.field for c in parsed.columns if c.field not in IDENTITY_FIELDS]
-    existing = _stored_figures(kind.model, known, year, quarter, fields)
+def _bad_check_message(result: uscc_engine.UsccResult) -> str:
+    text = f"统一社会信用代码校验位不正确：按该代码前17位，第18位应为“{result.expected_check}”。"
+    if not result.may_be_early_pilot:
+        return text + "该代码为2015年改革后的编码（第9-10位为MA），不可能是早期试点代码，请核对。"
+    return text + "请核对；如确为早期试点代码，请先在企业登记中新建该企业并确认，再导入数据。"
+
+
+def _check_records(parsed: Parsed, stored: dict[str, dict], labels: dict, units: dict) -> None:
+    """The 107-2 rules on each row as its record would stand after the commit."""
+    file_unit = next(iter(units.values()), (1_000, "千元"))
+    for row in parsed.rows:
+        kept = {
+            name: value
+            for name, value in stored.get(row.uscc, {}).items()
+            if value is not None and name not in row.values
+        }
+        record = {**kept, **row.values}
+        shown_units = {**{name: file_unit for name in kept if name in MONEY_RULE_FIELDS}, **units}
+        for violation in check_row(record, units=shown_units):
+            from_store = [f for f in violation.fields if f in kept]
+            message = violation.message
+            if from_store:
+                message = (
+                    f"与已存的本期数据合并后不一致（{'、'.join(FIELD_LABELS.get(f, f) for f in from_store)}"
+                    f"为已存数据，本文件未提供）：{message}"
+                )
+            parsed.issues.append(
+                Issue(
+                    row.number,
+                    "、".join(
+                        labels.get(f) or f"{FIELD_LABELS.get(f, f)}（已存）"
+                        for f in violation.fields
+                    ),
+                    "；".join(shown_value(record.get(f), f, shown_units) for f in violation.fields),
+                    message,
+                    code=violation.rule,
+                )
+            )
+
+
+def _check_existing(parsed: Parsed, stored: dict[str, dict], fields: list[str], label: str):
     reported = set()
     for row in parsed.rows:
-        stored = existing.get(row.uscc)
-        if stored is None or row.uscc in reported:
+        existing = stored.get(row.uscc)
+        if existing is None or row.uscc in reported:
             continue
         reported.add(row.uscc)
-        if all(same_value(stored[f], row.values.get(f)) for f in fields):
+        if all(same_value(existing[f], row.values.get(f)) for f in fields):
             continue
         parsed.issues.append(
             Issue(

@@ -7,7 +7,7 @@ from openpyxl.utils import get_column_letter
 
 from kechuang.core.excel import add_sheet, new_workbook
 from kechuang.monitoring import choices, intake
-from kechuang.monitoring.columns import FINANCIAL_GROUPS, RD_GROUPS
+from kechuang.monitoring.columns import COUNT_UNITS, FINANCIAL_GROUPS, RD_GROUPS
 from kechuang.monitoring.models import ImportBatch
 
 TEMPLATE_TITLES = {
@@ -18,18 +18,6 @@ TEMPLATE_TITLES = {
 TEMPLATE_HEADERS = {
     "rd_expense_hnte": ("研发费用", "高企认定口径"),
     "rd_expense_deduction": ("研发费用", "加计扣除口径"),
-}
-COUNT_UNIT_OF = {
-    "institutions": "个",
-    "overseas_institutions": "个",
-    "patent_applications": "件",
-    "invention_applications": "件",
-    "valid_inventions": "件",
-    "implemented_inventions": "件",
-    "patent_transfers": "件",
-    "trademarks": "件",
-    "papers": "篇",
-    "standards": "项",
 }
 HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
 
@@ -54,7 +42,7 @@ def template_columns(kind_key: str) -> list[tuple[str, str, str]]:
 def _unit_label(kind: intake.IntakeKind, field_name: str) -> str:
     if field_name in kind.money_fields:
         return "千元"
-    return COUNT_UNIT_OF.get(field_name, "人")
+    return COUNT_UNITS.get(field_name, "人")
 
 
 def template_workbook(kind_key: str, year: int) -> Workbook:

@@ -109,7 +109,13 @@ class EnterpriseForm(ScopedModelForm):
         cleaned = super().clean()
         result = getattr(self, "_uscc_result", None)
         if result is not None and result.status == uscc_engine.UsccStatus.BAD_CHECK:
-            if not cleaned.get("confirm_legacy_uscc"):
+            if not result.may_be_early_pilot:
+                self.add_error(
+                    "uscc",
+                    f"统一社会信用代码校验位错误：第18位应为“{result.expected_check}”。"
+                    "该代码为2015年改革后的编码（第9-10位为MA），不可能是早期试点代码，请核对。",
+                )
+            elif not cleaned.get("confirm_legacy_uscc"):
                 self.add_error(
                     "uscc",
                     f"统一社会信用代码校验位错误：第18位应为“{result.expected_check}”。"

@@ -548,7 +548,9 @@ def test_cli_imports_with_year_from_the_title(world, tmp_path):
 
 def test_cli_year_defaults_to_last_year_without_a_title(world, tmp_path, monkeypatch):
     code = world.nanming_enterprise.uscc
-    path = _file(tmp_path, sheet_bytes([["统一社会信用代码", "研发人员合计"], [code, 4]]))
+    path = _file(
+        tmp_path, sheet_bytes([["统一社会信用代码", "研发人员合计", "研发费用合计"], [code, 4, 90]])
+    )
     out = io.StringIO()
     call_command("import", "rd", path, "--user", "staff", stdout=out)
     last_year = timezone.localdate().year - 1
