@@ -309,16 +309,24 @@ def check_row(
     return violations
 
 
+UNIT_RATIOS = (10, 1_000, 10_000)
+"""Ratios between the money units a form may be filled in (千元/万元, 元/千元, 元/万元): a
+figure exactly that many times last year's, or that fraction of it, was most likely keyed in
+the wrong unit."""
+
+
 def jump_check(
     current: Mapping[str, Any],
     previous: Mapping[str, Any],
-    factor: float = 100,
+    factor: float = 10,
     fields: Iterable[str] = JUMP_FIELDS,
     units: Units | None = None,
 ) -> list[Violation]:
     """Fields whose value is ≥ `factor` × last year's (`jump_up`) or ≤ last year's ÷ `factor`
-    (`jump_down`). Only positive figures in both years are compared: a move to or from zero is
-    not a unit slip and is what the 零研发 and 负增长 lists are for."""
+    (`jump_down`); a ratio of exactly 10, 1,000 or 10,000 either way is `unit_slip`, the mark
+    of a figure keyed in the wrong unit. Every message quotes last year's figure. Only
+    positive figures in both years are compared: a move to or from zero is not a slip and is
+    what the 零研发 and 负增长 lists are for."""
     if isinstance(factor, bool) or not isinstance(factor, int | float) or not factor > 1:
         raise ValueError(f"factor must be a number greater than 1, got {factor!r}")
     if not math.isfinite(factor):
@@ -330,23 +338,38 @@ def jump_check(
         now, before = _parse(current[name]), _parse(previous[name])
         if now is None or before is None or now <= 0 or before <= 0:
             continue
-        if now >= factor * before:
+        this_year, last_year = _shown(now, name, units), _shown(before, name, units)
+        up = now >= before
+        ratio = now / before if up else before / now
+        exact = next(
+            (r for r in UNIT_RATIOS if _close(ratio, r, 0) or abs(ratio - r) < 1e-9 * r), None
+        )
+        if exact is not None:
+            times = f"{_fmt(exact)} 倍" if up else f"1/{_fmt(exact)}"
             violations.append(
                 Violation(
-                    "jump_up",
-                    f"{_label(name)}本年 {_shown(now, name, units)}，"
-                    f"是上年 {_shown(before, name, units)} 的 "
-                    f"{_fmt(round(now / before, 2))} 倍，请核实计量单位和数值",
+                    "unit_slip",
+                    f"{_label(name)}本年 {this_year}，恰为上年 {last_year} 的 {times}，"
+                    "疑似计量单位填错（元、千元、万元），请核实",
                     (name,),
                 )
             )
-        elif now * factor <= before:
+        elif up and ratio >= factor:
+            violations.append(
+                Violation(
+                    "jump_up",
+                    f"{_label(name)}本年 {this_year}，是上年 {last_year} 的 "
+                    f"{_fmt(round(ratio, 2))} 倍，请核实计量单位和数值",
+                    (name,),
+                )
+            )
+        elif not up and ratio >= factor:
             violations.append(
                 Violation(
                     "jump_down",
-                    f"{_label(name)}本年 {_shown(now, name, units)}，"
-                    f"仅为上年 {_shown(before, name, units)} 的 "
-                    f"1/{_fmt(round(before / now, 2))}，请核实计量单位和数值",
+                    f"{_label(name)}本年 {this_year}，比上年 {last_year} 下降 "
+                    f"{_fmt(round((1 - now / before) * 100, 1))}%（仅为上年的 1/{_fmt(round(ratio, 2))}），"
+                    "请核实计量单位和数值",
                     (name,),
                 )
             )

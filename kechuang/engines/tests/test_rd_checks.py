@@ -206,23 +206,49 @@ def test_numeric_strings_with_separators_are_accepted():
 
 
 def test_jump_up_is_flagged_from_exactly_the_factor():
-    (violation,) = jump_check({"rd_expense": 100_000}, {"rd_expense": 1000})
+    (violation,) = jump_check({"rd_expense": 10_501}, {"rd_expense": 1050})
     assert violation.rule == "jump_up" and violation.fields == ("rd_expense",)
-    assert "本年 100,000" in violation.message and "上年 1,000 的 100 倍" in violation.message
-    assert jump_check({"rd_expense": 99_999}, {"rd_expense": 1000}) == []
+    assert "上年 1,050" in violation.message
+    assert rules_of(jump_check({"rd_expense": 10_500}, {"rd_expense": 1050})) == ["unit_slip"]
+    assert jump_check({"rd_expense": 10_499}, {"rd_expense": 1050}) == []
 
 
 def test_jump_down_is_flagged_from_exactly_one_over_the_factor():
-    (violation,) = jump_check({"rd_staff": 1}, {"rd_staff": 100})
+    (violation,) = jump_check({"rd_staff": 3}, {"rd_staff": 31})
     assert violation.rule == "jump_down"
-    assert "1/100" in violation.message
-    assert jump_check({"rd_staff": 2}, {"rd_staff": 199}) == []
+    assert "下降 90.3%" in violation.message and "上年 31" in violation.message
+    assert jump_check({"rd_staff": 4}, {"rd_staff": 39}) == []
+
+
+def test_a_fall_of_ninety_seven_percent_is_flagged():
+    (violation,) = jump_check({"rd_expense": 3_000}, {"rd_expense": 100_000})
+    assert violation.rule == "jump_down"
+    assert "下降 97%" in violation.message
+
+
+@pytest.mark.parametrize("ratio", [10, 1_000, 10_000])
+def test_exact_unit_ratios_either_way_are_unit_slips(ratio):
+    (up,) = jump_check({"rd_expense": 1234 * ratio}, {"rd_expense": 1234})
+    (down,) = jump_check({"rd_expense": 1234}, {"rd_expense": 1234 * ratio})
+    assert up.rule == down.rule == "unit_slip"
+    assert f"恰为上年 {1234 * ratio:,} 的 1/{ratio:,}" in down.message
+    assert f"{ratio:,} 倍" in up.message
+    assert rules_of(jump_check({"rd_expense": 1234 * ratio + 1}, {"rd_expense": 1234})) == [
+        "jump_up"
+    ]
+
+
+def test_jump_messages_quote_figures_in_the_columns_unit():
+    (violation,) = jump_check(
+        {"rd_expense": 50_000_000}, {"rd_expense": 100_000}, units={"rd_expense": (1000, "千元")}
+    )
+    assert "本年 50,000 千元" in violation.message and "上年 100 千元" in violation.message
 
 
 def test_jump_factor_is_configurable():
-    assert jump_check({"rd_expense": 1000}, {"rd_expense": 1}) != []
-    assert jump_check({"rd_expense": 1000}, {"rd_expense": 1}, factor=1001) == []
-    assert rules_of(jump_check({"rd_expense": 10}, {"rd_expense": 1}, factor=10)) == ["jump_up"]
+    assert jump_check({"rd_expense": 1001}, {"rd_expense": 1}) != []
+    assert jump_check({"rd_expense": 1001}, {"rd_expense": 1}, factor=1002) == []
+    assert rules_of(jump_check({"rd_expense": 7}, {"rd_expense": 1}, factor=7)) == ["jump_up"]
 
 
 def test_jump_ignores_zero_blank_and_absent_values():
@@ -233,7 +259,7 @@ def test_jump_ignores_zero_blank_and_absent_values():
 
 
 def test_jump_checks_only_the_requested_fields():
-    current = {"rd_expense": 1_000_000, "papers": 500}
+    current = {"rd_expense": 1_000_001, "papers": 500}
     previous = {"rd_expense": 1000, "papers": 1}
     assert rules_of(jump_check(current, previous)) == ["jump_up"]
     assert [v.fields for v in jump_check(current, previous, fields=["papers"])] == [("papers",)]

@@ -508,25 +508,40 @@ def test_enterprise_outside_the_users_scope(world, lookups):
     assert stage(world.admin, content).status == "validated"
 
 
-def test_value_100_times_last_year_is_a_warning_only(world, lookups):
+@pytest.mark.parametrize(
+    ("last_year", "code", "words"),
+    [
+        ("10000.00", "jump_up", "100 倍"),  # a rise of 100 times
+        ("1000.00", "unit_slip", "恰为上年 1 千元 的 1,000 倍"),  # exactly 1,000: a unit slip
+        ("30000000.00", "jump_down", "下降 96.7%"),  # the largest spender falls 97%
+        ("1000000000.00", "unit_slip", "1/1,000"),
+    ],
+)
+def test_large_changes_from_last_year_are_warnings_only(world, lookups, last_year, code, words):
     RDRecord.objects.create(
         enterprise=world.nanming_enterprise,
         year=2023,
         department="statistics",
-        rd_expense=Decimal("10000.00"),
+        rd_expense=Decimal(last_year),
         rd_staff=20,
     )
     content = rd_workbook([rd_row(world.nanming_enterprise)])  # 1,000 千元 = 1,000,000 元
     batch = stage(world.staff, content)
     assert batch.status == "validated"
     assert batch.errors == []
-    assert [(w["row"], w["code"], w["severity"]) for w in batch.warnings] == [
-        (6, "jump_up", "warning")
-    ]
-    assert "100 倍" in batch.warnings[0]["message"]
-    # 99 times is not flagged.
-    RDRecord.objects.filter(year=2023).update(rd_expense=Decimal("1000000") / 99)
-    assert stage(world.staff, content).warnings == []
+    assert [(w["row"], w["code"], w["severity"]) for w in batch.warnings] == [(6, code, "warning")]
+    assert words in batch.warnings[0]["message"]
+
+
+def test_changes_under_ten_times_are_not_flagged(world, lookups):
+    record = RDRecord.objects.create(
+        enterprise=world.nanming_enterprise, year=2023, department="statistics", rd_staff=20
+    )
+    content = rd_workbook([rd_row(world.nanming_enterprise)])
+    for last_year in (Decimal("1000000") / Decimal("9.9"), Decimal("9900000")):
+        record.rd_expense = last_year.quantize(Decimal("0.01"))
+        record.save()
+        assert stage(world.staff, content).warnings == []
 
 
 def test_year_stated_in_the_title_is_checked_against_the_chosen_year(world):
