@@ -111,6 +111,7 @@ def stage(
         row_count=len(parsed.rows),
         issues=[asdict(i) for i in parsed.issues],
         unknown_usccs=validation.unknown,
+        layout=layout_of(parsed, kind_key),
         stored_file=archive(content, digest, filename),
         default_unit=default_unit,
         marks_above_scale=marks_above_scale,
@@ -118,6 +119,33 @@ def stage(
         created_by=user,
         updated_by=user,
     )
+
+
+def layout_of(parsed, kind_key: str) -> dict:
+    """What the preview shows of the file's header: each recognised column with the field it
+    fills and the unit used (and where that unit was read), the ignored columns, the skipped
+    total rows."""
+    model = KINDS[kind_key].model
+    return {
+        "columns": [
+            {
+                **column.as_json(),
+                "field_label": IDENTITY_NAMES.get(column.field)
+                or str(model._meta.get_field(column.field).verbose_name),
+            }
+            for column in parsed.columns
+        ],
+        "ignored": parsed.ignored,
+        "totals": parsed.skipped_totals,
+    }
+
+
+IDENTITY_NAMES = {
+    "uscc": "统一社会信用代码",
+    "name": "企业名称",
+    "town": "乡镇街道",
+    "industry": "行业代码",
+}
 
 
 class CommitRefused(Exception):
@@ -161,7 +189,9 @@ def commit(
         enterprises = dict(validation.enterprises)
         undo: list[dict] = []
         if validation.unknown:
-            created = _create_enterprises(validation.unknown, town_code, industry_code, user)
+            created = _create_enterprises(
+                validation.unknown, town_code, industry_code, user, reason
+            )
             enterprises.update(created)
             undo.extend({"op": "enterprise_created", "pk": pk} for pk in created.values())
         fields = [c.field for c in parsed.columns if c.field not in IDENTITY_FIELDS]
@@ -286,7 +316,7 @@ def plain_industry_code(text: str) -> str:
 
 
 def _create_enterprises(
-    unknown: list[dict], town_code: str, industry_code: str, user
+    unknown: list[dict], town_code: str, industry_code: str, user, reason: str
 ) -> dict[str, int]:
     towns = Region.objects.within_scope(user).filter(level="town")
     fallback_town = towns.filter(code=town_code).first()
@@ -309,33 +339,78 @@ def _create_enterprises(
         if not item["name"]:
             raise CommitRefused(f"第{item['row']}行企业尚未登记且文件中没有企业名称，无法新建。")
         result = uscc_engine.check(item["uscc"])
-        enterprise = Enterprise.objects.create(
+        if result.status != uscc_engine.UsccStatus.VALID:  # validation refuses these first
+            raise CommitRefused(f"第{item['row']}行的统一社会信用代码校验位不正确，不能新建企业。")
+        enterprise = Enterprise(
             uscc=item["uscc"],
             name=item["name"],
             town=town,
             industry=industry,
             founded_on=timezone.localdate().replace(month=1, day=1),
-            uscc_state="valid" if result.status == uscc_engine.UsccStatus.VALID else "legacy",
+            uscc_state="valid",
             created_by=user,
             updated_by=user,
         )
+        enterprise._history_user = user
+        enterprise._change_reason = reason
+        enterprise.save()
         created[item["uscc"]] = enterprise.pk
     return created
 
 
+def later_batch(batch: ImportBatch) -> ImportBatch | None:
+    """The first batch committed after `batch` for the same period that changed something;
+    while one stands, undoing `batch` would undo figures on top of it. A batch that changed
+    nothing (a re-import of the same figures) never stands in the way."""
+    if batch.status != choices.BatchStatus.COMMITTED:
+        return None
+    return (
+        ImportBatch.objects.filter(
+            kind=batch.kind,
+            year=batch.year,
+            quarter=batch.quarter,
+            status=choices.BatchStatus.COMMITTED,
+            committed_at__gt=batch.committed_at,
+        )
+        .exclude(undo=[])
+        .order_by("committed_at")
+        .first()
+    )
+
+
+def discard(batch: ImportBatch, *, user, origin: dict | None = None) -> ImportBatch:
+    """Set aside a batch that was staged but will not be committed; its file is deleted
+    unless another batch still refers to it."""
+    if batch.status not in (choices.BatchStatus.VALIDATED, choices.BatchStatus.FAILED):
+        raise CommitRefused("只有尚未提交的批次可以放弃。")
+    with transaction.atomic():
+        batch.status = choices.BatchStatus.DISCARDED
+        batch.updated_by = user
+        batch._change_reason = "放弃导入"
+        batch.save()
+        record_operation(
+            user,
+            OperationLog.Action.IMPORT,
+            batch.get_kind_display(),
+            summary=f"放弃导入批次#{batch.pk} {batch.filename}（{batch.year}年）",
+            rows=batch.row_count,
+            origin=origin,
+        )
+    others = ImportBatch.objects.filter(stored_file=batch.stored_file).exclude(
+        status=choices.BatchStatus.DISCARDED
+    )
+    if batch.stored_file and not others.exists():
+        Path(batch.stored_file).unlink(missing_ok=True)
+    return batch
+
+
 def rollback(batch: ImportBatch, *, user) -> ImportBatch:
-    """Undo a committed batch, if no later committed batch touched the same period."""
+    """Undo a committed batch, if no later committed batch changed the same period."""
     if batch.status != choices.BatchStatus.COMMITTED:
         raise CommitRefused("只有已提交的批次可以撤销。")
-    later = ImportBatch.objects.filter(
-        kind=batch.kind,
-        year=batch.year,
-        quarter=batch.quarter,
-        status=choices.BatchStatus.COMMITTED,
-        committed_at__gt=batch.committed_at,
-    )
-    if later.exists():
-        raise CommitRefused(f"该期数据之后还有已提交的批次（#{later.first().pk}），请先撤销后者。")
+    later = later_batch(batch)
+    if later is not None:
+        raise CommitRefused(f"该期数据之后还有已提交的批次（#{later.pk}），请先撤销后者。")
     model = KINDS[batch.kind].model
     reason = f"撤销导入批次#{batch.pk}"
     with transaction.atomic():

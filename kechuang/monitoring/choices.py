@@ -26,12 +26,14 @@ class BatchKind(models.TextChoices):
 
 
 class BatchStatus(models.TextChoices):
-    """validated -> committed -> rolled_back; validated batches with errors stay failed."""
+    """validated -> committed -> rolled_back; validated batches with errors stay failed.
+    A validated or failed batch may be discarded instead of committed."""
 
     VALIDATED = "validated", "已校验待提交"
     FAILED = "failed", "校验未通过"
     COMMITTED = "committed", "已提交"
     ROLLED_BACK = "rolled_back", "已撤销"
+    DISCARDED = "discarded", "已放弃"
 
 
 class ListKind(models.TextChoices):

@@ -69,7 +69,9 @@ class Column:
     label: str
     factor: int | None  # yuan per source unit for money; None for counts and identity
     unit: str = ""  # 千元, 万元, 元 for money; 人, 件 … for counts
-    unit_source: str = ""  # 表头, 计量单位行 or 默认, for money
+    unit_source: str = (
+        ""  # where the money unit was read: 表头, its units row, the units line, or the default
+    )
     letter: str = ""
 
     def as_json(self) -> dict:
@@ -224,12 +226,14 @@ def _columns(header: headers.Header, kind: IntakeKind, default_unit: str, parsed
                         code="unit_conflict",
                     )
                 )
-            if own:
+            if match.header_units:
                 unit, source = min(own), "表头"
+            elif own:
+                unit, source = min(own), "表头下的单位行"
             elif line_unit:
-                unit, source = line_unit, "计量单位行"
+                unit, source = line_unit, "计量单位说明"
             else:
-                unit, source = default_name, "默认"
+                unit, source = default_name, "默认单位"
             factor = headers.MONEY_UNITS[unit]
         else:
             factor, source = None, ""

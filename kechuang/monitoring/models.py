@@ -39,6 +39,12 @@ class ImportBatch(BaseModel):
     unchanged_count = models.PositiveIntegerField("未变化", default=0)
     issues = models.JSONField("问题清单", default=list, blank=True)
     unknown_usccs = models.JSONField("未登记代码", default=list, blank=True)
+    layout = models.JSONField(
+        "表头识别",
+        default=dict,
+        blank=True,
+        help_text="识别的列（字段、单位及其来源）、未识别的列和跳过的合计行",
+    )
     undo = models.JSONField("撤销信息", default=list, blank=True, editable=False)
     stored_file = models.CharField("存档文件", max_length=300, blank=True, editable=False)
     default_unit = models.CharField(

@@ -28,6 +28,7 @@ urlpatterns = [
     path("imports/<int:pk>/", intake.batch_detail, name="batch_detail"),
     path("imports/<int:pk>/commit/", intake.commit_view, name="batch_commit"),
     path("imports/<int:pk>/rollback/", intake.rollback_view, name="batch_rollback"),
+    path("imports/<int:pk>/discard/", intake.discard_view, name="batch_discard"),
     path("imports/<int:pk>/issues/", intake.issues_download, name="batch_issues"),
     path("jobs/<int:pk>/", intake.job_status, name="job_status"),
 ]

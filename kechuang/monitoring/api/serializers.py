@@ -34,6 +34,7 @@ class ImportBatchSerializer(serializers.ModelSerializer):
             "unchanged_count",
             "issues",
             "unknown_usccs",
+            "layout",
             "default_unit",
             "marks_above_scale",
             "allow_update",

@@ -90,6 +90,16 @@ class ImportBatchViewSet(ReadOnlyScopedViewSet):
         )
         return self._outcome_response(batch, outcome)
 
+    @extend_schema(request=None, responses=serializers.ImportBatchSerializer)
+    @action(detail=True, methods=["post"])
+    def discard(self, request, pk=None):
+        batch = self.get_object()
+        try:
+            batches.discard(batch, user=request.user, origin=request_origin(request))
+        except batches.CommitRefused as exc:
+            return Response({"detail": str(exc)}, status=status.HTTP_400_BAD_REQUEST)
+        return Response(self.get_serializer(batch).data)
+
     def _outcome_response(self, batch: ImportBatch, outcome: dict) -> Response:
         if outcome.get("error"):
             return Response({"detail": outcome["error"]}, status=status.HTTP_400_BAD_REQUEST)

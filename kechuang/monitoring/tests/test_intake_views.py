@@ -246,9 +246,17 @@ def test_preview_lists_errors_warnings_unknown_codes_and_columns(world, login):
     assert unknown in page and "新昌县未登记科技有限公司" in page
     assert "校验未通过" in page
     assert 'data-testid="commit-form"' not in page
-    columns = response.context["layout"]["columns"]
-    assert {"label": "研究开发费用 / 合计", "field": "研究开发费用合计", "unit": "千元"} in columns
-    assert {"label": "统一社会信用代码", "field": "统一社会信用代码", "unit": ""} in columns
+    columns = {c["label"]: c for c in response.context["layout"]["columns"]}
+    assert columns["研究开发费用 / 合计"] == {
+        "column": "I",
+        "label": "研究开发费用 / 合计",
+        "field": "rd_expense",
+        "field_label": "研究开发费用合计",
+        "unit": "千元",
+        "unit_source": "表头下的单位行",
+    }
+    assert columns["统一社会信用代码"]["field_label"] == "统一社会信用代码"
+    assert "<td>研究开发费用合计</td><td>千元</td><td>表头下的单位行</td>" in page
 
     log = OperationLog.objects.get(action="import")
     assert (log.user, log.success, log.row_count) == (world.staff, False, 3)

@@ -32,7 +32,6 @@ from kechuang.core.models import Job, OperationLog
 from kechuang.core.oplog import log_operation, request_origin
 from kechuang.core.views import ObjectListView
 from kechuang.monitoring import batches, choices, filtersets, intake, tables, workbooks
-from kechuang.monitoring.columns import UNIT_NAMES
 from kechuang.monitoring.forms import CommitForm, UploadForm
 from kechuang.monitoring.models import ImportBatch
 
@@ -46,12 +45,7 @@ STATUS_BADGES = {
     choices.BatchStatus.FAILED: "danger",
     choices.BatchStatus.COMMITTED: "success",
     choices.BatchStatus.ROLLED_BACK: "secondary",
-}
-IDENTITY_NAMES = {
-    "uscc": "统一社会信用代码",
-    "name": "企业名称",
-    "town": "乡镇街道",
-    "industry": "行业代码",
+    choices.BatchStatus.DISCARDED: "secondary",
 }
 
 
@@ -142,10 +136,12 @@ def upload(request):
 
 
 def _layout(batch: ImportBatch) -> dict | None:
-    """The columns the batch's file matched and the headers it ignored.
+    """The columns the batch's file matched, in which unit, and what it ignored or skipped.
 
-    Only the rows around the header are read again (as CSV through the same parser), and the
-    answer is cached by file digest, so a preview of a large file stays quick."""
+    Stored with the batch when it is staged; for a batch staged before that was kept, the
+    rows around the header are read again (cached by file digest)."""
+    if batch.layout:
+        return batch.layout
     key = f"intake-layout:{batch.sha256}:{batch.kind}:{batch.default_unit}"
     layout = cache.get(key)
     if layout is not None:
@@ -157,37 +153,9 @@ def _layout(batch: ImportBatch) -> dict | None:
     buffer = io.StringIO()
     csv.writer(buffer).writerows([["" if c is None else c for c in row] for row in rows])
     parsed = intake.parse("head.csv", buffer.getvalue().encode(), batch.kind, batch.default_unit)
-    model = intake.KINDS[batch.kind].model
-    layout = {
-        "columns": [
-            {
-                "label": column.label,
-                "field": IDENTITY_NAMES.get(column.field)
-                or str(model._meta.get_field(column.field).verbose_name),
-                "unit": UNIT_NAMES.get(column.factor, ""),
-            }
-            for column in parsed.columns
-        ],
-        "ignored": parsed.ignored,
-    }
+    layout = batches.layout_of(parsed, batch.kind)
     cache.set(key, layout, 3600)
     return layout
-
-
-def _later_batch(batch: ImportBatch) -> ImportBatch | None:
-    if batch.status != choices.BatchStatus.COMMITTED:
-        return None
-    return (
-        ImportBatch.objects.filter(
-            kind=batch.kind,
-            year=batch.year,
-            quarter=batch.quarter,
-            status=choices.BatchStatus.COMMITTED,
-            committed_at__gt=batch.committed_at,
-        )
-        .order_by("committed_at")
-        .first()
-    )
 
 
 @permission_required("monitoring.view_importbatch", raise_exception=True)
@@ -210,7 +178,9 @@ def batch_detail(request, pk: int):
         "layout": _layout(batch),
         "can_commit": can_import and batch.status == choices.BatchStatus.VALIDATED,
         "can_import": can_import,
-        "later": _later_batch(batch),
+        "later": batches.later_batch(batch),
+        "can_discard": can_import
+        and batch.status in (choices.BatchStatus.VALIDATED, choices.BatchStatus.FAILED),
         "background": batch.row_count >= BACKGROUND_ROWS,
     }
     if context["can_commit"]:
@@ -275,6 +245,19 @@ def commit_view(request, pk: int):
         batch, user=request.user, origin=request_origin(request), **options
     )
     _announce(request, outcome)
+    return redirect(batch)
+
+
+@require_POST
+@permission_required("monitoring.import_importbatch", raise_exception=True)
+def discard_view(request, pk: int):
+    batch = get_object_or_404(ImportBatch.objects.restrict(request.user, "import"), pk=pk)
+    try:
+        batches.discard(batch, user=request.user, origin=request_origin(request))
+    except batches.CommitRefused as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, f"已放弃导入批次#{batch.pk}，未写入任何数据。")
     return redirect(batch)
 
 

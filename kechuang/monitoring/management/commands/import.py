@@ -75,6 +75,7 @@ class Command(BaseCommand):
             year = parsed.stated_year or timezone.localdate().year - 1
             source = "取自文件标题" if parsed.stated_year else "文件未注明，默认上一年"
             self.stdout.write(f"统计年度：{year}年（{source}）")
+        self._columns(batches.layout_of(parsed, kind))
         if options["dry_run"]:
             self._dry_run(parsed, kind, year, quarter, user, options)
             return
@@ -117,6 +118,23 @@ class Command(BaseCommand):
             self.stderr.write(outcome["warning"])
         elif quarter == 0:
             self.stdout.write(f"已重新计算{year}年监测结果。")
+
+    def _columns(self, layout: dict) -> None:
+        """Which columns were read as which field, in which unit, and which were ignored."""
+        self.stdout.write(f"识别的列（{len(layout['columns'])}）：")
+        for column in layout["columns"]:
+            unit = f"\t{column['unit']}" if column["unit"] else ""
+            source = f"（{column['unit_source']}）" if column["unit_source"] else ""
+            self.stdout.write(
+                f"  {column['column']}列\t{column['label']}\t→ {column['field_label']}{unit}{source}"
+            )
+        if layout["ignored"]:
+            self.stdout.write(f"未识别、不导入的列（{len(layout['ignored'])}）：")
+            for label in layout["ignored"]:
+                self.stdout.write(f"  {label}")
+        if layout["totals"]:
+            rows = "、".join(str(n) for n in layout["totals"])
+            self.stdout.write(f"跳过的合计/小计行：第{rows}行")
 
     def _dry_run(self, parsed, kind, year, quarter, user, options) -> None:
         validation = intake.validate(
