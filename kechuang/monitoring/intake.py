@@ -471,14 +471,6 @@ def validate(
                     )
                 )
             continue
-        result = uscc_engine.check(row.uscc)
-        if result.status == uscc_engine.UsccStatus.BAD_CHECK:
-            parsed.issues.append(
-                Issue(
-                    row.number, uscc_label, row.uscc, _bad_check_message(result), code="bad_check"
-                )
-            )
-            continue
         unknown[row.uscc] = {
             "uscc": row.uscc,
             "name": row.name,
@@ -489,6 +481,13 @@ def validate(
     for code, message in registry_services.suspected_typos(list(unknown.values())).items():
         item = unknown.pop(code)
         parsed.issues.append(Issue(item["row"], uscc_label, code, message, code="suspect_uscc"))
+    for code, item in list(unknown.items()):
+        result = uscc_engine.check(code)
+        if result.status == uscc_engine.UsccStatus.BAD_CHECK:
+            del unknown[code]
+            parsed.issues.append(
+                Issue(item["row"], uscc_label, code, _bad_check_message(result), code="bad_check")
+            )
     labels = {c.field: c.label for c in parsed.columns}
     units = {
         c.field: (c.factor, UNIT_NAMES[c.factor])
