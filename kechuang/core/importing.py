@@ -7,7 +7,6 @@ transaction. Re-importing the same file with "update existing" changes nothing.
 """
 
 import datetime
-import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -17,6 +16,7 @@ from django.db import transaction
 from django.forms.models import model_to_dict
 
 from kechuang.core.excel import UnreadableFile, add_sheet, new_workbook, read_rows
+from kechuang.engines import headers
 
 
 @dataclass(frozen=True)
@@ -50,21 +50,6 @@ class ImportResult:
     @property
     def ok(self) -> bool:
         return not self.errors
-
-
-_UNITS = set("元 千元 万元 亿元 人 人月 个 项 件 户 家 台 套 年 年月日 % ％".split())
-_UNIT_MARKERS = {"", *"计量单位 单位 — - － 甲 乙 丙 丁".split()}
-
-
-def _is_units_row(row: list[object]) -> bool:
-    """A line under the header that only gives units ('万元', '人') or column letters."""
-    texts = [re.sub(r"[\s\u3000（）()]", "", str(cell or "")) for cell in row]
-    texts = [re.sub(r"^(计量)?单位[:：]", "", text) for text in texts]
-    return any(t in _UNITS for t in texts) and all(t in _UNITS or t in _UNIT_MARKERS for t in texts)
-
-
-def _header_key(text: object) -> str:
-    return re.sub(r"[\s\u3000（）()*＊:：]", "", str(text or "")).lower()
 
 
 def cell_text(value: object) -> str:
@@ -128,28 +113,25 @@ class ImportSpec:
         return f"*{column.header}" if column.required else column.header
 
     # -- reading -------------------------------------------------------------------------
-    def _locate_header(self, rows: list[list[object]]) -> tuple[int, dict[int, Column], list]:
-        known = {}
-        for column in self.columns:
-            for name in (column.header, *column.synonyms):
-                known[_header_key(name)] = column
-        best_index, best = -1, {}
-        for index, row in enumerate(rows[:15]):
-            mapping = {}
-            for position, cell in enumerate(row):
-                column = known.get(_header_key(cell))
-                if column is not None and column not in mapping.values():
-                    mapping[position] = column
-            if len(mapping) > len(best):
-                best_index, best = index, mapping
-        ignored = []
-        if best_index >= 0:
-            ignored = [
-                str(cell)
-                for position, cell in enumerate(rows[best_index])
-                if position not in best and str(cell or "").strip()
-            ]
-        return best_index, best, ignored
+    def vocabulary(self) -> headers.Vocabulary:
+        """The spec's headers and synonyms as the header engine reads them; units in
+        brackets count, since one field may take two columns in different units."""
+        return headers.Vocabulary(
+            (
+                headers.Term(column.header, (column.header, *column.synonyms))
+                for column in self.columns
+            ),
+            keep_units=True,
+        )
+
+    def _locate_header(self, rows: list[list[object]]) -> tuple[int, int, dict[int, Column], list]:
+        """(header row index, first data row index, position -> column, ignored headers)."""
+        header = headers.locate(rows, self.vocabulary(), search_rows=15, max_depth=2)
+        if header is None:
+            return -1, -1, {}, []
+        by_header = {column.header: column for column in self.columns}
+        mapping = {match.position: by_header[match.field] for match in header.columns}
+        return header.top, header.body, mapping, [label for _, label in header.ignored]
 
     def run(
         self, filename: str, content: bytes, *, update_existing: bool, dry_run: bool
@@ -160,7 +142,7 @@ class ImportSpec:
         except UnreadableFile as exc:
             result.errors.append(RowError(0, "", filename, str(exc)))
             return result
-        header_index, mapping, result.ignored_headers = self._locate_header(rows)
+        header_index, body, mapping, result.ignored_headers = self._locate_header(rows)
         if header_index < 0:
             result.errors.append(
                 RowError(
@@ -178,9 +160,7 @@ class ImportSpec:
 
         pending = []
         seen_keys: dict[str, int] = {}
-        for index in range(header_index + 1, len(rows)):
-            if result.total == 0 and _is_units_row(rows[index]):
-                continue
+        for index in range(body, len(rows)):
             values = {
                 column: cell_text(rows[index][position] if position < len(rows[index]) else None)
                 for position, column in mapping.items()

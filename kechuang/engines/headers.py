@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 MONEY_UNITS: dict[str, int] = {"元": 1, "千元": 1_000, "万元": 10_000}
 """Money units by name, in yuan per unit."""
 COUNT_UNITS = frozenset("人 个 件 项 篇 家 户 台 套 人年 人月 次 % ％".split())
+OTHER_UNITS = frozenset("亿元 年月日 年 月 日 平方米 吨".split())
 TOTAL_WORDS = ("合计", "总计", "小计", "汇总")
 CODE_MARKS = frozenset("甲 乙 丙 丁 戊 己 庚 辛 壬 癸".split())
 BLANK_MARKS = frozenset("— － - -- —— / ／ ― ─".split())
@@ -69,22 +70,23 @@ def _is_note_of_unit(inner: str) -> bool:
     )
 
 
-def normalise(text: object, *, keep_notes: bool = True) -> str:
+def normalise(text: object, *, keep_notes: bool = True, keep_units: bool = False) -> str:
     """A header reduced to the words that name its field.
 
     Numbering, "其中：", units in brackets, punctuation and the "情况" of section headings
     go; "研究开发" and "研究与试验发展" become "研发". A bracketed note that is not a unit
     ("研发费用（高企认定口径）") stays unless `keep_notes` is false, since it tells one caliber
-    from another."""
+    from another; with `keep_units`, a bracketed unit stays too, for forms that give one
+    field two columns in different units ("注册资本（万元）", "注册资本（元）")."""
     value = canonical(text)
-    value = _BRACKETS.sub(
-        lambda m: (
-            ""
-            if not keep_notes or _is_note_of_unit(next(g for g in m.groups() if g is not None))
-            else next(g for g in m.groups() if g is not None)
-        ),
-        value,
-    )
+
+    def note(match: re.Match) -> str:
+        inner = next(g for g in match.groups() if g is not None)
+        if keep_units and (inner in MONEY_UNITS or inner in COUNT_UNITS):
+            return inner
+        return "" if not keep_notes or _is_note_of_unit(inner) else inner
+
+    value = _BRACKETS.sub(note, value)
     previous = None
     while previous != value:
         previous = value
@@ -142,14 +144,15 @@ class Term:
 class Vocabulary:
     """Terms indexed by their normalised names; `match` reads a column's label stack."""
 
-    def __init__(self, terms: Iterable[Term]) -> None:
+    def __init__(self, terms: Iterable[Term], *, keep_units: bool = False) -> None:
         self.terms = tuple(terms)
+        self.keep_units = keep_units
         self.names: dict[str, str] = {}
         shorts: dict[str, set[str]] = {}
         self.context: list[tuple[str, str, str]] = []  # (heading, leaf, field)
         for term in self.terms:
             for name in term.names:
-                key = normalise(name)
+                key = normalise(name, keep_units=keep_units)
                 if self.names.get(key, term.field) != term.field:
                     raise ValueError(
                         f"header {name!r} names both {self.names[key]} and {term.field}"
@@ -168,7 +171,9 @@ class Vocabulary:
     def match(self, stack: Sequence[object]) -> str | None:
         """The field a column's labels (top to bottom) name, or None."""
         for keep_notes in (True, False):
-            labels = [normalise(s, keep_notes=keep_notes) for s in stack]
+            labels = [
+                normalise(s, keep_notes=keep_notes, keep_units=self.keep_units) for s in stack
+            ]
             labels = [label for i, label in enumerate(labels) if label and label not in labels[:i]]
             if not labels:
                 continue
@@ -263,6 +268,12 @@ def label_stacks(
     return stacks
 
 
+def _bare_unit(cell: str) -> str:
+    """A units-row cell without its brackets or "单位：" prefix: "（万元）" -> "万元"."""
+    cell = cell.strip("()[]【】")
+    return re.sub(r"^(?:计量|金额)?单位[:：]?", "", cell)
+
+
 def is_units_or_codes_row(row: Sequence[object]) -> bool:
     """A row under the header that gives only units ("人", "千元") or column codes (甲 乙 1 2)."""
     cells = [canonical(_text(row, i)) for i in range(len(row))]
@@ -271,9 +282,18 @@ def is_units_or_codes_row(row: Sequence[object]) -> bool:
         return False
     if len(cells) == 1 and money_units_in(cells[0]) and "单位" in cells[0]:
         return True
-    unitish = [c for c in cells if c in MONEY_UNITS or c in COUNT_UNITS or money_units_in(c)]
+    if any(not _bare_unit(c) for c in cells):  # a bare "单位：" label leads the row
+        cells = [c for c in cells if _bare_unit(c)]
+    unitish = [
+        c
+        for c in cells
+        if _bare_unit(c) in MONEY_UNITS
+        or _bare_unit(c) in COUNT_UNITS
+        or _bare_unit(c) in OTHER_UNITS
+        or money_units_in(c)
+    ]
     codes = [c for c in cells if c in CODE_MARKS or re.fullmatch(r"\d{1,3}", c)]
-    if len(unitish) >= max(1, (len(cells) + 1) // 2) and len(unitish) + len(codes) == len(cells):
+    if unitish and len(unitish) + len(codes) == len(cells):
         return True
     return (
         len(codes) == len(cells)
