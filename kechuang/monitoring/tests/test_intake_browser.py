@@ -16,8 +16,10 @@ from kechuang.conftest import ARTIFACTS, BROWSER_MARKS, log_in
 from kechuang.core import jobs
 from kechuang.core.models import Job
 from kechuang.monitoring.models import ImportBatch, PoolEntry, RDRecord, ServiceVisit
+from kechuang.monitoring.tests import layouts
 from kechuang.monitoring.tests.test_intake import full_row, full_workbook
 from kechuang.monitoring.views import intake as intake_views
+from kechuang.registry.tests.factories import EnterpriseFactory
 
 pytestmark = BROWSER_MARKS
 
@@ -66,7 +68,7 @@ def test_officer_uploads_sees_errors_fixes_and_commits(
     assert "不是数字" in text_error.inner_text()
     sum_error = errors.filter(has_text="应等于八项费用")
     assert sum_error.locator("td").first.inner_text() == "6"
-    page.click("summary:has-text('识别的列（53 列）')")
+    assert "识别的列（53 列）" in page.get_by_test_id("layout").inner_text()
     assert "研究开发费用 / 合计" in page.get_by_test_id("matched-columns").inner_text()
     page.screenshot(path=ARTIFACTS / "intake-preview-errors.png", full_page=True)
 
@@ -151,3 +153,63 @@ def test_officer_uploads_sees_errors_fixes_and_commits(
     assert "研发项目暂缓" in visit.first.inner_text()
     assert ServiceVisit.objects.get().entry == entry
     page.screenshot(path=ARTIFACTS / "intake-visit-logged.png", full_page=True)
+
+
+def test_officer_imports_a_sectioned_workbook_in_wan_yuan_with_a_county_total(
+    world, page, settings, tmp_path
+):
+    """The statistics office's own layout: title rows, a units line saying 万元 above a
+    two-row sectioned header, a code row, a 序号 column, a phone column and a 全县合计 row.
+    The upload form's default unit stays 千元; the file's units line must win."""
+    settings.JOBS_MODE = "inline"
+    settings.MEDIA_ROOT = tmp_path
+    for row in layouts.ROWS:
+        EnterpriseFactory(uscc=row.uscc, name=row.name)
+    layout = layouts.build(
+        layouts.Spec(
+            "walk",
+            "xlsx",
+            depth=2,
+            titles=True,
+            units_above="计量单位：人、万元、个、件",
+            unit="万元",
+            code_row="int",
+            seq_column=True,
+            extra_columns=True,
+            total=("全县合计", "name"),
+        )
+    )
+    log_in(page, "staff")
+    page.goto(reverse("monitoring:batch_upload"))
+    page.fill("#id_year", "2024")
+    assert page.locator("#id_default_unit").input_value() == "thousand"
+    _choose_file(page, "新昌县2024年研发活动情况（统计局）.xlsx", layout.content)
+    page.get_by_test_id("upload").click()
+    batch = ImportBatch.objects.get()
+    page.wait_for_url(f"**{batch.get_absolute_url()}")
+
+    assert page.get_by_test_id("batch-status").inner_text() == "已校验待提交"
+    assert page.get_by_test_id("error-count").inner_text() == "0"
+    assert page.get_by_test_id("row-count").inner_text() == str(len(layouts.ROWS))
+    columns = page.get_by_test_id("matched-columns")
+    expense = columns.locator("tr", has_text="研究开发费用合计").first.locator("td")
+    assert expense.all_inner_texts()[2:] == ["研究开发费用合计", "万元", "计量单位说明"]
+    assert "序号" in page.get_by_test_id("ignored-headers").inner_text()
+    assert "联系电话" in page.get_by_test_id("ignored-headers").inner_text()
+    assert "合计/小计行不作为企业数据导入" in page.get_by_test_id("skipped-totals").inner_text()
+    page.screenshot(path=ARTIFACTS / "intake-sectioned-preview.png", full_page=True)
+
+    page.get_by_test_id("commit").click()
+    page.wait_for_load_state("networkidle")
+    assert page.get_by_test_id("batch-status").inner_text() == "已提交"
+    verdict = page.get_by_test_id("batch-verdict").inner_text()
+    assert verdict == f"已提交：新增 {len(layouts.ROWS)} 条，更新 0 条，未变化 0 条。"
+    for row in layouts.ROWS:
+        record = RDRecord.objects.get(enterprise__uscc=row.uscc, year=2024)
+        for name in ("rd_expense", "cost_personnel", "fund_self", "rd_staff", "institution_phd"):
+            want = row.figures[name]
+            assert getattr(record, name) == (Decimal(want) if isinstance(want, Decimal) else want)
+    total = sum(row.figures["rd_expense"] for row in layouts.ROWS)
+    stored = sum(r.rd_expense for r in RDRecord.objects.filter(year=2024))
+    assert stored == total  # the file's 全县合计, in yuan, and not counted twice
+    page.screenshot(path=ARTIFACTS / "intake-sectioned-committed.png", full_page=True)
