@@ -426,6 +426,10 @@ def _entry_frame(entries: pd.DataFrame, key_of: dict) -> pd.DataFrame:
     for name in ("innovation_class", "tier", "previous_tier"):
         values = entries[name].astype(object)
         frame[name] = values.where(values.notna(), "")
+    # The engine's list decisions; being columns of the frame, they join the digest, so an
+    # entry whose membership changes with the rules is rewritten even if its figures stand.
+    for name in engine.LIST_COLUMNS.values():
+        frame[name] = entries[name].fillna(False).astype(bool)
     return frame
 
 

@@ -21,19 +21,22 @@ from kechuang.monitoring import filtersets, services, tables
 from kechuang.monitoring.models import Alert, RuleSet, Snapshot, SnapshotEntry
 from kechuang.registry.forms import DateInput
 
+# The columns each list shows; which entries it holds is the engine's (see ENTRY_LISTS).
 LISTS = {
-    "top_spend": ("研发50强（按研发投入）", ("rank_spend", "rd_expense", "revenue", "intensity")),
-    "top_intensity": (
-        "研发50强（按研发强度）",
-        ("rank_intensity", "intensity", "rd_expense", "revenue"),
-    ),
-    "decline": ("研发负增长", ("previous_rd_expense", "rd_expense", "drop", "drop_ratio")),
-    "zero_rd": ("零研发（规上企业）", ("zero_years", "revenue", "tier")),
-    "coverage": ("五个全覆盖（规上企业）", ("coverage_missing", "rd_expense", "revenue")),
-    "class": ("分类提级", ("innovation_class", "rd_expense", "intensity", "coverage_missing")),
-    "tier": ("梯次培育", ("tier", "previous_tier", "rd_expense", "revenue", "intensity")),
+    "top_spend": ("rank_spend", "rd_expense", "revenue", "intensity"),
+    "top_intensity": ("rank_intensity", "intensity", "rd_expense", "revenue"),
+    "decline": ("previous_rd_expense", "rd_expense", "drop", "drop_ratio"),
+    "zero_rd": ("zero_years", "revenue", "tier"),
+    "coverage": ("coverage_missing", "rd_expense", "revenue"),
+    "class": ("innovation_class", "rd_expense", "intensity", "coverage_missing"),
+    "tier": ("tier", "previous_tier", "rd_expense", "revenue", "intensity"),
 }
 IDENTITY_COLUMNS = ("enterprise", "town", "industry")
+
+
+def list_titles(rules: engine.MonitoringRules) -> dict[str, str]:
+    """Every list's title under `rules` (研发30强 when the bureau sets N to 30)."""
+    return {**rules.list_titles(), "class": "分类提级", "tier": "梯次培育"}
 
 
 def _years() -> list[int]:
@@ -58,13 +61,15 @@ def _rules(snapshot: Snapshot) -> engine.MonitoringRules:
 
 
 def scoped_summary(entries, rules: engine.MonitoringRules) -> dict:
-    """The overview's figures, computed over the entries the user may see."""
+    """The overview's figures over the entries the user may see. List counts count the
+    engine's stored decisions, so a count always equals the rows of its list."""
     above = entries.filter(is_above_scale=True)
-    totals = above.aggregate(rd=Sum("rd_expense"), revenue=Sum("revenue"), n=Count("pk"))
-    above_count = totals["n"] or 0
+    totals = above.aggregate(rd=Sum("rd_expense"), revenue=Sum("revenue"))
+    covered = entries.on_list("coverage")
+    above_count = covered.count()
     coverage = []
     for item in rules.coverage_items:
-        missing = above.filter(coverage_missing__icontains=f'"{item.key}"').count()
+        missing = covered.filter(coverage_missing__icontains=f'"{item.key}"').count()
         coverage.append(
             {
                 "key": item.key,
@@ -74,7 +79,7 @@ def scoped_summary(entries, rules: engine.MonitoringRules) -> dict:
                 "share": (above_count - missing) / above_count if above_count else None,
             }
         )
-    full = above.filter(coverage_missing=[]).count()
+    full = covered.filter(coverage_missing=[]).count()
     ratio = (
         float(totals["rd"]) / float(totals["revenue"])
         if totals["rd"] is not None and totals["revenue"]
@@ -86,9 +91,10 @@ def scoped_summary(entries, rules: engine.MonitoringRules) -> dict:
         "with_rd": entries.filter(rd_expense__gt=0).count(),
         "total_rd": entries.aggregate(v=Sum("rd_expense"))["v"],
         "above_scale_rd_ratio": ratio,
-        "top_spend": entries.filter(rank_spend__lte=rules.top_n).count(),
-        "declines": entries.filter(drop__gt=0).count(),
-        "zero_rd": above.filter(rd_expense=0).count(),
+        "top_spend": entries.on_list("top_spend").count(),
+        "top_intensity": entries.on_list("top_intensity").count(),
+        "declines": entries.on_list("decline").count(),
+        "zero_rd": entries.on_list("zero_rd").count(),
         "coverage": coverage,
         "coverage_full": full,
         "coverage_full_share": full / above_count if above_count else None,
@@ -121,6 +127,7 @@ def overview(request):
         context.update(
             {
                 "rules": rules,
+                "titles": list_titles(rules),
                 "summary": summary,
                 "class_rows": [
                     (key, label, summary["classes"].get(key, 0))
@@ -212,20 +219,18 @@ class SnapshotEntryListView(ObjectListView):
         queryset = super().get_queryset()
         if snapshot is None:
             return queryset.none()
-        queryset = queryset.of(snapshot)
-        rules = _rules(snapshot)
-        key = self.list_key
-        if key == "top_spend":
-            return queryset.filter(rank_spend__lte=rules.top_n).order_by("rank_spend")
-        if key == "top_intensity":
-            return queryset.filter(rank_intensity__lte=rules.top_n).order_by("rank_intensity")
-        if key == "decline":
-            return queryset.filter(drop__gt=0).order_by("-drop")
-        if key == "zero_rd":
-            return queryset.filter(is_above_scale=True, rd_expense=0).order_by("-zero_years")
-        if key == "coverage":
-            return queryset.filter(is_above_scale=True).order_by("enterprise__name")
-        return queryset.order_by("-rd_expense", "enterprise__name")
+        return queryset.of(snapshot).on_list(self.list_key)
+
+    def _list_rules(self) -> engine.MonitoringRules:
+        """The rules of the shown snapshot, or those in force when there is none yet."""
+        snapshot = self._snapshot()
+        if snapshot is not None:
+            return _rules(snapshot)
+        return engine.MonitoringRules.from_dict(services.current_rule_set().rules)
+
+    @property
+    def list_title(self) -> str:
+        return list_titles(self._list_rules())[self.list_key]
 
     def table_extra_kwargs(self):
         snapshot = self._snapshot()
@@ -240,7 +245,7 @@ class SnapshotEntryListView(ObjectListView):
     def get_table_kwargs(self):
         kwargs = super().get_table_kwargs()
         if "exclude" not in kwargs:
-            shown = set(IDENTITY_COLUMNS) | set(LISTS[self.list_key][1])
+            shown = set(IDENTITY_COLUMNS) | set(LISTS[self.list_key])
             kwargs["exclude"] = [c for c in self.table_class.base_columns if c not in shown]
         return kwargs
 
@@ -250,11 +255,14 @@ class SnapshotEntryListView(ObjectListView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         snapshot = self._snapshot()
+        rules = self._list_rules()
+        titles = list_titles(rules)
         context.update(
             {
-                "lists": [(key, label) for key, (label, _) in LISTS.items()],
+                "lists": [(key, titles[key]) for key in LISTS],
                 "list_key": self.list_key,
-                "list_title": LISTS[self.list_key][0],
+                "list_title": titles[self.list_key],
+                "intensity_eligibility": rules.intensity_eligibility(),
                 "years": _years(),
                 "snapshot": snapshot,
                 "year": snapshot.year if snapshot else _chosen_year(self.request),
@@ -272,7 +280,7 @@ class SnapshotEntryListView(ObjectListView):
     def export_name(self) -> str:
         snapshot = self._snapshot()
         year = f"{snapshot.year}年" if snapshot else ""
-        return f"{year}{LISTS[self.list_key][0]}"
+        return f"{year}{self.list_title}"
 
 
 class AlertListView(ObjectListView):
