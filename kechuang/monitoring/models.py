@@ -232,13 +232,18 @@ class FinancialRecord(PeriodRecord):
 
 
 class RuleSet(BaseModel):
-    """A version of the monitoring rules (engines.monitoring.MonitoringRules as JSON)."""
+    """A version of the monitoring rules (engines.monitoring.MonitoringRules as JSON).
+
+    Versions are history: a change is a new version, never an edit. `impact` records, when
+    the version was saved, how many enterprises it moved against the version before it on
+    the latest year's data (see rule_versions.moves)."""
 
     version = models.CharField("版本号", max_length=30, unique=True)
     effective_from = models.DateField("生效日期")
     rules = models.JSONField("规则")
     basis = models.CharField("依据", max_length=300, blank=True)
     note = models.TextField("说明", blank=True)
+    impact = models.JSONField("影响测算", default=dict, blank=True, editable=False)
 
     class Meta:
         verbose_name = "监测规则版本"
@@ -247,6 +252,9 @@ class RuleSet(BaseModel):
 
     def __str__(self) -> str:
         return self.version
+
+    def get_absolute_url(self) -> str:
+        return reverse("monitoring:ruleset_detail", args=[self.pk])
 
 
 class Snapshot(models.Model):

@@ -1,8 +1,7 @@
-"""Monitoring results: the overview, the lists behind it, alerts and rule versions."""
+"""Monitoring results: the overview, the lists behind it and the alerts."""
 
 import json
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import PermissionDenied
@@ -18,8 +17,7 @@ from kechuang.core.oplog import log_operation
 from kechuang.core.views import ObjectListView
 from kechuang.engines import monitoring as engine
 from kechuang.monitoring import filtersets, services, tables
-from kechuang.monitoring.models import Alert, RuleSet, Snapshot, SnapshotEntry
-from kechuang.registry.forms import DateInput
+from kechuang.monitoring.models import Alert, Snapshot, SnapshotEntry
 
 # The columns each list shows; which entries it holds is the engine's (see ENTRY_LISTS).
 LISTS = {
@@ -306,117 +304,3 @@ def acknowledge_alert(request, pk: int):
     alert.save(update_fields=["acknowledged_at", "acknowledged_by"])
     messages.success(request, f"已标记处理：{alert.enterprise}")
     return redirect(request.POST.get("next") or reverse("monitoring:alert_list"))
-
-
-class RuleSetListView(ObjectListView):
-    model = RuleSet
-    template_name = "monitoring/ruleset_list.html"
-
-    table_class = tables.RuleSetTable
-    filterset_class = filtersets.RuleSetFilterSet
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        current = services.current_rule_set()
-        context["current"] = current
-        context["current_rules"] = json.dumps(current.rules, ensure_ascii=False, indent=2)
-        context["can_add"] = self.request.user.has_perm("monitoring.add_ruleset")
-        return context
-
-
-class RuleVersionForm(forms.Form):
-    version = forms.CharField(label="新版本号", max_length=30)
-    effective_from = forms.DateField(label="生效日期", widget=DateInput())
-    top_n = forms.IntegerField(label="研发强企名单数量（N）", min_value=1, max_value=1000)
-    decline_min_ratio = forms.FloatField(
-        label="负增长名单下降幅度下限（0 表示只要下降即列入）", min_value=0, max_value=1
-    )
-    alert_decline_ratio = forms.FloatField(
-        label="研发下降预警阈值（如 0.3 表示下降超过 30%）", min_value=0, max_value=1
-    )
-    zero_rd_alert_years = forms.IntegerField(label="连续零研发预警年数", min_value=1, max_value=10)
-    hnte_expiry_days = forms.IntegerField(label="高企到期提前预警天数", min_value=1, max_value=1000)
-    active_min_intensity = forms.FloatField(
-        label="主动创新研发强度下限（如 0.03）", min_value=0, max_value=1
-    )
-    coverage_items = forms.CharField(
-        label="五个全覆盖事项（JSON）", widget=forms.Textarea(attrs={"rows": 10})
-    )
-    tiers = forms.CharField(label="梯队规则（JSON）", widget=forms.Textarea(attrs={"rows": 14}))
-    note = forms.CharField(label="修订说明", widget=forms.Textarea(attrs={"rows": 2}))
-
-    SCALARS = (
-        "top_n",
-        "decline_min_ratio",
-        "alert_decline_ratio",
-        "zero_rd_alert_years",
-        "hnte_expiry_days",
-        "active_min_intensity",
-    )
-
-    def clean_version(self):
-        version = self.cleaned_data["version"].strip()
-        if RuleSet.objects.filter(version=version).exists():
-            raise forms.ValidationError("该版本号已存在。")
-        return version
-
-    def _json(self, name):
-        try:
-            return json.loads(self.cleaned_data[name])
-        except json.JSONDecodeError as exc:
-            raise forms.ValidationError(
-                f"JSON 格式错误：第{exc.lineno}行第{exc.colno}列。"
-            ) from None
-
-    def clean_coverage_items(self):
-        return self._json("coverage_items")
-
-    def clean_tiers(self):
-        return self._json("tiers")
-
-    def changes(self) -> dict:
-        data = {name: self.cleaned_data[name] for name in self.SCALARS}
-        data["coverage_items"] = self.cleaned_data["coverage_items"]
-        data["tiers"] = self.cleaned_data["tiers"]
-        return data
-
-
-@permission_required("monitoring.add_ruleset", raise_exception=True)
-def rule_version_create(request):
-    base = services.current_rule_set()
-    if request.method == "POST":
-        form = RuleVersionForm(request.POST)
-        if form.is_valid():
-            try:
-                rule_set = services.save_rule_version(
-                    base=base,
-                    changes=form.changes(),
-                    version=form.cleaned_data["version"],
-                    effective_from=form.cleaned_data["effective_from"],
-                    note=form.cleaned_data["note"],
-                    user=request.user,
-                )
-            except ValueError as exc:
-                form.add_error(None, str(exc))
-            else:
-                messages.success(
-                    request, f"已保存规则版本 {rule_set.version}；重新计算后按新规则生成名单。"
-                )
-                return redirect("monitoring:ruleset_list")
-    else:
-        initial = {name: base.rules.get(name) for name in RuleVersionForm.SCALARS}
-        initial.update(
-            {
-                "coverage_items": json.dumps(
-                    base.rules["coverage_items"], ensure_ascii=False, indent=2
-                ),
-                "tiers": json.dumps(base.rules["tiers"], ensure_ascii=False, indent=2),
-                "effective_from": timezone.localdate(),
-            }
-        )
-        form = RuleVersionForm(initial=initial)
-    return render(
-        request,
-        "monitoring/ruleset_form.html",
-        {"form": form, "base": base, "title": "新建监测规则版本"},
-    )
