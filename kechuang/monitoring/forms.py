@@ -367,14 +367,25 @@ class CoverageItemForm(forms.Form):
     key = forms.RegexField(label="代码", **KEY_FIELD)
     label = forms.CharField(label="名称", max_length=20)
     field = forms.ChoiceField(label="字段", choices=COVERAGE_FIELD_CHOICES)
-    op = forms.ChoiceField(label="运算符", choices=[(">=", "大于等于"), (">", "大于")])
-    min_value = forms.DecimalField(label="阈值", decimal_places=4, max_digits=18, min_value=0)
+    op = forms.ChoiceField(
+        label="运算符",
+        choices=[("", "请选择"), (">=", "大于等于"), (">", "大于")],
+        required=False,
+    )
+    min_value = forms.DecimalField(
+        label="阈值", decimal_places=4, max_digits=18, min_value=0, required=False
+    )
 
     def clean(self):
         cleaned = super().clean()
         if engine.RULE_FIELDS.get(cleaned.get("field")) == "bool":
             # A yes/no field covers when it is yes, whatever was typed beside it.
             cleaned["op"], cleaned["min_value"] = ">=", Decimal(1)
+            return cleaned
+        if not cleaned.get("op"):
+            self.add_error("op", "请选择运算符。")
+        if cleaned.get("min_value") is None and "min_value" not in self.errors:
+            self.add_error("min_value", "数值字段请填写阈值。")
         return cleaned
 
     def item(self) -> dict:

@@ -129,7 +129,7 @@ def value_text(field: str, value: Any) -> str:
         return "是" if value else "否"
     if isinstance(value, int | float):
         shown = to_display(field, value)
-        return f"{shown:,}{unit(field)}" if unit(field) != "%" else f"{shown}%"
+        return f"{shown:,} {unit(field)}".rstrip() if unit(field) != "%" else f"{shown}%"
     return str(value)
 
 

@@ -144,6 +144,8 @@ def test_settings_are_validated_in_chinese(county, login, changes, field, messag
         ({"coverage-0-key": "研发"}, "coverage-0-key", "小写英文字母"),
         ({"coverage-1-min_value": "abc"}, "coverage-1-min_value", "数"),
         ({"tier-0-key": "none"}, "tier-0-key", "系统保留代码"),
+        ({"coverage-1-op": ""}, "coverage-1-op", "请选择运算符"),
+        ({"coverage-1-min_value": ""}, "coverage-1-min_value", "数值字段请填写阈值"),
     ],
 )
 def test_rows_are_validated_in_chinese(county, login, changes, where, message):
@@ -251,7 +253,7 @@ def test_every_kind_of_rule_is_edited_in_fields_and_the_version_shows_the_diff(c
         "五个全覆盖事项“新产品”",
         "—（新增）",
         "培育梯队“高壮大”",
-        "营业收入 ≥ 10,000万元",
+        "营业收入 ≥ 10,000 万元",
         "培育梯队“种子”",
     ):
         assert text in diff, text
@@ -319,3 +321,16 @@ def test_old_versions_without_a_stored_impact_are_estimated_on_the_page(county, 
     page = login(county.staff).get(RuleSet.objects.get(version="2026.0b").get_absolute_url())
     text = page.content.decode()
     assert "现时测算" in text and 'data-testid="moved-count"' in text
+
+
+def test_a_yes_no_coverage_item_needs_no_threshold(county, login):
+    data = editor_data(
+        **{
+            "coverage-5-key": "hnte",
+            "coverage-5-label": "高企",
+            "coverage-5-field": "hnte_valid",
+        }
+    )
+    assert _post(login(county.staff), data).status_code == 302
+    rules = engine.MonitoringRules.from_dict(RuleSet.objects.get(version="2026.9").rules)
+    assert rules.coverage_items[-1] == engine.CoverageItem("hnte", "高企", "hnte_valid", 1, ">=")
