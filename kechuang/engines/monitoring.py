@@ -78,6 +78,8 @@ DERIVED_FIELDS: dict[str, str] = {
     "tech_staff_ratio": "number",
     "hnte_valid": "bool",
     "previous_rd_expense": "number",
+    "previous_rd_reported": "bool",
+    "industry_section": "str",
 }
 
 FIELD_LABELS: dict[str, str] = {
@@ -99,7 +101,72 @@ FIELD_LABELS: dict[str, str] = {
     "tech_staff_ratio": "科技人员占比",
     "hnte_valid": "高企资格有效",
     "previous_rd_expense": "上年研发投入",
+    "previous_rd_reported": "上年研发投入已填报",
+    "industry_section": "行业门类",
 }
+
+# GB/T 4754-2017 sections (门类) by the first two digits of a class code (大类), so a rule can
+# name 制造业 (C) without listing its thirty-one divisions.
+SECTION_DIVISIONS: dict[str, tuple[int, int]] = {
+    "A": (1, 5),
+    "B": (6, 12),
+    "C": (13, 43),
+    "D": (44, 46),
+    "E": (47, 50),
+    "F": (51, 52),
+    "G": (53, 60),
+    "H": (61, 62),
+    "I": (63, 65),
+    "J": (66, 69),
+    "K": (70, 70),
+    "L": (71, 72),
+    "M": (73, 75),
+    "N": (76, 79),
+    "O": (80, 82),
+    "P": (83, 83),
+    "Q": (84, 85),
+    "R": (86, 90),
+    "S": (91, 96),
+    "T": (97, 97),
+}
+SECTION_LABELS: dict[str, str] = {
+    "A": "农、林、牧、渔业",
+    "B": "采矿业",
+    "C": "制造业",
+    "D": "电力、热力、燃气及水生产和供应业",
+    "E": "建筑业",
+    "F": "批发和零售业",
+    "G": "交通运输、仓储和邮政业",
+    "H": "住宿和餐饮业",
+    "I": "信息传输、软件和信息技术服务业",
+    "J": "金融业",
+    "K": "房地产业",
+    "L": "租赁和商务服务业",
+    "M": "科学研究和技术服务业",
+    "N": "水利、环境和公共设施管理业",
+    "O": "居民服务、修理和其他服务业",
+    "P": "教育",
+    "Q": "卫生和社会工作",
+    "R": "文化、体育和娱乐业",
+    "S": "公共管理、社会保障和社会组织",
+    "T": "国际组织",
+}
+_SECTION_OF_DIVISION: dict[str, str] = {
+    f"{division:02d}": section
+    for section, (low, high) in SECTION_DIVISIONS.items()
+    for division in range(low, high + 1)
+}
+
+
+def industry_section(code: object) -> str | None:
+    """The 门类 letter of a GB/T 4754 code given with or without it ("C3451", "3451", "C")."""
+    if not isinstance(code, str) or not code:
+        return None
+    head = code.strip().upper()
+    if head[:1] in SECTION_DIVISIONS:
+        return head[0]
+    return _SECTION_OF_DIVISION.get(head[:2])
+
 
 RULE_FIELDS: dict[str, str] = {
     **{name: kind for name, kind in FACT_COLUMNS.items() if kind in ("str", "bool", "number")},
@@ -136,6 +203,16 @@ ALERT_ZERO_RD_STREAK = "zero_rd_streak"
 ALERT_HNTE_EXPIRING = "hnte_expiring"
 ALERT_LEFT_ABOVE_SCALE = "left_above_scale"
 ALERT_KINDS = (ALERT_RD_DROP, ALERT_ZERO_RD_STREAK, ALERT_HNTE_EXPIRING, ALERT_LEFT_ABOVE_SCALE)
+
+# The lists a result decides membership of; pages show them, never re-derive them.
+LIST_TOP_SPEND = "top_spend"
+LIST_TOP_INTENSITY = "top_intensity"
+LIST_DECLINE = "decline"
+LIST_ZERO_RD = "zero_rd"
+LIST_COVERAGE = "coverage"
+LIST_KEYS = (LIST_TOP_SPEND, LIST_TOP_INTENSITY, LIST_DECLINE, LIST_ZERO_RD, LIST_COVERAGE)
+# The entries column holding each list's membership.
+LIST_COLUMNS: dict[str, str] = {key: f"on_{key}" for key in LIST_KEYS}
 
 # Coverage masks are int64 bit sets: one bit per item.
 MAX_COVERAGE_ITEMS = 62
@@ -263,6 +340,59 @@ class TierRule:
     conditions: Expr
 
 
+@dataclass(frozen=True)
+class ClassRule:
+    """The conditions of one 分类提级 class (`active` or `lacking`); classes are tried in
+    order and the first match wins. An enterprise without an R&D figure is `unknown` before
+    any rule, and one matching none is `passive` (被动创新)."""
+
+    key: str
+    conditions: Expr
+
+
+def active_class(min_intensity: float = 0.03) -> ClassRule:
+    """主动创新: R&D intensity at least `min_intensity` and an R&D platform (a municipal-or-
+    higher R&D institution or a valid invention patent)."""
+    return ClassRule(
+        CLASS_ACTIVE,
+        AllOf(
+            (
+                Condition("intensity", ">=", min_intensity),
+                AnyOf(
+                    (
+                        Condition("has_rd_institution", "==", True),
+                        Condition("valid_inventions", ">=", 1),
+                    )
+                ),
+            )
+        ),
+    )
+
+
+# 缺乏创新意识: zero R&D this year and last year, or zero now with nothing reported before.
+DEFAULT_CLASSES: tuple[ClassRule, ...] = (
+    active_class(),
+    ClassRule(
+        CLASS_LACKING,
+        AllOf(
+            (
+                Condition("rd_expense", "==", 0),
+                AnyOf(
+                    (
+                        Condition("previous_rd_expense", "==", 0),
+                        Condition("previous_rd_reported", "==", False),
+                    )
+                ),
+            )
+        ),
+    ),
+)
+
+# 研发强度 ranks 规上工业 (采矿业、制造业、电力热力燃气及水) with revenue of at least 2,000万元,
+# the threshold of 规模以上工业企业, so that small-revenue outliers do not top the list.
+DEFAULT_INTENSITY_SECTIONS: tuple[str, ...] = ("B", "C", "D")
+DEFAULT_INTENSITY_MIN_REVENUE = 20_000_000.0
+
 # 五个全覆盖 is NOT CONFIRMED in any official text (RULES.md §5): the seed names 研发机构 and
 # 研发投入; 研发人员, 发明专利 and 产学研合作 are this default's reading. The bureau edits them.
 DEFAULT_COVERAGE_ITEMS: tuple[CoverageItem, ...] = (
@@ -313,35 +443,46 @@ DEFAULT_TIERS: tuple[TierRule, ...] = (
 class MonitoringRules:
     """All monitoring thresholds, versioned.
 
-    - `top_n`: size of the 研发50强 lists.
-    - `intensity_min_revenue`: revenue floor (yuan) for the intensity ranking; revenue must
-      be > 0 in any case. Keeps tiny-revenue outliers out when the bureau wants that.
+    - `top_n`: size of the 研发50强 lists (their titles follow it: 研发30强 with 30).
+    - The intensity ranking ranks only enterprises with R&D and revenue > 0 that also meet
+      `intensity_above_scale_only` (规上 only), `intensity_sections` (GB/T 4754 门类 letters;
+      empty for every industry) and `intensity_min_revenue` (yuan, inclusive).
+    - `zero_rd_above_scale_only`, `zero_rd_min_years`: 零研发 lists enterprises (规上 only when
+      set) whose R&D has been exactly zero this many years running, this year included.
     - `decline_min_ratio`: 负增长 lists an enterprise when R&D fell by more than this share of
       last year's (0.0: any fall), i.e. current < previous × (1 − ratio).
     - `alert_decline_ratio`: raise an rd_drop alert when R&D fell by more than this share.
     - `zero_rd_alert_years`: alert a 规上 enterprise with zero R&D this many years running.
     - `hnte_expiry_days`: alert when an HNTE certificate ends within this many days (183,
       about half a year: enough to prepare re-recognition before the yearly round).
-    - `active_min_intensity`: 主动创新 needs R&D/revenue ≥ this and an R&D institution or a
-      valid invention patent.
+    - `classes`: the 分类提级 conditions (see `ClassRule`).
     - `coverage_items`: the 五个全覆盖 items; `tiers`: the cultivation ladder, top-down.
     """
 
     version: str = "default"
     top_n: int = 50
-    intensity_min_revenue: float = 0.0
+    intensity_above_scale_only: bool = True
+    intensity_sections: tuple[str, ...] = DEFAULT_INTENSITY_SECTIONS
+    intensity_min_revenue: float = DEFAULT_INTENSITY_MIN_REVENUE
     decline_min_ratio: float = 0.0
+    zero_rd_above_scale_only: bool = True
+    zero_rd_min_years: int = 1
     alert_decline_ratio: float = 0.30
     zero_rd_alert_years: int = 2
     hnte_expiry_days: int = 183
-    active_min_intensity: float = 0.03
+    classes: tuple[ClassRule, ...] = DEFAULT_CLASSES
     coverage_items: tuple[CoverageItem, ...] = DEFAULT_COVERAGE_ITEMS
     tiers: tuple[TierRule, ...] = DEFAULT_TIERS
 
     def __post_init__(self) -> None:
         if not isinstance(self.version, str) or not self.version.strip():
             raise ValueError("规则版本号不能为空")
-        for name, low in (("top_n", 1), ("zero_rd_alert_years", 1), ("hnte_expiry_days", 0)):
+        for name, low in (
+            ("top_n", 1),
+            ("zero_rd_min_years", 1),
+            ("zero_rd_alert_years", 1),
+            ("hnte_expiry_days", 0),
+        ):
             value = getattr(self, name)
             if not isinstance(value, int) or isinstance(value, bool) or value < low:
                 raise ValueError(f"{name} 应为不小于 {low} 的整数，实际为 {value!r}")
@@ -349,12 +490,31 @@ class MonitoringRules:
             value = getattr(self, name)
             if not _is_number(value) or not 0 <= value < 1:
                 raise ValueError(f"{name} 应为 0 到 1 之间（不含 1）的比例，实际为 {value!r}")
-        for name in ("intensity_min_revenue", "active_min_intensity"):
-            value = getattr(self, name)
-            if not _is_number(value) or not np.isfinite(value) or value < 0:
-                raise ValueError(f"{name} 应为非负数，实际为 {value!r}")
+        value = self.intensity_min_revenue
+        if not _is_number(value) or not np.isfinite(value) or value < 0:
+            raise ValueError(f"intensity_min_revenue 应为非负数，实际为 {value!r}")
+        for name in ("intensity_above_scale_only", "zero_rd_above_scale_only"):
+            if not isinstance(getattr(self, name), bool):
+                raise ValueError(f"{name} 应为是或否，实际为 {getattr(self, name)!r}")
+        sections = self.intensity_sections
+        if not isinstance(sections, tuple) or any(s not in SECTION_DIVISIONS for s in sections):
+            raise ValueError(f"研发强度排名的行业门类应为 A 至 T 的字母，实际为 {sections!r}")
+        if len(set(sections)) != len(sections):
+            raise ValueError(f"研发强度排名的行业门类重复：{sections!r}")
+        self._check_classes()
         self._check_coverage()
         self._check_tiers()
+
+    def _check_classes(self) -> None:
+        if not isinstance(self.classes, tuple):
+            raise ValueError("分类提级条件应为列表")
+        keys = [getattr(rule, "key", None) for rule in self.classes]
+        if len(set(keys)) != len(keys):
+            raise ValueError(f"分类提级条件重复：{keys}")
+        for rule in self.classes:
+            if not isinstance(rule, ClassRule) or rule.key not in (CLASS_ACTIVE, CLASS_LACKING):
+                raise ValueError(f"分类提级只能为“主动创新”和“缺乏创新意识”设条件：{rule!r}")
+            _check_expr(rule.conditions, f"分类“{CLASS_LABELS[rule.key]}”")
 
     def _check_coverage(self) -> None:
         items = self.coverage_items
@@ -395,12 +555,19 @@ class MonitoringRules:
         return {
             "version": self.version,
             "top_n": self.top_n,
+            "intensity_above_scale_only": self.intensity_above_scale_only,
+            "intensity_sections": list(self.intensity_sections),
             "intensity_min_revenue": self.intensity_min_revenue,
             "decline_min_ratio": self.decline_min_ratio,
+            "zero_rd_above_scale_only": self.zero_rd_above_scale_only,
+            "zero_rd_min_years": self.zero_rd_min_years,
             "alert_decline_ratio": self.alert_decline_ratio,
             "zero_rd_alert_years": self.zero_rd_alert_years,
             "hnte_expiry_days": self.hnte_expiry_days,
-            "active_min_intensity": self.active_min_intensity,
+            "classes": [
+                {"key": rule.key, "conditions": expr_to_dict(rule.conditions)}
+                for rule in self.classes
+            ],
             "coverage_items": [
                 {
                     "key": item.key,
@@ -420,14 +587,36 @@ class MonitoringRules:
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> "MonitoringRules":
         """Build from the stored JSON. Omitted settings take the defaults; unknown keys are
-        rejected so a mistyped setting cannot silently fall back to its default."""
+        rejected so a mistyped setting cannot silently fall back to its default.
+
+        Versions stored before class conditions were data hold `active_min_intensity`; it
+        becomes the intensity of the default 主动创新 condition."""
         if not isinstance(data, Mapping):
             raise ValueError("规则应为 JSON 对象")
-        known = set(cls.__dataclass_fields__)
+        known = set(cls.__dataclass_fields__) | {"active_min_intensity"}
         unknown = sorted(set(data) - known)
         if unknown:
             raise ValueError(f"未知的规则项：{'、'.join(unknown)}")
-        kwargs = {k: v for k, v in data.items() if k not in ("coverage_items", "tiers")}
+        nested = ("coverage_items", "tiers", "classes", "active_min_intensity")
+        kwargs = {k: v for k, v in data.items() if k not in nested}
+        if "intensity_sections" in kwargs:
+            sections = kwargs["intensity_sections"]
+            if not isinstance(sections, list | tuple):
+                raise ValueError("研发强度排名的行业门类应为列表")
+            kwargs["intensity_sections"] = tuple(sections)
+        if "classes" in data:
+            try:
+                kwargs["classes"] = tuple(
+                    ClassRule(rule["key"], expr_from_dict(rule["conditions"]))
+                    for rule in data["classes"]
+                )
+            except (KeyError, TypeError, AttributeError) as exc:
+                raise ValueError(f"分类提级条件定义不完整：{exc}") from exc
+        elif "active_min_intensity" in data:
+            minimum = data["active_min_intensity"]
+            if not _is_number(minimum) or not np.isfinite(minimum) or minimum < 0:
+                raise ValueError(f"active_min_intensity 应为非负数，实际为 {minimum!r}")
+            kwargs["classes"] = (active_class(minimum), *DEFAULT_CLASSES[1:])
         if "coverage_items" in data:
             try:
                 kwargs["coverage_items"] = tuple(
@@ -451,6 +640,35 @@ class MonitoringRules:
             except (KeyError, TypeError, AttributeError) as exc:
                 raise ValueError(f"培育梯队定义不完整：{exc}") from exc
         return cls(**kwargs)
+
+    def list_titles(self) -> dict[str, str]:
+        """The title of each list under these rules: 研发30强 when `top_n` is 30."""
+        scope = "规上企业" if self.zero_rd_above_scale_only else "企业"
+        zero = (
+            f"连续{self.zero_rd_min_years}年及以上零研发（{scope}）"
+            if self.zero_rd_min_years > 1
+            else f"零研发（{scope}）"
+        )
+        return {
+            LIST_TOP_SPEND: f"研发{self.top_n}强（按研发投入）",
+            LIST_TOP_INTENSITY: f"研发{self.top_n}强（按研发强度）",
+            LIST_DECLINE: "研发负增长",
+            LIST_ZERO_RD: zero,
+            LIST_COVERAGE: "五个全覆盖（规上企业）",
+        }
+
+    def intensity_eligibility(self) -> str:
+        """Who the intensity ranking ranks, in words for the page."""
+        parts = ["规上" if self.intensity_above_scale_only else ""]
+        if self.intensity_sections:
+            names = "、".join(SECTION_LABELS[s] for s in self.intensity_sections)
+            parts.append(f"{names}企业")
+        else:
+            parts.append("各行业企业")
+        text = "".join(parts)
+        if self.intensity_min_revenue:
+            text += f"，营业收入不低于 {self.intensity_min_revenue / 10_000:,.0f} 万元"
+        return text + "，且研发投入和营业收入大于零"
 
     def tier_labels(self) -> dict[str, str]:
         """Key → label for every tier key a result can contain."""
@@ -692,6 +910,12 @@ class _YearView:
             if previous is None:
                 return np.full(len(self.present), np.nan)
             return previous.get("rd_expense")
+        if name == "previous_rd_reported":
+            return ~np.isnan(self.get("previous_rd_expense")) & self.present
+        if name == "industry_section":
+            codes, uniques = pd.factorize(self.get("industry_code"), use_na_sentinel=True)
+            sections = np.array([industry_section(code) for code in uniques] + [None], dtype=object)
+            return sections[codes]  # the sentinel -1 picks the trailing None
         raise KeyError(name)
 
 
@@ -748,7 +972,8 @@ class MonitoringResult:
     - `tiers`: enterprise_id, tier, previous_tier; `tier_moves`: from_tier, to_tier, labels,
       count, over the enterprises with data in either year (`absent` for the other year).
     - `alerts`: enterprise_id, kind, message, value.
-    - `entries`: one row per enterprise with data this year, with every figure above.
+    - `entries`: one row per enterprise with data this year, with every figure above and
+      its membership of each list (`on_top_spend`, ... see `LIST_COLUMNS`).
     - `summary`: JSON-serialisable counts and county totals.
     """
 
@@ -780,6 +1005,12 @@ def _ranks(n: int, ranked: np.ndarray) -> pd.arrays.IntegerArray:
     ranks = np.zeros(n, dtype=np.int64)
     ranks[ranked] = np.arange(1, len(ranked) + 1)
     return pd.arrays.IntegerArray(ranks, ranks == 0)
+
+
+def _member(n: int, chosen: np.ndarray) -> np.ndarray:
+    mask = np.zeros(n, dtype=bool)
+    mask[chosen] = True
+    return mask
 
 
 def _top(ids: np.ndarray, values: np.ndarray, ranked: np.ndarray, top_n: int) -> pd.DataFrame:
@@ -828,9 +1059,14 @@ def compute(
     prev_rd = cur.get("previous_rd_expense")
     intensity = cur.get("intensity")
 
-    # 研发50强: every enterprise with R&D; intensity only where revenue is positive.
+    # 研发50强: every enterprise with R&D; intensity only where revenue is positive and the
+    # bureau's eligibility (规上, industry sections, revenue floor) holds.
     ranked_spend = _descending(rd, present & (rd > 0))
     intensity_ok = present & (rd > 0) & (revenue > 0) & (revenue >= rules.intensity_min_revenue)
+    if rules.intensity_above_scale_only:
+        intensity_ok &= above
+    if rules.intensity_sections:
+        intensity_ok &= np.isin(cur.get("industry_section"), list(rules.intensity_sections))
     ranked_intensity = _descending(intensity, intensity_ok)
 
     # 负增长: drop_ratio is computed as drop / previous, so a fall of exactly the threshold
@@ -853,7 +1089,10 @@ def compute(
 
     # 零研发
     streak = panel.zero_streak(year)
-    zero_codes = _descending(streak, present & above & (rd == 0))
+    zero_ok = present & (rd == 0) & (streak >= rules.zero_rd_min_years)
+    if rules.zero_rd_above_scale_only:
+        zero_ok &= above
+    zero_codes = _descending(streak, zero_ok)
     zero_rd = pd.DataFrame({"enterprise_id": ids[zero_codes], "zero_years": streak[zero_codes]})
 
     # 五个全覆盖 over 规上 enterprises.
@@ -887,19 +1126,13 @@ def compute(
     coverage_summary["share"] = coverage_summary["covered"] / total_above if total_above else np.nan
     fully_covered = int((missing_mask == 0).sum())
 
-    # 分类提级: 主动创新 needs intensity and an R&D platform (institution or invention);
-    # 缺乏创新意识 is zero R&D this year and last (or zero now with nothing known before);
-    # the rest is 被动创新. A year without an R&D figure is kept apart as "unknown" instead
-    # of being guessed into a class.
-    has_platform = cur.get("has_rd_institution") | (cur.get("valid_inventions") >= 1)
+    # 分类提级: the bureau's conditions for 主动创新 and 缺乏创新意识, first match wins; the
+    # rest is 被动创新. A year without an R&D figure is kept apart as "unknown" instead of
+    # being guessed into a class.
     class_keys = (CLASS_ACTIVE, CLASS_PASSIVE, CLASS_LACKING, CLASS_UNKNOWN)
     class_codes = np.select(
-        [
-            np.isnan(rd),
-            (intensity >= rules.active_min_intensity) & has_platform,
-            (rd == 0) & ((prev_rd == 0) | np.isnan(prev_rd)),
-        ],
-        [3, 0, 2],
+        [np.isnan(rd), *(_evaluate(rule.conditions, cur) for rule in rules.classes)],
+        [3, *(class_keys.index(rule.key) for rule in rules.classes)],
         default=1,
     )
 
@@ -971,6 +1204,12 @@ def compute(
             "innovation_class": classes["innovation_class"].array,
             "tier": tiers["tier"].array,
             "previous_tier": tiers["previous_tier"].array,
+            # List membership as decided here: pages filter on these, never on the figures.
+            LIST_COLUMNS[LIST_TOP_SPEND]: _member(n, ranked_spend[: rules.top_n])[codes],
+            LIST_COLUMNS[LIST_TOP_INTENSITY]: _member(n, ranked_intensity[: rules.top_n])[codes],
+            LIST_COLUMNS[LIST_DECLINE]: declining[codes],
+            LIST_COLUMNS[LIST_ZERO_RD]: zero_ok[codes],
+            LIST_COLUMNS[LIST_COVERAGE]: (present & above)[codes],
         }
     )
 

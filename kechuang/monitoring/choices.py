@@ -36,13 +36,6 @@ class BatchStatus(models.TextChoices):
     DISCARDED = "discarded", "已放弃"
 
 
-class ListKind(models.TextChoices):
-    TOP_SPEND = "top_spend", "研发50强（按研发投入）"
-    TOP_INTENSITY = "top_intensity", "研发50强（按研发强度）"
-    DECLINE = "decline", "研发负增长"
-    ZERO_RD = "zero_rd", "零研发"
-
-
 class AlertKind(models.TextChoices):
     RD_DROP = "rd_drop", "研发投入大幅下降"
     ZERO_RD_STREAK = "zero_rd_streak", "连续零研发"

@@ -238,13 +238,18 @@ class FinancialRecord(PeriodRecord):
 
 
 class RuleSet(BaseModel):
-    """A version of the monitoring rules (engines.monitoring.MonitoringRules as JSON)."""
+    """A version of the monitoring rules (engines.monitoring.MonitoringRules as JSON).
+
+    Versions are history: a change is a new version, never an edit. `impact` records, when
+    the version was saved, how many enterprises it moved against the version before it on
+    the latest year's data (see rule_versions.moves)."""
 
     version = models.CharField("版本号", max_length=30, unique=True)
     effective_from = models.DateField("生效日期")
     rules = models.JSONField("规则")
     basis = models.CharField("依据", max_length=300, blank=True)
     note = models.TextField("说明", blank=True)
+    impact = models.JSONField("影响测算", default=dict, blank=True, editable=False)
 
     class Meta:
         verbose_name = "监测规则版本"
@@ -253,6 +258,9 @@ class RuleSet(BaseModel):
 
     def __str__(self) -> str:
         return self.version
+
+    def get_absolute_url(self) -> str:
+        return reverse("monitoring:ruleset_detail", args=[self.pk])
 
 
 class Snapshot(models.Model):
@@ -364,9 +372,36 @@ class SnapshotRow(models.Model):
 
 LIVE = models.Q(retired_by__isnull=True)
 
+# Each monitoring list: the stored decision that admits an entry (None: every entry) and the
+# order it is shown in. Class and tier lists show everyone, filtered by the stored class/tier.
+ENTRY_LISTS: dict[str, tuple[str | None, tuple[str, ...]]] = {
+    "top_spend": ("on_top_spend", ("rank_spend",)),
+    "top_intensity": ("on_top_intensity", ("rank_intensity",)),
+    "decline": ("on_decline", ("-drop", "enterprise_id")),
+    "zero_rd": ("on_zero_rd", ("-zero_years", "enterprise_id")),
+    "coverage": ("on_coverage", ("enterprise__name",)),
+    "class": (None, ("-rd_expense", "enterprise__name")),
+    "tier": (None, ("-rd_expense", "enterprise__name")),
+}
+
+
+class SnapshotEntryQuerySet(SnapshotRowQuerySet):
+    def on_list(self, key: str) -> "SnapshotEntryQuerySet":
+        """The entries the engine put on list `key`, in the list's order. Every page, count,
+        export and API reads a list through here."""
+        flag, order = ENTRY_LISTS[key]
+        rows = self.filter(**{flag: True}) if flag else self
+        return rows.order_by(*order)
+
 
 class SnapshotEntry(SnapshotRow):
-    """One enterprise's place in a snapshot: list memberships, class, tier, coverage."""
+    """One enterprise's place in a snapshot: list memberships, class, tier, coverage.
+
+    Every decision is the engine's, stored as it made it under the snapshot's rules: the
+    `on_*` flags say which lists the enterprise is on, `innovation_class` and `tier` its
+    class and rung, `coverage_missing` the 五个全覆盖 items it lacks. Pages, counts, exports
+    and the API filter on these and never re-derive them from the figures beside them.
+    """
 
     rd_expense = money("研发投入")
     revenue = money("营业收入")
@@ -382,11 +417,18 @@ class SnapshotEntry(SnapshotRow):
     innovation_class = models.CharField("创新分类", max_length=20, blank=True)
     tier = models.CharField("培育梯队", max_length=20, blank=True)
     previous_tier = models.CharField("上年梯队", max_length=20, blank=True)
+    on_top_spend = models.BooleanField("列入研发强企（按投入）", default=False)
+    on_top_intensity = models.BooleanField("列入研发强企（按强度）", default=False)
+    on_decline = models.BooleanField("列入研发负增长", default=False)
+    on_zero_rd = models.BooleanField("列入零研发", default=False)
+    on_coverage = models.BooleanField("纳入五个全覆盖", default=False)
+
+    objects = SnapshotEntryQuerySet.as_manager()
 
     class Meta:
         verbose_name = "监测明细"
         verbose_name_plural = "监测明细"
-        # Pages read the current rows of a year; the rank and drop orders list only some.
+        # Pages read the current rows of a year; each list's index holds its members only.
         constraints = [
             models.UniqueConstraint(
                 fields=["generation", "enterprise"], condition=LIVE, name="uniq_live_entry"
@@ -395,18 +437,28 @@ class SnapshotEntry(SnapshotRow):
         indexes = [
             models.Index(
                 fields=["generation", "rank_spend"],
-                condition=LIVE & models.Q(rank_spend__isnull=False),
-                name="entry_rank_spend",
+                condition=LIVE & models.Q(on_top_spend=True),
+                name="entry_on_top_spend",
             ),
             models.Index(
                 fields=["generation", "rank_intensity"],
-                condition=LIVE & models.Q(rank_intensity__isnull=False),
-                name="entry_rank_intensity",
+                condition=LIVE & models.Q(on_top_intensity=True),
+                name="entry_on_top_intensity",
             ),
             models.Index(
                 fields=["generation", "drop"],
-                condition=LIVE & models.Q(drop__gt=0),
-                name="entry_drop",
+                condition=LIVE & models.Q(on_decline=True),
+                name="entry_on_decline",
+            ),
+            models.Index(
+                fields=["generation", "zero_years"],
+                condition=LIVE & models.Q(on_zero_rd=True),
+                name="entry_on_zero_rd",
+            ),
+            models.Index(
+                fields=["generation", "enterprise"],
+                condition=LIVE & models.Q(on_coverage=True),
+                name="entry_on_coverage",
             ),
         ]
         permissions = [("export_snapshotentry", "导出监测名单")]

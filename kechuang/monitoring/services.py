@@ -8,12 +8,13 @@ import math
 import numpy as np
 import pandas as pd
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Max, Q
 from django.utils import timezone
 
 from kechuang.core import bulk
 from kechuang.core.frames import read_frame, read_frames, write_frame
 from kechuang.engines import monitoring as engine
+from kechuang.monitoring import rule_versions
 from kechuang.monitoring.models import (
     MONITORED_RD_FIELDS,
     Alert,
@@ -55,18 +56,60 @@ def current_rule_set(on: datetime.date | None = None) -> RuleSet:
 
 
 def save_rule_version(
-    *, base: RuleSet, changes: dict, version: str, effective_from, note: str, user
+    *, base: RuleSet, changes: dict, version: str, effective_from, note: str, user, basis=""
 ) -> RuleSet:
-    """A new rule version from an old one with some settings changed; old versions stay."""
+    """A new rule version from an old one with some settings changed; old versions stay.
+
+    The rules are stored complete and in the engine's own form, and the version records
+    how many enterprises it moves against the version before it (see `rule_impact`)."""
     data = {**base.rules, **changes, "version": version}
-    engine.MonitoringRules.from_dict(data)  # raises ValueError with a Chinese message
-    return RuleSet.objects.create(
-        version=version,
-        effective_from=effective_from,
-        rules=data,
-        note=note,
-        created_by=user,
-        updated_by=user,
+    if "classes" in changes:
+        data.pop("active_min_intensity", None)  # superseded by the class conditions
+    # Raises ValueError with a Chinese message.
+    rules = engine.MonitoringRules.from_dict(data)
+    with transaction.atomic():
+        rule_set = RuleSet(
+            version=version,
+            effective_from=effective_from,
+            rules=rules.to_dict(),
+            basis=basis,
+            note=note,
+            created_by=user,
+            updated_by=user,
+        )
+        previous = previous_rule_set(rule_set)
+        rule_set.impact = rule_impact(previous, rule_set) or {}
+        rule_set.save()
+    return rule_set
+
+
+def previous_rule_set(rule_set: RuleSet) -> RuleSet | None:
+    """The version before `rule_set` in effective order (by date, then creation); for one
+    not saved yet, the last of those in effect by its date."""
+    if rule_set.pk:
+        earlier = RuleSet.objects.filter(
+            Q(effective_from__lt=rule_set.effective_from)
+            | Q(effective_from=rule_set.effective_from, pk__lt=rule_set.pk)
+        )
+    else:
+        earlier = RuleSet.objects.filter(effective_from__lte=rule_set.effective_from)
+    return earlier.order_by("-effective_from", "-pk").first()
+
+
+def rule_impact(previous: RuleSet | None, rule_set: RuleSet) -> dict | None:
+    """How many enterprises `rule_set` moves against `previous` on the latest year's facts
+    (None without a previous version or without data)."""
+    year = latest_year()
+    if previous is None or year is None:
+        return None
+    facts = build_facts(year)
+    if facts.empty or not (facts["year"] == year).any():
+        return None
+    return rule_versions.moves(
+        facts,
+        year,
+        engine.MonitoringRules.from_dict(previous.rules),
+        engine.MonitoringRules.from_dict(rule_set.rules),
     )
 
 
@@ -426,6 +469,10 @@ def _entry_frame(entries: pd.DataFrame, key_of: dict) -> pd.DataFrame:
     for name in ("innovation_class", "tier", "previous_tier"):
         values = entries[name].astype(object)
         frame[name] = values.where(values.notna(), "")
+    # The engine's list decisions; being columns of the frame, they join the digest, so an
+    # entry whose membership changes with the rules is rewritten even if its figures stand.
+    for name in engine.LIST_COLUMNS.values():
+        frame[name] = entries[name].fillna(False).astype(bool)
     return frame
 
 

@@ -219,6 +219,8 @@ class ServiceVisitTable(BaseTable):
 
 
 class RuleSetTable(BaseTable):
+    version = tables.Column(verbose_name="版本号", linkify=True)
+
     class Meta:
         model = RuleSet
         fields = ("version", "effective_from", "basis", "note", "created_by", "created_at")

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from kechuang.monitoring.views import intake, lists, pool
+from kechuang.monitoring.views import intake, lists, pool, rules
 
 app_name = "monitoring"
 
@@ -11,8 +11,9 @@ urlpatterns = [
     path("entries/", lists.SnapshotEntryListView.as_view(), name="entry_list"),
     path("alerts/", lists.AlertListView.as_view(), name="alert_list"),
     path("alerts/<int:pk>/acknowledge/", lists.acknowledge_alert, name="alert_acknowledge"),
-    path("rules/", lists.RuleSetListView.as_view(), name="ruleset_list"),
-    path("rules/new/", lists.rule_version_create, name="ruleset_add"),
+    path("rules/", rules.RuleSetListView.as_view(), name="ruleset_list"),
+    path("rules/new/", rules.rule_version_create, name="ruleset_add"),
+    path("rules/<int:pk>/", rules.rule_version_detail, name="ruleset_detail"),
     # cultivation pool and service visits
     path("pool/", pool.PoolEntryListView.as_view(), name="poolentry_list"),
     path("pool/add/", pool.PoolEntryEditView.as_view(), name="poolentry_add"),

@@ -143,7 +143,11 @@ def test_default_rules():
     assert rules.top_n == 50
     assert rules.decline_min_ratio == 0.0 and rules.alert_decline_ratio == 0.30
     assert rules.zero_rd_alert_years == 2 and rules.hnte_expiry_days == 183
-    assert rules.active_min_intensity == 0.03
+    assert rules.classes == monitoring.DEFAULT_CLASSES
+    assert rules.classes[0].conditions.conditions[0] == Condition("intensity", ">=", 0.03)
+    assert rules.intensity_above_scale_only and rules.intensity_sections == ("B", "C", "D")
+    assert rules.intensity_min_revenue == 20_000_000
+    assert rules.zero_rd_above_scale_only and rules.zero_rd_min_years == 1
     assert [item.label for item in rules.coverage_items] == [
         "研发机构",
         "研发投入",
@@ -368,6 +372,7 @@ def test_top_by_intensity_needs_positive_revenue():
         row(3, rd_expense=50.0, revenue=np.nan),
         row(4, rd_expense=20.0, revenue=1000.0),
         row(5, rd_expense=0.0, revenue=1000.0),
+        intensity_min_revenue=0.0,
     )
     top = result.top_by_intensity
     assert top["enterprise_id"].tolist() == [1, 4]
@@ -811,3 +816,101 @@ def test_entries_carry_every_figure_for_the_snapshot():
     second = entries.loc[2]
     assert np.isnan(second["drop"]) and second["tier"] == "none"
     assert pd.isna(second["rank_spend"]) and second["coverage_missing"] == ()
+
+
+# -- Decisions stored with each entry ---------------------------------------------------------
+
+
+def _on(result, key: str) -> set[int]:
+    entries = result.entries
+    return set(entries.loc[entries[monitoring.LIST_COLUMNS[key]], "enterprise_id"].tolist())
+
+
+def test_entries_carry_every_list_decision():
+    rows = (
+        row(1, YEAR - 1, rd_expense=100.0),
+        row(1, rd_expense=40.0),  # fell 60%
+        row(2, YEAR - 1, rd_expense=100.0),
+        row(2, rd_expense=50.0),  # fell 50%
+        row(3, rd_expense=0.0),
+        row(4, rd_expense=0.0, is_above_scale=False),
+        row(5, rd_expense=500.0),
+    )
+    result = run(*rows, top_n=2, decline_min_ratio=0.55)
+    assert _on(result, "top_spend") == set(result.top_by_spend["enterprise_id"]) == {5, 2}
+    assert _on(result, "top_intensity") == set(result.top_by_intensity["enterprise_id"])
+    assert _on(result, "decline") == set(result.declines["enterprise_id"]) == {1}
+    assert _on(result, "zero_rd") == set(result.zero_rd["enterprise_id"]) == {3}
+    assert _on(result, "coverage") == set(result.coverage["enterprise_id"]) == {1, 2, 3, 5}
+
+
+def test_intensity_ranking_follows_the_bureau_eligibility():
+    rows = (
+        row(1, rd_expense=5_000_000.0, revenue=20_000_000.0),  # C, 2,000万: eligible
+        row(2, rd_expense=5_000_000.0, revenue=19_999_999.0),  # under the floor
+        row(3, rd_expense=5_000_000.0, revenue=50_000_000.0, is_above_scale=False),
+        row(4, rd_expense=5_000_000.0, revenue=50_000_000.0, industry_code="6510"),  # I 软件
+        row(5, rd_expense=5_000_000.0, revenue=50_000_000.0, industry_code="4411"),  # D 电力
+    )
+    assert _on(run(*rows), "top_intensity") == {1, 5}
+    assert _on(run(*rows, intensity_sections=()), "top_intensity") == {1, 4, 5}
+    assert _on(run(*rows, intensity_above_scale_only=False), "top_intensity") == {1, 3, 5}
+    assert _on(run(*rows, intensity_min_revenue=0.0), "top_intensity") == {1, 2, 5}
+
+
+def test_industry_section_reads_codes_with_or_without_the_letter():
+    assert [monitoring.industry_section(c) for c in ("C3451", "3451", "0610", "c", "", None)] == [
+        "C",
+        "C",
+        "B",
+        "C",
+        None,
+        None,
+    ]
+
+
+def test_zero_rd_settings_choose_who_is_listed():
+    rows = (
+        row(1, YEAR - 1, rd_expense=0.0),
+        row(1, rd_expense=0.0),
+        row(2, rd_expense=0.0),
+        row(3, rd_expense=0.0, is_above_scale=False),
+    )
+    assert _on(run(*rows), "zero_rd") == {1, 2}
+    assert _on(run(*rows, zero_rd_min_years=2), "zero_rd") == {1}
+    assert _on(run(*rows, zero_rd_above_scale_only=False), "zero_rd") == {1, 2, 3}
+    titles = MonitoringRules(zero_rd_min_years=2, zero_rd_above_scale_only=False).list_titles()
+    assert titles["zero_rd"] == "连续2年及以上零研发（企业）"
+
+
+def test_list_titles_follow_top_n():
+    titles = MonitoringRules(top_n=30).list_titles()
+    assert titles["top_spend"] == "研发30强（按研发投入）"
+    assert titles["top_intensity"] == "研发30强（按研发强度）"
+
+
+def test_class_conditions_are_data():
+    rows = (row(1, rd_expense=2_000_000.0, has_rd_institution=True),)  # intensity 2%
+    assert column(run(*rows).classes, "innovation_class") == {1: "passive"}
+    easier = (monitoring.active_class(0.01), *monitoring.DEFAULT_CLASSES[1:])
+    assert column(run(*rows, classes=easier).classes, "innovation_class") == {1: "active"}
+
+
+def test_stored_rules_with_active_min_intensity_still_load():
+    rules = MonitoringRules.from_dict({"version": "old", "active_min_intensity": 0.05})
+    assert rules.classes[0] == monitoring.active_class(0.05)
+    assert MonitoringRules.from_dict(rules.to_dict()) == rules
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        ({"intensity_sections": ["Z"]}, "行业门类"),
+        ({"intensity_sections": ["C", "C"]}, "行业门类重复"),
+        ({"zero_rd_min_years": 0}, "zero_rd_min_years"),
+        ({"classes": [{"key": "passive", "conditions": {"all": []}}]}, "分类提级"),
+    ],
+)
+def test_new_settings_are_validated(data, message):
+    with pytest.raises(ValueError, match=message):
+        MonitoringRules.from_dict(data)

@@ -1,7 +1,7 @@
 from rest_framework import serializers
 
 from kechuang.monitoring import choices
-from kechuang.monitoring.models import FinancialRecord, ImportBatch, RDRecord
+from kechuang.monitoring.models import FinancialRecord, ImportBatch, RDRecord, SnapshotEntry
 
 
 class ImportBatchSerializer(serializers.ModelSerializer):
@@ -89,3 +89,40 @@ class RDRecordSerializer(PeriodRecordSerializer):
 class FinancialRecordSerializer(PeriodRecordSerializer):
     class Meta(PeriodRecordSerializer.Meta):
         model = FinancialRecord
+
+
+class SnapshotEntrySerializer(serializers.ModelSerializer):
+    """An enterprise's monitoring result with the engine's decisions (lists, class, tier,
+    coverage gaps as item keys), as stored with the snapshot."""
+
+    enterprise_uscc = serializers.CharField(source="enterprise.uscc", read_only=True)
+    enterprise_name = serializers.CharField(source="enterprise.name", read_only=True)
+
+    class Meta:
+        model = SnapshotEntry
+        fields = [
+            "id",
+            "enterprise",
+            "enterprise_uscc",
+            "enterprise_name",
+            "rd_expense",
+            "revenue",
+            "intensity",
+            "rank_spend",
+            "rank_intensity",
+            "previous_rd_expense",
+            "drop",
+            "drop_ratio",
+            "zero_years",
+            "is_above_scale",
+            "on_top_spend",
+            "on_top_intensity",
+            "on_decline",
+            "on_zero_rd",
+            "on_coverage",
+            "coverage_missing",
+            "innovation_class",
+            "tier",
+            "previous_tier",
+        ]
+        read_only_fields = fields

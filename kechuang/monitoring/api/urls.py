@@ -6,5 +6,6 @@ router = SimpleRouter()
 router.register("batches", views.ImportBatchViewSet, basename="importbatch")
 router.register("rd-records", views.RDRecordViewSet, basename="rdrecord")
 router.register("financial-records", views.FinancialRecordViewSet, basename="financialrecord")
+router.register("entries", views.SnapshotEntryViewSet, basename="snapshotentry")
 
 urlpatterns = router.urls

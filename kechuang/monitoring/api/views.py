@@ -1,7 +1,9 @@
 """Intake and period records over the API: upload a file into a batch, read its issues,
-commit or roll it back; read the R&D and financial records in the caller's scope."""
+commit or roll it back; read the R&D and financial records and the monitoring lists in the
+caller's scope."""
 
-from drf_spectacular.utils import extend_schema
+from django.http import Http404
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import permissions, status
 from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
@@ -9,9 +11,15 @@ from rest_framework.response import Response
 
 from kechuang.core.api import ReadOnlyScopedViewSet
 from kechuang.core.oplog import request_origin
-from kechuang.monitoring import batches, filtersets
+from kechuang.monitoring import batches, filtersets, services
 from kechuang.monitoring.api import serializers
-from kechuang.monitoring.models import FinancialRecord, ImportBatch, RDRecord
+from kechuang.monitoring.models import (
+    ENTRY_LISTS,
+    FinancialRecord,
+    ImportBatch,
+    RDRecord,
+    SnapshotEntry,
+)
 
 
 class IntakePermission(permissions.BasePermission):
@@ -123,3 +131,37 @@ class FinancialRecordViewSet(ReadOnlyScopedViewSet):
     serializer_class = serializers.FinancialRecordSerializer
     filterset_class = filtersets.FinancialRecordFilterSet
     select_related = ("enterprise",)
+
+
+@extend_schema_view(
+    list=extend_schema(
+        parameters=[
+            OpenApiParameter("year", int, description="年度（默认最近一年）"),
+            OpenApiParameter("list", str, enum=list(ENTRY_LISTS), description="名单"),
+        ]
+    )
+)
+class SnapshotEntryViewSet(ReadOnlyScopedViewSet):
+    """The current monitoring results of a year: `?list=` gives one list as the page shows
+    it (the engine's stored decisions, in the list's order), with the page's filters."""
+
+    model = SnapshotEntry
+    queryset = SnapshotEntry.objects.none()
+    serializer_class = serializers.SnapshotEntrySerializer
+    filterset_class = filtersets.SnapshotEntryFilterSet
+    select_related = ("enterprise",)
+
+    def get_queryset(self):
+        try:
+            year = int(self.request.query_params.get("year") or services.latest_year() or 0)
+        except ValueError:
+            raise Http404("年度不正确") from None
+        snapshot = services.current_snapshot(year) if year else None
+        queryset = super().get_queryset()
+        if snapshot is None:
+            return queryset.none()
+        key = self.request.query_params.get("list")
+        if key and key not in ENTRY_LISTS:
+            raise Http404("没有这个名单")
+        rows = queryset.of(snapshot)
+        return rows.on_list(key) if key else rows.order_by("enterprise_id")

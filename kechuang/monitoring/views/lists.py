@@ -1,8 +1,7 @@
-"""Monitoring results: the overview, the lists behind it, alerts and rule versions."""
+"""Monitoring results: the overview, the lists behind it and the alerts."""
 
 import json
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import PermissionDenied
@@ -18,22 +17,24 @@ from kechuang.core.oplog import log_operation
 from kechuang.core.views import ObjectListView
 from kechuang.engines import monitoring as engine
 from kechuang.monitoring import filtersets, services, tables
-from kechuang.monitoring.models import Alert, RuleSet, Snapshot, SnapshotEntry
-from kechuang.registry.forms import DateInput
+from kechuang.monitoring.models import Alert, Snapshot, SnapshotEntry
 
+# The columns each list shows; which entries it holds is the engine's (see ENTRY_LISTS).
 LISTS = {
-    "top_spend": ("研发50强（按研发投入）", ("rank_spend", "rd_expense", "revenue", "intensity")),
-    "top_intensity": (
-        "研发50强（按研发强度）",
-        ("rank_intensity", "intensity", "rd_expense", "revenue"),
-    ),
-    "decline": ("研发负增长", ("previous_rd_expense", "rd_expense", "drop", "drop_ratio")),
-    "zero_rd": ("零研发（规上企业）", ("zero_years", "revenue", "tier")),
-    "coverage": ("五个全覆盖（规上企业）", ("coverage_missing", "rd_expense", "revenue")),
-    "class": ("分类提级", ("innovation_class", "rd_expense", "intensity", "coverage_missing")),
-    "tier": ("梯次培育", ("tier", "previous_tier", "rd_expense", "revenue", "intensity")),
+    "top_spend": ("rank_spend", "rd_expense", "revenue", "intensity"),
+    "top_intensity": ("rank_intensity", "intensity", "rd_expense", "revenue"),
+    "decline": ("previous_rd_expense", "rd_expense", "drop", "drop_ratio"),
+    "zero_rd": ("zero_years", "revenue", "tier"),
+    "coverage": ("coverage_missing", "rd_expense", "revenue"),
+    "class": ("innovation_class", "rd_expense", "intensity", "coverage_missing"),
+    "tier": ("tier", "previous_tier", "rd_expense", "revenue", "intensity"),
 }
 IDENTITY_COLUMNS = ("enterprise", "town", "industry")
+
+
+def list_titles(rules: engine.MonitoringRules) -> dict[str, str]:
+    """Every list's title under `rules` (研发30强 when the bureau sets N to 30)."""
+    return {**rules.list_titles(), "class": "分类提级", "tier": "梯次培育"}
 
 
 def _years() -> list[int]:
@@ -58,13 +59,15 @@ def _rules(snapshot: Snapshot) -> engine.MonitoringRules:
 
 
 def scoped_summary(entries, rules: engine.MonitoringRules) -> dict:
-    """The overview's figures, computed over the entries the user may see."""
+    """The overview's figures over the entries the user may see. List counts count the
+    engine's stored decisions, so a count always equals the rows of its list."""
     above = entries.filter(is_above_scale=True)
-    totals = above.aggregate(rd=Sum("rd_expense"), revenue=Sum("revenue"), n=Count("pk"))
-    above_count = totals["n"] or 0
+    totals = above.aggregate(rd=Sum("rd_expense"), revenue=Sum("revenue"))
+    covered = entries.on_list("coverage")
+    above_count = covered.count()
     coverage = []
     for item in rules.coverage_items:
-        missing = above.filter(coverage_missing__icontains=f'"{item.key}"').count()
+        missing = covered.filter(coverage_missing__icontains=f'"{item.key}"').count()
         coverage.append(
             {
                 "key": item.key,
@@ -74,7 +77,7 @@ def scoped_summary(entries, rules: engine.MonitoringRules) -> dict:
                 "share": (above_count - missing) / above_count if above_count else None,
             }
         )
-    full = above.filter(coverage_missing=[]).count()
+    full = covered.filter(coverage_missing=[]).count()
     ratio = (
         float(totals["rd"]) / float(totals["revenue"])
         if totals["rd"] is not None and totals["revenue"]
@@ -86,9 +89,10 @@ def scoped_summary(entries, rules: engine.MonitoringRules) -> dict:
         "with_rd": entries.filter(rd_expense__gt=0).count(),
         "total_rd": entries.aggregate(v=Sum("rd_expense"))["v"],
         "above_scale_rd_ratio": ratio,
-        "top_spend": entries.filter(rank_spend__lte=rules.top_n).count(),
-        "declines": entries.filter(drop__gt=0).count(),
-        "zero_rd": above.filter(rd_expense=0).count(),
+        "top_spend": entries.on_list("top_spend").count(),
+        "top_intensity": entries.on_list("top_intensity").count(),
+        "declines": entries.on_list("decline").count(),
+        "zero_rd": entries.on_list("zero_rd").count(),
         "coverage": coverage,
         "coverage_full": full,
         "coverage_full_share": full / above_count if above_count else None,
@@ -121,6 +125,7 @@ def overview(request):
         context.update(
             {
                 "rules": rules,
+                "titles": list_titles(rules),
                 "summary": summary,
                 "class_rows": [
                     (key, label, summary["classes"].get(key, 0))
@@ -212,20 +217,18 @@ class SnapshotEntryListView(ObjectListView):
         queryset = super().get_queryset()
         if snapshot is None:
             return queryset.none()
-        queryset = queryset.of(snapshot)
-        rules = _rules(snapshot)
-        key = self.list_key
-        if key == "top_spend":
-            return queryset.filter(rank_spend__lte=rules.top_n).order_by("rank_spend")
-        if key == "top_intensity":
-            return queryset.filter(rank_intensity__lte=rules.top_n).order_by("rank_intensity")
-        if key == "decline":
-            return queryset.filter(drop__gt=0).order_by("-drop")
-        if key == "zero_rd":
-            return queryset.filter(is_above_scale=True, rd_expense=0).order_by("-zero_years")
-        if key == "coverage":
-            return queryset.filter(is_above_scale=True).order_by("enterprise__name")
-        return queryset.order_by("-rd_expense", "enterprise__name")
+        return queryset.of(snapshot).on_list(self.list_key)
+
+    def _list_rules(self) -> engine.MonitoringRules:
+        """The rules of the shown snapshot, or those in force when there is none yet."""
+        snapshot = self._snapshot()
+        if snapshot is not None:
+            return _rules(snapshot)
+        return engine.MonitoringRules.from_dict(services.current_rule_set().rules)
+
+    @property
+    def list_title(self) -> str:
+        return list_titles(self._list_rules())[self.list_key]
 
     def table_extra_kwargs(self):
         snapshot = self._snapshot()
@@ -240,7 +243,7 @@ class SnapshotEntryListView(ObjectListView):
     def get_table_kwargs(self):
         kwargs = super().get_table_kwargs()
         if "exclude" not in kwargs:
-            shown = set(IDENTITY_COLUMNS) | set(LISTS[self.list_key][1])
+            shown = set(IDENTITY_COLUMNS) | set(LISTS[self.list_key])
             kwargs["exclude"] = [c for c in self.table_class.base_columns if c not in shown]
         return kwargs
 
@@ -250,11 +253,14 @@ class SnapshotEntryListView(ObjectListView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         snapshot = self._snapshot()
+        rules = self._list_rules()
+        titles = list_titles(rules)
         context.update(
             {
-                "lists": [(key, label) for key, (label, _) in LISTS.items()],
+                "lists": [(key, titles[key]) for key in LISTS],
                 "list_key": self.list_key,
-                "list_title": LISTS[self.list_key][0],
+                "list_title": titles[self.list_key],
+                "intensity_eligibility": rules.intensity_eligibility(),
                 "years": _years(),
                 "snapshot": snapshot,
                 "year": snapshot.year if snapshot else _chosen_year(self.request),
@@ -272,7 +278,7 @@ class SnapshotEntryListView(ObjectListView):
     def export_name(self) -> str:
         snapshot = self._snapshot()
         year = f"{snapshot.year}年" if snapshot else ""
-        return f"{year}{LISTS[self.list_key][0]}"
+        return f"{year}{self.list_title}"
 
 
 class AlertListView(ObjectListView):
@@ -298,117 +304,3 @@ def acknowledge_alert(request, pk: int):
     alert.save(update_fields=["acknowledged_at", "acknowledged_by"])
     messages.success(request, f"已标记处理：{alert.enterprise}")
     return redirect(request.POST.get("next") or reverse("monitoring:alert_list"))
-
-
-class RuleSetListView(ObjectListView):
-    model = RuleSet
-    template_name = "monitoring/ruleset_list.html"
-
-    table_class = tables.RuleSetTable
-    filterset_class = filtersets.RuleSetFilterSet
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        current = services.current_rule_set()
-        context["current"] = current
-        context["current_rules"] = json.dumps(current.rules, ensure_ascii=False, indent=2)
-        context["can_add"] = self.request.user.has_perm("monitoring.add_ruleset")
-        return context
-
-
-class RuleVersionForm(forms.Form):
-    version = forms.CharField(label="新版本号", max_length=30)
-    effective_from = forms.DateField(label="生效日期", widget=DateInput())
-    top_n = forms.IntegerField(label="研发强企名单数量（N）", min_value=1, max_value=1000)
-    decline_min_ratio = forms.FloatField(
-        label="负增长名单下降幅度下限（0 表示只要下降即列入）", min_value=0, max_value=1
-    )
-    alert_decline_ratio = forms.FloatField(
-        label="研发下降预警阈值（如 0.3 表示下降超过 30%）", min_value=0, max_value=1
-    )
-    zero_rd_alert_years = forms.IntegerField(label="连续零研发预警年数", min_value=1, max_value=10)
-    hnte_expiry_days = forms.IntegerField(label="高企到期提前预警天数", min_value=1, max_value=1000)
-    active_min_intensity = forms.FloatField(
-        label="主动创新研发强度下限（如 0.03）", min_value=0, max_value=1
-    )
-    coverage_items = forms.CharField(
-        label="五个全覆盖事项（JSON）", widget=forms.Textarea(attrs={"rows": 10})
-    )
-    tiers = forms.CharField(label="梯队规则（JSON）", widget=forms.Textarea(attrs={"rows": 14}))
-    note = forms.CharField(label="修订说明", widget=forms.Textarea(attrs={"rows": 2}))
-
-    SCALARS = (
-        "top_n",
-        "decline_min_ratio",
-        "alert_decline_ratio",
-        "zero_rd_alert_years",
-        "hnte_expiry_days",
-        "active_min_intensity",
-    )
-
-    def clean_version(self):
-        version = self.cleaned_data["version"].strip()
-        if RuleSet.objects.filter(version=version).exists():
-            raise forms.ValidationError("该版本号已存在。")
-        return version
-
-    def _json(self, name):
-        try:
-            return json.loads(self.cleaned_data[name])
-        except json.JSONDecodeError as exc:
-            raise forms.ValidationError(
-                f"JSON 格式错误：第{exc.lineno}行第{exc.colno}列。"
-            ) from None
-
-    def clean_coverage_items(self):
-        return self._json("coverage_items")
-
-    def clean_tiers(self):
-        return self._json("tiers")
-
-    def changes(self) -> dict:
-        data = {name: self.cleaned_data[name] for name in self.SCALARS}
-        data["coverage_items"] = self.cleaned_data["coverage_items"]
-        data["tiers"] = self.cleaned_data["tiers"]
-        return data
-
-
-@permission_required("monitoring.add_ruleset", raise_exception=True)
-def rule_version_create(request):
-    base = services.current_rule_set()
-    if request.method == "POST":
-        form = RuleVersionForm(request.POST)
-        if form.is_valid():
-            try:
-                rule_set = services.save_rule_version(
-                    base=base,
-                    changes=form.changes(),
-                    version=form.cleaned_data["version"],
-                    effective_from=form.cleaned_data["effective_from"],
-                    note=form.cleaned_data["note"],
-                    user=request.user,
-                )
-            except ValueError as exc:
-                form.add_error(None, str(exc))
-            else:
-                messages.success(
-                    request, f"已保存规则版本 {rule_set.version}；重新计算后按新规则生成名单。"
-                )
-                return redirect("monitoring:ruleset_list")
-    else:
-        initial = {name: base.rules.get(name) for name in RuleVersionForm.SCALARS}
-        initial.update(
-            {
-                "coverage_items": json.dumps(
-                    base.rules["coverage_items"], ensure_ascii=False, indent=2
-                ),
-                "tiers": json.dumps(base.rules["tiers"], ensure_ascii=False, indent=2),
-                "effective_from": timezone.localdate(),
-            }
-        )
-        form = RuleVersionForm(initial=initial)
-    return render(
-        request,
-        "monitoring/ruleset_form.html",
-        {"form": form, "base": base, "title": "新建监测规则版本"},
-    )
