@@ -5,41 +5,63 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('monitoring', '0002_batch_allow_update'),
-        ('registry', '0002_reference_data'),
+        ("monitoring", "0002_batch_allow_update"),
+        ("registry", "0002_reference_data"),
     ]
 
     operations = [
         migrations.RemoveIndex(
-            model_name='snapshotentry',
-            name='monitoring__snapsho_fc5371_idx',
+            model_name="snapshotentry",
+            name="monitoring__snapsho_fc5371_idx",
         ),
         migrations.RemoveIndex(
-            model_name='snapshotentry',
-            name='monitoring__snapsho_aeeee3_idx',
+            model_name="snapshotentry",
+            name="monitoring__snapsho_aeeee3_idx",
         ),
         migrations.AlterField(
-            model_name='snapshotentry',
-            name='enterprise',
-            field=models.ForeignKey(db_constraint=False, db_index=False, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='registry.enterprise', verbose_name='企业'),
+            model_name="snapshotentry",
+            name="enterprise",
+            field=models.ForeignKey(
+                db_constraint=False,
+                db_index=False,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to="registry.enterprise",
+                verbose_name="企业",
+            ),
         ),
         migrations.AlterField(
-            model_name='snapshotentry',
-            name='snapshot',
-            field=models.ForeignKey(db_constraint=False, db_index=False, on_delete=django.db.models.deletion.CASCADE, related_name='entries', to='monitoring.snapshot'),
+            model_name="snapshotentry",
+            name="snapshot",
+            field=models.ForeignKey(
+                db_constraint=False,
+                db_index=False,
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="entries",
+                to="monitoring.snapshot",
+            ),
         ),
         migrations.AddIndex(
-            model_name='snapshotentry',
-            index=models.Index(condition=models.Q(('rank_spend__isnull', False)), fields=['snapshot', 'rank_spend'], name='entry_rank_spend'),
+            model_name="snapshotentry",
+            index=models.Index(
+                condition=models.Q(("rank_spend__isnull", False)),
+                fields=["snapshot", "rank_spend"],
+                name="entry_rank_spend",
+            ),
         ),
         migrations.AddIndex(
-            model_name='snapshotentry',
-            index=models.Index(condition=models.Q(('rank_intensity__isnull', False)), fields=['snapshot', 'rank_intensity'], name='entry_rank_intensity'),
+            model_name="snapshotentry",
+            index=models.Index(
+                condition=models.Q(("rank_intensity__isnull", False)),
+                fields=["snapshot", "rank_intensity"],
+                name="entry_rank_intensity",
+            ),
         ),
         migrations.AddIndex(
-            model_name='snapshotentry',
-            index=models.Index(condition=models.Q(('drop__gt', 0)), fields=['snapshot', 'drop'], name='entry_drop'),
+            model_name="snapshotentry",
+            index=models.Index(
+                condition=models.Q(("drop__gt", 0)), fields=["snapshot", "drop"], name="entry_drop"
+            ),
         ),
     ]

@@ -5,20 +5,35 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('monitoring', '0004_snapshot_generations'),
-        ('registry', '0002_reference_data'),
+        ("monitoring", "0004_snapshot_generations"),
+        ("registry", "0002_reference_data"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='financialrecord',
-            index=models.Index(fields=['year', 'quarter', 'enterprise', 'revenue', 'employees', 'tech_staff'], name='financial_record_monitoring'),
+            model_name="financialrecord",
+            index=models.Index(
+                fields=["year", "quarter", "enterprise", "revenue", "employees", "tech_staff"],
+                name="financial_record_monitoring",
+            ),
         ),
         migrations.AddIndex(
-            model_name='rdrecord',
-            index=models.Index(fields=['year', 'quarter', 'enterprise', 'rd_expense', 'rd_staff', 'valid_inventions', 'commissioned_universities', 'commissioned_institutes', 'new_product_sales'], name='rd_record_monitoring'),
+            model_name="rdrecord",
+            index=models.Index(
+                fields=[
+                    "year",
+                    "quarter",
+                    "enterprise",
+                    "rd_expense",
+                    "rd_staff",
+                    "valid_inventions",
+                    "commissioned_universities",
+                    "commissioned_institutes",
+                    "new_product_sales",
+                ],
+                name="rd_record_monitoring",
+            ),
         ),
     ]

@@ -29,69 +29,88 @@ def backfill_decisions(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('monitoring', '0005_monitoring_reads'),
-        ('registry', '0003_monitoring_reads'),
+        ("monitoring", "0005_monitoring_reads"),
+        ("registry", "0003_monitoring_reads"),
     ]
 
     operations = [
         migrations.RemoveIndex(
-            model_name='snapshotentry',
-            name='entry_rank_spend',
+            model_name="snapshotentry",
+            name="entry_rank_spend",
         ),
         migrations.RemoveIndex(
-            model_name='snapshotentry',
-            name='entry_rank_intensity',
+            model_name="snapshotentry",
+            name="entry_rank_intensity",
         ),
         migrations.RemoveIndex(
-            model_name='snapshotentry',
-            name='entry_drop',
+            model_name="snapshotentry",
+            name="entry_drop",
         ),
         migrations.AddField(
-            model_name='snapshotentry',
-            name='on_coverage',
-            field=models.BooleanField(default=False, verbose_name='纳入五个全覆盖'),
+            model_name="snapshotentry",
+            name="on_coverage",
+            field=models.BooleanField(default=False, verbose_name="纳入五个全覆盖"),
         ),
         migrations.AddField(
-            model_name='snapshotentry',
-            name='on_decline',
-            field=models.BooleanField(default=False, verbose_name='列入研发负增长'),
+            model_name="snapshotentry",
+            name="on_decline",
+            field=models.BooleanField(default=False, verbose_name="列入研发负增长"),
         ),
         migrations.AddField(
-            model_name='snapshotentry',
-            name='on_top_intensity',
-            field=models.BooleanField(default=False, verbose_name='列入研发强企（按强度）'),
+            model_name="snapshotentry",
+            name="on_top_intensity",
+            field=models.BooleanField(default=False, verbose_name="列入研发强企（按强度）"),
         ),
         migrations.AddField(
-            model_name='snapshotentry',
-            name='on_top_spend',
-            field=models.BooleanField(default=False, verbose_name='列入研发强企（按投入）'),
+            model_name="snapshotentry",
+            name="on_top_spend",
+            field=models.BooleanField(default=False, verbose_name="列入研发强企（按投入）"),
         ),
         migrations.AddField(
-            model_name='snapshotentry',
-            name='on_zero_rd',
-            field=models.BooleanField(default=False, verbose_name='列入零研发'),
+            model_name="snapshotentry",
+            name="on_zero_rd",
+            field=models.BooleanField(default=False, verbose_name="列入零研发"),
         ),
         migrations.RunPython(backfill_decisions, migrations.RunPython.noop),
         migrations.AddIndex(
-            model_name='snapshotentry',
-            index=models.Index(condition=models.Q(('retired_by__isnull', True), ('on_top_spend', True)), fields=['generation', 'rank_spend'], name='entry_on_top_spend'),
+            model_name="snapshotentry",
+            index=models.Index(
+                condition=models.Q(("retired_by__isnull", True), ("on_top_spend", True)),
+                fields=["generation", "rank_spend"],
+                name="entry_on_top_spend",
+            ),
         ),
         migrations.AddIndex(
-            model_name='snapshotentry',
-            index=models.Index(condition=models.Q(('retired_by__isnull', True), ('on_top_intensity', True)), fields=['generation', 'rank_intensity'], name='entry_on_top_intensity'),
+            model_name="snapshotentry",
+            index=models.Index(
+                condition=models.Q(("retired_by__isnull", True), ("on_top_intensity", True)),
+                fields=["generation", "rank_intensity"],
+                name="entry_on_top_intensity",
+            ),
         ),
         migrations.AddIndex(
-            model_name='snapshotentry',
-            index=models.Index(condition=models.Q(('retired_by__isnull', True), ('on_decline', True)), fields=['generation', 'drop'], name='entry_on_decline'),
+            model_name="snapshotentry",
+            index=models.Index(
+                condition=models.Q(("retired_by__isnull", True), ("on_decline", True)),
+                fields=["generation", "drop"],
+                name="entry_on_decline",
+            ),
         ),
         migrations.AddIndex(
-            model_name='snapshotentry',
-            index=models.Index(condition=models.Q(('retired_by__isnull', True), ('on_zero_rd', True)), fields=['generation', 'zero_years'], name='entry_on_zero_rd'),
+            model_name="snapshotentry",
+            index=models.Index(
+                condition=models.Q(("retired_by__isnull", True), ("on_zero_rd", True)),
+                fields=["generation", "zero_years"],
+                name="entry_on_zero_rd",
+            ),
         ),
         migrations.AddIndex(
-            model_name='snapshotentry',
-            index=models.Index(condition=models.Q(('retired_by__isnull', True), ('on_coverage', True)), fields=['generation', 'enterprise'], name='entry_on_coverage'),
+            model_name="snapshotentry",
+            index=models.Index(
+                condition=models.Q(("retired_by__isnull", True), ("on_coverage", True)),
+                fields=["generation", "enterprise"],
+                name="entry_on_coverage",
+            ),
         ),
     ]

@@ -4,20 +4,23 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('monitoring', '0006_list_decisions'),
+        ("monitoring", "0006_list_decisions"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='historicalruleset',
-            name='impact',
-            field=models.JSONField(blank=True, default=dict, editable=False, verbose_name='影响测算'),
+            model_name="historicalruleset",
+            name="impact",
+            field=models.JSONField(
+                blank=True, default=dict, editable=False, verbose_name="影响测算"
+            ),
         ),
         migrations.AddField(
-            model_name='ruleset',
-            name='impact',
-            field=models.JSONField(blank=True, default=dict, editable=False, verbose_name='影响测算'),
+            model_name="ruleset",
+            name="impact",
+            field=models.JSONField(
+                blank=True, default=dict, editable=False, verbose_name="影响测算"
+            ),
         ),
     ]
