@@ -142,6 +142,8 @@ AXES_ENABLE_ACCESS_FAILURE_LOG = False
 AXES_DISABLE_ACCESS_LOG = True
 
 LANGUAGE_CODE = "zh-hans"
+# The only language: a browser asking for English still gets Chinese dates and messages.
+LANGUAGES = [("zh-hans", "简体中文")]
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
 USE_TZ = True

@@ -6,7 +6,7 @@ Reading accepts xlsx, xls and ods (python-calamine) and CSV in UTF-8 or GB18030/
 import csv
 import datetime
 import io
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from decimal import Decimal
 from urllib.parse import quote
 
@@ -81,21 +81,40 @@ def _cell(value):
 
 def read_rows(filename: str, content: bytes) -> list[list[object]]:
     """All rows of the first sheet (or the CSV) as lists of Python values."""
+    return next(read_sheets(filename, content))[1]
+
+
+MAX_SHEETS = 10
+
+
+def read_sheets(filename: str, content: bytes) -> Iterator[tuple[str, list[list[object]]]]:
+    """(sheet name, rows) of each sheet in workbook order, read one at a time as asked for
+    (at most MAX_SHEETS); a CSV is one sheet named after nothing."""
     if not content:
         raise UnreadableFile("文件为空。")
     name = filename.lower()
     if name.endswith(".csv"):
-        return _read_csv(content)
-    if name.endswith((".xlsx", ".xlsm", ".xls", ".ods")):
+        yield "", _read_csv(content)
+        return
+    if not name.endswith((".xlsx", ".xlsm", ".xls", ".ods")):
+        raise UnreadableFile("不支持的文件类型：请上传 .xlsx、.xls 或 .csv 文件。")
+    try:
+        workbook = CalamineWorkbook.from_filelike(io.BytesIO(content))
+        names = workbook.sheet_names[:MAX_SHEETS]
+    except Exception as exc:
+        raise UnreadableFile(BROKEN_WORKBOOK) from exc
+    if not names:
+        raise UnreadableFile(BROKEN_WORKBOOK)
+    for index, sheet_name in enumerate(names):
         try:
-            workbook = CalamineWorkbook.from_filelike(io.BytesIO(content))
-            sheet = workbook.get_sheet_by_index(0)
-            return [list(row) for row in sheet.to_python(skip_empty_area=False)]
+            sheet = workbook.get_sheet_by_index(index)
+            rows = [list(row) for row in sheet.to_python(skip_empty_area=False)]
         except Exception as exc:
-            raise UnreadableFile(
-                "无法读取该文件：它不是有效的 Excel 文件（可能已损坏或扩展名不符）。"
-            ) from exc
-    raise UnreadableFile("不支持的文件类型：请上传 .xlsx、.xls 或 .csv 文件。")
+            raise UnreadableFile(BROKEN_WORKBOOK) from exc
+        yield sheet_name, rows
+
+
+BROKEN_WORKBOOK = "无法读取该文件：它不是有效的 Excel 文件（可能已损坏或扩展名不符）。"
 
 
 def _read_csv(content: bytes) -> list[list[object]]:

@@ -75,8 +75,8 @@ def stage(
                 0,
                 "",
                 f"{parsed.stated_year}年",
-                f"文件标题注明的年度为{parsed.stated_year}年，与所选统计年度{year}年不一致，请核对。",
-                severity="warning",
+                f"文件标题注明的统计年度为{parsed.stated_year}年，与所选的{year}年不一致："
+                f"请选择{parsed.stated_year}年后重新上传；若文件标题有误，请先改正标题。",
                 code="year_mismatch",
             )
         )
@@ -346,7 +346,6 @@ def _create_enterprises(
             name=item["name"],
             town=town,
             industry=industry,
-            founded_on=timezone.localdate().replace(month=1, day=1),
             uscc_state="valid",
             created_by=user,
             updated_by=user,
@@ -419,7 +418,30 @@ def rollback(batch: ImportBatch, *, user) -> ImportBatch:
         batch.status = choices.BatchStatus.ROLLED_BACK
         batch.rolled_back_at = timezone.now()
         batch.save()
+        batch.withdrawn = _withdraw_unchanged_after(batch, user=user)
     return batch
+
+
+def _withdraw_unchanged_after(batch: ImportBatch, *, user) -> list[int]:
+    """Later batches of the period that wrote nothing stood on the figures just undone: they
+    are marked rolled back with it, so none still claims figures the period no longer holds."""
+    later = ImportBatch.objects.filter(
+        kind=batch.kind,
+        year=batch.year,
+        quarter=batch.quarter,
+        status=choices.BatchStatus.COMMITTED,
+        committed_at__gt=batch.committed_at,
+        undo=[],
+    )
+    withdrawn = []
+    for other in later:
+        other.status = choices.BatchStatus.ROLLED_BACK
+        other.rolled_back_at = batch.rolled_back_at
+        other.updated_by = user
+        other._change_reason = f"随批次#{batch.pk}撤销（本批次未写入数据）"
+        other.save()
+        withdrawn.append(other.pk)
+    return withdrawn
 
 
 def _undo(step: dict, model, *, user, reason: str) -> None:
@@ -573,7 +595,13 @@ def rollback_and_recompute(batch: ImportBatch, *, user, origin: dict | None = No
         rows=batch.created_count + batch.updated_count,
         origin=origin,
     )
+    withdrawn = getattr(batch, "withdrawn", [])
+    also = (
+        f"其后未写入数据的批次{'、'.join(f'#{pk}' for pk in withdrawn)}一并标记为已撤销。"
+        if withdrawn
+        else ""
+    )
     return {
-        "success": f"已撤销批次#{batch.pk}：该批次写入的数据已恢复为导入前的状态。",
+        "success": f"已撤销批次#{batch.pk}：该批次写入的数据已恢复为导入前的状态。{also}",
         "warning": recompute_after(batch, user=user),
     }

@@ -12,7 +12,7 @@ from decimal import Decimal, InvalidOperation
 
 import pandas as pd
 
-from kechuang.core.excel import UnreadableFile, read_rows
+from kechuang.core.excel import UnreadableFile, read_sheets
 from kechuang.core.frames import read_frame
 from kechuang.engines import headers
 from kechuang.engines import uscc as uscc_engine
@@ -40,6 +40,12 @@ JUMP_FIELDS = ("rd_expense", "rd_staff", "revenue", "new_product_sales", "main_r
 MONEY_RULE_FIELDS = frozenset(
     f.name for f in RDRecord._meta.concrete_fields if f.get_internal_type() == "DecimalField"
 )
+NOT_FIGURES = frozenset(
+    headers.normalise(label)
+    for label in "序号 联系电话 电话 填表人 联系人 备注 单位负责人 统计负责人 报出日期 法定代表人 地址 详细地址".split()
+)
+"""Columns a statistics file carries beside its figures: listed as ignored, not warned of."""
+DASHES = frozenset(("-", "—", "--", "——", "－", "/", "／", "―"))
 KEY_LABELS = {
     "uscc": "统一社会信用代码",
     "rd_expense": "研究开发费用合计",
@@ -58,6 +64,7 @@ class Issue:
     message: str
     severity: str = "error"
     code: str = ""
+    enterprise: str = ""  # the row's enterprise as the file names it: 名称（代码）
 
 
 @dataclass
@@ -101,6 +108,7 @@ class Parsed:
     columns: list[Column] = field(default_factory=list)
     ignored: list[str] = field(default_factory=list)
     skipped_totals: list[int] = field(default_factory=list)  # row numbers of total rows
+    sheet: str = ""  # the worksheet read
     stated_year: int | None = None  # the year the title rows state, e.g. "统计年度：2024年"
 
     @property
@@ -157,8 +165,10 @@ def _column_letter(position: int) -> str:
 
 def _number(text: str, *, money: bool) -> Decimal | int | None:
     cleaned = text.replace(",", "").replace("，", "").strip()
-    if cleaned in ("", "-", "—", "--", "/", "None"):
+    if cleaned in ("", "None"):
         return None
+    if cleaned in DASHES:  # "—" in a statistical table: nothing of it, i.e. zero
+        return Decimal(0) if money else 0
     try:
         value = Decimal(cleaned)
     except InvalidOperation:
@@ -217,12 +227,17 @@ def _columns(header: headers.Header, kind: IntakeKind, default_unit: str, parsed
             if match.position in header.row_units:
                 own.add(header.row_units[match.position])
             if len(own) > 1:
+                where = (
+                    "该列表头同时注明了多种金额单位"
+                    if len(match.header_units) > 1
+                    else "该列表头与其下的单位行注明的金额单位不同"
+                )
                 parsed.issues.append(
                     Issue(
                         header.top + 1,
                         f"{letter}列 {match.label}",
                         "、".join(sorted(own)),
-                        "该列表头与其下的单位行注明的金额单位相互矛盾，请核对。",
+                        f"{where}，无法确定金额单位，请只保留一种后重新上传。",
                         code="unit_conflict",
                     )
                 )
@@ -247,30 +262,56 @@ def parse(filename: str, content: bytes, kind_key: str, default_unit: str) -> Pa
     """Read a file into rows of yuan and counts, with every problem listed."""
     kind = KINDS[kind_key]
     parsed = Parsed()
+    vocabulary = VOCABULARIES[kind_key]
+    found = None
+    sheet_names: list[str] = []
+    has_rows = False
     try:
-        rows = read_rows(filename, content)
+        for sheet_name, sheet_rows in read_sheets(filename, content):
+            sheet_names.append(sheet_name)
+            has_rows = has_rows or any(any(c not in (None, "") for c in r) for r in sheet_rows)
+            header = headers.locate(sheet_rows, vocabulary)
+            if header is not None and (
+                found is None or (found[2] is None and header.column("uscc"))
+            ):
+                found = (sheet_name, sheet_rows, header)
+            if header is not None and header.column("uscc"):
+                break
     except UnreadableFile as exc:
         parsed.issues.append(Issue(0, "", filename, str(exc), code="unreadable"))
         return parsed
-    if not rows:
+    if not has_rows:
         parsed.issues.append(Issue(0, "", filename, "文件中没有数据。", code="empty"))
         return parsed
-    parsed.stated_year = _stated_year(rows)
-    vocabulary = VOCABULARIES[kind_key]
-    header = headers.locate(rows, vocabulary, required=("uscc",))
-    if header is None:
+    if found is None:
         keys = "、".join(KEY_LABELS[f] for f in kind.key_fields)
         parsed.issues.append(
             Issue(
                 0,
                 "",
                 "",
-                f"未找到表头：文件前25行中没有可识别的表头，表头中应有“{keys}”等列。",
+                f"未找到表头：文件中没有可识别的表头（只查看每个工作表的前25行），表头中应有“{keys}”等列。",
                 code="no_header",
             )
         )
         return parsed
+    sheet_name, rows, header = found
+    parsed.sheet = sheet_name
+    parsed.stated_year = _stated_year(rows)
+    if sheet_name != sheet_names[0]:
+        parsed.issues.append(
+            Issue(
+                0,
+                "",
+                sheet_name,
+                f"第一个工作表“{sheet_names[0]}”中没有数据表头，已读取工作表“{sheet_name}”。",
+                severity="warning",
+                code="other_sheet",
+            )
+        )
     _columns(header, kind, default_unit, parsed)
+    if any(issue.code == "unit_conflict" for issue in parsed.issues):
+        return parsed  # every figure of the column would be read in a guessed unit
     parsed.ignored = [f"{_column_letter(p)}列 {label}" for p, label in header.ignored]
     missing = [f for f in kind.key_fields if header.column(f) is None]
     if missing:
@@ -290,13 +331,18 @@ def parse(filename: str, content: bytes, kind_key: str, default_unit: str) -> Pa
             Issue(header.top + 1, "", "", "未识别到任何指标列。", code="no_columns")
         )
         return parsed
-    if parsed.ignored:
+    unknown_columns = [
+        f"{_column_letter(p)}列 {label}"
+        for p, label in header.ignored
+        if headers.normalise(label) not in NOT_FIGURES
+    ]
+    if unknown_columns:
         parsed.issues.append(
             Issue(
                 header.top + 1,
-                "",
-                f"{len(parsed.ignored)} 列",
-                f"以下列未能识别，不会导入：{'、'.join(parsed.ignored)}。如其中有应导入的指标，请改用标准表头后重新上传。",
+                "表头",
+                "、".join(label.split(" ", 1)[1] for label in unknown_columns),
+                f"以下列未能识别，不会导入：{'、'.join(unknown_columns)}。如其中有应导入的指标，请改用标准表头后重新上传。",
                 severity="warning",
                 code="ignored_columns",
             )
@@ -521,7 +567,19 @@ def validate(
                     code=jump.rule,
                 )
             )
+    _name_enterprises(parsed)
     return Validation(parsed, known, list(unknown.values()))
+
+
+def _name_enterprises(parsed: Parsed) -> None:
+    """Give every row-level issue the enterprise of its row, so a list of problems can be
+    read without the file beside it."""
+    by_row = {
+        row.number: f"{row.name}（{row.uscc}）" if row.name else row.uscc for row in parsed.rows
+    }
+    for issue in parsed.issues:
+        if issue.row and not issue.enterprise:
+            issue.enterprise = by_row.get(issue.row, "")
 
 
 def _bad_check_message(result: uscc_engine.UsccResult) -> str:

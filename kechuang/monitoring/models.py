@@ -74,6 +74,11 @@ class ImportBatch(BaseModel):
         return [i for i in self.issues if i.get("severity") == "error"]
 
     @property
+    def enterprises_created(self) -> int:
+        """How many enterprises the commit registered from the file's unknown codes."""
+        return sum(1 for step in self.undo if step.get("op") == "enterprise_created")
+
+    @property
     def warnings(self) -> list[dict]:
         return [i for i in self.issues if i.get("severity") == "warning"]
 

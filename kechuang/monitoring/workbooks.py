@@ -108,10 +108,11 @@ def issues_workbook(batch: ImportBatch) -> Workbook:
     add_sheet(
         workbook,
         "问题清单",
-        ["行号", "列", "值", "原因", "级别"],
+        ["行号", "企业", "列", "值", "原因", "级别"],
         (
             (
                 issue.get("row") or None,
+                issue.get("enterprise", ""),
                 issue.get("column", ""),
                 issue.get("value", ""),
                 issue.get("message", ""),

@@ -155,7 +155,9 @@ class Enterprise(BaseModel):
     chains = models.ManyToManyField(
         IndustryChain, verbose_name="所属产业链", through="ChainLink", blank=True
     )
-    founded_on = models.DateField("成立日期")
+    founded_on = models.DateField(
+        "成立日期", null=True, blank=True, help_text="由统计数据导入新建的企业暂缺，待补登"
+    )
     registered_capital = models.DecimalField(
         "注册资本（元）",
         max_digits=18,

@@ -384,7 +384,36 @@ def test_no_header(world):
 def test_no_uscc_column(world):
     content = sheet_bytes([["单位详细名称", "研发人员合计", "研发费用合计"], ["某公司", 3, 100]])
     issue = _only_issue(intake.parse("107-2.xlsx", content, "rd", "thousand"))
-    assert issue.code == "no_header"
+    assert issue.code == "missing_columns"
+    assert issue.message.startswith("缺少关键列：统一社会信用代码")
+
+
+def test_data_on_a_later_sheet_is_read_and_said(world):
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    workbook.active.title = "填表说明"
+    workbook.active.append(["本表由企业填报，金额单位为千元。"])
+    data = workbook.create_sheet("107-2")
+    data.append(["统一社会信用代码", "研究开发人员合计", "研究开发费用合计"])
+    data.append([world.nanming_enterprise.uscc, 3, 100])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    parsed = intake.parse("107-2.xlsx", buffer.getvalue(), "rd", "thousand")
+    assert [(i.code, i.severity) for i in parsed.issues] == [("other_sheet", "warning")]
+    assert "已读取工作表“107-2”" in parsed.issues[0].message
+    assert parsed.rows[0].values["rd_expense"] == Decimal("100000.00")
+
+
+def test_dashes_are_zero_and_blanks_are_empty(world):
+    content = sheet_bytes(
+        [
+            ["统一社会信用代码", "研究开发人员合计", "研究开发费用合计", "新产品销售收入"],
+            [world.nanming_enterprise.uscc, "—", "-", None],
+        ]
+    )
+    (row,) = intake.parse("107-2.xlsx", content, "rd", "thousand").rows
+    assert row.values == {"rd_staff": 0, "rd_expense": Decimal("0.00"), "new_product_sales": None}
 
 
 def test_no_indicator_column(world):
@@ -547,10 +576,10 @@ def test_changes_under_ten_times_are_not_flagged(world, lookups):
 def test_year_stated_in_the_title_is_checked_against_the_chosen_year(world):
     content = rd_workbook([rd_row(world.nanming_enterprise)])
     batch = stage(world.staff, content, year=2025)
-    assert batch.status == "validated"
-    assert codes(batch.warnings) == ["year_mismatch"]
-    assert "2024年" in batch.warnings[0]["message"]
-    assert stage(world.staff, content, year=2024).warnings == []
+    assert batch.status == "failed"
+    assert codes(batch.errors) == ["year_mismatch"]
+    assert "文件标题注明的统计年度为2024年，与所选的2025年不一致" in batch.errors[0]["message"]
+    assert stage(world.staff, content, year=2024).issues == []
 
 
 # -- commit -------------------------------------------------------------------------------

@@ -79,7 +79,7 @@ def test_officer_uploads_sees_errors_fixes_and_commits(
             values_only=True
         )
     )
-    assert rows[0] == ("行号", "列", "值", "原因", "级别")
+    assert rows[0] == ("行号", "企业", "列", "值", "原因", "级别")
     assert sorted(r[0] for r in rows[1:]) == [6, 7]
 
     monkeypatch.setattr(intake_views, "BACKGROUND_BYTES", len(fixed) - 1)

@@ -234,13 +234,13 @@ def test_preview_lists_errors_warnings_unknown_codes_and_columns(world, login):
     response = client.get(batch.get_absolute_url())
     page = response.content.decode()
 
-    assert response.context["error_count"] == 2
+    assert response.context["error_count"] == 3
     assert [(e["row"], e["code"]) for e in response.context["errors"]] == [
         (7, "not_number"),
         (6, "cost_items_sum"),
+        (0, "year_mismatch"),
     ]
-    assert [w["code"] for w in response.context["warnings"]] == ["year_mismatch"]
-    assert 'data-testid="error-count">2<' in page
+    assert 'data-testid="error-count">3<' in page
     assert "约30" in page
     assert "应等于八项费用" in page
     assert unknown in page and "新昌县未登记科技有限公司" in page
@@ -265,11 +265,17 @@ def test_preview_lists_errors_warnings_unknown_codes_and_columns(world, login):
 
 def test_preview_names_ignored_headers(world, login):
     code = world.nanming_enterprise.uscc
-    content = sheet_bytes([["统一社会信用代码", "研发费用合计", "填报人电话"], [code, 100, "138"]])
+    content = sheet_bytes(
+        [["序号", "统一社会信用代码", "研发费用合计", "填报人电话"], [1, code, 100, "138"]]
+    )
     batch = _upload(login(world.staff), content)
     page = login(world.staff).get(batch.get_absolute_url()).content.decode()
     assert 'data-testid="ignored-headers"' in page
-    assert "填报人电话" in page
+    assert "A列 序号、D列 填报人电话" in page
+    # An unknown header may be a figure the officer meant to import: warned of. A 序号 is not.
+    (warning,) = batch.warnings
+    assert warning["code"] == "ignored_columns"
+    assert "D列 填报人电话" in warning["message"] and "序号" not in warning["message"]
 
 
 def test_issue_list_downloads_as_excel(world, login):
@@ -281,9 +287,11 @@ def test_issue_list_downloads_as_excel(world, login):
     response = client.get(reverse("monitoring:batch_issues", args=[batch.pk]))
     assert response.status_code == 200
     rows = list(load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True))
-    assert rows[0] == ("行号", "列", "值", "原因", "级别")
-    assert (6, "研究开发人员 / 合计", "-3", "不能为负数。", "错误") in rows
-    assert any(r[4] == "警告" and "2024年" in r[3] for r in rows[1:])
+    assert rows[0] == ("行号", "企业", "列", "值", "原因", "级别")
+    enterprise = world.nanming_enterprise
+    named = f"{enterprise.name}（{enterprise.uscc}）"
+    assert (6, named, "研究开发人员 / 合计", "-3", "不能为负数。", "错误") in rows
+    assert any(r[5] == "错误" and r[1] is None and "2024年" in r[4] for r in rows[1:])
     assert OperationLog.objects.filter(action="export", target="导入问题清单").exists()
 
 
@@ -693,6 +701,7 @@ def test_api_upload_commit_and_rollback(world):
             "message": "不是数字。",
             "severity": "error",
             "code": "not_number",
+            "enterprise": f"{world.nanming_enterprise.name}（{world.nanming_enterprise.uscc}）",
         }
     ]
     assert body["created_by"] == "staff"

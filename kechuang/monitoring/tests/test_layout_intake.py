@@ -11,6 +11,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.test import Client
+from django.utils import timezone
 
 from kechuang.conftest import PASSWORD
 from kechuang.monitoring import batches, intake
@@ -430,8 +431,15 @@ def test_a_reimport_that_changed_nothing_never_blocks_a_rollback(world):
     assert (second.created_count, second.updated_count, second.unchanged_count) == (0, 0, 1)
     first.refresh_from_db()
     assert batches.later_batch(first) is None
-    batches.rollback(first, user=world.staff)
+    outcome = batches.rollback_and_recompute(first, user=world.staff)
     assert RDRecord.objects.count() == 0
+    # The re-import stood on the figures just undone: it no longer claims them.
+    second.refresh_from_db()
+    assert second.status == "rolled_back"
+    assert f"其后未写入数据的批次#{second.pk}一并标记为已撤销" in outcome["success"]
+    assert (
+        second.history.first().history_change_reason == f"随批次#{first.pk}撤销（本批次未写入数据）"
+    )
 
 
 def test_a_later_batch_that_changed_figures_still_blocks(world):
@@ -496,6 +504,7 @@ def test_contradictory_units_are_an_error(world):
     )
     parsed = intake.parse("u.xlsx", content, "rd", "thousand")
     assert [i.code for i in parsed.errors] == ["unit_conflict"]
+    assert parsed.rows == []
     content = sheet_bytes(
         [
             ["统一社会信用代码", "研究开发费用合计（万元）"],
@@ -505,3 +514,25 @@ def test_contradictory_units_are_an_error(world):
     )
     parsed = intake.parse("u.xlsx", content, "rd", "thousand")
     assert [i.code for i in parsed.errors] == ["unit_conflict"]
+    assert "表头与其下的单位行注明的金额单位不同" in parsed.errors[0].message
+    content = sheet_bytes(
+        [
+            ["统一社会信用代码", "研究开发费用合计（万元）（千元）"],
+            [world.nanming_enterprise.uscc, 12],
+        ]
+    )
+    (error,) = intake.parse("u.xlsx", content, "rd", "thousand").issues
+    assert (error.code, error.column) == ("unit_conflict", "B列 研究开发费用合计（万元）（千元）")
+    assert "该列表头同时注明了多种金额单位" in error.message
+
+
+def test_pages_speak_chinese_to_a_browser_that_asks_for_english(world, login):
+    batch = _stage(world.staff, full_workbook([full_row(world.nanming_enterprise)]))
+    page = (
+        login(world.staff)
+        .get("/monitoring/imports/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+        .content.decode()
+    )
+    when = timezone.localtime(batch.created_at)
+    assert f"{when.year}年{when.month}月{when.day}日 {when.hour}:{when:%M}" in page
+    assert "p.m." not in page and "a.m." not in page

@@ -97,6 +97,12 @@ class Command(BaseCommand):
             raise CommandError(
                 f"校验未通过：{len(batch.errors)} 处错误，未写入任何数据（批次#{batch.pk}）。"
             )
+        if batch.unknown_usccs and not options["create_unknown"]:
+            batches.log_staged(batch, user=user, origin=CLI_ORIGIN)
+            raise CommandError(
+                f"有 {len(batch.unknown_usccs)} 家企业尚未登记：加 --create-unknown（及 --town、"
+                f"--industry）一并新建，或从文件中删除这些行（批次#{batch.pk} 待提交，未写入任何数据）。"
+            )
         outcome = batches.commit_and_recompute(
             batch,
             user=user,
