@@ -574,9 +574,17 @@ def validate(
 def _name_enterprises(parsed: Parsed) -> None:
     """Give every row-level issue the enterprise of its row, so a list of problems can be
     read without the file beside it."""
-    by_row = {
-        row.number: f"{row.name}（{row.uscc}）" if row.name else row.uscc for row in parsed.rows
-    }
+    rows = {row.number: row for row in parsed.rows}
+    unnamed = {rows[i.row].uscc for i in parsed.issues if i.row in rows and not rows[i.row].name}
+    registered = dict(
+        Enterprise.objects.filter(uscc__in=sorted(unnamed)[:IN_LIST_LIMIT]).values_list(
+            "uscc", "name"
+        )
+    )
+    by_row = {}
+    for number, row in rows.items():
+        name = row.name or registered.get(row.uscc, "")
+        by_row[number] = f"{name}（{row.uscc}）" if name else row.uscc
     for issue in parsed.issues:
         if issue.row and not issue.enterprise:
             issue.enterprise = by_row.get(issue.row, "")

@@ -536,3 +536,45 @@ def test_pages_speak_chinese_to_a_browser_that_asks_for_english(world, login):
     when = timezone.localtime(batch.created_at)
     assert f"{when.year}年{when.month}月{when.day}日 {when.hour}:{when:%M}" in page
     assert "p.m." not in page and "a.m." not in page
+
+
+MERGED_BREAKS = [
+    # (rule, a file's column and value in 千元 or count, set against the stored full record)
+    ("commissioned_sum", "委托外部研究开发费用", 61),
+    ("funding_sum", "研究开发费用合计", 1300),
+    ("staff_ge_part", "其中：女性", 999),
+    ("bachelor_ge_postgraduates", "其中：博士毕业", 60),
+    ("institution_staff_ge_postgraduates", "其中：硕士毕业", 40),
+    ("fixed_assets_ge_instruments", ("三、研究开发资产", "其中：仪器和设备"), 301),
+    ("applications_ge_inventions", "其中：发明专利申请", 7),
+    ("valid_ge_implemented", "其中：已被实施", 6),
+    ("new_products_ge_exports", "新产品出口收入", 30001),
+    ("staff_iff_personnel_cost", "研究开发人员合计", 0),
+]
+
+
+@pytest.mark.parametrize(
+    ("rule", "header", "value"), MERGED_BREAKS, ids=[r for r, *_ in MERGED_BREAKS]
+)
+def test_each_rule_broken_in_the_merged_record_is_refused(world, rule, header, value):
+    enterprise = world.nanming_enterprise
+    stored = _stage(world.staff, full_workbook([full_row(enterprise)]))
+    batches.commit(stored, user=world.staff, create_unknown=False)
+    before = {f: getattr(RDRecord.objects.get(), f) for f in layouts.FIELDS}
+    parent, leaf = header if isinstance(header, tuple) else ("", header)
+    columns = ["统一社会信用代码", "研究开发费用合计"]
+    values = [enterprise.uscc, 1000]
+    if leaf == "研究开发费用合计":
+        values[1] = value
+    else:
+        columns.append(leaf)
+        values.append(value)
+    rows = [["", "", parent], columns, values] if parent else [columns, values]
+    batch = _stage(world.staff, sheet_bytes(rows))
+    assert batch.status == "failed"
+    broken = [e for e in batch.errors if e["code"] == rule]
+    assert broken, batch.errors
+    assert "与已存的本期数据合并后不一致" in broken[0]["message"]
+    assert "（已存）" in broken[0]["column"]
+    assert broken[0]["enterprise"] == f"{enterprise.name}（{enterprise.uscc}）"
+    assert {f: getattr(RDRecord.objects.get(), f) for f in layouts.FIELDS} == before
