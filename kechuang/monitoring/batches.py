@@ -22,16 +22,9 @@ from kechuang.core.models import OperationLog
 from kechuang.core.oplog import record_operation
 from kechuang.engines import uscc as uscc_engine
 from kechuang.monitoring import choices, services
-from kechuang.monitoring.intake import (
-    IDENTITY_FIELDS,
-    KINDS,
-    Issue,
-    file_digest,
-    json_value,
-    parse,
-    validate,
-)
+from kechuang.monitoring.intake import IDENTITY_FIELDS, KINDS, Issue, file_digest, parse
 from kechuang.monitoring.models import ImportBatch
+from kechuang.monitoring.validation import json_value, validate
 from kechuang.registry.models import Enterprise, Industry, Region, ScaleRecord
 
 

@@ -14,7 +14,7 @@ from openpyxl import Workbook
 from kechuang.core import jobs
 from kechuang.core.models import Job
 from kechuang.engines import uscc
-from kechuang.monitoring import batches, intake
+from kechuang.monitoring import batches, intake, validation
 from kechuang.monitoring.models import FinancialRecord, ImportBatch, RDRecord
 from kechuang.monitoring.tests.factories import financial_workbook, rd_row, rd_workbook
 from kechuang.monitoring.workbooks import template_columns, template_workbook
@@ -206,7 +206,7 @@ def test_full_template_layout_matches_every_field_and_passes_every_rule(world):
     parsed = intake.parse(
         "107-2.xlsx", full_workbook([full_row(world.nanming_enterprise)]), "rd", "yuan"
     )
-    intake.validate(parsed, kind_key="rd", year=2024, quarter=0, user=world.staff)
+    validation.validate(parsed, kind_key="rd", year=2024, quarter=0, user=world.staff)
 
     assert parsed.issues == []
     assert parsed.ignored == []
@@ -246,11 +246,11 @@ def test_xls_from_the_statistics_tool(world):
     for code in XLS_CODES:
         EnterpriseFactory(uscc=code)
     parsed = intake.parse("107-2.xls", XLS_107_2, "rd", "yuan")
-    validation = intake.validate(parsed, kind_key="rd", year=2024, quarter=0, user=world.staff)
+    checked = validation.validate(parsed, kind_key="rd", year=2024, quarter=0, user=world.staff)
 
     # Three of the eight cost items: read, and refused until the file gives all eight.
     assert [i.code for i in parsed.issues] == ["partial_group"]
-    assert validation.unknown == []
+    assert checked.unknown == []
     assert parsed.stated_year == 2024
     assert [r.uscc for r in parsed.rows] == list(XLS_CODES)
     assert parsed.rows[1].values["rd_expense"] == Decimal("250500.00")
@@ -343,7 +343,7 @@ def test_rule_messages_quote_figures_in_each_columns_unit(world):
     headers = ["统一社会信用代码", "研究开发费用合计（万元）", "机构研究开发费用（千元）"]
     content = sheet_bytes([headers, [code, 50, 620]])
     parsed = intake.parse("mixed.xlsx", content, "rd", "thousand")
-    intake.validate(parsed, kind_key="rd", year=2024, quarter=0, user=world.staff)
+    validation.validate(parsed, kind_key="rd", year=2024, quarter=0, user=world.staff)
     (issue,) = [i for i in parsed.issues if i.code == "cost_ge_institution"]
     assert issue.value == "50；620"
     assert issue.message == "研究开发费用合计（50 万元）不应小于机构研究开发费用（620 千元）"
@@ -464,7 +464,7 @@ def test_every_kind_of_row_error_is_listed_with_row_column_value_and_reason(worl
         full_row(e, patent_applications=1.5),  # row 13: a count that is not whole
     ]
     parsed = intake.parse("107-2.xlsx", full_workbook(rows), "rd", "thousand")
-    validation = intake.validate(parsed, kind_key="rd", year=2024, quarter=0, user=world.staff)
+    checked = validation.validate(parsed, kind_key="rd", year=2024, quarter=0, user=world.staff)
     found = {(i.row, i.code) for i in parsed.issues}
 
     assert (6, "cost_items_sum") in found
@@ -487,7 +487,7 @@ def test_every_kind_of_row_error_is_listed_with_row_column_value_and_reason(worl
     assert (duplicate.row, duplicate.message) == (11, "与第9行重复。")
     whole = next(i for i in parsed.issues if i.row == 13)
     assert whole.message == "应为整数。"
-    assert validation.unknown == [
+    assert checked.unknown == [
         {
             "uscc": unknown,
             "name": "新昌县未登记科技有限公司",
@@ -505,7 +505,7 @@ def test_funding_and_commissioned_sums_are_checked_too(world):
         full_row(world.qixing_enterprise, commissioned_abroad=5),
     ]
     parsed = intake.parse("107-2.xlsx", full_workbook(rows), "rd", "thousand")
-    intake.validate(parsed, kind_key="rd", year=2024, quarter=0, user=world.staff)
+    validation.validate(parsed, kind_key="rd", year=2024, quarter=0, user=world.staff)
     assert {(i.row, i.code) for i in parsed.issues} == {
         (6, "funding_sum"),
         (7, "commissioned_sum"),
@@ -522,7 +522,7 @@ def test_row_without_code_is_an_error_but_total_rows_are_skipped(world):
 def lookups(request, monkeypatch):
     """Short files look enterprises and stored figures up by code; long ones read them all."""
     if request.param == "whole_register":
-        monkeypatch.setattr(intake, "IN_LIST_LIMIT", 0)
+        monkeypatch.setattr(validation, "IN_LIST_LIMIT", 0)
 
 
 def test_enterprise_outside_the_users_scope(world, lookups):

@@ -12,6 +12,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from kechuang.monitoring import batches, choices, intake
+from kechuang.monitoring.validation import validate
 
 CLI_ORIGIN = {"path": "kechuang import"}
 
@@ -143,7 +144,7 @@ class Command(BaseCommand):
             self.stdout.write(f"跳过的合计/小计行：第{rows}行")
 
     def _dry_run(self, parsed, kind, year, quarter, user, options) -> None:
-        validation = intake.validate(
+        validation = validate(
             parsed,
             kind_key=kind,
             year=year,
