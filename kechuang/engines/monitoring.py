@@ -652,7 +652,11 @@ class MonitoringRules:
         return {
             LIST_TOP_SPEND: f"研发{self.top_n}强（按研发投入）",
             LIST_TOP_INTENSITY: f"研发{self.top_n}强（按研发强度）",
-            LIST_DECLINE: "研发负增长",
+            LIST_DECLINE: (
+                f"研发负增长（下降超过{self.decline_min_ratio * 100:g}%）"
+                if self.decline_min_ratio > 0
+                else "研发负增长"
+            ),
             LIST_ZERO_RD: zero,
             LIST_COVERAGE: "五个全覆盖（规上企业）",
         }

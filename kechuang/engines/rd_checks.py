@@ -321,12 +321,14 @@ def jump_check(
     factor: float = 10,
     fields: Iterable[str] = JUMP_FIELDS,
     units: Units | None = None,
+    against: str = "上年",
 ) -> list[Violation]:
     """Fields whose value is ≥ `factor` × last year's (`jump_up`) or ≤ last year's ÷ `factor`
     (`jump_down`); a ratio of exactly 10, 1,000 or 10,000 either way is `unit_slip`, the mark
     of a figure keyed in the wrong unit. Every message quotes last year's figure. Only
     positive figures in both years are compared: a move to or from zero is not a slip and is
-    what the 零研发 and 负增长 lists are for."""
+    what the 零研发 and 负增长 lists are for. `against` names the figure compared with in the
+    messages: last year's by default, or e.g. "本期已存" for the figure a file would replace."""
     if isinstance(factor, bool) or not isinstance(factor, int | float) or not factor > 1:
         raise ValueError(f"factor must be a number greater than 1, got {factor!r}")
     if not math.isfinite(factor):
@@ -349,7 +351,7 @@ def jump_check(
             violations.append(
                 Violation(
                     "unit_slip",
-                    f"{_label(name)}本年 {this_year}，恰为上年 {last_year} 的 {times}，"
+                    f"{_label(name)}本年 {this_year}，恰为{against} {last_year} 的 {times}，"
                     "疑似计量单位填错（元、千元、万元），请核实",
                     (name,),
                 )
@@ -358,7 +360,7 @@ def jump_check(
             violations.append(
                 Violation(
                     "jump_up",
-                    f"{_label(name)}本年 {this_year}，是上年 {last_year} 的 "
+                    f"{_label(name)}本年 {this_year}，是{against} {last_year} 的 "
                     f"{_fmt(round(ratio, 2))} 倍，请核实计量单位和数值",
                     (name,),
                 )
@@ -367,8 +369,8 @@ def jump_check(
             violations.append(
                 Violation(
                     "jump_down",
-                    f"{_label(name)}本年 {this_year}，比上年 {last_year} 下降 "
-                    f"{_fmt(round((1 - now / before) * 100, 1))}%（仅为上年的 1/{_fmt(round(ratio, 2))}），"
+                    f"{_label(name)}本年 {this_year}，比{against} {last_year} 下降 "
+                    f"{_fmt(round((1 - now / before) * 100, 1))}%（仅为{against}的 1/{_fmt(round(ratio, 2))}），"
                     "请核实计量单位和数值",
                     (name,),
                 )

@@ -301,11 +301,15 @@ def parse_value(field: str, op: str, text: str):
     return tuple(values) if op == "in" else values[0]
 
 
+# Amounts and ratios vary continuously: a condition on them compares, never lists values.
+CONTINUOUS_FIELDS = rule_versions.MONEY_FIELDS | rule_versions.PERCENT_FIELDS
+
+
 class ConditionForm(forms.Form):
     """One labelled condition row. Rows with the same group number are alternatives (any
     one holds); all groups must hold."""
 
-    group = forms.IntegerField(label="条件组", min_value=1, max_value=9, initial=1)
+    group = forms.IntegerField(label="条件组", min_value=1, max_value=9, initial=1, required=False)
     field = forms.ChoiceField(label="字段", choices=FIELD_CHOICES)
     op = forms.ChoiceField(label="运算符", choices=OP_CHOICES)
     value = forms.CharField(label="取值", max_length=200)
@@ -313,18 +317,21 @@ class ConditionForm(forms.Form):
     def clean(self):
         cleaned = super().clean()
         field, op, text = cleaned.get("field"), cleaned.get("op"), cleaned.get("value")
-        if not field or not op:
+        if not field or not op or "group" in self.errors:
             return cleaned
         allowed = engine.OPS_BY_KIND[engine.RULE_FIELDS[field]]
+        if op == "in" and field in CONTINUOUS_FIELDS:
+            allowed = tuple(o for o in allowed if o != "in")
         if op not in allowed:
             names = "、".join(rule_versions.OP_LABELS[o].split("（")[0] for o in allowed)
             self.add_error("op", f"该字段只能用：{names}。")
             return cleaned
         if text is not None:
             try:
-                cleaned["row"] = rule_versions.Row(
-                    cleaned["group"] or 1, field, op, parse_value(field, op, text)
-                )
+                value = parse_value(field, op, text)
+                if field in rule_versions.PERCENT_FIELDS and not 0 <= value <= 1:
+                    raise forms.ValidationError("百分比取值应在 0 到 100 之间。")
+                cleaned["row"] = rule_versions.Row(cleaned.get("group") or 1, field, op, value)
             except forms.ValidationError as error:
                 self.add_error("value", error)
         return cleaned
@@ -359,7 +366,7 @@ class BaseConditionFormSet(forms.BaseFormSet):
 
 
 ConditionFormSet = forms.formset_factory(
-    ConditionForm, formset=BaseConditionFormSet, extra=1, can_delete=True, max_num=30
+    ConditionForm, formset=BaseConditionFormSet, extra=2, can_delete=True, max_num=30
 )
 
 
@@ -379,7 +386,9 @@ class CoverageItemForm(forms.Form):
     def clean(self):
         cleaned = super().clean()
         if engine.RULE_FIELDS.get(cleaned.get("field")) == "bool":
-            # A yes/no field covers when it is yes, whatever was typed beside it.
+            # A yes/no field covers when it is yes; nothing beside it means anything.
+            if cleaned.get("op") or cleaned.get("min_value") is not None:
+                self.add_error("min_value", "“是/否”类字段在为“是”时即覆盖，运算符和阈值请留空。")
             cleaned["op"], cleaned["min_value"] = ">=", Decimal(1)
             return cleaned
         if not cleaned.get("op"):
@@ -400,6 +409,8 @@ class CoverageItemForm(forms.Form):
 
     @staticmethod
     def initial_from(item: engine.CoverageItem) -> dict:
+        if engine.RULE_FIELDS.get(item.field) == "bool":
+            return {"key": item.key, "label": item.label, "field": item.field}
         return {
             "key": item.key,
             "label": item.label,
@@ -430,7 +441,7 @@ class BaseCoverageFormSet(forms.BaseFormSet):
 CoverageFormSet = forms.formset_factory(
     CoverageItemForm,
     formset=BaseCoverageFormSet,
-    extra=1,
+    extra=2,
     can_delete=True,
     max_num=engine.MAX_COVERAGE_ITEMS,
 )

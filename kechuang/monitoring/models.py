@@ -245,9 +245,10 @@ class FinancialRecord(PeriodRecord):
 class RuleSet(BaseModel):
     """A version of the monitoring rules (engines.monitoring.MonitoringRules as JSON).
 
-    Versions are history: a change is a new version, never an edit. `impact` records, when
-    the version was saved, how many enterprises it moved against the version before it on
-    the latest year's data (see rule_versions.moves)."""
+    Versions are history: a change is a new version, never an edit. `based_on` is the
+    version the officer edited; `impact` records, when the version was saved, how many
+    enterprises it moves against that version on the latest year's data (see
+    rule_versions.moves)."""
 
     version = models.CharField("版本号", max_length=30, unique=True)
     effective_from = models.DateField("生效日期")
@@ -255,6 +256,15 @@ class RuleSet(BaseModel):
     basis = models.CharField("依据", max_length=300, blank=True)
     note = models.TextField("说明", blank=True)
     impact = models.JSONField("影响测算", default=dict, blank=True, editable=False)
+    based_on = models.ForeignKey(
+        "self",
+        verbose_name="据以修订的版本",
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
 
     class Meta:
         verbose_name = "监测规则版本"

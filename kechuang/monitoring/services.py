@@ -67,6 +67,9 @@ def save_rule_version(
         data.pop("active_min_intensity", None)  # superseded by the class conditions
     # Raises ValueError with a Chinese message.
     rules = engine.MonitoringRules.from_dict(data)
+    unchanged = engine.MonitoringRules.from_dict({**base.rules, "version": version})
+    if rules.to_dict() == unchanged.to_dict():
+        raise ValueError(f"规则与所依据的版本 {base.version} 完全相同，无需保存新版本。")
     with transaction.atomic():
         rule_set = RuleSet(
             version=version,
@@ -74,13 +77,38 @@ def save_rule_version(
             rules=rules.to_dict(),
             basis=basis,
             note=note,
+            based_on=base,
             created_by=user,
             updated_by=user,
         )
-        previous = previous_rule_set(rule_set)
-        rule_set.impact = rule_impact(previous, rule_set) or {}
+        rule_set.impact = rule_impact(base, rule_set) or {}
         rule_set.save()
     return rule_set
+
+
+def compared_rule_set(rule_set: RuleSet) -> RuleSet | None:
+    """The version a version's changes are shown against: the one it was edited from, or,
+    for a version saved before that was kept, the one before it in effective order."""
+    return rule_set.based_on or previous_rule_set(rule_set)
+
+
+def overridden_by_later(rule_set: RuleSet) -> list[RuleSet]:
+    """Versions saved after `rule_set` but taking effect before it, whose changes it does
+    not carry: when it takes effect, those changes lapse."""
+    return list(
+        RuleSet.objects.filter(pk__gt=rule_set.pk, effective_from__lt=rule_set.effective_from)
+        .exclude(based_on=rule_set)
+        .order_by("effective_from", "pk")
+    )
+
+
+def pending_after(rule_set: RuleSet) -> list[RuleSet]:
+    """Versions saved before `rule_set` that take effect after it, and will replace it then."""
+    return list(
+        RuleSet.objects.filter(
+            pk__lt=rule_set.pk, effective_from__gt=rule_set.effective_from
+        ).order_by("effective_from", "pk")
+    )
 
 
 def previous_rule_set(rule_set: RuleSet) -> RuleSet | None:

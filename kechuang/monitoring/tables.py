@@ -33,19 +33,20 @@ class SnapshotEntryTable(BaseTable):
     enterprise = tables.Column(
         verbose_name="企业", linkify=lambda record: record.enterprise.get_absolute_url()
     )
+    uscc = tables.Column(verbose_name="统一社会信用代码", accessor="enterprise__uscc")
     town = tables.Column(verbose_name="乡镇街道", accessor="enterprise__town__name")
     industry = tables.Column(verbose_name="行业", accessor="enterprise__industry__name")
     rd_expense = tables.Column(verbose_name="研发投入（万元）")
     revenue = tables.Column(verbose_name="营业收入（万元）")
-    intensity = tables.Column(verbose_name="研发强度")
+    intensity = tables.Column(verbose_name="研发强度（%）")
     previous_rd_expense = tables.Column(verbose_name="上年研发投入（万元）")
     drop = tables.Column(verbose_name="下降额（万元）")
-    drop_ratio = tables.Column(verbose_name="下降幅度")
+    drop_ratio = tables.Column(verbose_name="下降幅度（%）")
     zero_years = tables.Column(verbose_name="连续零研发（年）")
     coverage_missing = tables.Column(verbose_name="未覆盖项", orderable=False)
     innovation_class = tables.Column(verbose_name="创新分类")
     tier = tables.Column(verbose_name="培育梯队")
-    previous_tier = tables.Column(verbose_name="上年梯队")
+    previous_tier = tables.Column(verbose_name="上年梯队（按本年规则）")
 
     class Meta:
         model = SnapshotEntry
@@ -53,6 +54,7 @@ class SnapshotEntryTable(BaseTable):
             "rank_spend",
             "rank_intensity",
             "enterprise",
+            "uscc",
             "town",
             "industry",
             "rd_expense",
@@ -103,7 +105,7 @@ class SnapshotEntryTable(BaseTable):
         return format_html('<span class="text-danger">-{}</span>', _percent(value))
 
     def value_drop_ratio(self, value):
-        return None if value is None else round(value * 100, 2)
+        return None if value is None else -round(value * 100, 2)
 
     def render_coverage_missing(self, value):
         if not value:

@@ -115,21 +115,25 @@ def validate(
         _check_records(parsed, stored if allow_update else {}, labels, units)
     jump_fields = [f for f in JUMP_FIELDS if f in labels]
     previous = _stored_figures(kind.model, known, year - 1, quarter, jump_fields)
+    replaced = stored if allow_update else {}
     for row in parsed.rows:
-        last = previous.get(row.uscc)
-        if not last:
-            continue
-        for jump in jump_check(row.values, last, fields=jump_fields, units=units):
-            parsed.issues.append(
-                Issue(
-                    row.number,
-                    labels.get(jump.fields[0], jump.fields[0]),
-                    shown_value(row.values.get(jump.fields[0]), jump.fields[0], units),
-                    jump.message,
-                    severity="warning",
-                    code=jump.rule,
+        for against, figures in (("上年", previous), ("本期已存数据", replaced)):
+            compared = figures.get(row.uscc)
+            if not compared:
+                continue
+            for jump in jump_check(
+                row.values, compared, fields=jump_fields, units=units, against=against
+            ):
+                parsed.issues.append(
+                    Issue(
+                        row.number,
+                        labels.get(jump.fields[0], jump.fields[0]),
+                        shown_value(row.values.get(jump.fields[0]), jump.fields[0], units),
+                        jump.message,
+                        severity="warning",
+                        code=jump.rule,
+                    )
                 )
-            )
     _name_enterprises(parsed)
     return Validation(parsed, known, list(unknown.values()))
 

@@ -578,3 +578,15 @@ def test_each_rule_broken_in_the_merged_record_is_refused(world, rule, header, v
     assert "（已存）" in broken[0]["column"]
     assert broken[0]["enterprise"] == f"{enterprise.name}（{enterprise.uscc}）"
     assert {f: getattr(RDRecord.objects.get(), f) for f in layouts.FIELDS} == before
+
+
+def test_replacing_a_stored_figure_a_thousand_times_larger_is_flagged(world):
+    enterprise = world.nanming_enterprise
+    _store(enterprise, rd_expense=Decimal("18280.00"))
+    content = sheet_bytes([["统一社会信用代码", "研究开发费用合计"], [enterprise.uscc, 18280]])
+    batch = _stage(world.staff, content)
+    (warning,) = batch.warnings
+    assert warning["code"] == "unit_slip"
+    assert "恰为本期已存数据 18.28 千元 的 1,000 倍" in warning["message"]
+    # Without 更新已有数据 the figure is refused as different, not compared.
+    assert [e["code"] for e in _stage(world.staff, content, update=False).errors] == ["exists"]

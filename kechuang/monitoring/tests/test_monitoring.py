@@ -276,9 +276,9 @@ def test_decline_list_orders_by_drop_and_exports(county, login):
         reverse("monitoring:entry_list"), {"list": "decline", "year": 2024, "export": "xlsx"}
     )
     rows = list(load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True))
-    assert rows[0][:3] == ("企业", "乡镇街道", "行业")
+    assert rows[0][:4] == ("企业", "统一社会信用代码", "乡镇街道", "行业")
     assert [r[0] for r in rows[1:]] == ["新昌县七星制冷配件有限公司"]
-    assert rows[1][-1] == 50.0  # drop ratio in percent
+    assert rows[1][-1] == -50.0  # drop ratio in per cent, signed as the page shows it
 
 
 def test_zero_rd_and_coverage_lists(county, login):

@@ -82,18 +82,14 @@ def county(world):
     return world
 
 
-def test_unchanged_form_saves_the_same_rules_as_a_new_version(county, login):
+def test_a_version_that_changes_nothing_is_refused(county, login):
     base = services.current_rule_set()
     response = _post(login(county.staff), editor_data())
-    assert response.status_code == 302, response.content.decode()[:4000]
-    saved = RuleSet.objects.get(version="2026.9")
-    assert response["Location"] == saved.get_absolute_url()
-    assert engine.MonitoringRules.from_dict(saved.rules) == engine.MonitoringRules.from_dict(
-        {**base.rules, "version": "2026.9"}
+    assert response.status_code == 200
+    assert (
+        f"规则与所依据的版本 {base.version} 完全相同，无需保存新版本。" in response.content.decode()
     )
-    assert saved.created_by == county.staff
-    page = login(county.staff).get(saved.get_absolute_url()).content.decode()
-    assert 'data-testid="no-changes"' in page
+    assert not RuleSet.objects.filter(version="2026.9").exists()
 
 
 def test_the_editor_shows_defaults_in_officers_units(county, login):
@@ -146,6 +142,14 @@ def test_settings_are_validated_in_chinese(county, login, changes, field, messag
         ({"tier-0-key": "none"}, "tier-0-key", "系统保留代码"),
         ({"coverage-1-op": ""}, "coverage-1-op", "请选择运算符"),
         ({"coverage-1-min_value": ""}, "coverage-1-min_value", "数值字段请填写阈值"),
+        ({"coverage-0-min_value": "5"}, "coverage-0-min_value", "运算符和阈值请留空"),
+        ({"class-active-0-group": "-1"}, "class-active-0-group", "大于或等于1"),
+        (
+            {"class-active-0-op": "in", "class-active-0-value": "3,4"},
+            "class-active-0-op",
+            "该字段只能用",
+        ),
+        ({"class-active-0-value": "200"}, "class-active-0-value", "百分比取值应在 0 到 100 之间"),
     ],
 )
 def test_rows_are_validated_in_chinese(county, login, changes, where, message):
@@ -258,7 +262,7 @@ def test_every_kind_of_rule_is_edited_in_fields_and_the_version_shows_the_diff(c
     ):
         assert text in diff, text
     moved = page[page.index('data-testid="impact"') :]
-    assert '<tr data-list="decline"><td>研发负增长</td><td class="text-end">1</td>' in moved
+    assert '<tr data-list="decline"><td>研发负增长（下降超过60%）</td><td class="text-end">1</td>' in moved
     assert "研发2强（按研发投入）" in moved
 
 
@@ -294,12 +298,12 @@ def test_only_officers_with_the_permission_edit_rules(county, login, persona, re
     assert client.get(reverse("monitoring:ruleset_list")).status_code == read
     assert client.get(rule_set.get_absolute_url()).status_code == read
     assert client.get(reverse("monitoring:ruleset_add")).status_code == edit
-    response = _post(client, editor_data())
+    response = _post(client, editor_data(top_n="30"))
     assert response.status_code == (302 if edit == 200 else 403)
     assert RuleSet.objects.filter(version="2026.9").exists() == (edit == 200)
     if read == 200:
         page = client.get(rule_set.get_absolute_url()).content.decode()
-        assert ("基于当前版本新建" in page) == (edit == 200)
+        assert ("基于本版本新建" in page) == (edit == 200)
 
 
 def test_conditions_round_trip_through_rows():
@@ -334,3 +338,37 @@ def test_a_yes_no_coverage_item_needs_no_threshold(county, login):
     assert _post(login(county.staff), data).status_code == 302
     rules = engine.MonitoringRules.from_dict(RuleSet.objects.get(version="2026.9").rules)
     assert rules.coverage_items[-1] == engine.CoverageItem("hnte", "高企", "hnte_valid", 1, ">=")
+
+
+def test_a_blank_condition_group_counts_as_group_one(county, login):
+    response = _post(
+        login(county.staff), editor_data(**{"class-active-0-group": "", "top_n": "30"})
+    )
+    assert response.status_code == 302
+    rules = engine.MonitoringRules.from_dict(RuleSet.objects.get(version="2026.9").rules)
+    assert rules.top_n == 30
+
+
+def test_a_version_is_compared_with_the_one_it_was_edited_from(county, login):
+    client = login(county.staff)
+    current = services.current_rule_set()
+    future = editor_data(version="2027.2", effective_from="2099-06-01", decline_min_ratio="40")
+    assert _post(client, future).status_code == 302
+    pending = RuleSet.objects.get(version="2027.2")
+    assert pending.based_on == current
+    # A version for today, saved after the pending one, is warned that the pending one
+    # will replace it, and the pending one says which later change it lacks.
+    response = client.post(
+        reverse("monitoring:ruleset_add"),
+        editor_data(version="2027.11", top_n="30"),
+        follow=True,
+    )
+    assert "版本 2027.2 将于2099年6月1日起生效，它不包含本次修改" in response.content.decode()
+    page = client.get(pending.get_absolute_url()).content.decode()
+    assert (
+        f'与所依据的版本 <a href="{current.get_absolute_url()}">{current.version}</a>相比' in page
+    )
+    assert 'data-testid="overridden"' in page and "2027.11" in page
+    # A new version can start from the pending one.
+    form = client.get(reverse("monitoring:ruleset_add") + f"?from={pending.pk}")
+    assert 'name="decline_min_ratio" value="40' in form.content.decode()

@@ -29,7 +29,7 @@ LISTS = {
     "class": ("innovation_class", "rd_expense", "intensity", "coverage_missing"),
     "tier": ("tier", "previous_tier", "rd_expense", "revenue", "intensity"),
 }
-IDENTITY_COLUMNS = ("enterprise", "town", "industry")
+IDENTITY_COLUMNS = ("enterprise", "uscc", "town", "industry")
 
 
 def list_titles(rules: engine.MonitoringRules) -> dict[str, str]:

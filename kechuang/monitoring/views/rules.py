@@ -33,6 +33,8 @@ class RuleSetListView(ObjectListView):
 def rule_version_create(request):
     """Edit every rule in labelled fields; saving creates a new version (never an edit)."""
     base = services.current_rule_set()
+    if request.GET.get("from", "").isdigit():
+        base = get_object_or_404(RuleSet, pk=int(request.GET["from"]))
     rules = engine.MonitoringRules.from_dict(base.rules)
     editor = RuleEditor(rules, request.POST if request.method == "POST" else None)
     if request.method == "POST" and editor.is_valid():
@@ -53,6 +55,12 @@ def rule_version_create(request):
             messages.success(
                 request, f"已保存规则版本 {rule_set.version}；重新计算后按新规则生成名单。"
             )
+            for later in services.pending_after(rule_set):
+                messages.warning(
+                    request,
+                    f"注意：版本 {later.version} 将于{later.effective_from:%Y年%-m月%-d日}起生效，"
+                    f"它不包含本次修改，生效后将取代本版本；如需保留本次修改，请基于本版本为该日期另存新版本。",
+                )
             return redirect(rule_set)
     return render(
         request,
@@ -66,7 +74,7 @@ def rule_version_detail(request, pk: int):
     """A version in words, its changes against the version before, and whom it moves."""
     rule_set = get_object_or_404(RuleSet, pk=pk)
     rules = engine.MonitoringRules.from_dict(rule_set.rules)
-    previous = services.previous_rule_set(rule_set)
+    previous = services.compared_rule_set(rule_set)
     changes = None
     if previous is not None:
         changes = rule_versions.diff(engine.MonitoringRules.from_dict(previous.rules), rules)
@@ -86,6 +94,7 @@ def rule_version_detail(request, pk: int):
             "impact": impact,
             "estimated_now": estimated_now,
             "is_current": services.current_rule_set() == rule_set,
+            "overridden": services.overridden_by_later(rule_set),
             "can_add": request.user.has_perm("monitoring.add_ruleset"),
         },
     )

@@ -1,5 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
+from kechuang.engines import monitoring as engine
 from kechuang.monitoring import services
 
 
@@ -15,8 +16,10 @@ class Command(BaseCommand):
             raise CommandError("没有研发统计数据：请先导入 107-2 研发统计表。")
         snapshot = services.recompute(year)
         summary = snapshot.summary
+        titles = engine.MonitoringRules.from_dict(snapshot.rule_set.rules).list_titles()
         self.stdout.write(
             f"{year}年监测结果已生成（规则 {snapshot.rule_set.version}）："
             f"企业 {summary['enterprises']} 家，规上 {summary['above_scale']} 家，"
-            f"负增长 {summary['declines']} 家，零研发规上 {summary['zero_rd']} 家。"
+            f"{titles[engine.LIST_DECLINE]} {summary['declines']} 家，"
+            f"{titles[engine.LIST_ZERO_RD]} {summary['zero_rd']} 家。"
         )
