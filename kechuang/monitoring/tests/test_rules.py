@@ -262,7 +262,10 @@ def test_every_kind_of_rule_is_edited_in_fields_and_the_version_shows_the_diff(c
     ):
         assert text in diff, text
     moved = page[page.index('data-testid="impact"') :]
-    assert '<tr data-list="decline"><td>研发负增长（下降超过60%）</td><td class="text-end">1</td>' in moved
+    assert (
+        '<tr data-list="decline"><td>研发负增长（下降超过60%）</td><td class="text-end">1</td>'
+        in moved
+    )
     assert "研发2强（按研发投入）" in moved
 
 
