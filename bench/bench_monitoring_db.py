@@ -5,8 +5,8 @@
    results change and little is written; the figures are put back afterwards) and in the
    worst (every stored result differs), against DuckDB computing the three monitored lists
    over the same facts in memory.
-2. Import of a 100,000-row 107-2 xlsx (`batches.stage` + `batches.commit`) against the raw read
-   of the same file.
+2. Import of a 100,000-row 107-2 xlsx in the statistics office's sectioned layout
+   (`batches.stage` + `batches.commit`) against the raw read of the same file.
 
 Needs province-scale data in the configured database first:
 
@@ -103,38 +103,50 @@ def recompute_figures(year: int) -> list[tuple[str, float]]:
     ]
 
 
+COSTS = (
+    "人员人工费用",
+    "直接投入费用",
+    "折旧费用与长期待摊费用",
+    "无形资产摊销费用",
+    "设计费用",
+    "装备调试费用与试验费用",
+    "委托外部研究开发费用",
+    "其他费用",
+)
+
+
 def rd_file(rows: int) -> bytes:
+    """A 107-2 file as a statistics office sends it: title, units line, a two-row sectioned
+    header over the staff total, the cost total and its eight items, a code row, a total."""
     codes = list(Enterprise.objects.order_by("pk").values_list("uscc", "name")[:rows])
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet()
     sheet.append(["企业研究开发活动及相关情况"])
+    sheet.append(["表号：107-2表", None, "计量单位：人、千元、件"])
+    sheet.append(
+        ["统一社会信用代码", "单位详细名称", "一、研究开发人员情况", "二、研究开发费用情况"]
+        + [None] * len(COSTS)
+        + ["七、研究开发产出及相关情况"]
+    )
     sheet.append(
         [
-            "统一社会信用代码",
-            "单位详细名称",
-            "研究开发人员合计",
-            "研究开发费用合计",
-            "人员人工费用",
-            "直接投入费用",
-            "其他费用",
+            None,
+            None,
+            "合计",
+            "合计",
+            *(f"{n}.{c}" for n, c in enumerate(COSTS, 1)),
             "期末有效发明专利数",
         ]
     )
-    sheet.append(["甲", "乙", "人", "千元", "千元", "千元", "千元", "件"])
+    sheet.append(["甲", "乙", *range(1, len(COSTS) + 5)])
+    totals = [0] * (len(COSTS) + 3)
     for index, (code, name) in enumerate(codes):
         total = 1000 + index % 997
-        sheet.append(
-            [
-                code,
-                name,
-                5 + index % 40,
-                total,
-                total // 2,
-                total // 4,
-                total - total // 2 - total // 4,
-                index % 5,
-            ]
-        )
+        items = [total // 2, total // 4, total // 10, 5, 10, 20, 30]
+        figures = [5 + index % 40, total, *items, total - sum(items), index % 5]
+        totals = [a + b for a, b in zip(totals, figures, strict=True)]
+        sheet.append([code, name, *figures])
+    sheet.append([None, "全省合计", *totals])
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
@@ -162,7 +174,7 @@ def import_figures(rows: int, year: int) -> list[tuple[str, float]]:
     if batch.status != "validated":
         raise SystemExit(f"benchmark file did not validate: {batch.errors[:3]}")
     commit_seconds, _ = timed(lambda: batches.commit(batch, user=user, create_unknown=False))
-    print(f"  file: {len(content) / 1e6:.1f} MB, {len(table) - 3:,} data rows")
+    print(f"  file: {len(content) / 1e6:.1f} MB, {len(table) - 6:,} data rows")
     batches.rollback(ImportBatch.objects.get(pk=batch.pk), user=user)
     return [
         ("import: validate and stage (parse, checks, preview)", stage_seconds),
