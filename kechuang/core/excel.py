@@ -6,6 +6,8 @@ Reading accepts xlsx, xls and ods (python-calamine) and CSV in UTF-8 or GB18030/
 import csv
 import datetime
 import io
+import re
+import zipfile
 from collections.abc import Iterable, Iterator, Sequence
 from decimal import Decimal
 from urllib.parse import quote
@@ -98,6 +100,8 @@ def read_sheets(filename: str, content: bytes) -> Iterator[tuple[str, list[list[
         return
     if not name.endswith((".xlsx", ".xlsm", ".xls", ".ods")):
         raise UnreadableFile("不支持的文件类型：请上传 .xlsx、.xls 或 .csv 文件。")
+    if content[:2] == b"PK":
+        check_zipped_extent(content)
     try:
         workbook = CalamineWorkbook.from_filelike(io.BytesIO(content))
         names = workbook.sheet_names[:MAX_SHEETS]
@@ -115,6 +119,52 @@ def read_sheets(filename: str, content: bytes) -> Iterator[tuple[str, list[list[
 
 
 BROKEN_WORKBOOK = "无法读取该文件：它不是有效的 Excel 文件（可能已损坏或扩展名不符）。"
+
+MAX_UNZIPPED_BYTES = 400_000_000
+MAX_CELLS = 20_000_000
+TOO_LARGE = (
+    "文件中的表格范围过大（{what}），超出可读取的上限：请只保留数据区域，删除远处的空白"
+    "或零散单元格后另存再上传。"
+)
+# Every `r` attribute of a sheet: cells' references ("XFD1048576") and rows' numbers.
+_REF_COLUMN = re.compile(rb"\sr=\"([A-Z]{1,3})[0-9]")
+_REF_ROW = re.compile(rb"\sr=\"[A-Z]{0,3}([0-9]+)\"")
+
+
+def _column_number(letters: bytes) -> int:
+    number = 0
+    for letter in letters:
+        number = number * 26 + letter - 64
+    return number
+
+
+def check_zipped_extent(content: bytes) -> None:
+    """Refuse an xlsx whose sheets reach far beyond their data before the reader allocates
+    the whole rectangle: a 2 KB file with one cell at XFD1048576 would otherwise ask for
+    512 GiB. Checks the unzipped size, then each sheet's furthest row and column against
+    MAX_CELLS."""
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(content))
+        members = archive.infolist()
+    except (zipfile.BadZipFile, ValueError) as exc:
+        raise UnreadableFile(BROKEN_WORKBOOK) from exc
+    if sum(m.file_size for m in members) > MAX_UNZIPPED_BYTES:
+        raise UnreadableFile(TOO_LARGE.format(what="解压后超过 400 MB"))
+    for member in members:
+        name = member.filename
+        if not (name.startswith("xl/worksheets/") and name.endswith(".xml")):
+            continue
+        try:
+            with archive.open(member) as stream:
+                data = stream.read(MAX_UNZIPPED_BYTES + 1)
+        except (zipfile.BadZipFile, OSError, ValueError) as exc:
+            raise UnreadableFile(BROKEN_WORKBOOK) from exc
+        if len(data) > MAX_UNZIPPED_BYTES:
+            raise UnreadableFile(TOO_LARGE.format(what="解压后超过 400 MB"))
+        rows = max(map(int, set(_REF_ROW.findall(data))), default=1)
+        cols = max(map(_column_number, set(_REF_COLUMN.findall(data))), default=1)
+        if rows * cols > MAX_CELLS:
+            raise UnreadableFile(TOO_LARGE.format(what=f"约 {rows:,} 行 × {cols:,} 列"))
 
 
 def _read_csv(content: bytes) -> list[list[object]]:
