@@ -16,7 +16,7 @@ from django.http import HttpResponse
 from django.utils import timezone
 from openpyxl import Workbook
 from openpyxl.styles import Font, PatternFill
-from openpyxl.utils import get_column_letter
+from openpyxl.utils import column_index_from_string, get_column_letter
 from python_calamine import CalamineWorkbook
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -131,13 +131,6 @@ _REF_COLUMN = re.compile(rb"\sr=\"([A-Z]{1,3})[0-9]")
 _REF_ROW = re.compile(rb"\sr=\"[A-Z]{0,3}([0-9]+)\"")
 
 
-def _column_number(letters: bytes) -> int:
-    number = 0
-    for letter in letters:
-        number = number * 26 + letter - 64
-    return number
-
-
 def check_zipped_extent(content: bytes) -> None:
     """Refuse an xlsx whose sheets reach far beyond their data before the reader allocates
     the whole rectangle: a 2 KB file with one cell at XFD1048576 would otherwise ask for
@@ -162,7 +155,8 @@ def check_zipped_extent(content: bytes) -> None:
         if len(data) > MAX_UNZIPPED_BYTES:
             raise UnreadableFile(TOO_LARGE.format(what="解压后超过 400 MB"))
         rows = max(map(int, set(_REF_ROW.findall(data))), default=1)
-        cols = max(map(_column_number, set(_REF_COLUMN.findall(data))), default=1)
+        letters = {c.decode() for c in _REF_COLUMN.findall(data)}
+        cols = max(map(column_index_from_string, letters), default=1)
         if rows * cols > MAX_CELLS:
             raise UnreadableFile(TOO_LARGE.format(what=f"约 {rows:,} 行 × {cols:,} 列"))
 

@@ -39,6 +39,7 @@ _ORDINAL = re.compile(
     r"|\d+(?:\.\d+)+(?=[^\d.])"
     r"|\d+\s*[、)])"
 )
+_UNIT_PREFIX = re.compile(r"^(?:计量|金额|货币)?单位[:：]?")
 _LEAD = re.compile(r"^(?:其中[:：]?|\*|#|△|▲)")
 _BRACKETS = re.compile(r"\(([^()]*)\)|\[([^\[\]]*)\]|【([^【】]*)】")
 _UNIT_CLAUSE = re.compile(r"(?:计量|金额|货币)?单位\s*[:：]?\s*([^\s;；,，]*)")
@@ -60,13 +61,14 @@ def canonical(text: object) -> str:
 
 
 def _is_note_of_unit(inner: str) -> bool:
-    inner = re.sub(r"^(?:计量|金额)?单位[:：]?", "", inner)
+    inner = _UNIT_PREFIX.sub("", inner)
     return (
         not inner
         or inner in MONEY_UNITS
         or inner in COUNT_UNITS
+        or inner in CODE_MARKS
         or inner.isdigit()
-        or (all(ch in "一二三四五六七八九十" for ch in inner) or inner in CODE_MARKS)
+        or all(ch in "一二三四五六七八九十" for ch in inner)
     )
 
 
@@ -108,7 +110,7 @@ def money_units_in(text: object) -> set[str]:
     if value in MONEY_UNITS:
         found.add(value)
     for groups in _BRACKETS.findall(value):
-        inner = re.sub(r"^(?:计量|金额|货币)?单位[:：]?", "", "".join(groups))
+        inner = _UNIT_PREFIX.sub("", "".join(groups))
         if inner in MONEY_UNITS:
             found.add(inner)
     for clause in _UNIT_CLAUSE.findall(value):
@@ -255,23 +257,18 @@ def label_stacks(
             if text:
                 carried = text
                 stacks[position].append(text)
-            elif (
-                not last_level
-                and carried
-                and any(_text(rows[top + lower], position) for lower in range(level + 1, depth))
-            ):
-                stacks[position].append(carried)
-            elif not last_level and not any(
-                _text(rows[top + lower], position) for lower in range(level + 1, depth)
-            ):
-                carried = ""
+            elif not last_level:
+                if any(_text(rows[top + lower], position) for lower in range(level + 1, depth)):
+                    if carried:
+                        stacks[position].append(carried)
+                else:
+                    carried = ""  # a column blank to the bottom ends the merged parent
     return stacks
 
 
 def _bare_unit(cell: str) -> str:
     """A units-row cell without its brackets or "单位：" prefix: "（万元）" -> "万元"."""
-    cell = cell.strip("()[]【】")
-    return re.sub(r"^(?:计量|金额)?单位[:：]?", "", cell)
+    return _UNIT_PREFIX.sub("", cell.strip("()[]【】"))
 
 
 def is_units_or_codes_row(row: Sequence[object]) -> bool:
@@ -295,12 +292,10 @@ def is_units_or_codes_row(row: Sequence[object]) -> bool:
     codes = [c for c in cells if c in CODE_MARKS or re.fullmatch(r"\d{1,3}", c)]
     if unitish and len(unitish) + len(codes) == len(cells):
         return True
-    return (
-        len(codes) == len(cells)
-        and len(cells) >= 3
-        and any(c in CODE_MARKS for c in cells)
-        or (len(cells) >= 4 and len(codes) == len(cells) and _consecutive(cells))
-    )
+    if len(codes) != len(cells):
+        return False
+    marked = len(cells) >= 3 and any(c in CODE_MARKS for c in cells)
+    return marked or _consecutive(cells)
 
 
 def _consecutive(cells: list[str]) -> bool:

@@ -22,7 +22,14 @@ from kechuang.core.models import OperationLog
 from kechuang.core.oplog import record_operation
 from kechuang.engines import uscc as uscc_engine
 from kechuang.monitoring import choices, services
-from kechuang.monitoring.intake import IDENTITY_FIELDS, KINDS, Issue, file_digest, parse
+from kechuang.monitoring.intake import (
+    IDENTITY_FIELDS,
+    KINDS,
+    Issue,
+    field_label,
+    file_digest,
+    parse,
+)
 from kechuang.monitoring.models import ImportBatch
 from kechuang.monitoring.validation import json_value, validate
 from kechuang.registry.models import Enterprise, Industry, Region, ScaleRecord
@@ -118,27 +125,15 @@ def layout_of(parsed, kind_key: str) -> dict:
     """What the preview shows of the file's header: each recognised column with the field it
     fills and the unit used (and where that unit was read), the ignored columns, the skipped
     total rows."""
-    model = KINDS[kind_key].model
+    kind = KINDS[kind_key]
     return {
         "columns": [
-            {
-                **column.as_json(),
-                "field_label": IDENTITY_NAMES.get(column.field)
-                or str(model._meta.get_field(column.field).verbose_name),
-            }
+            {**column.as_json(), "field_label": field_label(kind, column.field)}
             for column in parsed.columns
         ],
         "ignored": parsed.ignored,
         "totals": parsed.skipped_totals,
     }
-
-
-IDENTITY_NAMES = {
-    "uscc": "统一社会信用代码",
-    "name": "企业名称",
-    "town": "乡镇街道",
-    "industry": "行业代码",
-}
 
 
 class CommitRefused(Exception):
@@ -350,24 +345,23 @@ def _create_enterprises(
     return created
 
 
+def _committed_after(batch: ImportBatch):
+    return ImportBatch.objects.filter(
+        kind=batch.kind,
+        year=batch.year,
+        quarter=batch.quarter,
+        status=choices.BatchStatus.COMMITTED,
+        committed_at__gt=batch.committed_at,
+    )
+
+
 def later_batch(batch: ImportBatch) -> ImportBatch | None:
     """The first batch committed after `batch` for the same period that changed something;
     while one stands, undoing `batch` would undo figures on top of it. A batch that changed
     nothing (a re-import of the same figures) never stands in the way."""
     if batch.status != choices.BatchStatus.COMMITTED:
         return None
-    return (
-        ImportBatch.objects.filter(
-            kind=batch.kind,
-            year=batch.year,
-            quarter=batch.quarter,
-            status=choices.BatchStatus.COMMITTED,
-            committed_at__gt=batch.committed_at,
-        )
-        .exclude(undo=[])
-        .order_by("committed_at")
-        .first()
-    )
+    return _committed_after(batch).exclude(undo=[]).order_by("committed_at").first()
 
 
 def discard(batch: ImportBatch, *, user, origin: dict | None = None) -> ImportBatch:
@@ -396,8 +390,9 @@ def discard(batch: ImportBatch, *, user, origin: dict | None = None) -> ImportBa
     return batch
 
 
-def rollback(batch: ImportBatch, *, user) -> ImportBatch:
-    """Undo a committed batch, if no later committed batch changed the same period."""
+def rollback(batch: ImportBatch, *, user) -> list[int]:
+    """Undo a committed batch, if no later committed batch changed the same period; the ids
+    of the later batches that changed nothing, marked rolled back with it."""
     if batch.status != choices.BatchStatus.COMMITTED:
         raise CommitRefused("只有已提交的批次可以撤销。")
     later = later_batch(batch)
@@ -411,23 +406,14 @@ def rollback(batch: ImportBatch, *, user) -> ImportBatch:
         batch.status = choices.BatchStatus.ROLLED_BACK
         batch.rolled_back_at = timezone.now()
         batch.save()
-        batch.withdrawn = _withdraw_unchanged_after(batch, user=user)
-    return batch
+        return _withdraw_unchanged_after(batch, user=user)
 
 
 def _withdraw_unchanged_after(batch: ImportBatch, *, user) -> list[int]:
     """Later batches of the period that wrote nothing stood on the figures just undone: they
     are marked rolled back with it, so none still claims figures the period no longer holds."""
-    later = ImportBatch.objects.filter(
-        kind=batch.kind,
-        year=batch.year,
-        quarter=batch.quarter,
-        status=choices.BatchStatus.COMMITTED,
-        committed_at__gt=batch.committed_at,
-        undo=[],
-    )
     withdrawn = []
-    for other in later:
+    for other in _committed_after(batch).filter(undo=[]):
         other.status = choices.BatchStatus.ROLLED_BACK
         other.rolled_back_at = batch.rolled_back_at
         other.updated_by = user
@@ -569,7 +555,7 @@ def commit_and_recompute(
 def rollback_and_recompute(batch: ImportBatch, *, user, origin: dict | None = None) -> dict:
     """Roll back, log and recompute; the outcome as messages for the user."""
     try:
-        rollback(batch, user=user)
+        withdrawn = rollback(batch, user=user)
     except CommitRefused as exc:
         record_operation(
             user,
@@ -588,7 +574,6 @@ def rollback_and_recompute(batch: ImportBatch, *, user, origin: dict | None = No
         rows=batch.created_count + batch.updated_count,
         origin=origin,
     )
-    withdrawn = getattr(batch, "withdrawn", [])
     also = (
         f"其后未写入数据的批次{'、'.join(f'#{pk}' for pk in withdrawn)}一并标记为已撤销。"
         if withdrawn

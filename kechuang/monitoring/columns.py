@@ -299,6 +299,12 @@ VOCABULARIES = {
     "financial": Vocabulary((*IDENTITY_TERMS, *FINANCIAL_TERMS)),
 }
 IDENTITY_FIELDS = frozenset(term.field for term in IDENTITY_TERMS)
+IDENTITY_LABELS = {
+    "uscc": "统一社会信用代码",
+    "name": "企业名称",
+    "town": "乡镇街道",
+    "industry": "行业代码",
+}
 UNIT_NAMES = {1: "元", 1_000: "千元", 10_000: "万元"}  # yuan per unit -> the unit's name
 UNIT_KEYS = {"元": "yuan", "千元": "thousand", "万元": "ten_thousand"}
 COUNT_UNITS = {

@@ -11,6 +11,8 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
+from openpyxl.utils import get_column_letter
+
 from kechuang.core.excel import UnreadableFile, read_sheets
 from kechuang.engines import headers
 from kechuang.engines import uscc as uscc_engine
@@ -24,6 +26,7 @@ from kechuang.monitoring.columns import (
     COUNT_UNITS,
     FINANCIAL_GROUPS,
     IDENTITY_FIELDS,
+    IDENTITY_LABELS,
     RD_GROUPS,
     VOCABULARIES,
 )
@@ -34,12 +37,6 @@ NOT_FIGURES = frozenset(
     for label in "序号 联系电话 电话 填表人 联系人 备注 单位负责人 统计负责人 报出日期 法定代表人 地址 详细地址".split()
 )
 """Columns a statistics file carries beside its figures: listed as ignored, not warned of."""
-DASHES = frozenset(("-", "—", "--", "——", "－", "/", "／", "―"))
-KEY_LABELS = {
-    "uscc": "统一社会信用代码",
-    "rd_expense": "研究开发费用合计",
-    "revenue": "营业收入",
-}
 
 
 @dataclass
@@ -65,9 +62,7 @@ class Column:
     label: str
     factor: int | None  # yuan per source unit for money; None for counts and identity
     unit: str = ""  # 千元, 万元, 元 for money; 人, 件 … for counts
-    unit_source: str = (
-        ""  # where the money unit was read: 表头, its units row, the units line, or the default
-    )
+    unit_source: str = ""  # where the money unit was read (表头, 计量单位说明 …)
     letter: str = ""
 
     def as_json(self) -> dict:
@@ -97,7 +92,6 @@ class Parsed:
     columns: list[Column] = field(default_factory=list)
     ignored: list[str] = field(default_factory=list)
     skipped_totals: list[int] = field(default_factory=list)  # row numbers of total rows
-    sheet: str = ""  # the worksheet read
     stated_year: int | None = None  # the year the title rows state, e.g. "统计年度：2024年"
 
     @property
@@ -143,20 +137,20 @@ def file_digest(content: bytes) -> str:
 # -- reading ------------------------------------------------------------------------------
 
 
+def field_label(kind: IntakeKind, name: str) -> str:
+    """A field as the form calls it: "统一社会信用代码", "研究开发费用合计"."""
+    return IDENTITY_LABELS.get(name) or str(kind.model._meta.get_field(name).verbose_name)
+
+
 def _column_letter(position: int) -> str:
-    letters = ""
-    position += 1
-    while position:
-        position, rest = divmod(position - 1, 26)
-        letters = chr(65 + rest) + letters
-    return letters
+    return get_column_letter(position + 1)
 
 
 def _number(text: str, *, money: bool) -> Decimal | int | None:
     cleaned = text.replace(",", "").replace("，", "").strip()
     if cleaned in ("", "None"):
         return None
-    if cleaned in DASHES:  # "—" in a statistical table: nothing of it, i.e. zero
+    if cleaned in headers.BLANK_MARKS:  # "—" in a statistical table: none of it, i.e. zero
         return Decimal(0) if money else 0
     try:
         value = Decimal(cleaned)
@@ -260,11 +254,12 @@ def parse(filename: str, content: bytes, kind_key: str, default_unit: str) -> Pa
             sheet_names.append(sheet_name)
             has_rows = has_rows or any(any(c not in (None, "") for c in r) for r in sheet_rows)
             header = headers.locate(sheet_rows, vocabulary)
-            if header is not None and (
-                found is None or (found[2] is None and header.column("uscc"))
-            ):
+            if header is None:
+                continue
+            # The first sheet with a header; a later one only if it has the credit codes.
+            if found is None or (header.column("uscc") and not found[2].column("uscc")):
                 found = (sheet_name, sheet_rows, header)
-            if header is not None and header.column("uscc"):
+            if header.column("uscc"):
                 break
     except UnreadableFile as exc:
         parsed.issues.append(Issue(0, "", filename, str(exc), code="unreadable"))
@@ -273,7 +268,7 @@ def parse(filename: str, content: bytes, kind_key: str, default_unit: str) -> Pa
         parsed.issues.append(Issue(0, "", filename, "文件中没有数据。", code="empty"))
         return parsed
     if found is None:
-        keys = "、".join(KEY_LABELS[f] for f in kind.key_fields)
+        keys = "、".join(field_label(kind, f) for f in kind.key_fields)
         parsed.issues.append(
             Issue(
                 0,
@@ -285,7 +280,6 @@ def parse(filename: str, content: bytes, kind_key: str, default_unit: str) -> Pa
         )
         return parsed
     sheet_name, rows, header = found
-    parsed.sheet = sheet_name
     parsed.stated_year = _stated_year(rows)
     if sheet_name != sheet_names[0]:
         parsed.issues.append(
@@ -293,7 +287,8 @@ def parse(filename: str, content: bytes, kind_key: str, default_unit: str) -> Pa
                 0,
                 "",
                 sheet_name,
-                f"第一个工作表“{sheet_names[0]}”中没有数据表头，已读取工作表“{sheet_name}”。",
+                f"第一个工作表“{sheet_names[0]}”中没有含统一社会信用代码的数据表，"
+                f"已读取工作表“{sheet_name}”。",
                 severity="warning",
                 code="other_sheet",
             )
@@ -302,14 +297,14 @@ def parse(filename: str, content: bytes, kind_key: str, default_unit: str) -> Pa
     if any(issue.code == "unit_conflict" for issue in parsed.issues):
         return parsed  # every figure of the column would be read in a guessed unit
     parsed.ignored = [f"{_column_letter(p)}列 {label}" for p, label in header.ignored]
-    missing = [f for f in kind.key_fields if header.column(f) is None]
+    missing = "、".join(field_label(kind, f) for f in kind.key_fields if not header.column(f))
     if missing:
         parsed.issues.append(
             Issue(
                 header.top + 1,
-                "、".join(KEY_LABELS[f] for f in missing),
+                missing,
                 "",
-                f"缺少关键列：{'、'.join(KEY_LABELS[f] for f in missing)}（文件中没有该列，或其表头未能识别）。"
+                f"缺少关键列：{missing}（文件中没有该列，或其表头未能识别）。"
                 + (f"未识别的列：{'、'.join(parsed.ignored)}。" if parsed.ignored else ""),
                 code="missing_columns",
             )
@@ -381,7 +376,7 @@ def _read_body(rows: list[list], header: headers.Header, parsed: Parsed) -> None
                 filled = {k: v for k, v in values.items() if v is not None}
                 if not filled:
                     continue  # a note under the table: nothing to import
-                if any(filled.get(k) for k in filled) and any(
+                if any(filled.values()) and any(
                     all(sums.get(k, 0) == v for k, v in filled.items())
                     for sums in (since_total, overall)
                 ):

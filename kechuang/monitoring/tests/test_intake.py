@@ -405,6 +405,24 @@ def test_data_on_a_later_sheet_is_read_and_said(world):
     assert parsed.rows[0].values["rd_expense"] == Decimal("100000.00")
 
 
+def test_a_summary_sheet_without_codes_gives_way_to_the_sheet_with_them(world):
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    workbook.active.title = "汇总"
+    workbook.active.append(["乡镇街道", "研究开发费用合计"])
+    workbook.active.append(["南明街道", 900])
+    data = workbook.create_sheet("分企业")
+    data.append(["统一社会信用代码", "研究开发人员合计", "研究开发费用合计"])
+    data.append([world.nanming_enterprise.uscc, 3, 100])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    parsed = intake.parse("107-2.xlsx", buffer.getvalue(), "rd", "thousand")
+    assert [i.code for i in parsed.issues] == ["other_sheet"]
+    assert "已读取工作表“分企业”" in parsed.issues[0].message
+    assert [r.uscc for r in parsed.rows] == [world.nanming_enterprise.uscc]
+
+
 def test_dashes_are_zero_and_blanks_are_empty(world):
     content = sheet_bytes(
         [
