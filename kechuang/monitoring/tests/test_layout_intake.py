@@ -534,7 +534,7 @@ def test_pages_speak_chinese_to_a_browser_that_asks_for_english(world, login):
         .content.decode()
     )
     when = timezone.localtime(batch.created_at)
-    assert f"{when.year}年{when.month}月{when.day}日 {when.hour}:{when:%M}" in page
+    assert f"{when.year}年{when.month}月{when.day}日 {when:%H:%M}" in page
     assert "p.m." not in page and "a.m." not in page
 
 
