@@ -136,7 +136,10 @@ TASKS = {"default": {"BACKEND": _TASK_BACKENDS[TASKS_BACKEND]}}
 INSTALLED_APPS += ["django_tasks", "django_tasks_db"]
 if TASKS_BACKEND == "rq":
     INSTALLED_APPS += ["django_rq"]
-RQ_QUEUES = {"default": {"URL": env_str("REDIS_URL", "redis://127.0.0.1:6379/0")}}
+# RQ stops a job after DEFAULT_TIMEOUT seconds (180 by default): a large commit takes longer.
+RQ_QUEUES = {
+    "default": {"URL": env_str("REDIS_URL", "redis://127.0.0.1:6379/0"), "DEFAULT_TIMEOUT": 3600}
+}
 # A running job with no sign of life for this long is marked failed (its process died).
 JOBS_HEARTBEAT_SECONDS = env_int("JOBS_HEARTBEAT_SECONDS", 15)
 JOBS_STALE_SECONDS = env_int("JOBS_STALE_SECONDS", 900)
