@@ -29,6 +29,12 @@ def commits_in_background(batch: ImportBatch) -> bool:
     )
 
 
+def stage_options(data: dict, *, allow_update: bool) -> dict:
+    """`batches.stage`'s options from a valid upload (the page's form or the API's)."""
+    fields = ("year", "quarter", "department", "default_unit", "marks_above_scale")
+    return {"kind_key": data["kind"], **{f: data[f] for f in fields}, "allow_update": allow_update}
+
+
 def start_staging(content: bytes, filename: str, params: dict, *, user, origin: dict) -> Job:
     """Archive the file and read and validate it in a job; `params` as `batches.stage`'s."""
     path = batches.archive(content, intake.file_digest(content), filename)

@@ -70,15 +70,7 @@ class ImportBatchViewSet(ReadOnlyScopedViewSet):
         data = upload.validated_data
         file = data["file"]
         content = file.read()
-        params = {
-            "kind_key": data["kind"],
-            "year": data["year"],
-            "quarter": data["quarter"],
-            "department": data["department"],
-            "default_unit": data["default_unit"],
-            "marks_above_scale": data["marks_above_scale"],
-            "allow_update": data["update"],
-        }
+        params = tasks.stage_options(data, allow_update=data["update"])
         origin = request_origin(request)
         if tasks.stages_in_background(content):
             return accepted(

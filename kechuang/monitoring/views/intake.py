@@ -94,15 +94,7 @@ def upload(request):
             data = form.cleaned_data
             file = data["file"]
             content = file.read()
-            params = {
-                "kind_key": data["kind"],
-                "year": data["year"],
-                "quarter": data["quarter"],
-                "department": data["department"],
-                "default_unit": data["default_unit"],
-                "marks_above_scale": data["marks_above_scale"],
-                "allow_update": data["allow_update"],
-            }
+            params = tasks.stage_options(data, allow_update=data["allow_update"])
             if tasks.stages_in_background(content):
                 job = tasks.start_staging(
                     content, file.name, params, user=request.user, origin=request_origin(request)
