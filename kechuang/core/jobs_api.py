@@ -3,7 +3,7 @@ finished, waiting `poll_after` seconds between requests; its submitter may retry
 Jobs are visible to their submitter (every job to a superuser), as on the pages."""
 
 from django.urls import path, reverse
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import mixins, permissions, serializers, status, viewsets
 from rest_framework.response import Response
 
@@ -62,6 +62,9 @@ def accepted(job: Job) -> Response:
     return Response(data, status=status.HTTP_202_ACCEPTED, headers={"Location": data["url"]})
 
 
+DETAIL = inline_serializer("JobRefusal", fields={"detail": serializers.CharField()})
+
+
 class JobViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """A background job's status, progress and result."""
 
@@ -75,11 +78,12 @@ class JobViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
         return jobs.reap(super().get_object())
 
     @extend_schema(
+        description="重新运行失败的任务（仅提交人，且仍有启动它所需的权限）。",
         request=None,
         responses={
             202: JobSerializer,
-            400: OpenApiResponse(description="任务未失败，无需重试"),
-            403: OpenApiResponse(description="只有提交人（且仍有相应权限）可以重试"),
+            400: OpenApiResponse(DETAIL, description="任务未失败，无需重试"),
+            403: OpenApiResponse(DETAIL, description="只有提交人（且仍有相应权限）可以重试"),
         },
     )
     def retry(self, request, pk=None):
