@@ -121,10 +121,32 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
-# Background jobs: "thread" (embedded default), "inline" (tests, CLI) or "worker".
-JOBS_MODE = env_str("JOBS_MODE", "thread")
-if JOBS_MODE not in {"thread", "inline", "worker"}:
-    raise ValueError(f"JOBS_MODE must be thread, inline or worker, got {JOBS_MODE!r}")
+# Background jobs (Django's tasks API, the django-tasks backport). TASKS_BACKEND "database"
+# (default: a table in DATABASES, run by `kechuang worker`, which `kechuang serve` starts),
+# "rq" (Redis at REDIS_URL, workers on any machine) or "immediate" (in the caller).
+TASKS_BACKEND = env_str("TASKS_BACKEND", "database")
+_TASK_BACKENDS = {
+    "database": "django_tasks_db.DatabaseBackend",
+    "rq": "django_tasks_rq.RQBackend",
+    "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+}
+if TASKS_BACKEND not in _TASK_BACKENDS:
+    raise ValueError(f"TASKS_BACKEND must be database, rq or immediate, got {TASKS_BACKEND!r}")
+TASKS = {"default": {"BACKEND": _TASK_BACKENDS[TASKS_BACKEND]}}
+INSTALLED_APPS += ["django_tasks", "django_tasks_db"]
+if TASKS_BACKEND == "rq":
+    INSTALLED_APPS += ["django_rq"]
+# RQ stops a job after DEFAULT_TIMEOUT seconds (180 by default): a large commit takes longer.
+RQ_QUEUES = {
+    "default": {"URL": env_str("REDIS_URL", "redis://127.0.0.1:6379/0"), "DEFAULT_TIMEOUT": 3600}
+}
+# A running job with no sign of life for this long is marked failed (its process died).
+JOBS_HEARTBEAT_SECONDS = env_int("JOBS_HEARTBEAT_SECONDS", 15)
+JOBS_STALE_SECONDS = env_int("JOBS_STALE_SECONDS", 900)
+# Intake files of this many bytes, and batches of this many rows, are read or committed by a
+# background job, on the pages and the API alike (the API answers 202 with the job).
+INTAKE_BACKGROUND_BYTES = env_int("INTAKE_BACKGROUND_BYTES", 1_500_000)
+INTAKE_BACKGROUND_ROWS = env_int("INTAKE_BACKGROUND_ROWS", 5_000)
 
 # Sessions end after a working day, or sooner when idle for SESSION_IDLE_MINUTES.
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 8 * 3600)

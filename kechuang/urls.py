@@ -10,6 +10,7 @@ api_patterns = [
     path("", include(registry_router.urls)),
     path("accounts/", include("kechuang.accounts.api.urls")),
     path("monitoring/", include("kechuang.monitoring.api.urls")),
+    path("jobs/", include("kechuang.core.jobs_api")),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("redoc/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-redoc"),

@@ -136,6 +136,12 @@ class Job(models.Model):
     created_at = models.DateTimeField("提交时间", auto_now_add=True)
     started_at = models.DateTimeField("开始时间", null=True, blank=True)
     finished_at = models.DateTimeField("结束时间", null=True, blank=True)
+    # Which run this is (a retry adds one), the task that carries it, the process running
+    # it and its last sign of life: how a job whose process died is told from a slow one.
+    attempt = models.PositiveSmallIntegerField("第几次运行", default=1)
+    task_id = models.CharField("队列任务号", max_length=64, blank=True)
+    worker = models.CharField("运行进程", max_length=100, blank=True)
+    heartbeat_at = models.DateTimeField("最近心跳", null=True, blank=True)
 
     class Meta:
         verbose_name = "后台任务"

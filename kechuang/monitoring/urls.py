@@ -32,4 +32,5 @@ urlpatterns = [
     path("imports/<int:pk>/discard/", intake.discard_view, name="batch_discard"),
     path("imports/<int:pk>/issues/", intake.issues_download, name="batch_issues"),
     path("jobs/<int:pk>/", intake.job_status, name="job_status"),
+    path("jobs/<int:pk>/retry/", intake.job_retry, name="job_retry"),
 ]

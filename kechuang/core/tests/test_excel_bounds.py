@@ -63,7 +63,6 @@ def test_not_a_zip_is_a_broken_workbook():
 
 def test_every_upload_route_answers_with_the_message(world, login, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
-    settings.JOBS_MODE = "inline"
     content = far_cell_workbook()
     client = login(world.staff)
     response = client.post(

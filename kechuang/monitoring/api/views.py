@@ -1,17 +1,27 @@
 """Intake and period records over the API: upload a file into a batch, read its issues,
 commit or roll it back; read the R&D and financial records and the monitoring lists in the
-caller's scope."""
+caller's scope.
+
+As on the pages, a file of INTAKE_BACKGROUND_BYTES or more is staged, and a batch of
+INTAKE_BACKGROUND_ROWS rows or more committed, by a background job: the answer is then 202
+with the job (poll its `url`; when it has succeeded, `result.batch_id` names the batch)."""
 
 from django.http import Http404
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_view,
+)
 from rest_framework import permissions, status
 from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
 from kechuang.core.api import ReadOnlyScopedViewSet
+from kechuang.core.jobs_api import JobSerializer, accepted
 from kechuang.core.oplog import request_origin
-from kechuang.monitoring import batches, filtersets, services
+from kechuang.monitoring import batches, filtersets, services, tasks
 from kechuang.monitoring.api import serializers
 from kechuang.monitoring.models import (
     ENTRY_LISTS,
@@ -49,43 +59,51 @@ class ImportBatchViewSet(ReadOnlyScopedViewSet):
 
     @extend_schema(
         request={"multipart/form-data": serializers.ImportBatchUploadSerializer},
-        responses={201: serializers.ImportBatchSerializer},
+        responses={
+            201: serializers.ImportBatchSerializer,
+            202: OpenApiResponse(JobSerializer, description="大文件：已转入后台任务校验"),
+        },
     )
     def create(self, request, *args, **kwargs):
         upload = serializers.ImportBatchUploadSerializer(data=request.data)
         upload.is_valid(raise_exception=True)
         data = upload.validated_data
         file = data["file"]
-        batch = batches.stage(
-            filename=file.name,
-            content=file.read(),
-            kind_key=data["kind"],
-            year=data["year"],
-            quarter=data["quarter"],
-            department=data["department"],
-            default_unit=data["default_unit"],
-            marks_above_scale=data["marks_above_scale"],
-            allow_update=data["update"],
-            user=request.user,
-        )
-        batches.log_staged(batch, user=request.user, origin=request_origin(request))
+        content = file.read()
+        params = tasks.stage_options(data, allow_update=data["update"])
+        origin = request_origin(request)
+        if tasks.stages_in_background(content):
+            return accepted(
+                tasks.start_staging(content, file.name, params, user=request.user, origin=origin)
+            )
+        batch = batches.stage(filename=file.name, content=content, user=request.user, **params)
+        batches.log_staged(batch, user=request.user, origin=origin)
         return Response(self.get_serializer(batch).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(
-        request=serializers.CommitSerializer, responses=serializers.ImportBatchSerializer
+        request=serializers.CommitSerializer,
+        responses={
+            200: serializers.ImportBatchSerializer,
+            202: OpenApiResponse(JobSerializer, description="数据较多：已转入后台任务提交"),
+        },
     )
     @action(detail=True, methods=["post"])
     def commit(self, request, pk=None):
         batch = self.get_object()
         options = serializers.CommitSerializer(data=request.data)
         options.is_valid(raise_exception=True)
+        commit_options = {
+            "create_unknown": options.validated_data["create_unknown"],
+            "town_code": options.validated_data["town"].strip(),
+            "industry_code": batches.plain_industry_code(options.validated_data["industry"]),
+        }
+        origin = request_origin(request)
+        if tasks.commits_in_background(batch):
+            return accepted(
+                tasks.start_commit(batch, commit_options, user=request.user, origin=origin)
+            )
         outcome = batches.commit_and_recompute(
-            batch,
-            user=request.user,
-            create_unknown=options.validated_data["create_unknown"],
-            town_code=options.validated_data["town"].strip(),
-            industry_code=batches.plain_industry_code(options.validated_data["industry"]),
-            origin=request_origin(request),
+            batch, user=request.user, origin=origin, **commit_options
         )
         return self._outcome_response(batch, outcome)
 

@@ -171,7 +171,6 @@ XLS_CODES = ("91330624XL0000015Y", "91330624XL0000023R")
 @pytest.fixture(autouse=True)
 def media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
-    settings.JOBS_MODE = "inline"
 
 
 # -- reading ------------------------------------------------------------------------------

@@ -9,16 +9,15 @@ import io
 from decimal import Decimal
 from pathlib import Path
 
+from django.core.management import call_command
 from django.urls import reverse
 from openpyxl import load_workbook
 
 from kechuang.conftest import ARTIFACTS, BROWSER_MARKS, log_in
-from kechuang.core import jobs
 from kechuang.core.models import Job
 from kechuang.monitoring.models import ImportBatch, PoolEntry, RDRecord, ServiceVisit
 from kechuang.monitoring.tests import layouts
 from kechuang.monitoring.tests.test_intake import full_row, full_workbook
-from kechuang.monitoring.views import intake as intake_views
 from kechuang.registry.tests.factories import EnterpriseFactory
 
 pytestmark = BROWSER_MARKS
@@ -30,11 +29,10 @@ def _choose_file(page, name: str, content: bytes) -> None:
     page.set_input_files("#id_file", files=[{"name": name, "mimeType": XLSX, "buffer": content}])
 
 
-def test_officer_uploads_sees_errors_fixes_and_commits(
-    world, page, settings, monkeypatch, tmp_path
-):
-    # Queued jobs wait for a worker; the test plays the worker, so the browser really shows
-    # the progress page and follows it to the batch once the job is done.
+def test_officer_uploads_sees_errors_fixes_and_commits(world, page, settings, tmp_path):
+    # Queued jobs wait for a worker; the test runs the worker once, so the browser really
+    # shows the progress page and follows it to the batch once the job is done.
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
     settings.JOBS_MODE = "worker"
     settings.MEDIA_ROOT = tmp_path
     a, b = world.nanming_enterprise, world.qixing_enterprise
@@ -82,7 +80,7 @@ def test_officer_uploads_sees_errors_fixes_and_commits(
     assert rows[0] == ("行号", "企业", "列", "值", "原因", "级别")
     assert sorted(r[0] for r in rows[1:]) == [6, 7]
 
-    monkeypatch.setattr(intake_views, "BACKGROUND_BYTES", len(fixed) - 1)
+    settings.INTAKE_BACKGROUND_BYTES = len(fixed) - 1
     page.click("a:has-text('上传新文件')")
     page.wait_for_url("**/imports/upload/?kind=rd")
     page.fill("#id_year", "2024")
@@ -95,7 +93,7 @@ def test_officer_uploads_sees_errors_fixes_and_commits(
     assert progress.get_attribute("data-status") == "queued"
     assert page.get_by_test_id("job-state").inner_text() == "排队中"
     page.screenshot(path=ARTIFACTS / "intake-job-progress.png", full_page=True)
-    jobs.run(job.pk)
+    call_command("worker", batch=True, verbosity=0)
     fixed_batch = ImportBatch.objects.exclude(pk=batch.pk).get()
     page.wait_for_url(f"**{fixed_batch.get_absolute_url()}", timeout=15_000)
 
@@ -161,7 +159,6 @@ def test_officer_imports_a_sectioned_workbook_in_wan_yuan_with_a_county_total(
     """The statistics office's own layout: title rows, a units line saying 万元 above a
     two-row sectioned header, a code row, a 序号 column, a phone column and a 全县合计 row.
     The upload form's default unit stays 千元; the file's units line must win."""
-    settings.JOBS_MODE = "inline"
     settings.MEDIA_ROOT = tmp_path
     for row in layouts.ROWS:
         EnterpriseFactory(uscc=row.uscc, name=row.name)

@@ -27,7 +27,6 @@ from kechuang.monitoring.models import (
 )
 from kechuang.monitoring.tests.factories import financial_workbook, rd_row, rd_workbook
 from kechuang.monitoring.tests.test_intake import FULL, full_row, full_workbook, sheet_bytes
-from kechuang.monitoring.views import intake as intake_views
 from kechuang.registry.models import Enterprise, ScaleRecord
 
 pytestmark = pytest.mark.django_db
@@ -40,7 +39,6 @@ API = "/api/monitoring/batches/"
 @pytest.fixture(autouse=True)
 def media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
-    settings.JOBS_MODE = "inline"
 
 
 def _form(content: bytes, filename: str = "107-2.xlsx", **changes) -> dict:
@@ -447,9 +445,9 @@ def test_upload_form_errors_are_shown(world, login):
 # -- the background-job path --------------------------------------------------------------
 
 
-def test_large_file_is_staged_and_committed_by_jobs(world, login, monkeypatch):
-    monkeypatch.setattr(intake_views, "BACKGROUND_BYTES", 0)
-    monkeypatch.setattr(intake_views, "BACKGROUND_ROWS", 1)
+def test_large_file_is_staged_and_committed_by_jobs(world, login, settings):
+    settings.INTAKE_BACKGROUND_BYTES = 0
+    settings.INTAKE_BACKGROUND_ROWS = 1
     client = login(world.staff)
 
     response = client.post(UPLOAD, _form(_good(world)))
@@ -498,9 +496,10 @@ def test_job_status_as_json_htmx_partial_and_page(world, login):
         "finished": False,
         "url": None,
         "error": "",
+        "poll_after": 1,
     }
     page = client.get(url).content.decode()
-    assert 'hx-trigger="every 1s"' in page
+    assert 'hx-trigger="load delay:1s"' in page
     assert 'style="width: 35%"' in page
     partial = client.get(url, HTTP_HX_REQUEST="true")
     assert "<html" not in partial.content.decode()
@@ -527,7 +526,7 @@ def test_failed_job_is_shown_and_other_users_cannot_see_it(world, login):
         params={"path": "/nonexistent/lost.xlsx", "user_id": world.staff.pk},
         created_by=world.staff,
     )
-    jobs.run(job.pk)
+    jobs.run_job.call(job.pk)
     job.refresh_from_db()
     assert job.status == "failed"
     url = reverse("monitoring:job_status", args=[job.pk])

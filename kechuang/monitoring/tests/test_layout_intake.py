@@ -29,7 +29,6 @@ API = "/api/monitoring/batches/"
 @pytest.fixture(autouse=True)
 def media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
-    settings.JOBS_MODE = "inline"
 
 
 @pytest.fixture

@@ -2,9 +2,10 @@
 nothing, roll a batch back, download the template and the list of issues.
 
 Big work runs as a background job (core.jobs) while the browser shows a progress bar that
-polls `job_status`: a file of BACKGROUND_BYTES or more is read and validated by a job (about
-5,000 rows of a full 107-2 sheet), and a batch of BACKGROUND_ROWS rows or more is committed
-by one. Smaller files are handled in the request, which is faster than any progress page.
+polls `job_status`: a file of INTAKE_BACKGROUND_BYTES or more is read and validated by a job
+(about 5,000 rows of a full 107-2 sheet), and a batch of INTAKE_BACKGROUND_ROWS rows or more
+is committed by one. Smaller files are handled in the request, which is faster than any
+progress page.
 The work itself is in `batches` (stage, commit, roll back, recompute) and `workbooks`.
 """
 
@@ -31,12 +32,10 @@ from kechuang.core.excel import (
 from kechuang.core.models import Job, OperationLog
 from kechuang.core.oplog import log_operation, request_origin
 from kechuang.core.views import ObjectListView
-from kechuang.monitoring import batches, choices, filtersets, intake, tables, workbooks
+from kechuang.monitoring import batches, choices, filtersets, intake, tables, tasks, workbooks
 from kechuang.monitoring.forms import CommitForm, UploadForm
 from kechuang.monitoring.models import ImportBatch
 
-BACKGROUND_BYTES = 1_500_000
-BACKGROUND_ROWS = 5_000
 SHOWN_ISSUES = 500
 LAYOUT_ROWS = 40  # parse looks for the header in the first 20 rows, up to three rows deep
 
@@ -95,31 +94,13 @@ def upload(request):
             data = form.cleaned_data
             file = data["file"]
             content = file.read()
-            params = {
-                "filename": file.name,
-                "kind_key": data["kind"],
-                "year": data["year"],
-                "quarter": data["quarter"],
-                "department": data["department"],
-                "default_unit": data["default_unit"],
-                "marks_above_scale": data["marks_above_scale"],
-                "allow_update": data["allow_update"],
-            }
-            if len(content) >= BACKGROUND_BYTES:
-                path = batches.archive(content, intake.file_digest(content), file.name)
-                job = jobs.enqueue(
-                    "monitoring.stage",
-                    f"校验导入文件 {file.name}",
-                    params={
-                        **params,
-                        "path": path,
-                        "user_id": request.user.pk,
-                        "origin": request_origin(request),
-                    },
-                    user=request.user,
+            params = tasks.stage_options(data, allow_update=data["allow_update"])
+            if tasks.stages_in_background(content):
+                job = tasks.start_staging(
+                    content, file.name, params, user=request.user, origin=request_origin(request)
                 )
                 return redirect("monitoring:job_status", job.pk)
-            batch = batches.stage(content=content, user=request.user, **params)
+            batch = batches.stage(filename=file.name, content=content, user=request.user, **params)
             batches.log_staged(batch, user=request.user, origin=request_origin(request))
             return redirect(batch)
     else:
@@ -181,7 +162,7 @@ def batch_detail(request, pk: int):
         "later": batches.later_batch(batch),
         "can_discard": can_import
         and batch.status in (choices.BatchStatus.VALIDATED, choices.BatchStatus.FAILED),
-        "background": batch.row_count >= BACKGROUND_ROWS,
+        "background": tasks.commits_in_background(batch),
     }
     if context["can_commit"]:
         context["commit_form"] = CommitForm(user=request.user, initial={"create_unknown": False})
@@ -228,18 +209,8 @@ def commit_view(request, pk: int):
         "town_code": town.code if town else "",
         "industry_code": batches.plain_industry_code(form.cleaned_data["industry"]),
     }
-    if batch.row_count >= BACKGROUND_ROWS and batch.status == choices.BatchStatus.VALIDATED:
-        job = jobs.enqueue(
-            "monitoring.commit",
-            f"提交导入批次#{batch.pk}",
-            params={
-                **options,
-                "batch_id": batch.pk,
-                "user_id": request.user.pk,
-                "origin": request_origin(request),
-            },
-            user=request.user,
-        )
+    if tasks.commits_in_background(batch):
+        job = tasks.start_commit(batch, options, user=request.user, origin=request_origin(request))
         return redirect("monitoring:job_status", job.pk)
     outcome = batches.commit_and_recompute(
         batch, user=request.user, origin=request_origin(request), **options
@@ -278,13 +249,9 @@ def rollback_view(request, pk: int):
 def job_status(request, pk: int):
     """A job's progress: a page with a progress bar, its htmx partial, or JSON.
 
-    A finished job that produced a page sends the browser there."""
-    jobs_seen = (
-        Job.objects.all()
-        if request.user.is_superuser
-        else Job.objects.filter(created_by=request.user)
-    )
-    job = get_object_or_404(jobs_seen, pk=pk)
+    A job whose process died is marked failed here, when it is looked at. A finished job
+    that produced a page sends the browser there."""
+    job = jobs.reap(get_object_or_404(jobs.visible_to(request.user), pk=pk))
     succeeded = job.status == Job.Status.SUCCEEDED
     target = job.result.get("url") if succeeded else None
     error = job.error.split("\n", 1)[0] if job.status == Job.Status.FAILED else ""
@@ -302,9 +269,17 @@ def job_status(request, pk: int):
                 "finished": job.is_finished,
                 "url": target,
                 "error": error,
+                "poll_after": None if job.is_finished else jobs.poll_seconds(job),
             }
         )
-    context = {"title": job.title, "job": job, "error": error, "back": _back_url(job)}
+    context = {
+        "title": job.title,
+        "job": job,
+        "error": error,
+        "back": _back_url(job),
+        "poll_seconds": jobs.poll_seconds(job),
+        "can_retry": jobs.can_retry(job, request.user),
+    }
     if target and not request.headers.get("HX-Request"):
         _announce(request, job.result)
         return redirect(target)
@@ -319,6 +294,20 @@ def job_status(request, pk: int):
         _announce(request, job.result)
         response["HX-Redirect"] = target
     return response
+
+
+@require_POST
+def job_retry(request, pk: int):
+    """Run a failed job again: its submitter only, while still allowed to start it."""
+    job = get_object_or_404(jobs.visible_to(request.user), pk=pk)
+    if job.status != Job.Status.FAILED:
+        messages.error(request, "只有失败的任务可以重试。")
+        return redirect("monitoring:job_status", job.pk)
+    if not jobs.can_retry(job, request.user):
+        messages.error(request, "只有提交人（且仍有相应权限）可以重试失败的任务。")
+        return redirect("monitoring:job_status", job.pk)
+    jobs.retry(job)
+    return redirect("monitoring:job_status", job.pk)
 
 
 def _back_url(job: Job) -> str:
