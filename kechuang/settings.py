@@ -92,10 +92,16 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # WAL lets readers go on while a commit runs; writers start their transactions IMMEDIATE
+    # (taking the write lock at BEGIN, so they never fail half-way on an upgrade) and wait up
+    # to SQLITE_BUSY_TIMEOUT seconds for a running import to commit.
+    SQLITE_BUSY_TIMEOUT = env_int("SQLITE_BUSY_TIMEOUT", 30)
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"]["OPTIONS"] = {
+        "timeout": SQLITE_BUSY_TIMEOUT,
         "init_command": (
-            "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=5000;"
+            "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
+            f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT * 1000};"
             # Read through the OS page cache (memory-mapped) and keep 64 MiB of pages: the
             # monitoring recompute reads a million records at province scale.
             "PRAGMA mmap_size=1073741824; PRAGMA cache_size=-65536; PRAGMA temp_store=MEMORY;"
