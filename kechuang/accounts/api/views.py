@@ -1,11 +1,12 @@
+from django.conf import settings
 from django.contrib.auth import authenticate
 from django.db import transaction
 from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import extend_schema, inline_serializer
+from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
 from knox.auth import TokenAuthentication
 from knox.views import LogoutAllView as KnoxLogoutAllView
 from knox.views import LogoutView as KnoxLogoutView
-from rest_framework import serializers, status
+from rest_framework import exceptions, serializers, status
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
@@ -56,9 +57,12 @@ class TokenLoginSerializer(serializers.Serializer):
     )
 
     def validate(self, attrs):
-        user = authenticate(
-            request=self.context["request"], username=attrs["username"], password=attrs["password"]
-        )
+        request = self.context["request"]
+        user = authenticate(request=request, username=attrs["username"], password=attrs["password"])
+        if getattr(request, "axes_locked_out", False):
+            raise exceptions.PermissionDenied(
+                f"登录失败次数过多，账号已临时锁定，请 {settings.AXES_COOLOFF_TIME * 60:.0f} 分钟后再试。"
+            )
         if user is None:
             raise serializers.ValidationError("用户名或密码错误。", code="authorization")
         attrs["user"] = user
@@ -83,14 +87,18 @@ class TokenView(APIView):
 
     @extend_schema(
         request=TokenLoginSerializer,
-        responses=inline_serializer(
-            "TokenResponse",
-            {
-                "token": serializers.CharField(),
-                "client": serializers.CharField(),
-                "expiry": serializers.DateTimeField(),
-            },
-        ),
+        responses={
+            200: inline_serializer(
+                "TokenResponse",
+                {
+                    "token": serializers.CharField(),
+                    "client": serializers.CharField(),
+                    "expiry": serializers.DateTimeField(),
+                },
+            ),
+            400: OpenApiResponse(description="用户名或密码错误，或客户端名称不合规"),
+            403: OpenApiResponse(description="账号已锁定"),
+        },
     )
     def post(self, request):
         login = TokenLoginSerializer(data=request.data, context={"request": request})
@@ -118,7 +126,7 @@ class TokenDetailView(APIView):
 
     permission_classes = [IsAuthenticated]
 
-    @extend_schema(responses={204: None})
+    @extend_schema(responses={204: None, 404: OpenApiResponse(description="没有该客户端的令牌")})
     def delete(self, request, client):
         get_object_or_404(ApiToken, user=request.user, client=client).delete()
         return Response(status=status.HTTP_204_NO_CONTENT)

@@ -146,3 +146,11 @@ def test_session_login_to_pages_remains(world):
     browser.post(reverse("login"), {"username": "staff", "password": PASSWORD})
     assert browser.get(reverse("home")).status_code == 200
     assert browser.get(ME).status_code == 200
+
+
+def test_token_login_is_locked_out_like_the_page(world):
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        _login(password="wrong-pass-1")
+    locked = _login()
+    assert locked.status_code == 403
+    assert "账号已临时锁定" in locked.json()["detail"]
