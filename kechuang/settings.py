@@ -1,8 +1,10 @@
 """The one settings module. Everything comes from the environment; nothing is required."""
 
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF, UNSAFE_INLINE
 
 from kechuang.env import env_bool, env_int, env_list, env_secret, env_str
 
@@ -28,9 +30,10 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "rest_framework",
-    "rest_framework.authtoken",
+    "knox",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "csp",
     "django_filters",
     "django_tables2",
     "django_htmx",
@@ -56,7 +59,10 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "kechuang.core.middleware.SessionTimeoutMiddleware",
     "kechuang.core.middleware.LoginRequiredMiddleware",
+    "kechuang.core.middleware.NoStoreMiddleware",
+    "csp.middleware.CSPMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 
@@ -86,10 +92,16 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # WAL lets readers go on while a commit runs; writers start their transactions IMMEDIATE
+    # (taking the write lock at BEGIN, so they never fail half-way on an upgrade) and wait up
+    # to SQLITE_BUSY_TIMEOUT seconds for a running import to commit.
+    SQLITE_BUSY_TIMEOUT = env_int("SQLITE_BUSY_TIMEOUT", 30)
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"]["OPTIONS"] = {
+        "timeout": SQLITE_BUSY_TIMEOUT,
         "init_command": (
-            "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=5000;"
+            "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
+            f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT * 1000};"
             # Read through the OS page cache (memory-mapped) and keep 64 MiB of pages: the
             # monitoring recompute reads a million records at province scale.
             "PRAGMA mmap_size=1073741824; PRAGMA cache_size=-65536; PRAGMA temp_store=MEMORY;"
@@ -110,7 +122,7 @@ AUTHENTICATION_BACKENDS = [
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {
-        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "NAME": "kechuang.accounts.validators.MinimumLengthValidator",
         "OPTIONS": {"min_length": 10},
     },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
@@ -148,10 +160,29 @@ JOBS_STALE_SECONDS = env_int("JOBS_STALE_SECONDS", 900)
 INTAKE_BACKGROUND_BYTES = env_int("INTAKE_BACKGROUND_BYTES", 1_500_000)
 INTAKE_BACKGROUND_ROWS = env_int("INTAKE_BACKGROUND_ROWS", 5_000)
 
-# Sessions end after a working day, or sooner when idle for SESSION_IDLE_MINUTES.
-SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 8 * 3600)
-SESSION_SAVE_EVERY_REQUEST = True
+# Sessions end SESSION_MAX_HOURS after login, or sooner when idle for SESSION_IDLE_MINUTES
+# (kechuang.core.middleware.SessionTimeoutMiddleware). Sessions are not written on every
+# request: the last activity is refreshed at most once a minute, so page reads do no writes.
+SESSION_MAX_SECONDS = env_int("SESSION_MAX_HOURS", 8) * 3600
+SESSION_IDLE_SECONDS = env_int("SESSION_IDLE_MINUTES", 30) * 60
+SESSION_COOKIE_AGE = SESSION_MAX_SECONDS
+SESSION_SAVE_EVERY_REQUEST = False
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+
+# The client address for the lockout, the login and operation logs and the history: the
+# connecting address unless TRUSTED_PROXY_COUNT reverse proxies stand in front, whose
+# X-Forwarded-For entries are then trusted (counted from the right). Never trusted by default.
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+AXES_CLIENT_IP_CALLABLE = "kechuang.core.requests.client_ip"
+
+# API tokens (django-rest-knox): one per user and client, ending after API_TOKEN_HOURS, revoked
+# at logout and password change.
+REST_KNOX = {
+    "TOKEN_TTL": timedelta(hours=env_int("API_TOKEN_HOURS", 8)),
+    "AUTO_REFRESH": False,
+    "AUTH_HEADER_PREFIX": "Token",
+}
+KNOX_TOKEN_MODEL = "accounts.ApiToken"
 
 # Lockout after repeated failed logins (django-axes).
 AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
@@ -200,9 +231,28 @@ SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 
+# Content-Security-Policy (django-csp): scripts from this site only, no inline script anywhere
+# (page data travels in json_script blocks, which are not executed). Styles allow inline
+# because templates, Bootstrap components and ECharts set style attributes. The API docs
+# pages relax this on their own routes (kechuang/urls.py).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF, UNSAFE_INLINE],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
+
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "knox.auth.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["kechuang.core.permissions.ModelActionPermission"],
@@ -216,6 +266,7 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "县域科技创新治理平台接口；数据范围与页面一致。",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",

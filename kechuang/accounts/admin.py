@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
-from kechuang.accounts.models import Organisation, Role, User
+from kechuang.accounts.models import ApiToken, Organisation, Role, User
 
 
 @admin.register(User)
@@ -28,3 +28,19 @@ class OrganisationAdmin(SimpleHistoryAdmin):
 class RoleAdmin(SimpleHistoryAdmin):
     list_display = ("name", "data_scope", "description")
     filter_horizontal = ("custom_orgs",)
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(admin.ModelAdmin):
+    """Tokens are listed and revoked here; they are created only by logging in through the API."""
+
+    list_display = ("user", "client", "token_key", "created", "expiry")
+    search_fields = ("user__username", "client", "token_key")
+    fields = ("user", "client", "token_key", "created", "expiry")
+    readonly_fields = fields
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -4,6 +4,7 @@ from functools import cached_property
 
 from django.contrib.auth.models import AbstractUser, Group
 from django.db import models
+from knox.models import AbstractAuthToken
 from simple_history.models import HistoricalRecords
 
 from kechuang.accounts.choices import ADMINISTRATIVE_KINDS, DataScope, OrgKind
@@ -110,6 +111,12 @@ class User(AbstractUser):
     def __str__(self) -> str:
         return self.display_name or self.username
 
+    def save(self, *args, **kwargs):
+        password_changed = self._password is not None and self.pk is not None
+        super().save(*args, **kwargs)
+        if password_changed:
+            self.auth_token_set.all().delete()
+
     @cached_property
     def roles(self) -> list[Role]:
         return list(Role.objects.filter(group__user=self).prefetch_related("custom_orgs"))
@@ -135,6 +142,24 @@ class User(AbstractUser):
                 _cover(grant, org, below=role.data_scope == DataScope.ORG_AND_BELOW)
         self._scope_grant = grant
         return grant
+
+
+class ApiToken(AbstractAuthToken):
+    """An API token (django-rest-knox): stored as a digest, one per user and client, ending at
+    `expiry`; revoked at logout and password change."""
+
+    client = models.CharField("客户端", max_length=64, default="default")
+
+    class Meta:
+        verbose_name = "API 令牌"
+        verbose_name_plural = "API 令牌"
+        ordering = ["user", "client"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "client"], name="one_token_per_client")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.client}"
 
 
 def _cover(grant: ScopeGrant, org: Organisation, *, below: bool) -> None:

@@ -1,7 +1,18 @@
+import time
+
 from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.models import AnonymousUser
 from django.contrib.auth.views import redirect_to_login
+from django.utils.cache import add_never_cache_headers
 
 OPEN_PREFIXES = ("/accounts/login/", "/static/", "/api/", "/admin/")
+
+# Session keys: when the user logged in and when they were last seen (epoch seconds).
+LOGIN_AT = "kechuang_login_at"
+SEEN_AT = "kechuang_seen_at"
+# Last activity is written at most this often, so that reading pages writes nothing.
+SEEN_RESOLUTION = 60
 
 
 class LoginRequiredMiddleware:
@@ -15,3 +26,62 @@ class LoginRequiredMiddleware:
         if not request.user.is_authenticated and not request.path.startswith(OPEN_PREFIXES):
             return redirect_to_login(request.get_full_path(), settings.LOGIN_URL)
         return self.get_response(request)
+
+
+def start_session_clock(request) -> None:
+    """Mark the login time of a freshly logged-in session."""
+    session = getattr(request, "session", None)
+    if session is not None:
+        session[LOGIN_AT] = session[SEEN_AT] = int(time.time())
+
+
+class SessionTimeoutMiddleware:
+    """Ends a session SESSION_MAX_SECONDS after login, or after SESSION_IDLE_SECONDS without a
+    request, whichever comes first; the user lands on the login page with a message."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.user.is_authenticated:
+            self._check(request)
+        return self.get_response(request)
+
+    def _check(self, request) -> None:
+        session = request.session
+        now = int(time.time())
+        login_at, seen_at = session.get(LOGIN_AT), session.get(SEEN_AT)
+        if login_at is None or seen_at is None:
+            start_session_clock(request)
+            return
+        if now - login_at >= settings.SESSION_MAX_SECONDS:
+            hours = settings.SESSION_MAX_SECONDS // 3600
+            self._end(request, f"登录已满 {hours} 小时，请重新登录。")
+        elif now - seen_at >= settings.SESSION_IDLE_SECONDS:
+            minutes = settings.SESSION_IDLE_SECONDS // 60
+            self._end(request, f"已有 {minutes} 分钟未操作，请重新登录。")
+        elif now - seen_at >= SEEN_RESOLUTION:
+            session[SEEN_AT] = now
+
+    @staticmethod
+    def _end(request, message: str) -> None:
+        # Not auth.logout(): an expired session is not a logout, so the user's API tokens and
+        # the login log stay as they are.
+        request.session.flush()
+        request.user = AnonymousUser()
+        messages.warning(request, message)
+
+
+class NoStoreMiddleware:
+    """Responses to a logged-in user (pages, exports, API) are never kept by browsers or
+    proxies; static files are answered before this by WhiteNoise and stay cacheable."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            add_never_cache_headers(response)
+        return response

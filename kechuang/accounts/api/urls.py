@@ -5,4 +5,8 @@ from kechuang.accounts.api import views
 urlpatterns = [
     path("me/", views.MeView.as_view(), name="api-me"),
     path("token/", views.TokenView.as_view(), name="api-token"),
+    path("tokens/", views.TokenListView.as_view(), name="api-token-list"),
+    path("tokens/<str:client>/", views.TokenDetailView.as_view(), name="api-token-detail"),
+    path("logout/", views.LogoutView.as_view(), name="api-logout"),
+    path("logout-all/", views.LogoutAllView.as_view(), name="api-logout-all"),
 ]

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from kechuang.core.models import OperationLog
 from kechuang.core.oplog import log_operation
+from kechuang.core.requests import next_url
 from kechuang.core.views import ObjectListView
 from kechuang.engines import monitoring as engine
 from kechuang.monitoring import filtersets, services, tables
@@ -303,4 +304,4 @@ def acknowledge_alert(request, pk: int):
     alert.acknowledged_by = request.user
     alert.save(update_fields=["acknowledged_at", "acknowledged_by"])
     messages.success(request, f"已标记处理：{alert.enterprise}")
-    return redirect(request.POST.get("next") or reverse("monitoring:alert_list"))
+    return redirect(next_url(request, reverse("monitoring:alert_list")))
