@@ -17,7 +17,7 @@ from django.http import HttpRequest, QueryDict
 from django.urls import resolve
 from django.utils.encoding import force_str
 
-from kechuang.core import jobs
+from kechuang.core import jobs, retention
 from kechuang.core.excel import add_sheet, new_workbook, save_workbook, stamp, write_csv
 from kechuang.core.models import Job, OperationLog
 from kechuang.core.oplog import record_operation
@@ -138,3 +138,21 @@ def run_export(job: Job, report) -> dict:
         "filename": f"{name}_{stamp()}.{fmt}",
         "rows": count,
     }
+
+
+@retention.cleaner
+def remove_expired(before, dry_run: bool) -> tuple[str, int]:
+    """Files of exports finished before the cutoff, and any stray file of the folder."""
+    finished = Job.objects.filter(kind=KIND)
+    expired = [
+        job.result.get("path")
+        for job in finished.filter(finished_at__lt=before).only("result")
+        if job.result.get("path")
+    ]
+    kept = {
+        job.result.get("path")
+        for job in finished.filter(finished_at__gte=before).only("result")
+        if job.result.get("path")
+    }
+    stray = retention.stale_files(exports_folder(), before, kept)
+    return "导出文件", retention.delete_files([*expired, *stray], dry_run)

@@ -17,7 +17,7 @@ from django.views.generic import DetailView, TemplateView, UpdateView
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
-from kechuang.core import exports
+from kechuang.core import exports, uploads
 from kechuang.core.excel import CSV_TYPE, XLSX_TYPE, csv_response, rows_response, workbook_response
 from kechuang.core.history import history_entries
 from kechuang.core.importing import ImportResult, RowError, error_workbook
@@ -197,6 +197,7 @@ class ImportView(PermissionRequiredMixin, TemplateView):
     template_name = "core/import.html"
     spec_class = None
     raise_exception = True
+    upload_route = "registry"
 
     def get_permission_required(self):
         return [permission_name(self.spec_class.form_class._meta.model, "import")]
@@ -222,6 +223,9 @@ class ImportView(PermissionRequiredMixin, TemplateView):
         upload = request.FILES.get("file")
         if upload is None:
             messages.error(request, "请选择要导入的文件。")
+            return redirect(request.path)
+        if uploads.is_too_large(upload, self.upload_route):
+            messages.error(request, uploads.too_large_message(self.upload_route))
             return redirect(request.path)
         update_existing = bool(request.POST.get("update_existing"))
         dry_run = bool(request.POST.get("dry_run"))
