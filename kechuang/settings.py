@@ -178,6 +178,8 @@ SPREADSHEET_MAX_ROWS = env_int("SPREADSHEET_MAX_ROWS", 300_000)
 SPREADSHEET_MAX_COLUMNS = env_int("SPREADSHEET_MAX_COLUMNS", 2_000)
 SPREADSHEET_MAX_CELLS = env_int("SPREADSHEET_MAX_CELLS", 5_000_000)
 SPREADSHEET_MAX_UNZIPPED_MB = env_int("SPREADSHEET_MAX_UNZIPPED_MB", 400)
+# Rows one registry import may hold: each row is validated by its form, kept until all pass.
+IMPORT_MAX_ROWS = env_int("IMPORT_MAX_ROWS", 5_000)
 # Exports of more rows than this are written by a background job and downloaded from its page.
 EXPORT_INLINE_MAX_ROWS = env_int("EXPORT_INLINE_MAX_ROWS", 5_000)
 LIST_MAX_PER_PAGE = env_int("LIST_MAX_PER_PAGE", 200)

@@ -165,22 +165,25 @@ def _as_text(cell):
 # -- reading ----------------------------------------------------------------------------
 
 
-def read_rows(filename: str, content: bytes) -> list[list[object]]:
-    """All rows of the first sheet (or the CSV) as lists of Python values."""
-    return next(read_sheets(filename, content))[1]
+def read_rows(filename: str, content: bytes, *, max_rows: int | None = None) -> list[list[object]]:
+    """All rows of the first sheet (or the CSV) as lists of Python values; with `max_rows`,
+    only that many (a caller that refuses longer files need not hold the rest)."""
+    return next(read_sheets(filename, content, max_rows=max_rows))[1]
 
 
 MAX_SHEETS = 10
 
 
-def read_sheets(filename: str, content: bytes) -> Iterator[tuple[str, list[list[object]]]]:
+def read_sheets(
+    filename: str, content: bytes, *, max_rows: int | None = None
+) -> Iterator[tuple[str, list[list[object]]]]:
     """(sheet name, rows) of each sheet in workbook order, read one at a time as asked for
     (at most MAX_SHEETS); a CSV is one sheet named after nothing."""
     if not content:
         raise UnreadableFile("文件为空。")
     name = filename.lower()
     if name.endswith(".csv"):
-        yield "", _read_csv(content)
+        yield "", _read_csv(content, max_rows)
         return
     if not name.endswith((".xlsx", ".xlsm", ".xls", ".ods")):
         raise UnreadableFile("不支持的文件类型：请上传 .xlsx、.xls 或 .csv 文件。")
@@ -195,7 +198,7 @@ def read_sheets(filename: str, content: bytes) -> Iterator[tuple[str, list[list[
     for index, sheet_name in enumerate(names):
         try:
             sheet = workbook.get_sheet_by_index(index)
-            rows = [list(row) for row in sheet.to_python(skip_empty_area=False)]
+            rows = [list(row) for row in sheet.to_python(skip_empty_area=False, nrows=max_rows)]
         except Exception as exc:
             raise UnreadableFile(BROKEN_WORKBOOK) from exc
         yield sheet_name, rows
@@ -413,7 +416,7 @@ def _check_xls(content: bytes) -> None:
             limits.check(rows, columns)
 
 
-def _read_csv(content: bytes) -> list[list[object]]:
+def _read_csv(content: bytes, max_rows: int | None = None) -> list[list[object]]:
     for encoding in ("utf-8-sig", "gb18030"):
         try:
             text = content.decode(encoding)
@@ -432,6 +435,8 @@ def _read_csv(content: bytes) -> list[list[object]]:
             columns = max(columns, len(row))
             limits.check(len(rows) + 1, columns)
             rows.append(list(row))
+            if len(rows) == max_rows:
+                break
     except csv.Error as exc:
         raise UnreadableFile("无法读取该 CSV 文件：格式有误或单个单元格过长。") from exc
     return rows

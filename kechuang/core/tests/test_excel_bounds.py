@@ -227,3 +227,26 @@ def test_a_declared_xlsx_dimension_counts():
             target.writestr(item, data)
     with pytest.raises(UnreadableFile, match=REFUSED):
         read_rows("x.xlsx", out.getvalue())
+
+
+def test_a_registry_import_over_its_row_limit_is_refused_before_any_row_is_validated(
+    world, settings
+):
+    from kechuang.registry.importers import EnterpriseImportSpec
+
+    settings.IMPORT_MAX_ROWS = 2
+    header = "企业名称,统一社会信用代码,所在乡镇街道,行业代码,成立日期\n"
+    row = "某公司,不是代码,南明街道,C3451,2015-06-18\n"
+    spec = EnterpriseImportSpec(world.staff)
+    result = spec.run("x.csv", (header + row * 2).encode(), update_existing=False, dry_run=True)
+    assert result.total == 2 and "上限" not in result.errors[0].message
+    result = spec.run("x.csv", (header + row * 3).encode(), update_existing=False, dry_run=True)
+    assert result.total == 0
+    assert [e.message for e in result.errors] == [
+        "文件超过一次导入的上限（2 行数据）：请拆分为多个文件分批导入。"
+    ]
+
+
+def test_read_rows_stops_at_max_rows():
+    assert len(read_rows("x.xlsx", far_cell_workbook("B50", 50), max_rows=10)) == 10
+    assert len(read_rows("x.csv", b"a\nb\nc\n", max_rows=2)) == 2
