@@ -380,17 +380,16 @@ def _check_xls(content: bytes) -> None:
     and its furthest cell record."""
     limits = Limits.from_settings()
     try:
-        ole = olefile.OleFileIO(content)
+        ole = olefile.OleFileIO(io.BytesIO(content))
         stream_name = next((n for n in ("Workbook", "Book") if ole.exists(n)), None)
-        if stream_name is None:
-            raise UnreadableFile(BROKEN_WORKBOOK)
-        if ole.get_size(stream_name) > limits.unzipped_bytes:
-            raise limits.unzipped_too_large()
-        data = ole.openstream(stream_name).read()
-    except (OSError, ValueError, struct.error) as exc:
-        if isinstance(exc, UnreadableFile):
-            raise
+        size = ole.get_size(stream_name) if stream_name else 0
+        data = ole.openstream(stream_name).read() if 0 < size <= limits.unzipped_bytes else b""
+    except Exception as exc:  # olefile raises many kinds on a malformed container
         raise UnreadableFile(BROKEN_WORKBOOK) from exc
+    if size > limits.unzipped_bytes:
+        raise limits.unzipped_too_large()
+    if not data:
+        raise UnreadableFile(BROKEN_WORKBOOK)
     position, end = 0, len(data)
     rows = columns = 0
     while position + 4 <= end:

@@ -250,3 +250,24 @@ def test_a_registry_import_over_its_row_limit_is_refused_before_any_row_is_valid
 def test_read_rows_stops_at_max_rows():
     assert len(read_rows("x.xlsx", far_cell_workbook("B50", 50), max_rows=10)) == 10
     assert len(read_rows("x.csv", b"a\nb\nc\n", max_rows=2)) == 2
+
+
+def test_an_ods_entity_bomb_is_refused_as_broken():
+    entities = '<!ENTITY a0 "xxxxxxxxxx">' + "".join(
+        f'<!ENTITY a{i} "{f"&a{i - 1};" * 10}">' for i in range(1, 10)
+    )
+    content = ods_workbook(f"<table:table-row>{ods_cell('&a9;')}</table:table-row>")
+    archive = zipfile.ZipFile(io.BytesIO(content))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as target:
+        for item in archive.infolist():
+            data = archive.read(item.filename)
+            if item.filename == "content.xml":
+                data = data.replace(
+                    b"<office:document-content",
+                    f"<!DOCTYPE d [{entities}]><office:document-content".encode(),
+                    1,
+                )
+            target.writestr(item, data)
+    with pytest.raises(UnreadableFile, match="不是有效的 Excel 文件"):
+        read_rows("x.ods", out.getvalue())
