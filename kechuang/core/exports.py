@@ -13,6 +13,7 @@ from pathlib import Path
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
 from django.http import HttpRequest, QueryDict
 from django.urls import resolve
 from django.utils.encoding import force_str
@@ -44,6 +45,7 @@ def table_values(table, report=None) -> Iterator[list]:
         column for column in table.columns.iterall() if not column.column.exclude_from_export
     ]
     yield [force_str(column.header, strings_only=True) for column in columns]
+    _order_uniquely(table)
     table.paginate(per_page=CHUNK_ROWS, page=1)
     paginator = table.paginator
     for number in paginator.page_range:
@@ -54,6 +56,17 @@ def table_values(table, report=None) -> Iterator[list]:
                 int(90 * number / paginator.num_pages),
                 f"已写入 {min(number * CHUNK_ROWS, paginator.count):,} / {paginator.count:,} 行",
             )
+
+
+def _order_uniquely(table) -> None:
+    """Rows read a page at a time need an order without ties, or a page may repeat a row
+    and skip another: the table's order, then the primary key."""
+    queryset = getattr(table.data, "data", None)
+    if not isinstance(queryset, QuerySet):
+        return
+    ordering = list(queryset.query.order_by) or list(queryset.model._meta.ordering)
+    if not {"pk", "-pk", "id", "-id"} & set(map(str, ordering)):
+        table.data.data = queryset.order_by(*ordering, "pk")
 
 
 def enqueue(view, fmt: str, total: int, origin: dict) -> Job:

@@ -168,3 +168,17 @@ def test_an_export_job_of_a_user_who_lost_the_permission_fails(world, login, bac
     world.town.save()
     job = jobs.enqueue(exports.KIND, "导出", params=params, user=world.town)
     assert job.status == Job.Status.FAILED and "path" not in job.result
+
+
+def test_rows_read_a_page_at_a_time_are_each_exported_once(world, login, background, monkeypatch):
+    from kechuang.core import exports
+
+    monkeypatch.setattr(exports, "CHUNK_ROWS", 2)
+    for index in range(5):
+        EnterpriseFactory(name=f"同名企业{index % 2}", town_id="330624002")
+    client = login(world.town)
+    client.get(reverse("registry:enterprise_list"), {"sort": "town", "export": "csv"})
+    job = Job.objects.get()
+    text = b"".join(client.get(reverse("core:export_download", args=[job.pk])).streaming_content)
+    lines = text.decode("utf-8-sig").strip().splitlines()[1:]
+    assert len(lines) == len(set(lines)) == job.result["rows"] == 7
