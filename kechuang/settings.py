@@ -53,6 +53,7 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "kechuang.core.uploads.UploadLimitMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -218,6 +219,26 @@ STORAGES = {
 MEDIA_ROOT = VAR_DIR / "media"
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
+
+# Uploaded spreadsheets: the largest file each route takes (MB), and what one sheet may reach
+# (the reader allocates a sheet's whole rectangle, so its extent is checked first).
+UPLOAD_MAX_MB = {
+    "registry": env_int("UPLOAD_MAX_MB_REGISTRY", 20),
+    "monitoring": env_int("UPLOAD_MAX_MB_MONITORING", 50),
+    "api": env_int("UPLOAD_MAX_MB_API", 50),
+}
+SPREADSHEET_MAX_ROWS = env_int("SPREADSHEET_MAX_ROWS", 300_000)
+SPREADSHEET_MAX_COLUMNS = env_int("SPREADSHEET_MAX_COLUMNS", 2_000)
+SPREADSHEET_MAX_CELLS = env_int("SPREADSHEET_MAX_CELLS", 5_000_000)
+SPREADSHEET_MAX_UNZIPPED_MB = env_int("SPREADSHEET_MAX_UNZIPPED_MB", 400)
+# Rows one registry import may hold: each row is validated by its form, kept until all pass.
+IMPORT_MAX_ROWS = env_int("IMPORT_MAX_ROWS", 5_000)
+# Exports of more rows than this are written by a background job and downloaded from its page.
+EXPORT_INLINE_MAX_ROWS = env_int("EXPORT_INLINE_MAX_ROWS", 5_000)
+LIST_MAX_PER_PAGE = env_int("LIST_MAX_PER_PAGE", 200)
+# Stored import files of batches no longer needed and finished exports are deleted after this
+# many days by `kechuang cleanup`; the batch rows and their history stay.
+FILE_RETENTION_DAYS = env_int("FILE_RETENTION_DAYS", 30)
 
 # Production hardening; `manage.py check --deploy` is clean when DEBUG is off and HTTPS is on.
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", False)

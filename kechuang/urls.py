@@ -46,6 +46,7 @@ urlpatterns = [
     path("accounts/", include("kechuang.accounts.urls")),
     path("registry/", include("kechuang.registry.urls")),
     path("monitoring/", include("kechuang.monitoring.urls")),
+    path("exports/", include("kechuang.core.urls")),
     path("api/", include(api_patterns)),
     path("admin/", admin.site.urls),
 ]

@@ -7,4 +7,4 @@ class CoreConfig(AppConfig):
     verbose_name = "平台基础"
 
     def ready(self) -> None:
-        from kechuang.core import signals  # noqa: F401
+        from kechuang.core import exports, signals  # noqa: F401

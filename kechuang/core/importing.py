@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django import forms
+from django.conf import settings
 from django.db import transaction
 from django.forms.models import model_to_dict
 
@@ -50,6 +51,9 @@ class ImportResult:
     @property
     def ok(self) -> bool:
         return not self.errors
+
+
+HEADER_ROWS = 20  # the header is looked for in the first 15 rows, up to two rows deep
 
 
 def cell_text(value: object) -> str:
@@ -126,7 +130,7 @@ class ImportSpec:
 
     def _locate_header(self, rows: list[list[object]]) -> tuple[int, int, dict[int, Column], list]:
         """(header row index, first data row index, position -> column, ignored headers)."""
-        header = headers.locate(rows, self.vocabulary(), search_rows=15, max_depth=2)
+        header = headers.locate(rows, self.vocabulary(), search_rows=HEADER_ROWS - 5, max_depth=2)
         if header is None:
             return -1, -1, {}, []
         by_header = {column.header: column for column in self.columns}
@@ -138,7 +142,7 @@ class ImportSpec:
     ) -> ImportResult:
         result = ImportResult(dry_run=dry_run)
         try:
-            rows = read_rows(filename, content)
+            rows = read_rows(filename, content, max_rows=settings.IMPORT_MAX_ROWS + HEADER_ROWS)
         except UnreadableFile as exc:
             result.errors.append(RowError(0, "", filename, str(exc)))
             return result
@@ -147,6 +151,17 @@ class ImportSpec:
             result.errors.append(
                 RowError(
                     0, "", "", "未找到表头：请使用下载的导入模板，表头需包含“企业名称”等列名。"
+                )
+            )
+            return result
+        if len(rows) - body > settings.IMPORT_MAX_ROWS:
+            result.errors.append(
+                RowError(
+                    0,
+                    "",
+                    filename,
+                    f"文件超过一次导入的上限（{settings.IMPORT_MAX_ROWS:,} 行数据）："
+                    "请拆分为多个文件分批导入。",
                 )
             )
             return result

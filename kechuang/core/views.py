@@ -4,21 +4,26 @@ Each view takes its rows from `Model.objects.restrict(user, action)`, so an id o
 user's scope answers 404 and a list, count or export never shows a row the user may not see.
 """
 
+from pathlib import Path
+
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.http import HttpResponse
-from django.shortcuts import redirect
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
 from django.views.generic import DetailView, TemplateView, UpdateView
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
-from kechuang.core.excel import rows_response, workbook_response
+from kechuang.core import exports, jobs, uploads
+from kechuang.core.excel import CSV_TYPE, XLSX_TYPE, csv_response, rows_response, workbook_response
 from kechuang.core.history import history_entries
 from kechuang.core.importing import ImportResult, RowError, error_workbook
-from kechuang.core.models import OperationLog
-from kechuang.core.oplog import log_operation
+from kechuang.core.models import Job, OperationLog
+from kechuang.core.oplog import log_operation, request_origin
+from kechuang.core.pagination import BoundedPaginator
 from kechuang.core.panels import render_panels
 from kechuang.core.scope import permission_name
 
@@ -53,13 +58,14 @@ class ObjectListView(ScopedViewMixin, SingleTableMixin, FilterView):
 
     template_name = "core/object_list.html"
     paginate_by = 25
+    paginator_class = BoundedPaginator
     export_name: str = ""
     create_url_name: str | None = None
     import_url_name: str | None = None
 
     def get(self, request, *args, **kwargs):
-        if request.GET.get("export") == "xlsx":
-            return self.export()
+        if request.GET.get("export") in exports.FORMATS:
+            return self.export(request.GET["export"])
         return super().get(request, *args, **kwargs)
 
     def table_extra_kwargs(self) -> dict:
@@ -100,7 +106,12 @@ class ObjectListView(ScopedViewMixin, SingleTableMixin, FilterView):
         context["import_url_name"] = self.import_url_name
         return context
 
-    def export(self) -> HttpResponse:
+    def get_export_name(self) -> str:
+        return self.export_name or str(self.model._meta.verbose_name_plural)
+
+    def export_table(self):
+        """The page's table over every row the user may export: their scope, the page's
+        filters and chosen columns, nothing paginated."""
         if not self.request.user.has_perm(permission_name(self.model, "export")):
             raise PermissionDenied
         self.action = "export"
@@ -109,10 +120,19 @@ class ObjectListView(ScopedViewMixin, SingleTableMixin, FilterView):
         rows = filterset.qs if filterset.is_valid() else queryset.none()
         kwargs = self.get_table_kwargs()
         kwargs["exclude"] = [*kwargs.get("exclude", ()), *self.table_class.export_exclude()]
-        table = self.table_class(rows, **kwargs)
-        values = list(table.as_values())
+        return self.table_class(rows, **kwargs)
+
+    def export(self, fmt: str = "xlsx") -> HttpResponse:
+        """Up to EXPORT_INLINE_MAX_ROWS rows in the response; more by a background job whose
+        page offers the file when it is written."""
+        table = self.export_table()
+        total = len(table.rows)
+        name = self.get_export_name()
+        if total > settings.EXPORT_INLINE_MAX_ROWS:
+            job = exports.enqueue(self, fmt, total, request_origin(self.request))
+            return redirect("core:export_job", job.pk)
+        values = list(exports.table_values(table))
         headers, body = values[0], values[1:]
-        name = self.export_name or str(self.model._meta.verbose_name_plural)
         log_operation(
             self.request,
             OperationLog.Action.EXPORT,
@@ -120,6 +140,8 @@ class ObjectListView(ScopedViewMixin, SingleTableMixin, FilterView):
             summary=self.request.GET.urlencode()[:500],
             rows=len(body),
         )
+        if fmt == "csv":
+            return csv_response(headers, body, name)
         return rows_response(name, headers, body, name)
 
 
@@ -175,6 +197,7 @@ class ImportView(PermissionRequiredMixin, TemplateView):
     template_name = "core/import.html"
     spec_class = None
     raise_exception = True
+    upload_route = "registry"
 
     def get_permission_required(self):
         return [permission_name(self.spec_class.form_class._meta.model, "import")]
@@ -200,6 +223,9 @@ class ImportView(PermissionRequiredMixin, TemplateView):
         upload = request.FILES.get("file")
         if upload is None:
             messages.error(request, "请选择要导入的文件。")
+            return redirect(request.path)
+        if uploads.is_too_large(upload, self.upload_route):
+            messages.error(request, uploads.too_large_message(self.upload_route))
             return redirect(request.path)
         update_existing = bool(request.POST.get("update_existing"))
         dry_run = bool(request.POST.get("dry_run"))
@@ -232,3 +258,40 @@ class ImportView(PermissionRequiredMixin, TemplateView):
 
 def _row_error(data: dict) -> RowError:
     return RowError(**data)
+
+
+def export_job(request, pk: int):
+    """A background export's progress, then its download link; the htmx poll gets the bar."""
+    job = jobs.reap(get_object_or_404(exports.visible_jobs(request.user), pk=pk))
+    context = {
+        "title": job.title,
+        "job": job,
+        "error": _first_line(job.error),
+        "poll_seconds": jobs.poll_seconds(job),
+    }
+    if request.headers.get("HX-Request"):
+        return render(request, "core/includes/export_progress.html", context)
+    return render(request, "core/export_job.html", context)
+
+
+def export_download(request, pk: int):
+    """The file of a finished export, for its requester or an administrator only."""
+    job = get_object_or_404(
+        exports.visible_jobs(request.user).filter(status=Job.Status.SUCCEEDED), pk=pk
+    )
+    path = Path(job.result.get("path", ""))
+    if path.parent != exports.exports_folder() or not path.is_file():
+        raise Http404("导出文件已过保存期限被删除，请重新导出。")
+    content_type = CSV_TYPE if path.suffix == ".csv" else XLSX_TYPE
+    response = FileResponse(
+        path.open("rb"),
+        as_attachment=True,
+        filename=job.result.get("filename") or path.name,
+        content_type=content_type,
+    )
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def _first_line(text: str) -> str:
+    return text.split("\n", 1)[0] if text else ""

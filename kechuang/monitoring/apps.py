@@ -8,7 +8,11 @@ class MonitoringConfig(AppConfig):
 
     def ready(self) -> None:
         from kechuang.core import panels as core_panels
-        from kechuang.monitoring import panels, tasks  # noqa: F401 (tasks register job handlers)
+        from kechuang.monitoring import (  # noqa: F401 (tasks and retention register handlers)
+            panels,
+            retention,
+            tasks,
+        )
         from kechuang.registry.models import Enterprise
 
         core_panels.register(

@@ -62,7 +62,6 @@ def _canvas_in(page, selector: str) -> bool:
 def test_pages_pass_their_policy(world, watched, settings, tmp_path):
     page = watched
     settings.MEDIA_ROOT = tmp_path / "media"
-    settings.JOBS_MODE = "inline"
     uploader = Client()
     uploader.force_login(world.staff)
     workbook = full_workbook([full_row(world.nanming_enterprise)])

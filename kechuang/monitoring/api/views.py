@@ -21,6 +21,7 @@ from rest_framework.response import Response
 from kechuang.core.api import ReadOnlyScopedViewSet
 from kechuang.core.jobs_api import JobSerializer, accepted
 from kechuang.core.oplog import request_origin
+from kechuang.core.uploads import is_too_large, too_large_message
 from kechuang.monitoring import batches, filtersets, services, tasks
 from kechuang.monitoring.api import serializers
 from kechuang.monitoring.models import (
@@ -52,6 +53,7 @@ class ImportBatchViewSet(ReadOnlyScopedViewSet):
     serializer_class = serializers.ImportBatchSerializer
     permission_classes = [IntakePermission]
     parser_classes = [MultiPartParser, FormParser, JSONParser]
+    upload_route = "api"
     filterset_fields = ["kind", "year", "quarter", "status"]
 
     def get_queryset(self):
@@ -69,6 +71,11 @@ class ImportBatchViewSet(ReadOnlyScopedViewSet):
         upload.is_valid(raise_exception=True)
         data = upload.validated_data
         file = data["file"]
+        if is_too_large(file, self.upload_route):
+            return Response(
+                {"file": [too_large_message(self.upload_route)]},
+                status=status.HTTP_400_BAD_REQUEST,
+            )
         content = file.read()
         params = tasks.stage_options(data, allow_update=data["update"])
         origin = request_origin(request)

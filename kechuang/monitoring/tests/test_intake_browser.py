@@ -33,7 +33,6 @@ def test_officer_uploads_sees_errors_fixes_and_commits(world, page, settings, tm
     # Queued jobs wait for a worker; the test runs the worker once, so the browser really
     # shows the progress page and follows it to the batch once the job is done.
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
-    settings.JOBS_MODE = "worker"
     settings.MEDIA_ROOT = tmp_path
     a, b = world.nanming_enterprise, world.qixing_enterprise
     broken = full_workbook([full_row(a, cost_other=45), full_row(b, rd_staff="约30")])

@@ -31,6 +31,7 @@ from kechuang.core.excel import (
 )
 from kechuang.core.models import Job, OperationLog
 from kechuang.core.oplog import log_operation, request_origin
+from kechuang.core.uploads import is_too_large, too_large_message, upload_route
 from kechuang.core.views import ObjectListView
 from kechuang.monitoring import batches, choices, filtersets, intake, tables, tasks, workbooks
 from kechuang.monitoring.forms import CommitForm, UploadForm
@@ -85,11 +86,14 @@ class IntakeUploadForm(UploadForm):
     )
 
 
+@upload_route("monitoring")
 @permission_required("monitoring.import_importbatch", raise_exception=True)
 def upload(request):
     """Read and validate a file into a batch awaiting commit, then show its preview."""
     if request.method == "POST":
         form = IntakeUploadForm(request.POST, request.FILES)
+        if is_too_large(request.FILES.get("file"), "monitoring"):
+            form.add_error("file", too_large_message("monitoring"))
         if form.is_valid():
             data = form.cleaned_data
             file = data["file"]

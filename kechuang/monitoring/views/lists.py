@@ -201,11 +201,11 @@ class SnapshotEntryListView(ObjectListView):
     select_related = ("enterprise__town", "enterprise__industry")
     template_name = "monitoring/entry_list.html"
 
-    def dispatch(self, request, *args, **kwargs):
+    def setup(self, request, *args, **kwargs):
+        super().setup(request, *args, **kwargs)
         self.list_key = request.GET.get("list") or "top_spend"
         if self.list_key not in LISTS:
             raise Http404("没有这个名单")
-        return super().dispatch(request, *args, **kwargs)
 
     def _snapshot(self) -> Snapshot | None:
         if not hasattr(self, "_snapshot_cache"):

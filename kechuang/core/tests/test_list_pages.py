@@ -1,0 +1,55 @@
+"""Every list page (found from the URL resolver, so a new list is covered without a change
+here) answers hostile pagination parameters with a page, never a server error, and never
+shows more than LIST_MAX_PER_PAGE rows."""
+
+import re
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from kechuang.core.views import ObjectListView
+from kechuang.registry.tests.factories import EnterpriseFactory
+
+
+def list_urls(patterns=None, prefix="") -> list[str]:
+    urls = []
+    for pattern in get_resolver().url_patterns if patterns is None else patterns:
+        route = prefix + str(pattern.pattern)
+        if isinstance(pattern, URLResolver):
+            urls += list_urls(pattern.url_patterns, route)
+        elif isinstance(pattern, URLPattern):
+            view = getattr(pattern.callback, "view_class", None)
+            if view and issubclass(view, ObjectListView) and "<" not in route:
+                urls.append("/" + route.lstrip("^").rstrip("$"))
+    return urls
+
+
+LIST_URLS = list_urls()
+
+
+def test_the_resolver_finds_the_lists():
+    assert {"/registry/enterprises/", "/registry/people/", "/monitoring/pool/"} <= set(LIST_URLS)
+
+
+@pytest.mark.parametrize("url", LIST_URLS)
+def test_hostile_pagination_never_fails(url, world, login):
+    client = login(world.admin)
+    for value in ("-5", "0", "-0", "99999999999999999999", "abc", "1e3", "", "\x00"):
+        for name in ("per_page", "page"):
+            response = client.get(url, {name: value})
+            assert response.status_code in (200, 302, 404), (url, name, value)
+
+
+def rows_shown(content: bytes) -> int:
+    body = content.decode().split("<tbody", 1)[1].split("</tbody>", 1)[0]
+    return len(re.findall(r"<tr\b", body))
+
+
+def test_per_page_is_clamped(world, login, settings):
+    settings.LIST_MAX_PER_PAGE = 4
+    EnterpriseFactory.create_batch(6)
+    client = login(world.admin)
+    for value, shown in (("1000", 4), ("2", 2), ("-5", 4), ("abc", 4)):
+        response = client.get("/registry/enterprises/", {"per_page": value})
+        assert response.status_code == 200
+        assert rows_shown(response.content) == shown, value
