@@ -289,7 +289,6 @@ def export_download(request, pk: int):
         filename=job.result.get("filename") or path.name,
         content_type=content_type,
     )
-    response["Cache-Control"] = "no-store"
     return response
 
 

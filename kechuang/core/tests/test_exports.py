@@ -120,7 +120,7 @@ def test_a_large_export_runs_in_the_background_with_the_pages_scope_and_filters(
     assert partial.status_code == 200 and b"<html" not in partial.content
 
     file = client.get(download)
-    assert file.status_code == 200 and file["Cache-Control"] == "no-store"
+    assert file.status_code == 200 and "no-store" in file["Cache-Control"]
     names = names_in(b"".join(file.streaming_content))
     assert {"新昌县南明轴承有限公司", "南明第三轴承有限公司"} <= names
     assert "浙江新禾成生物医药股份有限公司" not in names  # filtered out by q
