@@ -6,11 +6,12 @@ from django.http import Http404
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import permissions, status
 from rest_framework.decorators import action
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
 from kechuang.core.api import ReadOnlyScopedViewSet
 from kechuang.core.oplog import request_origin
+from kechuang.core.parsers import JSONParser
 from kechuang.monitoring import batches, filtersets, services
 from kechuang.monitoring.api import serializers
 from kechuang.monitoring.models import (
