@@ -70,14 +70,9 @@ class PoolEntryForm(ScopedModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["enterprise"].queryset = Enterprise.objects.restrict(self.user, "view")
-        officers = get_user_model().objects.filter(
+        self.fields["officer"].queryset = get_user_model().objects.filter(
             is_active=True, organisation__kind__in=["bureau", "town", "department"]
         )
-        grant = self.user.scope_grant()
-        if not grant.everything:
-            officers = officers.filter(organisation__in=grant.org_ids)
-        self.fields["officer"].queryset = officers
-        self.fields["officer"].error_messages["invalid_choice"] = "请选择您数据范围内的包联干部。"
         if not self.instance.pk:
             self.fields["joined_on"].initial = timezone.localdate()
             self.fields["officer"].initial = self.user.pk
