@@ -3,6 +3,7 @@ from rest_framework import serializers
 from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
+from rest_framework.settings import api_settings
 from rest_framework.views import APIView
 
 
@@ -37,3 +38,4 @@ class TokenView(ObtainAuthToken):
     """Exchange username and password for an API token (header: `Authorization: Token ...`)."""
 
     permission_classes = []
+    parser_classes = api_settings.DEFAULT_PARSER_CLASSES  # not ObtainAuthToken's own
