@@ -38,3 +38,18 @@ def yes_no_filter(label: str, **kwargs) -> django_filters.BooleanFilter:
     """A yes/no filter whose empty choice reads 全部 rather than 未知."""
     widget = forms.Select(choices=[("", "全部"), ("true", "是"), ("false", "否")])
     return django_filters.BooleanFilter(label=label, widget=widget, **kwargs)
+
+
+# The largest id any table here reaches (PostgreSQL integer); beyond it a lookup would fail
+# in the database instead of finding nothing.
+MAX_ID = 2**31 - 1
+
+
+def id_filter(**kwargs) -> django_filters.NumberFilter:
+    """A filter on a row id that answers a Chinese 400 for ids no table can hold."""
+    return django_filters.NumberFilter(min_value=1, max_value=MAX_ID, **kwargs)
+
+
+def number_filter(low: int, high: int, **kwargs) -> django_filters.NumberFilter:
+    """A whole-number filter bounded to what its column holds (years, quarters)."""
+    return django_filters.NumberFilter(min_value=low, max_value=high, **kwargs)

@@ -17,7 +17,7 @@ class FieldChange:
 @dataclass
 class HistoryEntry:
     at: object
-    user: object
+    user: str
     kind: str
     ip: str | None
     reason: str
@@ -44,11 +44,34 @@ def _display(model, name: str, value) -> str:
     return str(value)
 
 
-def history_entries(obj, limit: int = 50, masked: tuple[str, ...] = ()) -> list[HistoryEntry]:
-    """The object's changes, newest first; values of `masked` fields are shown masked."""
+def shows_ip(viewer) -> bool:
+    """Source addresses are for system administrators only."""
+    return viewer is None or viewer.is_superuser
+
+
+def _actor(user, viewer) -> str:
+    """Who made a change, as `viewer` may read it: staff of the bureau or a town appear to
+    an enterprise or institution user as their organisation, not by name."""
+    if user is None:
+        return ""
+    org = getattr(viewer, "organisation", None)
+    if viewer is None or viewer.is_superuser or org is None or org.is_administrative:
+        return str(user)
+    if user.pk == viewer.pk or user.organisation_id == viewer.organisation_id:
+        return str(user)
+    return str(user.organisation or "科技局")
+
+
+def history_entries(
+    obj, limit: int = 50, masked: tuple[str, ...] = (), viewer=None
+) -> list[HistoryEntry]:
+    """The object's changes, newest first, as `viewer` may read them: values of `masked`
+    fields masked, other organisations' staff by organisation, addresses for admins only."""
     model = type(obj)
     records = list(
-        obj.history.select_related("history_user").order_by("-history_date")[: limit + 1]
+        obj.history.select_related("history_user__organisation").order_by("-history_date")[
+            : limit + 1
+        ]
     )
     entries = []
     for index, record in enumerate(records[:limit]):
@@ -70,9 +93,9 @@ def history_entries(obj, limit: int = 50, masked: tuple[str, ...] = ()) -> list[
         entries.append(
             HistoryEntry(
                 at=record.history_date,
-                user=record.history_user,
+                user=_actor(record.history_user, viewer),
                 kind=KINDS.get(record.history_type, record.history_type),
-                ip=getattr(record, "history_ip", None),
+                ip=getattr(record, "history_ip", None) if shows_ip(viewer) else None,
                 reason=record.history_change_reason or "",
                 changes=changes,
             )

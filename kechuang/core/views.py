@@ -19,7 +19,7 @@ from django_tables2 import SingleTableMixin
 
 from kechuang.core import exports, jobs, uploads
 from kechuang.core.excel import CSV_TYPE, XLSX_TYPE, csv_response, rows_response, workbook_response
-from kechuang.core.history import history_entries
+from kechuang.core.history import history_entries, shows_ip
 from kechuang.core.importing import ImportResult, RowError, error_workbook
 from kechuang.core.models import Job, OperationLog
 from kechuang.core.oplog import log_operation, request_origin
@@ -154,7 +154,10 @@ class ObjectDetailView(ScopedViewMixin, DetailView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["history"] = history_entries(self.object, masked=self.masked_fields())
+        context["history"] = history_entries(
+            self.object, masked=self.masked_fields(), viewer=self.request.user
+        )
+        context["history_shows_ip"] = shows_ip(self.request.user)
         context["panels"] = render_panels(self.object, self.request)
         context["can_change"] = (
             self.model.objects.restrict(self.request.user, "change")

@@ -2,7 +2,7 @@ import django_filters
 from django import forms
 from django.conf import settings
 
-from kechuang.core.filters import KeywordFilterSet, yes_no_filter
+from kechuang.core.filters import KeywordFilterSet, id_filter, number_filter, yes_no_filter
 from kechuang.engines import monitoring as engine
 from kechuang.monitoring import choices
 from kechuang.monitoring.models import (
@@ -80,7 +80,7 @@ class ImportBatchFilterSet(KeywordFilterSet):
     initials_field = None
     kind = django_filters.ChoiceFilter(label="数据类型", choices=choices.BatchKind.choices)
     status = django_filters.ChoiceFilter(label="状态", choices=choices.BatchStatus.choices)
-    year = django_filters.NumberFilter(label="年度")
+    year = number_filter(1900, 9999, label="年度")
 
     class Meta:
         model = ImportBatch
@@ -138,9 +138,9 @@ class RuleSetFilterSet(KeywordFilterSet):
 class PeriodRecordFilterSet(django_filters.FilterSet):
     """Period records by year, quarter and enterprise (id or credit code), for the API."""
 
-    year = django_filters.NumberFilter()
-    quarter = django_filters.NumberFilter()
-    enterprise = django_filters.NumberFilter(field_name="enterprise_id")
+    year = number_filter(1900, 9999)
+    quarter = number_filter(0, 4)
+    enterprise = id_filter(field_name="enterprise_id")
     uscc = django_filters.CharFilter(field_name="enterprise__uscc", lookup_expr="iexact")
 
 

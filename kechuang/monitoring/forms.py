@@ -79,6 +79,13 @@ class PoolEntryForm(ScopedModelForm):
 
     def clean(self):
         cleaned = super().clean()
+        officer, enterprise = cleaned.get("officer"), cleaned.get("enterprise")
+        if (
+            officer
+            and enterprise
+            and not Enterprise.objects.restrict(officer).filter(pk=enterprise.pk).exists()
+        ):
+            self.add_error("officer", f"{officer}无权查看该企业，不能担任其包联干部。")
         if cleaned.get("status") == choices.PoolStatus.ACTIVE and cleaned.get("enterprise"):
             duplicate = PoolEntry.objects.filter(
                 enterprise=cleaned["enterprise"], status=choices.PoolStatus.ACTIVE

@@ -1,3 +1,5 @@
+import datetime
+
 from django import forms
 
 from kechuang.engines import uscc as uscc_engine
@@ -14,6 +16,10 @@ from kechuang.registry.models import (
     Region,
 )
 
+# Recognitions are dated within living memory; a later date is a typing slip (9999-12-31).
+EARLIEST_DATE = datetime.date(1950, 1, 1)
+LATEST_DATE = datetime.date(2100, 12, 31)
+
 
 class DateInput(forms.DateInput):
     input_type = "date"
@@ -23,11 +29,29 @@ class DateInput(forms.DateInput):
 
 
 class ScopedModelForm(forms.ModelForm):
-    """A ModelForm that knows its user, so that choices stay inside the user's scope."""
+    """A ModelForm that knows its user, so that choices stay inside the user's scope, and
+    that refuses to save a row the user could not see afterwards."""
+
+    out_of_scope_message = (
+        "保存后该记录将不在您的数据范围内，请选择您数据范围内的企业、机构或区划。"
+    )
 
     def __init__(self, *args, user, **kwargs):
         self.user = user
         super().__init__(*args, **kwargs)
+
+    def _post_clean(self):
+        super()._post_clean()
+        paths = getattr(self._meta.model, "scope_paths", None)
+        if paths is None or self.errors:
+            return
+        if not self.user.scope_grant().covers(self.instance, paths):
+            self.add_error(None, self.out_of_scope_message)
+
+    def save(self, commit=True):
+        if commit and self.instance.pk and not self.has_changed():
+            return self.instance  # nothing changed: no write, no empty history row
+        return super().save(commit)
 
     def limit_regions(self, field_name: str, **filters) -> None:
         """Regions within the user's scope, their own organisation's, and the record's own."""
@@ -104,6 +128,10 @@ class EnterpriseForm(ScopedModelForm):
                 "统一社会信用代码格式不正确：应为18位，由数字和大写字母组成（不含I、O、Z、S、V）。"
             )
         self._uscc_result = result
+        taken = Enterprise.objects.filter(uscc=result.code).exclude(pk=self.instance.pk)
+        if taken.exists():
+            # Whether and where it is registered is not the user's to learn beyond this.
+            raise forms.ValidationError("该统一社会信用代码已登记，如需变更请联系科技局。")
         return result.code
 
     def clean(self):
@@ -169,6 +197,14 @@ class QualificationForm(ScopedModelForm):
 
     def clean(self):
         cleaned = super().clean()
+        for name in ("issued_on", "valid_until", "revoked_on"):
+            day = cleaned.get(name)
+            if day and not EARLIEST_DATE <= day <= LATEST_DATE:
+                self.add_error(
+                    name,
+                    f"日期应在{EARLIEST_DATE.year}年至{LATEST_DATE.year}年之间。",
+                )
+                cleaned[name] = None
         issued, until = cleaned.get("issued_on"), cleaned.get("valid_until")
         if issued and until and until < issued:
             self.add_error("valid_until", "有效期至不能早于认定日期。")
@@ -230,9 +266,16 @@ class InstitutionForm(ScopedModelForm):
         ]
         widgets = {"established_on": DateInput(), "description": forms.Textarea(attrs={"rows": 3})}
 
+    REGISTERED_FACTS = ("name", "kind", "level", "uscc", "region", "is_local", "status")
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.limit_regions("region")
+        if self.instance.pk and not _administers(self.user):
+            # Name, level and standing are recognised by the bureau; an institution's own
+            # user keeps its description and contact details current.
+            for name in self.REGISTERED_FACTS:
+                self.fields[name].disabled = True
 
     def clean_uscc(self):
         value = self.cleaned_data.get("uscc", "")
@@ -245,6 +288,10 @@ class InstitutionForm(ScopedModelForm):
 
 
 class PersonForm(ScopedModelForm):
+    out_of_scope_message = (
+        "保存后您将无法查看该人员：请将其所在企业或所在机构选为本单位，或选择您数据范围内的区划。"
+    )
+
     class Meta:
         model = Person
         fields = [

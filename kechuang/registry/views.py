@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.db.models import Count, Q
 from django.utils import timezone
 
@@ -181,6 +182,12 @@ class IndustryChainListView(ObjectListView):
             .order_by("order", "name")
         )
 
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        if not keeps_county_chains(self.request.user):
+            context["perms_for"] = {**context["perms_for"], "add": False, "change": False}
+        return context
+
 
 class IndustryChainDetailView(ObjectDetailView):
     model = IndustryChain
@@ -198,12 +205,21 @@ class IndustryChainDetailView(ObjectDetailView):
         )
         context["links"] = links[:200]
         context["link_count"] = links.count()
+        context["can_change"] = context["can_change"] and keeps_county_chains(self.request.user)
         return context
+
+
+def keeps_county_chains(user) -> bool:
+    """The chains are the county's: only users whose scope is the whole county keep them."""
+    return user.scope_grant().covers_region(settings.HOME_REGION_CODE)
 
 
 class IndustryChainEditView(ObjectEditView):
     model = IndustryChain
     form_class = forms.IndustryChainForm
+
+    def has_permission(self):
+        return super().has_permission() and keeps_county_chains(self.request.user)
 
 
 class EnterpriseImportView(ImportView):

@@ -16,6 +16,13 @@ def query_with(context, **changes) -> str:
 
 
 @register.filter
+def query_lists(query) -> list:
+    """A query's (name, values) pairs. In a template `request.GET.lists` would look up a
+    parameter named "lists" first, so `?lists=x` would break the page."""
+    return list(query.lists())
+
+
+@register.filter
 def add_class(bound_field, css: str):
     """Render a form field with Bootstrap classes that fit its widget."""
     widget = bound_field.field.widget

@@ -18,7 +18,13 @@ from kechuang.core.requests import next_url
 from kechuang.core.views import ObjectListView
 from kechuang.engines import monitoring as engine
 from kechuang.monitoring import filtersets, services, tables
-from kechuang.monitoring.models import Alert, Snapshot, SnapshotEntry
+from kechuang.monitoring.models import (
+    Alert,
+    FinancialRecord,
+    RDRecord,
+    Snapshot,
+    SnapshotEntry,
+)
 
 # The columns each list shows; which entries it holds is the engine's (see ENTRY_LISTS).
 LISTS = {
@@ -31,6 +37,7 @@ LISTS = {
     "tier": ("tier", "previous_tier", "rd_expense", "revenue", "intensity"),
 }
 IDENTITY_COLUMNS = ("enterprise", "uscc", "town", "industry")
+FIRST_YEAR = 2000  # the earliest statistical year an intake file may carry (UploadForm)
 
 
 def list_titles(rules: engine.MonitoringRules) -> dict[str, str]:
@@ -179,6 +186,17 @@ def recompute_view(request):
         year = int(request.POST["year"])
     except (KeyError, ValueError):
         messages.error(request, "请选择要重新计算的年度。")
+        return redirect("monitoring:overview")
+    latest = timezone.localdate().year
+    if not FIRST_YEAR <= year <= latest:
+        messages.error(request, f"年度应在{FIRST_YEAR}年至{latest}年之间。")
+        return redirect("monitoring:overview")
+    periods = {"year": year, "quarter": 0}
+    if not (
+        RDRecord.objects.filter(**periods).exists()
+        or FinancialRecord.objects.filter(**periods).exists()
+    ):
+        messages.error(request, f"{year}年尚无年报数据，请先导入该年度数据再计算。")
         return redirect("monitoring:overview")
     snapshot = services.recompute(year, user=request.user)
     log_operation(

@@ -86,6 +86,8 @@ class EnterpriseSerializer(FormValidatedSerializer):
             "updated_at",
         ]
         read_only_fields = ["uscc_state", "name_initials", "created_at", "updated_at"]
+        # Uniqueness is the form's to answer, in the words the page uses.
+        extra_kwargs = {"uscc": {"validators": []}}
 
     def get_contact_phone(self, obj) -> str:
         if self.context["user"].has_perm("registry.view_contact_enterprise"):

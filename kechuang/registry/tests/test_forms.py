@@ -168,7 +168,7 @@ def test_editing_a_legacy_enterprise_without_confirmation_is_refused(world, logi
 def test_duplicate_code_is_refused_even_when_typed_differently(world, login):
     existing = world.own_enterprise
     response = add_enterprise(login(world.staff), uscc=existing.uscc.lower())
-    assert "已存在" in errors_of(response)["uscc"][0]
+    assert "已登记" in errors_of(response)["uscc"][0]
     assert Enterprise.objects.filter(uscc=existing.uscc).count() == 1
 
 

@@ -188,6 +188,8 @@ def expected_status(persona: str, what: str, key: str) -> int:
     model = model_of(key)
     if not may(persona, "view", model) or not may(persona, what, model):
         return 403
+    if model == "industrychain" and what == "change" and persona in ("town", "other_town"):
+        return 403  # the county's chains are kept by those whose scope is the county
     return 200 if in_scope(persona, key) else 404
 
 
