@@ -25,9 +25,11 @@ WRITE_SQL = re.compile(
 )
 SAVEPOINT = re.compile(r'^\s*(SAVEPOINT|RELEASE SAVEPOINT|ROLLBACK TO SAVEPOINT)\s+"?(\w+)"?', re.I)
 
-# Tables a refused or read-only request may still write: sessions, lockout counters and the
-# audit logs that record the attempt.
-WRITABLE_TABLES = re.compile(r"^(django_session|axes_\w+|core_operationlog|core_loginlog)$")
+# Tables a refused or read-only request may still write: sessions, lockout counters, the
+# audit logs that record the attempt, and API tokens, which a logout revokes.
+WRITABLE_TABLES = re.compile(
+    r"^(django_session|axes_\w+|core_operationlog|core_loginlog|accounts_apitoken)$"
+)
 
 
 @dataclass
