@@ -98,7 +98,9 @@ class EnterpriseFilterSet(KeywordFilterSet):
             return queryset.exclude(Exists(links))
         return queryset.filter(Exists(links.filter(chain_id__in=_chain_subtree(value))))
 
-    def filter_above_scale(self, queryset, name, value: int):
+    def filter_above_scale(self, queryset, name, value: int | str):
+        if value == self.filters[name].null_value:  # the "（空）" choice: no year chosen
+            return queryset
         return queryset.filter(
             Exists(
                 ScaleRecord.objects.filter(

@@ -312,6 +312,7 @@ def test_chain_filter_empty_choice_lists_enterprises_on_no_chain(world, login, u
     on_chain = client.get(url, {"chain": chain.pk}).content.decode()
     assert "浙江新禾成生物医药股份有限公司" in on_chain and "七星制冷" not in on_chain
     assert client.get(url, [("chain", "null"), ("chain", "null")]).status_code == 200
+    assert client.get(url, {"above_scale_year": "null"}).status_code == 200
 
 
 # ---------------------------------------------------------------------------------------
