@@ -51,6 +51,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
 ]
 
+handler404 = "kechuang.core.api.not_found"
+
 admin.site.site_header = "科创 · 后台管理"
 admin.site.site_title = "科创后台"
 admin.site.index_title = "后台管理"

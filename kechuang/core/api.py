@@ -1,5 +1,9 @@
 """API base: the same permissions and data scope as the pages."""
 
+from django.http import JsonResponse
+from django.views.defaults import page_not_found
+from drf_spectacular.openapi import AutoSchema
+from drf_spectacular.plumbing import ResolvedComponent, force_instance
 from rest_framework import mixins, viewsets
 
 from kechuang.core.permissions import METHOD_ACTIONS
@@ -35,3 +39,69 @@ class ScopedViewSet(
     viewsets.GenericViewSet,
 ):
     """List, retrieve, create and update within the user's scope; nothing is hard-deleted."""
+
+
+ERROR_SCHEMAS = {
+    "ErrorDetail": {
+        "type": "object",
+        "properties": {"detail": {"type": "string"}},
+        "required": ["detail"],
+    },
+    "ValidationErrors": {
+        "type": "object",
+        "description": "字段名（或 non_field_errors、detail）到错误说明的对应。",
+        "additionalProperties": {
+            "anyOf": [
+                {"type": "array", "items": {}},
+                {"type": "string"},
+                {"type": "object"},
+            ]
+        },
+    },
+}
+
+
+class DocumentedErrorsSchema(AutoSchema):
+    """Every operation also documents the error answers it can give, with their bodies."""
+
+    def _get_response_bodies(self, direction="response"):
+        responses = super()._get_response_bodies(direction)
+        if direction != "response":
+            return responses
+        codes = {"401": "未登录或身份认证失败。", "403": "无权执行此操作。"}
+        if self.method in ("POST", "PUT", "PATCH") or self._has_query():
+            codes["400"] = "请求参数或内容不合法。"
+        if "{" in self.path or self._is_list_view():
+            codes["404"] = "不存在、不在数据范围内或页码无效。"
+        if self.view.get_throttles() or self._takes_password():
+            codes["429"] = "请求过于频繁或账号已被暂时锁定。"
+        media_types = self.map_renderers("media_type")
+        for code, description in sorted(codes.items()):
+            if code in responses:
+                continue
+            name = "ValidationErrors" if code == "400" else "ErrorDetail"
+            component = ResolvedComponent(
+                name=name, type=ResolvedComponent.SCHEMA, object=name, schema=ERROR_SCHEMAS[name]
+            )
+            self.registry.register_on_missing(component)
+            responses[code] = {
+                "description": description,
+                "content": {media_type: {"schema": component.ref} for media_type in media_types},
+            }
+        return responses
+
+    def _has_query(self) -> bool:
+        return bool(self._get_filter_parameters() or self._get_pagination_parameters())
+
+    def _takes_password(self) -> bool:
+        if self.method != "POST":
+            return False
+        serializer = force_instance(self.get_request_serializer())
+        return "password" in getattr(serializer, "fields", {})
+
+
+def not_found(request, exception=None):
+    """Missing pages under /api/ answer in JSON like the API's own 404s; others get the page."""
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": "未找到。"}, status=404)
+    return page_not_found(request, exception)

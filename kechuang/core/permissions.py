@@ -21,8 +21,11 @@ class ModelActionPermission(permissions.BasePermission):
     def has_permission(self, request, view):
         if not request.user or not request.user.is_authenticated:
             return False
+        action = METHOD_ACTIONS.get(request.method)
+        if action is None:
+            return True  # the view answers 405 Method Not Allowed
         queryset = getattr(view, "queryset", None)
         model = getattr(view, "model", None) or getattr(queryset, "model", None)
         if model is None:
             return True
-        return request.user.has_perm(permission_name(model, METHOD_ACTIONS[request.method]))
+        return request.user.has_perm(permission_name(model, action))

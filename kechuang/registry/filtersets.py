@@ -92,13 +92,15 @@ class EnterpriseFilterSet(KeywordFilterSet):
         return queryset.filter(industry__code__startswith=code) if code else queryset
 
     @extend_schema_field(OpenApiTypes.INT)
-    def filter_chain(self, queryset, name, value: IndustryChain):
-        ids = _chain_subtree(value)
-        return queryset.filter(
-            Exists(ChainLink.objects.filter(enterprise=OuterRef("pk"), chain_id__in=ids))
-        )
+    def filter_chain(self, queryset, name, value: IndustryChain | str):
+        links = ChainLink.objects.filter(enterprise=OuterRef("pk"))
+        if value == self.filters[name].null_value:  # the "（空）" choice: on no chain at all
+            return queryset.exclude(Exists(links))
+        return queryset.filter(Exists(links.filter(chain_id__in=_chain_subtree(value))))
 
-    def filter_above_scale(self, queryset, name, value: int):
+    def filter_above_scale(self, queryset, name, value: int | str):
+        if value == self.filters[name].null_value:  # the "（空）" choice: no year chosen
+            return queryset
         return queryset.filter(
             Exists(
                 ScaleRecord.objects.filter(

@@ -4,6 +4,7 @@ from rest_framework.exceptions import ErrorDetail
 from rest_framework.settings import api_settings
 
 from kechuang.core.masking import mask
+from kechuang.registry.choices import Level
 from kechuang.registry.forms import EnterpriseForm, InstitutionForm, PersonForm
 from kechuang.registry.models import (
     Enterprise,
@@ -97,6 +98,8 @@ class EnterpriseSerializer(FormValidatedSerializer):
 
 class QualificationSerializer(serializers.ModelSerializer):
     enterprise_name = serializers.CharField(source="enterprise.name", read_only=True)
+    # Read-only fields lose the model's blank=True; a qualification without a level is "".
+    level = serializers.ChoiceField(choices=Level.choices, allow_blank=True, read_only=True)
     is_valid = serializers.BooleanField(read_only=True)
 
     class Meta:

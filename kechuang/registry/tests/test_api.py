@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from kechuang.conftest import NANMING, PASSWORD, QIXING
 from kechuang.engines import uscc
-from kechuang.registry.models import Enterprise, IndustryChain, Qualification
+from kechuang.registry.models import ChainLink, Enterprise, IndustryChain, Qualification
 from kechuang.registry.tests.factories import (
     IndustryChainFactory,
     QualificationFactory,
@@ -302,6 +302,21 @@ def test_chain_filter_by_kind(world, login):
     response = login(world.staff).get("/api/chains/", {"kind": "cluster"})
     assert _ids(response) == {cluster.pk}
     assert IndustryChain.objects.count() == 2
+
+
+@pytest.mark.parametrize("url", [ENTERPRISES, "/registry/enterprises/"])
+def test_chain_filter_empty_choice_lists_enterprises_on_no_chain(world, login, url):
+    chain = IndustryChainFactory(name="轴承")
+    ChainLink.objects.create(enterprise=world.nanming_enterprise, chain=chain, position="midstream")
+    client = login(world.staff)
+    response = client.get(url, {"chain": "null"})
+    assert response.status_code == 200
+    names = response.content.decode()
+    assert "新昌县七星制冷配件有限公司" in names and "浙江新禾成生物医药股份有限公司" not in names
+    on_chain = client.get(url, {"chain": chain.pk}).content.decode()
+    assert "浙江新禾成生物医药股份有限公司" in on_chain and "七星制冷" not in on_chain
+    assert client.get(url, [("chain", "null"), ("chain", "null")]).status_code == 200
+    assert client.get(url, {"above_scale_year": "null"}).status_code == 200
 
 
 # ---------------------------------------------------------------------------------------
