@@ -165,3 +165,20 @@ def test_cleanup_deletes_old_files_and_keeps_the_rows(world, login, settings, tm
     assert os.path.exists(new_export.result["path"])
     assert Job.objects.filter(pk=old_export.pk).exists()
     assert {b.pk: b.history.count() for b in ImportBatch.objects.all()} == history
+
+
+def test_a_starting_worker_deletes_files_past_the_retention(db, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    settings.FILE_RETENTION_DAYS = 30
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    imports = tmp_path / "imports"
+    imports.mkdir()
+    stale, fresh = imports / "stale.csv", imports / "fresh.csv"
+    stale.write_bytes(b"x")
+    fresh.write_bytes(b"x")
+    age(stale, 31)
+    age(fresh, 29)
+
+    call_command("worker", "--batch", stdout=io.StringIO())
+
+    assert not stale.exists() and fresh.exists()

@@ -3,7 +3,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.crypto import get_random_string
 
-from kechuang.core import jobs
+from kechuang.core import jobs, retention
 
 
 class Command(BaseCommand):
@@ -20,6 +20,9 @@ class Command(BaseCommand):
         reaped = jobs.reap_all()
         if reaped:
             self.stdout.write(f"已将{reaped}个后台进程已退出的任务标记为失败。")
+        for what, count in retention.run():
+            if count:
+                self.stdout.write(f"{what}：已删除超过保存期限的 {count} 个")
         if settings.TASKS_BACKEND == "immediate":
             raise CommandError("TASKS_BACKEND=immediate：任务在提交时直接运行，不需要后台进程。")
         if settings.TASKS_BACKEND == "rq":
