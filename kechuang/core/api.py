@@ -77,8 +77,10 @@ class DocumentedErrorsSchema(AutoSchema):
             codes["429"] = "请求过于频繁或账号已被暂时锁定。"
         media_types = self.map_renderers("media_type")
         for code, description in sorted(codes.items()):
-            if code in responses:
+            declared = responses.get(code)
+            if declared and "content" in declared:
                 continue
+            description = declared["description"] if declared else description
             name = "ValidationErrors" if code == "400" else "ErrorDetail"
             component = ResolvedComponent(
                 name=name, type=ResolvedComponent.SCHEMA, object=name, schema=ERROR_SCHEMAS[name]

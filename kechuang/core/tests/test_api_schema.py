@@ -127,8 +127,11 @@ def test_every_operation_documents_its_errors():
                 assert "404" in codes, (method, path)
             if method in ("post", "put", "patch"):
                 body = operation["responses"]["400"]["content"]["application/json"]["schema"]
-                assert body == {"$ref": "#/components/schemas/ValidationErrors"}, (method, path)
+                assert body["$ref"].startswith("#/components/schemas/"), (method, path)
     token = raw["paths"]["/api/accounts/token/"]["post"]["responses"]
+    assert token["400"]["content"]["application/json"]["schema"] == {
+        "$ref": "#/components/schemas/ValidationErrors"
+    }
     assert "429" in token  # a locked-out login answers 429
     assert "429" not in raw["paths"]["/api/enterprises/"]["get"]["responses"]
     assert "400" not in raw["paths"]["/api/accounts/me/"]["get"]["responses"]
