@@ -8,6 +8,8 @@ transaction, so nothing it writes outlives the test.
 
 import pytest
 import schemathesis
+from django.core import signals
+from django.db import close_old_connections
 from django.test import Client
 from drf_spectacular.generators import SchemaGenerator
 from hypothesis import HealthCheck, settings
@@ -63,6 +65,17 @@ def credentials_for(user) -> dict:
         "headers": {"X-CSRFToken": CSRF_TOKEN},
         "cookies": {"sessionid": client.cookies["sessionid"].value, "csrftoken": CSRF_TOKEN},
     }
+
+
+@pytest.fixture(autouse=True)
+def connection_kept_across_requests():
+    """Calls go straight to the WSGI app, which closes the connection after each request as in
+    production; the test's transaction needs it open, as Django's test client arranges."""
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
 
 
 @pytest.fixture
