@@ -72,6 +72,15 @@ def immediate_tasks(settings):
 
 
 @pytest.fixture
+def worker_keeps_the_test_connection(monkeypatch):
+    """The database worker closes connections outside autocommit: in a test, the test's own
+    transaction, which PostgreSQL then loses (SQLite's in-memory database ignores a close)."""
+    monkeypatch.setattr(
+        "django_tasks_db.management.commands.db_worker.close_old_connections", lambda: None
+    )
+
+
+@pytest.fixture
 def world(db) -> World:
     roles = ensure_standard_roles()
     bureau = Organisation.objects.create(

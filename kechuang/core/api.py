@@ -105,5 +105,7 @@ class DocumentedErrorsSchema(AutoSchema):
 def not_found(request, exception=None):
     """Missing pages under /api/ answer in JSON like the API's own 404s; others get the page."""
     if request.path.startswith("/api/"):
-        return JsonResponse({"detail": "未找到。"}, status=404)
+        return JsonResponse(
+            {"detail": "未找到。"}, status=404, json_dumps_params={"ensure_ascii": False}
+        )
     return page_not_found(request, exception)

@@ -4,6 +4,8 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.models import AnonymousUser
 from django.contrib.auth.views import redirect_to_login
+from django.http import JsonResponse
+from django.shortcuts import render
 from django.utils.cache import add_never_cache_headers
 
 OPEN_PREFIXES = ("/accounts/login/", "/static/", "/api/", "/admin/")
@@ -85,3 +87,39 @@ class NoStoreMiddleware:
         if user is not None and user.is_authenticated:
             add_never_cache_headers(response)
         return response
+
+
+NUL_MESSAGE = "请求中含有空字符（\\0），无法保存或查询，请删去后重试。"
+
+
+def has_nul(data) -> bool:
+    """Whether a QueryDict's keys or text values hold a NUL character, which PostgreSQL
+    cannot store or compare."""
+    return any(
+        "\x00" in key or any("\x00" in value for value in values) for key, values in data.lists()
+    )
+
+
+def nul_answer(request):
+    if request.path.startswith("/api/"):
+        return JsonResponse(
+            {"detail": NUL_MESSAGE}, status=400, json_dumps_params={"ensure_ascii": False}
+        )
+    return render(request, "400.html", {"message": NUL_MESSAGE}, status=400)
+
+
+class NulCharacterMiddleware:
+    """Refuses query strings and form fields holding NUL with a 400 in Chinese, before a
+    lookup or filter hands them to the database (JSON bodies are checked by the API parser).
+    Placed after the upload limit, so that an oversized upload is refused unread."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        if has_nul(request.GET) or (request.method == "POST" and has_nul(request.POST)):
+            return nul_answer(request)
+        return None

@@ -70,6 +70,8 @@ class UploadLimitMiddleware:
             return None
         message = too_large_message(route)
         if request.path.startswith("/api/"):
-            return JsonResponse({"detail": message}, status=413)
+            return JsonResponse(
+                {"detail": message}, status=413, json_dumps_params={"ensure_ascii": False}
+            )
         messages.error(request, message)
         return redirect(request.path)

@@ -18,12 +18,7 @@ from kechuang.core.models import Job
 DATABASE_BACKEND = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 
-@pytest.fixture(autouse=True)
-def worker_keeps_the_test_connection(monkeypatch):
-    """The worker closes connections outside autocommit: here, the test's own transaction."""
-    monkeypatch.setattr(
-        "django_tasks_db.management.commands.db_worker.close_old_connections", lambda: None
-    )
+pytestmark = pytest.mark.usefixtures("worker_keeps_the_test_connection")
 
 
 @pytest.fixture

@@ -167,7 +167,9 @@ def test_cleanup_deletes_old_files_and_keeps_the_rows(world, login, settings, tm
     assert {b.pk: b.history.count() for b in ImportBatch.objects.all()} == history
 
 
-def test_a_starting_worker_deletes_files_past_the_retention(db, settings, tmp_path):
+def test_a_starting_worker_deletes_files_past_the_retention(
+    db, settings, tmp_path, worker_keeps_the_test_connection
+):
     settings.MEDIA_ROOT = tmp_path
     settings.FILE_RETENTION_DAYS = 30
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}

@@ -15,13 +15,12 @@ from drf_spectacular.utils import (
 )
 from rest_framework import permissions, status
 from rest_framework.decorators import action
-from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
 from kechuang.core.api import ReadOnlyScopedViewSet
 from kechuang.core.jobs_api import JobSerializer, accepted
 from kechuang.core.oplog import request_origin
-from kechuang.core.parsers import JSONParser
+from kechuang.core.parsers import FormParser, JSONParser, MultiPartParser
 from kechuang.core.uploads import is_too_large, too_large_message
 from kechuang.monitoring import batches, filtersets, services, tasks
 from kechuang.monitoring.api import serializers
