@@ -240,6 +240,7 @@ IMPORT_MAX_ROWS = env_int("IMPORT_MAX_ROWS", 5_000)
 # Exports of more rows than this are written by a background job and downloaded from its page.
 EXPORT_INLINE_MAX_ROWS = env_int("EXPORT_INLINE_MAX_ROWS", 5_000)
 LIST_MAX_PER_PAGE = env_int("LIST_MAX_PER_PAGE", 200)
+API_MAX_PAGE_SIZE = env_int("API_MAX_PAGE_SIZE", 500)
 # Stored import files of batches no longer needed and finished exports are deleted after this
 # many days by `kechuang cleanup`; the batch rows and their history stay.
 FILE_RETENTION_DAYS = env_int("FILE_RETENTION_DAYS", 30)
@@ -289,8 +290,8 @@ REST_FRAMEWORK = {
         "kechuang.core.parsers.FormParser",
         "kechuang.core.parsers.MultiPartParser",
     ],
-    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "DEFAULT_FILTER_BACKENDS": ["kechuang.core.filters.StrictFilterBackend"],
+    "DEFAULT_PAGINATION_CLASS": "kechuang.core.pagination.ApiPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "kechuang.core.api.DocumentedErrorsSchema",
 }

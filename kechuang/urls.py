@@ -10,6 +10,7 @@ from drf_spectacular.views import (
 )
 
 from kechuang.accounts.views import LoginView
+from kechuang.core.views import favicon
 from kechuang.registry.api.urls import router as registry_router
 
 
@@ -49,6 +50,7 @@ urlpatterns = [
     path("exports/", include("kechuang.core.urls")),
     path("api/", include(api_patterns)),
     path("admin/", admin.site.urls),
+    path("favicon.ico", favicon),
 ]
 
 handler404 = "kechuang.core.api.not_found"

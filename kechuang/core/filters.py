@@ -3,6 +3,8 @@ import re
 import django_filters
 from django import forms
 from django.db.models import Q
+from django_filters.rest_framework import DjangoFilterBackend
+from rest_framework.exceptions import ValidationError
 
 PINYIN_QUERY = re.compile(r"^[a-zA-Z]{2,}$")
 
@@ -53,3 +55,31 @@ def id_filter(**kwargs) -> django_filters.NumberFilter:
 def number_filter(low: int, high: int, **kwargs) -> django_filters.NumberFilter:
     """A whole-number filter bounded to what its column holds (years, quarters)."""
     return django_filters.NumberFilter(min_value=low, max_value=high, **kwargs)
+
+
+class StrictFilterBackend(DjangoFilterBackend):
+    """django-filter's API backend refusing, on lists, query parameters it does not know: a
+    misspelt or unsupported filter would otherwise return every row as if it had filtered."""
+
+    def filter_queryset(self, request, queryset, view):
+        if getattr(view, "action", None) == "list":
+            known = set(self._known_parameters(request, queryset, view))
+            unknown = sorted(set(request.query_params) - known)
+            if unknown:
+                raise ValidationError(
+                    {
+                        "detail": f"不支持的查询参数：{'、'.join(unknown)}。"
+                        f"可用的参数：{'、'.join(sorted(known))}。"
+                    }
+                )
+        return super().filter_queryset(request, queryset, view)
+
+    def _known_parameters(self, request, queryset, view):
+        filterset_class = self.get_filterset_class(view, queryset)
+        if filterset_class is not None:
+            yield from filterset_class.base_filters
+        yield from getattr(view, "extra_query_params", ())
+        paginator = getattr(view, "paginator", None)
+        for name in ("page_query_param", "page_size_query_param"):
+            if getattr(paginator, name, None):
+                yield getattr(paginator, name)

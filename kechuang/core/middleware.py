@@ -8,7 +8,7 @@ from django.http import JsonResponse
 from django.shortcuts import render
 from django.utils.cache import add_never_cache_headers
 
-OPEN_PREFIXES = ("/accounts/login/", "/static/", "/api/", "/admin/")
+OPEN_PREFIXES = ("/accounts/login/", "/static/", "/api/", "/admin/", "/favicon.ico")
 
 # Session keys: when the user logged in and when they were last seen (epoch seconds).
 LOGIN_AT = "kechuang_login_at"

@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.core.paginator import Paginator
+from rest_framework.pagination import PageNumberPagination
 
 
 class BoundedPaginator(Paginator):
@@ -16,3 +17,13 @@ class BoundedPaginator(Paginator):
         if per_page < 1:
             per_page = self.default_per_page
         super().__init__(object_list, min(per_page, settings.LIST_MAX_PER_PAGE), *args, **kwargs)
+
+
+class ApiPagination(PageNumberPagination):
+    """API pages of 50 rows by default; `?page_size=` asks for up to API_MAX_PAGE_SIZE."""
+
+    page_size_query_param = "page_size"
+
+    @property
+    def max_page_size(self):
+        return settings.API_MAX_PAGE_SIZE

@@ -6,6 +6,7 @@ Committing the same file twice changes nothing. A batch staged without "update e
 refuses, at commit as at preview, to overwrite a period that holds different figures.
 """
 
+import logging
 from contextlib import nullcontext
 from dataclasses import asdict
 from decimal import Decimal
@@ -33,6 +34,8 @@ from kechuang.monitoring.intake import (
 from kechuang.monitoring.models import ImportBatch
 from kechuang.monitoring.validation import json_value, validate
 from kechuang.registry.models import Enterprise, Industry, Region, ScaleRecord
+
+logger = logging.getLogger(__name__)
 
 
 def archive(content: bytes, digest: str, filename: str) -> str:
@@ -498,9 +501,10 @@ def recompute_after(batch: ImportBatch, *, user) -> str:
     try:
         with guard:
             services.recompute(batch.year, user=user)
-    except Exception as exc:
+    except Exception:
+        logger.exception("Recompute of %s after batch %s failed", batch.year, batch.pk)
         return (
-            f"数据已保存，但{batch.year}年监测结果未能重新计算（{exc}）；"
+            f"数据已保存，但{batch.year}年监测结果未能重新计算（错误已记入系统日志）；"
             "请稍后在“研发监测总览”中点击“重新计算”。"
         )
     return ""
@@ -579,7 +583,10 @@ def rollback_and_recompute(batch: ImportBatch, *, user, origin: dict | None = No
         if withdrawn
         else ""
     )
-    return {
-        "success": f"已撤销批次#{batch.pk}：该批次写入的数据已恢复为导入前的状态。{also}",
-        "warning": recompute_after(batch, user=user),
-    }
+    outcome = {"success": f"已撤销批次#{batch.pk}：该批次写入的数据已恢复为导入前的状态。{also}"}
+    if batch.quarter == 0 and not services.has_annual_records(batch.year):
+        if services.retire_results(batch.year):
+            outcome["info"] = f"{batch.year}年已无年报数据，该年度的监测结果已一并撤下。"
+    else:
+        outcome["warning"] = recompute_after(batch, user=user)
+    return outcome

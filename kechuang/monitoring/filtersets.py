@@ -49,6 +49,7 @@ class SnapshotEntryFilterSet(EnterpriseKeywordFilterSet):
     missing = django_filters.CharFilter(
         label="未覆盖项", method="filter_missing", widget=forms.HiddenInput
     )
+    enterprise = id_filter(label="企业", field_name="enterprise", widget=forms.HiddenInput)
 
     class Meta:
         model = SnapshotEntry

@@ -512,6 +512,20 @@ def current_snapshot(year: int) -> Snapshot | None:
     return Snapshot.objects.filter(year=year, is_current=True).select_related("rule_set").first()
 
 
+def has_annual_records(year: int) -> bool:
+    periods = {"year": year, "quarter": 0}
+    return (
+        RDRecord.objects.filter(**periods).exists()
+        or FinancialRecord.objects.filter(**periods).exists()
+    )
+
+
+def retire_results(year: int) -> bool:
+    """Withdraw the year's current results, once its records are gone (its last batch rolled
+    back): the snapshot stays, no longer current. Whether there was one."""
+    return bool(Snapshot.objects.filter(year=year, is_current=True).update(is_current=False))
+
+
 def latest_year() -> int | None:
     return RDRecord.objects.filter(quarter=0).aggregate(y=Max("year"))["y"]
 

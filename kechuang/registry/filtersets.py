@@ -1,13 +1,14 @@
 import datetime
 
 import django_filters
+from django import forms
 from django.conf import settings
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
-from kechuang.core.filters import KeywordFilterSet, yes_no_filter
+from kechuang.core.filters import KeywordFilterSet, id_filter, yes_no_filter
 from kechuang.registry import choices
 from kechuang.registry.models import (
     ChainLink,
@@ -141,10 +142,11 @@ class QualificationFilterSet(KeywordFilterSet):
         choices=[("valid", "有效"), ("expiring", "六个月内到期"), ("expired", "已失效")],
         method="filter_validity",
     )
+    enterprise = id_filter(label="企业", field_name="enterprise", widget=forms.HiddenInput)
 
     class Meta:
         model = Qualification
-        fields = ["q", "kind", "level", "town", "validity"]
+        fields = ["q", "kind", "level", "town", "validity", "enterprise"]
 
     def filter_validity(self, queryset, name, value):
         today = timezone.localdate()
@@ -178,10 +180,12 @@ class PersonFilterSet(KeywordFilterSet):
     kind = django_filters.ChoiceFilter(label="人员类别", choices=choices.PersonKind.choices)
     gender = django_filters.ChoiceFilter(label="性别", choices=choices.Gender.choices)
     is_active = yes_no_filter("在库")
+    enterprise = id_filter(label="企业", field_name="enterprise", widget=forms.HiddenInput)
+    institution = id_filter(label="机构", field_name="institution", widget=forms.HiddenInput)
 
     class Meta:
         model = Person
-        fields = ["q", "kind", "gender", "is_active"]
+        fields = ["q", "kind", "gender", "is_active", "enterprise", "institution"]
 
 
 class IndustryChainFilterSet(KeywordFilterSet):

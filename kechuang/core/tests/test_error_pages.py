@@ -1,5 +1,7 @@
 """Refusals and missing pages answer in Chinese, inside the platform's own layout."""
 
+from django.test import Client
+
 
 def test_forbidden_page_is_chinese_with_the_menu(world, login):
     response = login(world.leader).get("/monitoring/rules/new/")
@@ -15,3 +17,12 @@ def test_missing_page_is_chinese(world, login):
     assert response.status_code == 404
     page = response.content.decode()
     assert 'data-testid="not-found"' in page and "不在您的数据范围内" in page
+
+
+def test_favicon_is_found_with_or_without_a_login(world, login):
+    for client in (Client(), login(world.staff)):
+        response = client.get("/favicon.ico")
+        assert response.status_code == 302
+        assert response["Location"].endswith(".svg")
+    page = login(world.staff).get("/").content.decode()
+    assert 'rel="icon"' in page

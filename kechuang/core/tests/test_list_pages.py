@@ -34,10 +34,11 @@ def test_the_resolver_finds_the_lists():
 @pytest.mark.parametrize("url", LIST_URLS)
 def test_hostile_pagination_never_fails(url, world, login):
     client = login(world.admin)
-    for value in ("-5", "0", "-0", "99999999999999999999", "abc", "1e3", "", "\x00"):
+    for value in ("-5", "0", "-0", "99999999999999999999", "abc", "1e3", ""):
         for name in ("per_page", "page"):
             response = client.get(url, {name: value})
             assert response.status_code in (200, 302, 404), (url, name, value)
+    assert client.get(url, {"page": "\x00"}).status_code == 400
 
 
 def rows_shown(content: bytes) -> int:

@@ -97,6 +97,7 @@ FORM_FIELDS = (
 )
 
 LOGIN_PREFIXES = ("/accounts/login/", "/admin/login/")
+STATIC_PREFIX = ("/static/",)  # /favicon.ico sends everyone to the icon
 
 
 @pytest.fixture
@@ -189,7 +190,7 @@ class Probe:
         if self.user is None and status < 500:
             if 200 <= status < 300 and not _public(url):
                 self.failures.append(f"{label}: {status} to an anonymous user")
-            if 300 <= status < 400 and not location.startswith(LOGIN_PREFIXES):
+            if 300 <= status < 400 and not location.startswith(LOGIN_PREFIXES + STATIC_PREFIX):
                 self.failures.append(f"{label}: anonymous redirected to {location}")
         elif refuse and status not in (403, 404, 405, 406):
             self.failures.append(f"{label}: {status} for a row outside the scope")

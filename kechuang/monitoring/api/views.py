@@ -138,7 +138,7 @@ class ImportBatchViewSet(ReadOnlyScopedViewSet):
             return Response({"detail": outcome["error"]}, status=status.HTTP_400_BAD_REQUEST)
         batch.refresh_from_db()
         data = dict(self.get_serializer(batch).data)
-        data["recompute_warning"] = outcome.get("warning", "")
+        data["recompute_warning"] = outcome.get("warning") or outcome.get("info", "")
         return Response(data)
 
 
@@ -175,6 +175,7 @@ class SnapshotEntryViewSet(ReadOnlyScopedViewSet):
     serializer_class = serializers.SnapshotEntrySerializer
     filterset_class = filtersets.SnapshotEntryFilterSet
     select_related = ("enterprise",)
+    extra_query_params = ("year", "list")
 
     def get_queryset(self):
         try:

@@ -427,6 +427,20 @@ def test_rollback_restores_and_recomputes(world, login):
     assert f"撤销批次#{second.pk}" in log.summary
 
 
+def test_rolling_back_a_years_only_batch_withdraws_its_results(world, login):
+    client = login(world.staff)
+    batch = _upload(client, _good(world))
+    client.post(reverse("monitoring:batch_commit", args=[batch.pk]))
+    assert Snapshot.objects.filter(year=batch.year, is_current=True).exists()
+
+    response = client.post(reverse("monitoring:batch_rollback", args=[batch.pk]), follow=True)
+    shown = _messages(response)
+    assert any(f"{batch.year}年已无年报数据" in m for m in shown), shown
+    assert not any("数据已保存" in m or "rows" in m for m in shown), shown
+    assert not Snapshot.objects.filter(year=batch.year, is_current=True).exists()
+    assert Snapshot.objects.filter(year=batch.year).exists()  # kept, no longer current
+
+
 def test_commit_and_rollback_need_post(world, login):
     client = login(world.staff)
     batch = _upload(client, _good(world))

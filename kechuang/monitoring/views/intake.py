@@ -192,7 +192,7 @@ def issues_download(request, pk: int):
 
 
 def _announce(request, outcome: dict) -> None:
-    for level in ("success", "warning", "error"):
+    for level in ("success", "info", "warning", "error"):
         if outcome.get(level):
             messages.add_message(request, getattr(messages, level.upper()), outcome[level])
 

@@ -20,8 +20,6 @@ from kechuang.engines import monitoring as engine
 from kechuang.monitoring import filtersets, services, tables
 from kechuang.monitoring.models import (
     Alert,
-    FinancialRecord,
-    RDRecord,
     Snapshot,
     SnapshotEntry,
 )
@@ -191,11 +189,7 @@ def recompute_view(request):
     if not FIRST_YEAR <= year <= latest:
         messages.error(request, f"年度应在{FIRST_YEAR}年至{latest}年之间。")
         return redirect("monitoring:overview")
-    periods = {"year": year, "quarter": 0}
-    if not (
-        RDRecord.objects.filter(**periods).exists()
-        or FinancialRecord.objects.filter(**periods).exists()
-    ):
+    if not services.has_annual_records(year):
         messages.error(request, f"{year}年尚无年报数据，请先导入该年度数据再计算。")
         return redirect("monitoring:overview")
     snapshot = services.recompute(year, user=request.user)

@@ -1,4 +1,4 @@
-from django.core.exceptions import NON_FIELD_ERRORS
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from rest_framework import serializers
 from rest_framework.exceptions import ErrorDetail
 from rest_framework.settings import api_settings
@@ -32,6 +32,9 @@ class FormValidatedSerializer(serializers.ModelSerializer):
         for name, value in self.initial_data.items():
             data[name] = value
         form = self.form_class(data=data, instance=instance, user=self.context["user"])
+        refused = self._refused_fields(form)
+        if refused:
+            raise serializers.ValidationError(refused)
         if not form.is_valid():
             # DRF's own shape, {"field": ["message", ...]}, as for every other API error.
             raise serializers.ValidationError(
@@ -45,6 +48,34 @@ class FormValidatedSerializer(serializers.ModelSerializer):
             )
         self._form = form
         return attrs
+
+    def _refused_fields(self, form) -> dict[str, list[str]]:
+        """Fields sent that cannot be written here, which DRF and a form's disabled fields
+        would otherwise drop silently: unknown names, read-only fields sent with another value
+        than they hold, and the fields the user may not change (an enterprise's own user
+        cannot rename or move it)."""
+        current = self.to_representation(self.instance) if self.instance is not None else {}
+        refused = {}
+        for name, value in self.initial_data.items():
+            form_field = form.fields.get(name)
+            field = self.fields.get(name)
+            if form_field is not None and form_field.disabled:
+                if self._differs(form_field, value, form[name].initial):
+                    refused[name] = ["您无权修改此字段。"]
+            elif form_field is not None:
+                continue
+            elif field is None:
+                refused[name] = ["没有这个字段。"]
+            elif field.read_only and (name not in current or current[name] != value):
+                refused[name] = ["此字段只读，不能通过接口修改。"]
+        return refused
+
+    @staticmethod
+    def _differs(field, value, initial) -> bool:
+        try:
+            return field.clean(value) != field.clean(initial)
+        except ValidationError:
+            return True
 
     def create(self, validated_data):
         return self._form.save()

@@ -290,6 +290,33 @@ def test_qualification_filters(qualified, login):
     assert expired[0]["valid_until"] == "2018-10-31"
 
 
+def test_qualifications_and_people_of_one_enterprise(qualified, login):
+    client = login(qualified.staff)
+    own = qualified.own_enterprise.pk
+    results = client.get("/api/qualifications/", {"enterprise": own}).json()["results"]
+    assert [item["enterprise"] for item in results] == [own]
+    people = client.get("/api/people/", {"institution": qualified.own_institution.pk})
+    assert _ids(people) == {qualified.own_person.pk}
+    assert _ids(client.get("/api/people/", {"enterprise": 2**31 - 1})) == set()
+
+
+@pytest.mark.parametrize(
+    "url", [ENTERPRISES, "/api/qualifications/", "/api/people/", "/api/monitoring/entries/"]
+)
+def test_an_unknown_query_parameter_is_refused_not_ignored(world, login, url):
+    response = login(world.staff).get(url, {"enterprize": 1})
+    assert response.status_code == 400
+    detail = response.json()["detail"]
+    assert "不支持的查询参数：enterprize" in detail and "page" in detail
+
+
+def test_page_size_is_bounded(world, login, settings):
+    settings.API_MAX_PAGE_SIZE = 2
+    client = login(world.staff)
+    assert len(client.get(ENTERPRISES, {"page_size": 1}).json()["results"]) == 1
+    assert len(client.get(ENTERPRISES, {"page_size": 1000}).json()["results"]) == 2
+
+
 def test_people_and_institution_search(world, login):
     client = login(world.staff)
     assert _ids(client.get("/api/people/", {"q": "wjs"})) == {world.own_person.pk}
@@ -420,18 +447,56 @@ def test_patch_records_who_changed_what(world, login):
 
 
 def test_enterprise_user_cannot_rekey_its_enterprise(world, login):
-    """Registered facts (code, name, town) stay as market regulation has them."""
+    """Registered facts (code, name, town) stay as market regulation has them: a change is
+    refused by name, and nothing else in the request is saved."""
     enterprise = world.own_enterprise
-    response = login(world.enterprise).patch(
+    client = login(world.enterprise)
+    response = client.patch(
         f"{ENTERPRISES}{enterprise.pk}/",
-        {"name": "改名后的公司", "employees": 150, "contact_phone": "0575-86001234"},
+        {"name": "改名后的公司", "employees": 150},
         content_type="application/json",
     )
-    assert response.status_code == 200
+    assert response.status_code == 400
+    assert response.json() == {"name": ["您无权修改此字段。"]}
     enterprise.refresh_from_db()
-    assert enterprise.name == "新昌县南明轴承有限公司"
+    assert enterprise.name == "新昌县南明轴承有限公司" and enterprise.employees != 150
+
+    # Sending them back unchanged, as a client echoing what it read does, is fine.
+    response = client.patch(
+        f"{ENTERPRISES}{enterprise.pk}/",
+        {
+            "name": enterprise.name,
+            "town": enterprise.town_id,
+            "employees": 150,
+            "contact_phone": "0575-86001234",
+        },
+        content_type="application/json",
+    )
+    assert response.status_code == 200, response.json()
+    enterprise.refresh_from_db()
     assert enterprise.employees == 150
     assert enterprise.contact_phone == "0575-86001234"
+
+
+def test_unknown_and_read_only_fields_are_refused_not_dropped(world, login):
+    enterprise = world.nanming_enterprise
+    url = f"{ENTERPRISES}{enterprise.pk}/"
+    client = login(world.staff)
+    current = client.get(url).json()
+
+    response = client.patch(url, {"employes": 10}, content_type="application/json")
+    assert response.status_code == 400
+    assert response.json() == {"employes": ["没有这个字段。"]}
+
+    response = client.patch(url, {"town_name": "七星街道"}, content_type="application/json")
+    assert response.status_code == 400
+    assert response.json() == {"town_name": ["此字段只读，不能通过接口修改。"]}
+
+    # The whole representation sent back with one change: read-only values unchanged pass.
+    response = client.put(url, {**current, "employees": 321}, content_type="application/json")
+    assert response.status_code == 200, response.json()
+    enterprise.refresh_from_db()
+    assert enterprise.employees == 321
 
 
 # ---------------------------------------------------------------------------------------

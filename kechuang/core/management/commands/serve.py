@@ -108,6 +108,9 @@ class Command(BaseCommand):
             "-",
             "--log-level",
             "warning",
+            # Long filter and column choices fit; gunicorn allows no more than this.
+            "--limit-request-line",
+            "8190",
         ]
         worker = [sys.executable, "-m", "kechuang.cli", "worker"] if with_worker else None
         sys.exit(supervise(web, worker))
