@@ -121,7 +121,11 @@ class ObjectListView(ScopedViewMixin, SingleTableMixin, FilterView):
         rows = filterset.qs if filterset.is_valid() else queryset.none()
         kwargs = self.get_table_kwargs()
         kwargs["exclude"] = [*kwargs.get("exclude", ()), *self.table_class.export_exclude()]
-        return self.table_class(rows, **kwargs)
+        table = self.table_class(rows, **kwargs)
+        sort = self.request.GET.get(table.prefixed_order_by_field)
+        if sort:
+            table.order_by = sort  # as the page is sorted; unknown columns are ignored
+        return table
 
     def export(self, fmt: str = "xlsx") -> HttpResponse:
         """Up to EXPORT_INLINE_MAX_ROWS rows in the response; more by a background job whose
