@@ -319,7 +319,10 @@ def test_fix_and_commit_recomputes_the_year(world, login):
 
 def test_recompute_failure_keeps_the_import_and_warns(world, login, monkeypatch):
     def broken(year, *, user=None, today=None):
-        raise RuntimeError("规则配置有误")
+        raise RuntimeError("facts has no rows")
+
+    logged = []
+    monkeypatch.setattr(batches.logger, "exception", lambda *args: logged.append(args))
 
     monkeypatch.setattr(services, "recompute", broken)
     client = login(world.staff)
@@ -328,7 +331,10 @@ def test_recompute_failure_keeps_the_import_and_warns(world, login, monkeypatch)
     batch.refresh_from_db()
     assert batch.status == "committed"
     assert RDRecord.objects.count() == 2
-    assert any("未能重新计算（规则配置有误）" in m for m in _messages(response))
+    shown = _messages(response)
+    assert any("未能重新计算（错误已记入系统日志）" in m for m in shown), shown
+    assert not any("facts" in m for m in shown)  # the engine's own words go to the log
+    assert logged and logged[0][1] == batch.year
     assert not Snapshot.objects.exists()
 
 
