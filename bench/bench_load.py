@@ -176,7 +176,7 @@ def main() -> None:
     duration = 5.0 if args.quick else args.duration
     ensure_enterprises(args.enterprises)
     user = county_staff()
-    in_scope = Enterprise.objects.restrict(user).order_by("name", "pk")
+    in_scope = Enterprise.objects.restrict(user).order_by("name_pinyin", "pk")
     ids = list(in_scope.values_list("pk", flat=True)[:200])
     pages = {
         "bare view (same 25 rows)": ["/bench/bare/"],

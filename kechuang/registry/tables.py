@@ -13,7 +13,7 @@ from kechuang.registry.models import (
 
 
 class EnterpriseTable(BaseTable):
-    name = tables.Column(linkify=True, verbose_name="企业名称")
+    name = tables.Column(linkify=True, verbose_name="企业名称", order_by=("name_pinyin", "id"))
     uscc = tables.Column(verbose_name="统一社会信用代码")
     town = tables.Column(verbose_name="乡镇街道")
     industry = tables.Column(verbose_name="行业", order_by=("industry__code",))

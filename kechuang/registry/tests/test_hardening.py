@@ -83,9 +83,18 @@ def test_institution_user_cannot_change_its_registered_name_or_level(world, logi
         {"name": "新昌国家实验室", "level": "national", "address": "南明街道1号"},
         content_type="application/json",
     )
-    assert response.status_code == 200
+    assert response.status_code == 400
+    assert response.json() == {"name": ["您无权修改此字段。"], "level": ["您无权修改此字段。"]}
     institution.refresh_from_db()
     assert (institution.name, institution.level) == ("新昌智能装备研究院", "county")
+    assert institution.address != "南明街道1号"  # nothing of a refused request is saved
+    response = client.patch(
+        f"/api/institutions/{institution.pk}/",
+        {"address": "南明街道1号"},
+        content_type="application/json",
+    )
+    assert response.status_code == 200
+    institution.refresh_from_db()
     assert institution.address == "南明街道1号"
     staff = login(world.staff)
     staff.patch(
