@@ -39,6 +39,7 @@ from kechuang.accounts.choices import OrgKind  # noqa: E402
 from kechuang.accounts.models import Organisation, User  # noqa: E402
 from kechuang.accounts.services import create_user, ensure_standard_roles  # noqa: E402
 from kechuang.demo import generator  # noqa: E402
+from kechuang.monitoring import services  # noqa: E402
 from kechuang.registry.models import Enterprise, Region  # noqa: E402
 
 USERNAME = "load_staff"
@@ -51,6 +52,13 @@ def ensure_enterprises(total: int) -> None:
     if missing > 0:
         print(f"generating {missing:,} enterprises (several minutes on 2 cores)...", flush=True)
         generator.generate_scale(enterprises=missing)
+    year = services.latest_year()
+    if year and services.current_snapshot(year) is None:
+        print(f"computing the {year} monitoring results...", flush=True)
+        services.recompute(year)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("VACUUM ANALYZE")  # as autovacuum leaves a table that has settled
 
 
 def county_staff() -> User:

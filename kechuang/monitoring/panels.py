@@ -2,11 +2,13 @@
 
 import json
 
+import numpy as np
 import pandas as pd
+from django.core.cache import cache
 
 from kechuang.monitoring.choices import PoolStatus
 from kechuang.monitoring.models import FinancialRecord, PoolEntry, RDRecord, ServiceVisit
-from kechuang.monitoring.services import overdue_visits
+from kechuang.monitoring.services import current_snapshot, overdue_visits
 from kechuang.registry.models import Enterprise
 
 
@@ -54,37 +56,67 @@ def enterprise_rd_panel(enterprise, request) -> dict | None:
 def industry_standing(enterprise, year: int) -> dict | None:
     """Percentile of the enterprise's R&D spend and intensity among its industry's enterprises
     that reported that year (the share of peers it is ahead of)."""
-    peers = pd.DataFrame.from_records(
-        RDRecord.objects.filter(
-            year=year, quarter=0, enterprise__industry_id=enterprise.industry_id
-        ).values_list("enterprise_id", "rd_expense"),
-        columns=["enterprise_id", "rd_expense"],
-    )
-    if len(peers) < 2 or enterprise.pk not in set(peers["enterprise_id"]):
+    peers = industry_distribution(enterprise.industry_id, year)
+    me = peers["by_enterprise"].get(enterprise.pk)
+    if peers["count"] < 2 or me is None:
         return None
-    revenue = dict(
-        FinancialRecord.objects.filter(
-            year=year, quarter=0, enterprise_id__in=peers["enterprise_id"].tolist()
-        ).values_list("enterprise_id", "revenue")
-    )
-    peers["rd_expense"] = peers["rd_expense"].astype(float)
-    peers["revenue"] = peers["enterprise_id"].map(lambda pk: float(revenue.get(pk) or 0))
-    peers["intensity"] = peers["rd_expense"] / peers["revenue"].where(peers["revenue"] > 0)
-    me = peers[peers["enterprise_id"] == enterprise.pk].iloc[0]
-    others = peers[peers["enterprise_id"] != enterprise.pk]
+    spend, intensity = me
 
-    def ahead(column):
-        values = others[column].dropna()
-        if pd.isna(me[column]) or values.empty:
+    def ahead(value, ordered: np.ndarray):
+        others = len(ordered) - 1  # the enterprise itself is among them
+        if value is None or others < 1:
             return None
-        return round(float((values < me[column]).mean()) * 100, 1)
+        return round(float(np.searchsorted(ordered, value, side="left")) / others * 100, 1)
 
     return {
-        "peers": len(peers),
-        "spend_percentile": ahead("rd_expense"),
-        "intensity_percentile": ahead("intensity"),
+        "peers": peers["count"],
+        "spend_percentile": ahead(spend, peers["spend"]),
+        "intensity_percentile": ahead(intensity, peers["intensity"]),
         "industry": enterprise.industry,
     }
+
+
+def industry_distribution(industry_id: str | None, year: int) -> dict:
+    """The R&D spend and intensity of every enterprise of an industry that reported `year`,
+    sorted, with each enterprise's own pair. Kept in the cache for as long as the year's
+    monitoring results stand: a large industry is thousands of rows read per page view."""
+    snapshot = current_snapshot(year)
+    key = f"industry-distribution:{industry_id}:{year}:{getattr(snapshot, 'pk', None)}"
+    cached = cache.get(key) if snapshot is not None else None
+    if cached is not None:
+        return cached
+    rd = pd.DataFrame.from_records(
+        RDRecord.objects.filter(year=year, quarter=0, enterprise__industry_id=industry_id)
+        .values_list("enterprise_id", "rd_expense")
+        .order_by(),
+        columns=["enterprise_id", "rd_expense"],
+    )
+    revenue = pd.DataFrame.from_records(
+        FinancialRecord.objects.filter(year=year, quarter=0, enterprise__industry_id=industry_id)
+        .values_list("enterprise_id", "revenue")
+        .order_by(),
+        columns=["enterprise_id", "revenue"],
+    )
+    peers = rd.merge(revenue, on="enterprise_id", how="left")
+    spend = peers["rd_expense"].astype(float)
+    income = peers["revenue"].astype(float)
+    intensity = spend / income.where(income > 0)
+    distribution = {
+        "count": len(peers),
+        "spend": np.sort(spend.dropna().to_numpy()),
+        "intensity": np.sort(intensity.dropna().to_numpy()),
+        "by_enterprise": {
+            int(pk): (_number(s), _number(i))
+            for pk, s, i in zip(peers["enterprise_id"], spend, intensity, strict=True)
+        },
+    }
+    if snapshot is not None:
+        cache.set(key, distribution, timeout=3600)
+    return distribution
+
+
+def _number(value) -> float | None:
+    return None if pd.isna(value) else float(value)
 
 
 def enterprise_pool_panel(enterprise, request) -> dict | None:

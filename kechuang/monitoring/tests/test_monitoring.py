@@ -5,6 +5,7 @@ import io
 from decimal import Decimal
 
 import pytest
+from django.core.cache import cache
 from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
@@ -19,6 +20,7 @@ from kechuang.monitoring.models import (
     Snapshot,
     SnapshotEntry,
 )
+from kechuang.monitoring.panels import industry_standing
 from kechuang.monitoring.tests.test_rules import editor_data
 from kechuang.registry.tests.factories import (
     QualificationFactory,
@@ -334,6 +336,27 @@ def test_enterprise_page_shows_ten_years_and_industry_standing(county, login):
     standing = page[page.index('data-testid="industry-standing"') :][:400]
     # three enterprises in C3451 reported in 2024; 新禾成 spent the most
     assert "3 家" in standing and "研发投入超过 100.0%" in standing
+
+
+def test_industry_standing_counts_only_peers_strictly_behind(county, django_assert_num_queries):
+    cache.clear()
+    grower, faller, idle = (
+        county.nanming_enterprise,
+        county.qixing_enterprise,
+        county.own_enterprise,
+    )
+    assert grower.industry_id == faller.industry_id == idle.industry_id
+    # 2024: grower 400, faller 100, idle 0 (万元); intensity 4%, 2%, 0%
+    assert industry_standing(grower, 2024)["spend_percentile"] == 100.0
+    assert industry_standing(faller, 2024)["spend_percentile"] == 50.0
+    assert industry_standing(idle, 2024)["spend_percentile"] == 0.0
+    RDRecord.objects.filter(enterprise=faller, year=2024).update(rd_expense=4_000_000)
+    services.recompute(2024)  # a new snapshot: the cached distribution is not used again
+    tied = industry_standing(faller, 2024)
+    assert tied["spend_percentile"] == 50.0  # level with the grower, ahead of idle only
+    assert tied["intensity_percentile"] == 100.0  # 8% beats 4% and 0%
+    with django_assert_num_queries(1):  # the current snapshot; the peers come from the cache
+        industry_standing(grower, 2024)
 
 
 def test_enterprise_user_sees_own_figures_only(county, login):
