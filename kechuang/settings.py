@@ -309,7 +309,7 @@ SPECTACULAR_SETTINGS = {
 FILTERS_EMPTY_CHOICE_LABEL = "全部"
 FILTERS_NULL_CHOICE_LABEL = "（空）"
 
-DJANGO_TABLES2_TEMPLATE = "django_tables2/bootstrap5.html"
+DJANGO_TABLES2_TEMPLATE = "core/table.html"
 DJANGO_TABLES2_TABLE_ATTRS = {"class": "table table-sm table-hover align-middle"}
 
 LOGGING = {

@@ -69,6 +69,14 @@ class ObjectListView(ScopedViewMixin, SingleTableMixin, FilterView):
             return self.export(request.GET["export"])
         return super().get(request, *args, **kwargs)
 
+    def get_paginate_by(self, data):
+        """Only the table pages (and counts) the rows: the list view's own paging would count
+        them a second time."""
+        return None
+
+    def get_table_pagination(self, table):
+        return {"per_page": self.paginate_by, "paginator_class": self.paginator_class}
+
     def table_extra_kwargs(self) -> dict:
         """Extra table arguments that depend on the user (e.g. whether PII is shown)."""
         return {}
@@ -102,7 +110,8 @@ class ObjectListView(ScopedViewMixin, SingleTableMixin, FilterView):
             for name, column in self.table_class.base_columns.items()
             if name not in self.table_class.always_visible()
         ]
-        context["result_count"] = context["paginator"].count if context.get("paginator") else 0
+        table = context["table"]
+        context["result_count"] = table.paginator.count if hasattr(table, "paginator") else 0
         context["create_url_name"] = self.create_url_name
         context["import_url_name"] = self.import_url_name
         return context
