@@ -65,6 +65,8 @@ MIDDLEWARE = [
     "kechuang.core.middleware.LoginRequiredMiddleware",
     "kechuang.core.middleware.NoStoreMiddleware",
     "csp.middleware.CSPMiddleware",
+    # Inside the CSP middleware, so that the page it puts in place gets the policy too.
+    "kechuang.core.middleware.MethodNotAllowedPageMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 
@@ -130,6 +132,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
     {"NAME": "kechuang.accounts.validators.LettersAndDigitsValidator"},
+    {"NAME": "kechuang.accounts.validators.MaximumLengthValidator"},
+    {"NAME": "kechuang.accounts.validators.NotTheCurrentPasswordValidator"},
 ]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
@@ -291,6 +295,7 @@ REST_FRAMEWORK = {
         "kechuang.core.parsers.MultiPartParser",
     ],
     "DEFAULT_FILTER_BACKENDS": ["kechuang.core.filters.StrictFilterBackend"],
+    "EXCEPTION_HANDLER": "kechuang.core.api.chinese_exception_handler",
     "DEFAULT_PAGINATION_CLASS": "kechuang.core.pagination.ApiPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "kechuang.core.api.DocumentedErrorsSchema",

@@ -53,6 +53,7 @@ urlpatterns = [
     path("favicon.ico", favicon),
 ]
 
+handler400 = "kechuang.core.api.bad_request_answer"
 handler404 = "kechuang.core.api.not_found"
 
 admin.site.site_header = "科创 · 后台管理"

@@ -1,12 +1,18 @@
 """API base: the same permissions and data scope as the pages."""
 
-from django.http import JsonResponse
-from django.views.defaults import page_not_found
+import re
+
+from django.http import Http404, JsonResponse
+from django.views.defaults import bad_request, page_not_found
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.plumbing import ResolvedComponent, force_instance
-from rest_framework import mixins, viewsets
+from rest_framework import exceptions, mixins, viewsets
+from rest_framework.views import exception_handler
 
 from kechuang.core.permissions import METHOD_ACTIONS
+
+CJK = re.compile(r"[\u4e00-\u9fff]")
+NOT_FOUND = "未找到，或不在您的数据范围内。"
 
 
 class ScopedQueryMixin:
@@ -106,6 +112,31 @@ def not_found(request, exception=None):
     """Missing pages under /api/ answer in JSON like the API's own 404s; others get the page."""
     if request.path.startswith("/api/"):
         return JsonResponse(
-            {"detail": "未找到。"}, status=404, json_dumps_params={"ensure_ascii": False}
+            {"detail": NOT_FOUND}, status=404, json_dumps_params={"ensure_ascii": False}
         )
     return page_not_found(request, exception)
+
+
+def bad_request_answer(request, exception=None):
+    """A request Django refuses before any view (a body over DATA_UPLOAD_MAX_MEMORY_SIZE, too
+    many fields): JSON under /api/, the Chinese page elsewhere."""
+    if request.path.startswith("/api/"):
+        return JsonResponse(
+            {"detail": "请求内容过大或格式有误，无法处理。"},
+            status=400,
+            json_dumps_params={"ensure_ascii": False},
+        )
+    return bad_request(request, exception, template_name="400.html")
+
+
+def chinese_exception_handler(exc, context):
+    """DRF's handler, with the two answers it gives in English put into Chinese: a missing
+    row ("No Enterprise matches the given query.") and a session write without its CSRF
+    token."""
+    if isinstance(exc, Http404) and not CJK.search(str(exc)):
+        exc = exceptions.NotFound(NOT_FOUND)
+    elif isinstance(exc, exceptions.PermissionDenied) and str(exc.detail).startswith("CSRF"):
+        exc = exceptions.PermissionDenied(
+            "CSRF 校验失败：页面内调用请带上 X-CSRFToken 请求头，程序调用请使用令牌认证。"
+        )
+    return exception_handler(exc, context)

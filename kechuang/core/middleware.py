@@ -123,3 +123,25 @@ class NulCharacterMiddleware:
         if has_nul(request.GET) or (request.method == "POST" and has_nul(request.POST)):
             return nul_answer(request)
         return None
+
+
+class MethodNotAllowedPageMiddleware:
+    """Pages refusing a method (require_POST and the like) answer with an empty body; a user
+    who followed a link to one gets the Chinese page instead, with the same Allow header."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if (
+            response.status_code == 405
+            and not response.content
+            and not request.path.startswith("/api/")
+            and hasattr(request, "user")
+        ):
+            page = render(request, "405.html", status=405)
+            if response.has_header("Allow"):
+                page["Allow"] = response["Allow"]
+            return page
+        return response

@@ -1,6 +1,7 @@
 import datetime
 
 from django import forms
+from django.utils import timezone
 
 from kechuang.engines import uscc as uscc_engine
 from kechuang.engines.identity import id_number_valid
@@ -120,6 +121,15 @@ class EnterpriseForm(ScopedModelForm):
             # its contact and size details current but cannot re-key or move the enterprise.
             for name in self.REGISTERED_FACTS:
                 self.fields[name].disabled = True
+
+    def clean_founded_on(self):
+        founded = self.cleaned_data["founded_on"]
+        if "founded_on" in self.changed_data and founded:
+            if not EARLIEST_DATE <= founded <= timezone.localdate():
+                raise forms.ValidationError(
+                    f"成立日期不能早于{EARLIEST_DATE.year}年，也不能晚于今天。"
+                )
+        return founded
 
     def clean_uscc(self):
         result = uscc_engine.check(self.cleaned_data["uscc"])

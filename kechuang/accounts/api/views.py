@@ -13,6 +13,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from kechuang.accounts.models import ApiToken
+from kechuang.core.serializers import StrictSerializer
 
 
 class MeSerializer(serializers.Serializer):
@@ -42,7 +43,7 @@ class MeView(APIView):
         )
 
 
-class TokenLoginSerializer(serializers.Serializer):
+class TokenLoginSerializer(StrictSerializer):
     username = serializers.CharField(label="用户名", write_only=True)
     password = serializers.CharField(
         label="密码", write_only=True, trim_whitespace=False, style={"input_type": "password"}

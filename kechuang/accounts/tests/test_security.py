@@ -49,6 +49,24 @@ def test_too_short_message_is_chinese():
     validate_password("kcqwzxv123")
 
 
+def test_too_long_password_is_refused_at_the_boundary():
+    validate_password("k1" + "x" * 126)
+    with pytest.raises(ValidationError) as refused:
+        validate_password("k1" + "x" * 127)
+    assert refused.value.messages == ["密码太长，最多 128 个字符。"]
+
+
+def test_a_new_password_must_differ_from_the_current_one(world, login):
+    client = login(world.university)
+    response = client.post(
+        reverse("accounts:password_change"),
+        {"old_password": PASSWORD, "new_password1": PASSWORD, "new_password2": PASSWORD},
+    )
+    assert response.status_code == 200
+    assert "新密码不能与当前密码相同。" in response.content.decode()
+    validate_password(PASSWORD)  # for a new account, with no current password, it is fine
+
+
 # -- redirects ----------------------------------------------------------------------------
 
 

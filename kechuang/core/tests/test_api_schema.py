@@ -155,6 +155,6 @@ def test_missing_api_url_answers_json(world, login):
     response = client.get("/api/qualifications/0.5/")
     assert response.status_code == 404
     assert response["Content-Type"] == "application/json"
-    assert response.json() == {"detail": "未找到。"}
+    assert response.json() == {"detail": "未找到，或不在您的数据范围内。"}
     page = client.get("/registry/nowhere/")
     assert page.status_code == 404 and 'data-testid="not-found"' in page.content.decode()

@@ -26,3 +26,48 @@ def test_favicon_is_found_with_or_without_a_login(world, login):
         assert response["Location"].endswith(".svg")
     page = login(world.staff).get("/").content.decode()
     assert 'rel="icon"' in page
+
+
+def test_api_missing_and_out_of_scope_rows_answer_in_chinese(world, login):
+    client = login(world.town)
+    for url in (
+        f"/api/enterprises/{world.qixing_enterprise.pk}/",
+        "/api/enterprises/987654/",
+        "/api/people/987654/",
+    ):
+        response = client.get(url)
+        assert response.status_code == 404
+        assert response.json() == {"detail": "未找到，或不在您的数据范围内。"}
+
+
+def test_a_session_write_without_its_csrf_token_is_refused_in_chinese(world):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(world.staff)
+    response = client.patch(
+        f"/api/enterprises/{world.nanming_enterprise.pk}/",
+        {"employees": 5},
+        content_type="application/json",
+    )
+    assert response.status_code == 403
+    assert response.json()["detail"].startswith("CSRF 校验失败")
+
+
+def test_an_oversized_api_body_answers_json(world, login, settings):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1024
+    response = login(world.staff).patch(
+        f"/api/enterprises/{world.nanming_enterprise.pk}/",
+        '{"address": "' + "x" * 2048 + '"}',
+        content_type="application/json",
+    )
+    assert response.status_code == 400
+    assert response["Content-Type"] == "application/json"
+    assert "过大" in response.json()["detail"]
+
+
+def test_a_page_refusing_a_method_says_so_in_chinese(world, login):
+    response = login(world.staff).get("/accounts/logout/")
+    assert response.status_code == 405
+    assert response["Allow"] == "POST, OPTIONS"
+    page = response.content.decode()
+    assert 'data-testid="method-not-allowed"' in page and "不支持的请求方式" in page
+    assert "Content-Security-Policy" in response

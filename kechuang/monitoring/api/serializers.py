@@ -1,5 +1,6 @@
 from rest_framework import serializers
 
+from kechuang.core.serializers import StrictSerializer
 from kechuang.monitoring import choices
 from kechuang.monitoring.models import FinancialRecord, ImportBatch, RDRecord, SnapshotEntry
 
@@ -46,7 +47,7 @@ class ImportBatchSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class ImportBatchUploadSerializer(serializers.Serializer):
+class ImportBatchUploadSerializer(StrictSerializer):
     """A multipart upload: the file and what it holds, as on the upload page."""
 
     kind = serializers.ChoiceField(choices=choices.BatchKind.choices)
@@ -65,7 +66,7 @@ class ImportBatchUploadSerializer(serializers.Serializer):
     file = serializers.FileField()
 
 
-class CommitSerializer(serializers.Serializer):
+class CommitSerializer(StrictSerializer):
     create_unknown = serializers.BooleanField(default=False)
     town = serializers.CharField(required=False, allow_blank=True, default="")
     industry = serializers.CharField(required=False, allow_blank=True, default="")

@@ -705,6 +705,24 @@ def _api_upload(client, content: bytes, **changes):
     return client.post(API, data)
 
 
+def test_api_options_with_a_misspelt_name_are_refused_and_nothing_is_written(world):
+    client = _token_client("staff")
+    before = ImportBatch.objects.count()
+    response = _api_upload(client, _good(world), updat="true")
+    assert response.status_code == 400
+    assert response.json() == {"updat": ["没有这个字段。"]}
+    assert ImportBatch.objects.count() == before
+
+    batch_id = _api_upload(client, _good(world)).json()["id"]
+    response = client.post(
+        f"{API}{batch_id}/commit/", {"create_unknwn": True}, content_type="application/json"
+    )
+    assert response.status_code == 400
+    assert response.json() == {"create_unknwn": ["没有这个字段。"]}
+    assert ImportBatch.objects.get(pk=batch_id).status == "validated"
+    assert not RDRecord.objects.exists()
+
+
 def test_api_upload_commit_and_rollback(world):
     client = _token_client("staff")
     bad = full_workbook([full_row(world.nanming_enterprise, rd_staff="三十")])

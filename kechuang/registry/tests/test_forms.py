@@ -77,6 +77,17 @@ def test_valid_enterprise_is_saved_with_normalised_code(world, login):
     assert response["Location"] == enterprise.get_absolute_url()
 
 
+def test_founding_date_lies_between_1950_and_today(world, login):
+    client = login(world.staff)
+    today = timezone.localdate()
+    message = "成立日期不能早于1950年，也不能晚于今天。"
+    tomorrow = (today + datetime.timedelta(days=1)).isoformat()
+    assert errors_of(add_enterprise(client, founded_on=tomorrow))["founded_on"] == [message]
+    assert errors_of(add_enterprise(client, founded_on="1949-12-31"))["founded_on"] == [message]
+    assert add_enterprise(client, founded_on=today.isoformat()).status_code == 302
+    assert add_enterprise(client, uscc=code(2), founded_on="1950-01-01").status_code == 302
+
+
 @pytest.mark.parametrize(
     "bad",
     [
