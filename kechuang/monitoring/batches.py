@@ -396,6 +396,8 @@ def discard(batch: ImportBatch, *, user, origin: dict | None = None) -> ImportBa
 def rollback(batch: ImportBatch, *, user) -> list[int]:
     """Undo a committed batch, if no later committed batch changed the same period; the ids
     of the later batches that changed nothing, marked rolled back with it."""
+    if batch.status == choices.BatchStatus.ROLLED_BACK:
+        raise CommitRefused("该批次已撤销（或已随前一批次一并撤销），无需再撤销。")
     if batch.status != choices.BatchStatus.COMMITTED:
         raise CommitRefused("只有已提交的批次可以撤销。")
     later = later_batch(batch)

@@ -138,6 +138,7 @@ class ImportBatchViewSet(ReadOnlyScopedViewSet):
             return Response({"detail": outcome["error"]}, status=status.HTTP_400_BAD_REQUEST)
         batch.refresh_from_db()
         data = dict(self.get_serializer(batch).data)
+        data["message"] = outcome.get("success", "")
         data["recompute_warning"] = outcome.get("warning") or outcome.get("info", "")
         return Response(data)
 

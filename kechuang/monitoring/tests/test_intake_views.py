@@ -723,6 +723,22 @@ def test_api_options_with_a_misspelt_name_are_refused_and_nothing_is_written(wor
     assert not RDRecord.objects.exists()
 
 
+def test_api_rollback_names_the_unchanged_later_batch_it_withdraws(world):
+    client = _token_client("staff")
+    first = _api_upload(client, _good(world)).json()["id"]
+    client.post(f"{API}{first}/commit/", {}, content_type="application/json")
+    again = _api_upload(client, _good(world)).json()["id"]
+    response = client.post(f"{API}{again}/commit/", {}, content_type="application/json")
+    assert response.json()["status"] == "committed"
+
+    response = client.post(f"{API}{first}/rollback/")
+    assert response.status_code == 200
+    assert f"#{again}一并标记为已撤销" in response.json()["message"]
+    response = client.post(f"{API}{again}/rollback/")
+    assert response.status_code == 400
+    assert "已随前一批次一并撤销" in response.json()["detail"]
+
+
 def test_api_upload_commit_and_rollback(world):
     client = _token_client("staff")
     bad = full_workbook([full_row(world.nanming_enterprise, rd_staff="三十")])
