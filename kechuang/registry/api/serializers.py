@@ -3,7 +3,7 @@ from rest_framework import serializers
 from rest_framework.exceptions import ErrorDetail
 from rest_framework.settings import api_settings
 
-from kechuang.core.masking import mask
+from kechuang.core.serializers import MaskedCharField
 from kechuang.registry.choices import Level
 from kechuang.registry.forms import EnterpriseForm, InstitutionForm, PersonForm
 from kechuang.registry.models import (
@@ -30,7 +30,8 @@ class FormValidatedSerializer(serializers.ModelSerializer):
                 value = getattr(instance, name, None)
                 data[name] = getattr(value, "pk", value)
         for name, value in self.initial_data.items():
-            data[name] = value
+            if not self._echoes_mask(self.fields.get(name), value):
+                data[name] = value
         form = self.form_class(data=data, instance=instance, user=self.context["user"])
         refused = self._refused_fields(form)
         if refused:
@@ -59,7 +60,12 @@ class FormValidatedSerializer(serializers.ModelSerializer):
         for name, value in self.initial_data.items():
             form_field = form.fields.get(name)
             field = self.fields.get(name)
-            if form_field is not None and form_field.disabled:
+            if self._echoes_mask(field, value):
+                continue
+            if form_field is None and name in self.form_class._meta.fields:
+                # The form leaves it out for this user (personal data they may not see).
+                refused[name] = ["您无权修改此字段。"]
+            elif form_field is not None and form_field.disabled:
                 if self._differs(form_field, value, form[name].initial):
                     refused[name] = ["您无权修改此字段。"]
             elif form_field is not None:
@@ -69,6 +75,12 @@ class FormValidatedSerializer(serializers.ModelSerializer):
             elif field.read_only and (name not in current or current[name] != value):
                 refused[name] = ["此字段只读，不能通过接口修改。"]
         return refused
+
+    def _echoes_mask(self, field, value) -> bool:
+        """A masked value sent back as it was read: the stored value stays."""
+        if not isinstance(field, MaskedCharField) or self.instance is None:
+            return False
+        return field.echoes_mask(value, getattr(self.instance, field.source, ""))
 
     @staticmethod
     def _differs(field, value, initial) -> bool:
@@ -88,7 +100,7 @@ class EnterpriseSerializer(FormValidatedSerializer):
     form_class = EnterpriseForm
     town_name = serializers.CharField(source="town.name", read_only=True)
     industry_name = serializers.CharField(source="industry.name", read_only=True)
-    contact_phone = serializers.SerializerMethodField()
+    contact_phone = MaskedCharField("registry.view_contact_enterprise", label="联系电话")
 
     class Meta:
         model = Enterprise
@@ -120,11 +132,6 @@ class EnterpriseSerializer(FormValidatedSerializer):
         read_only_fields = ["uscc_state", "name_initials", "created_at", "updated_at"]
         # Uniqueness is the form's to answer, in the words the page uses.
         extra_kwargs = {"uscc": {"validators": []}}
-
-    def get_contact_phone(self, obj) -> str:
-        if self.context["user"].has_perm("registry.view_contact_enterprise"):
-            return obj.contact_phone
-        return mask(obj.contact_phone)
 
 
 class QualificationSerializer(serializers.ModelSerializer):
@@ -175,8 +182,8 @@ class InstitutionSerializer(FormValidatedSerializer):
 
 class PersonSerializer(FormValidatedSerializer):
     form_class = PersonForm
-    phone = serializers.SerializerMethodField()
-    id_number = serializers.SerializerMethodField()
+    phone = MaskedCharField("registry.view_pii_person", label="电话")
+    id_number = MaskedCharField("registry.view_pii_person", label="身份证号")
 
     class Meta:
         model = Person
@@ -196,15 +203,6 @@ class PersonSerializer(FormValidatedSerializer):
             "email",
             "is_active",
         ]
-
-    def _pii(self, value: str) -> str:
-        return value if self.context["user"].has_perm("registry.view_pii_person") else mask(value)
-
-    def get_phone(self, obj) -> str:
-        return self._pii(obj.phone)
-
-    def get_id_number(self, obj) -> str:
-        return self._pii(obj.id_number)
 
 
 class IndustryChainSerializer(serializers.ModelSerializer):

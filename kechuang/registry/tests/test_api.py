@@ -540,3 +540,31 @@ def test_qualifications_and_chains_are_read_only(world, login):
     )
     assert Qualification.objects.count() == 1
     assert not IndustryChain.objects.filter(name="新链").exists()
+
+
+def test_personal_fields_are_writable_in_the_schema_and_masked_to_others(world, login):
+    schema = login(world.admin).get("/api/schema/", {"format": "json"}).json()
+    person = schema["components"]["schemas"]["Person"]["properties"]
+    assert not person["phone"].get("readOnly") and not person["id_number"].get("readOnly")
+    world.own_person.phone = "13812345678"
+    world.own_person.save()
+    url = f"/api/people/{world.own_person.pk}/"
+
+    town = login(world.town)
+    shown = town.get(url).json()
+    assert shown["phone"] == "138****5678"
+    # Echoing what was read changes nothing; a new value is refused, not dropped.
+    response = town.put(url, {**shown, "title": "高级工程师"}, content_type="application/json")
+    assert response.status_code == 200, response.json()
+    world.own_person.refresh_from_db()
+    assert (world.own_person.phone, world.own_person.title) == ("13812345678", "高级工程师")
+    response = town.patch(url, {"phone": "13900000000"}, content_type="application/json")
+    assert response.status_code == 400
+    assert response.json() == {"phone": ["您无权修改此字段。"]}
+
+    staff = login(world.staff)
+    assert staff.get(url).json()["phone"] == "13812345678"
+    response = staff.patch(url, {"phone": "13900000000"}, content_type="application/json")
+    assert response.status_code == 200
+    world.own_person.refresh_from_db()
+    assert world.own_person.phone == "13900000000"
