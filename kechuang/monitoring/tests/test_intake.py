@@ -747,7 +747,7 @@ def test_rollback_restores_previous_values_exactly_and_removes_created_rows(worl
     removal = RDRecord.history.filter(id=removed_pk).order_by("-history_id").first()
     assert (removal.history_type, removal.history_user) == ("-", world.staff)
     assert removal.history_change_reason == f"撤销导入批次#{first.pk}"
-    with pytest.raises(batches.CommitRefused, match="只有已提交"):
+    with pytest.raises(batches.CommitRefused, match="该批次已撤销"):
         batches.rollback(first, user=world.staff)
 
 
