@@ -1,10 +1,15 @@
 """Every list page's rows come out exactly as django-tables2's own template renders them."""
 
+import copy
+import datetime
 import itertools
 import re
 
+import django_tables2 as tables
 import pytest
+from django.template import Context, Template
 
+from kechuang.core.tables import QUICK_DATES, TEMPLATE_DATE_FORMAT, BaseTable
 from kechuang.core.tests.test_list_pages import LIST_URLS
 from kechuang.core.tests.test_probe import probe_world  # noqa: F401  (fixture)
 from kechuang.monitoring import services
@@ -38,3 +43,39 @@ def test_rows_match_the_stock_template(probe_world, login, url):  # noqa: F811
     assert tbody(ours) == tbody(stock)
     if url in ROWS_EXPECTED:
         assert tbody(stock).count("<tr") >= 1
+
+
+@pytest.mark.parametrize(
+    "column",
+    [
+        tables.DateColumn(format="Y-m-d"),
+        tables.DateColumn(),
+        tables.DateTimeColumn(),
+        tables.DateTimeColumn(format="Y-m-d H:i"),
+    ],
+)
+def test_quick_date_columns_write_what_the_stock_template_writes(column):
+    values = [
+        datetime.datetime(2024, 3, 5, 23, 30, tzinfo=datetime.UTC),  # the next day in 新昌
+        datetime.datetime(2024, 12, 31, 16, 0, tzinfo=datetime.UTC),
+    ]
+    if isinstance(column, tables.DateColumn):
+        values = [datetime.date(2024, 3, 5), datetime.date(2025, 1, 1)]
+    stock = Template(column.template_code)
+    quick = copy.deepcopy(column)
+    quick.date_format = TEMPLATE_DATE_FORMAT.search(column.template_code).group(1)
+    quick.__class__ = QUICK_DATES[type(column)]
+    for value in values:
+        expected = stock.render(Context({"value": value, "default": "—"}))
+        assert quick.render(value=value) == expected, value
+
+
+def test_every_date_column_of_the_tables_is_quick():
+    def subclasses(cls):
+        for sub in cls.__subclasses__():
+            yield sub
+            yield from subclasses(sub)
+
+    for table in subclasses(BaseTable):
+        for name, column in table.base_columns.items():
+            assert type(column) not in QUICK_DATES, (table.__name__, name)
