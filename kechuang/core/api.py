@@ -2,7 +2,7 @@
 
 import re
 
-from django.http import Http404, JsonResponse
+from django.http import Http404
 from django.views.defaults import bad_request, page_not_found
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.plumbing import ResolvedComponent, force_instance
@@ -10,6 +10,7 @@ from rest_framework import exceptions, mixins, viewsets
 from rest_framework.views import exception_handler
 
 from kechuang.core.permissions import METHOD_ACTIONS
+from kechuang.core.requests import detail_response
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
 NOT_FOUND = "未找到，或不在您的数据范围内。"
@@ -111,9 +112,7 @@ class DocumentedErrorsSchema(AutoSchema):
 def not_found(request, exception=None):
     """Missing pages under /api/ answer in JSON like the API's own 404s; others get the page."""
     if request.path.startswith("/api/"):
-        return JsonResponse(
-            {"detail": NOT_FOUND}, status=404, json_dumps_params={"ensure_ascii": False}
-        )
+        return detail_response(NOT_FOUND, 404)
     return page_not_found(request, exception)
 
 
@@ -121,11 +120,7 @@ def bad_request_answer(request, exception=None):
     """A request Django refuses before any view (a body over DATA_UPLOAD_MAX_MEMORY_SIZE, too
     many fields): JSON under /api/, the Chinese page elsewhere."""
     if request.path.startswith("/api/"):
-        return JsonResponse(
-            {"detail": "请求内容过大或格式有误，无法处理。"},
-            status=400,
-            json_dumps_params={"ensure_ascii": False},
-        )
+        return detail_response("请求内容过大或格式有误，无法处理。", 400)
     return bad_request(request, exception, template_name="400.html")
 
 

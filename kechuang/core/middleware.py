@@ -4,9 +4,10 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.models import AnonymousUser
 from django.contrib.auth.views import redirect_to_login
-from django.http import JsonResponse
 from django.shortcuts import render
 from django.utils.cache import add_never_cache_headers
+
+from kechuang.core.requests import detail_response
 
 OPEN_PREFIXES = ("/accounts/login/", "/static/", "/api/", "/admin/", "/favicon.ico")
 
@@ -102,9 +103,7 @@ def has_nul(data) -> bool:
 
 def nul_answer(request):
     if request.path.startswith("/api/"):
-        return JsonResponse(
-            {"detail": NUL_MESSAGE}, status=400, json_dumps_params={"ensure_ascii": False}
-        )
+        return detail_response(NUL_MESSAGE, 400)
     return render(request, "400.html", {"message": NUL_MESSAGE}, status=400)
 
 

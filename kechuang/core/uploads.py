@@ -4,8 +4,9 @@ request whose declared length is over the limit is answered before its body is r
 
 from django.conf import settings
 from django.contrib import messages
-from django.http import JsonResponse
 from django.shortcuts import redirect
+
+from kechuang.core.requests import detail_response
 
 
 def limit_bytes(route: str) -> int:
@@ -70,8 +71,6 @@ class UploadLimitMiddleware:
             return None
         message = too_large_message(route)
         if request.path.startswith("/api/"):
-            return JsonResponse(
-                {"detail": message}, status=413, json_dumps_params={"ensure_ascii": False}
-            )
+            return detail_response(message, 413)
         messages.error(request, message)
         return redirect(request.path)

@@ -55,7 +55,7 @@ class FormValidatedSerializer(serializers.ModelSerializer):
         would otherwise drop silently: unknown names, read-only fields sent with another value
         than they hold, and the fields the user may not change (an enterprise's own user
         cannot rename or move it)."""
-        current = self.to_representation(self.instance) if self.instance is not None else {}
+        current = None  # the stored representation, made only if a read-only field is sent
         refused = {}
         for name, value in self.initial_data.items():
             form_field = form.fields.get(name)
@@ -72,8 +72,11 @@ class FormValidatedSerializer(serializers.ModelSerializer):
                 continue
             elif field is None:
                 refused[name] = ["没有这个字段。"]
-            elif field.read_only and (name not in current or current[name] != value):
-                refused[name] = ["此字段只读，不能通过接口修改。"]
+            elif field.read_only:
+                if current is None and self.instance is not None:
+                    current = self.to_representation(self.instance)
+                if (current or {}).get(name, object()) != value:
+                    refused[name] = ["此字段只读，不能通过接口修改。"]
         return refused
 
     def _echoes_mask(self, field, value) -> bool:
