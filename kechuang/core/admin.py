@@ -1,9 +1,20 @@
 from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
 
 from kechuang.core.models import LoginLog, OperationLog
 
 
-class ReadOnlyLogAdmin(admin.ModelAdmin):
+class NoDeleteAdmin(SimpleHistoryAdmin):
+    """Rows that figures depend on are never hard-deleted; their status fields retire them."""
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Rows written only by the platform (logs, imported figures, computed results): shown to
+    the administrator, changed only through the pages and services that keep them whole."""
+
     def has_add_permission(self, request):
         return False
 
@@ -15,12 +26,12 @@ class ReadOnlyLogAdmin(admin.ModelAdmin):
 
 
 @admin.register(OperationLog)
-class OperationLogAdmin(ReadOnlyLogAdmin):
+class OperationLogAdmin(ReadOnlyAdmin):
     list_display = ("at", "user", "action", "target", "row_count", "success")
     list_filter = ("action", "success")
 
 
 @admin.register(LoginLog)
-class LoginLogAdmin(ReadOnlyLogAdmin):
+class LoginLogAdmin(ReadOnlyAdmin):
     list_display = ("at", "username", "event", "ip_address")
     list_filter = ("event",)

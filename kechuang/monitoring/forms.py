@@ -6,10 +6,11 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
+from kechuang.core.forms import DateInput, ScopedModelForm
+from kechuang.engines import industry
 from kechuang.engines import monitoring as engine
 from kechuang.monitoring import choices, rule_versions
 from kechuang.monitoring.models import PoolEntry, RuleSet, ServiceVisit
-from kechuang.registry.forms import DateInput, ScopedModelForm
 from kechuang.registry.models import Enterprise, Region
 
 
@@ -148,7 +149,7 @@ KEY_FIELD = {
     "regex": r"^[a-z][a-z0-9_]*$",
     "error_messages": {"invalid": "代码只能由小写英文字母、数字和下划线组成，并以字母开头。"},
 }
-SECTION_CHOICES = [(code, f"{code} {label}") for code, label in engine.SECTION_LABELS.items()]
+SECTION_CHOICES = [(code, f"{code} {label}") for code, label in industry.SECTION_LABELS.items()]
 FIELD_CHOICES = [("", "请选择")] + [
     (name, rule_versions.field_label(name)) for name in engine.RULE_FIELDS
 ]
@@ -263,7 +264,7 @@ class RuleSetForm(forms.Form):
             "zero_rd_min_years": data["zero_rd_min_years"],
             "intensity_above_scale_only": data["intensity_above_scale_only"],
             "intensity_sections": [
-                code for code in engine.SECTION_LABELS if code in data["intensity_sections"]
+                code for code in industry.SECTION_LABELS if code in data["intensity_sections"]
             ],
             "intensity_min_revenue": float(
                 rule_versions.from_display("revenue", float(data["intensity_min_revenue"]))

@@ -1,14 +1,7 @@
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
 
+from kechuang.core.admin import NoDeleteAdmin
 from kechuang.registry import models
-
-
-class NoDeleteAdmin(SimpleHistoryAdmin):
-    """Registry rows are never hard-deleted: figures depend on them. Use status fields."""
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(models.Region)

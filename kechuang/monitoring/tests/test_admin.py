@@ -1,0 +1,40 @@
+import pytest
+from django.contrib import admin
+from django.urls import reverse
+
+from kechuang.core.admin import NoDeleteAdmin, ReadOnlyAdmin
+from kechuang.monitoring import models
+
+READ_ONLY = (
+    models.ImportBatch,
+    models.RDRecord,
+    models.FinancialRecord,
+    models.RuleSet,
+    models.Snapshot,
+    models.SnapshotEntry,
+    models.Alert,
+)
+CORRECTABLE = (models.PoolEntry, models.ServiceVisit)
+
+
+@pytest.mark.parametrize("model", READ_ONLY + CORRECTABLE, ids=lambda m: m.__name__)
+def test_every_monitoring_model_is_in_the_admin(world, login, model):
+    client = login(world.admin)
+    opts = model._meta
+    response = client.get(reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist"))
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize("model", READ_ONLY, ids=lambda m: m.__name__)
+def test_figures_results_and_rules_are_read_only_in_the_admin(world, login, model):
+    assert isinstance(admin.site._registry[model], ReadOnlyAdmin)
+    client = login(world.admin)
+    opts = model._meta
+    assert client.get(reverse(f"admin:{opts.app_label}_{opts.model_name}_add")).status_code == 403
+
+
+@pytest.mark.parametrize("model", CORRECTABLE, ids=lambda m: m.__name__)
+def test_the_pool_and_visits_are_corrected_but_never_deleted(model):
+    model_admin = admin.site._registry[model]
+    assert isinstance(model_admin, NoDeleteAdmin)
+    assert not model_admin.has_delete_permission(request=None)
