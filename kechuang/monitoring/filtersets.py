@@ -17,6 +17,7 @@ from kechuang.monitoring.models import (
 )
 from kechuang.monitoring.services import overdue_visits
 from kechuang.registry.choices import RegionLevel
+from kechuang.registry.filtersets import industry_code_q
 from kechuang.registry.models import Region
 
 
@@ -56,8 +57,7 @@ class SnapshotEntryFilterSet(EnterpriseKeywordFilterSet):
         fields = ["q", "town", "industry", "is_above_scale", "innovation_class"]
 
     def filter_industry(self, queryset, name, value):
-        code = value.strip().upper().lstrip("ABCDEFGHIJKLMNOPQRST")
-        return queryset.filter(enterprise__industry__code__startswith=code) if code else queryset
+        return queryset.filter(industry_code_q(value, "enterprise__industry"))
 
     def filter_missing(self, queryset, name, value):
         # coverage_missing is a JSON list of item keys; quoting matches a whole key.

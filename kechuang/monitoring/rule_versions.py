@@ -10,6 +10,7 @@ from typing import Any
 
 import pandas as pd
 
+from kechuang.engines import industry
 from kechuang.engines import monitoring as engine
 
 MONEY_FIELDS = {
@@ -150,7 +151,7 @@ def condition_text(expr: engine.Expr) -> str:
 
 
 def _sections(codes) -> str:
-    return "、".join(f"{c} {engine.SECTION_LABELS[c]}" for c in codes) or "不限行业"
+    return "、".join(f"{c} {industry.SECTION_LABELS[c]}" for c in codes) or "不限行业"
 
 
 def _yes(value: bool) -> str:

@@ -9,6 +9,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
 from kechuang.core.filters import KeywordFilterSet, id_filter, yes_no_filter
+from kechuang.engines.industry import split_code
 from kechuang.registry import choices
 from kechuang.registry.models import (
     ChainLink,
@@ -22,6 +23,16 @@ from kechuang.registry.models import (
     Region,
     ScaleRecord,
 )
+
+
+def industry_code_q(typed: str, path: str) -> Q:
+    """Rows whose industry (at `path`) is the typed code or under it: "C34" is section C's
+    division 34, "34" any class beginning 34, "C" the whole section."""
+    section, digits = split_code(typed)
+    condition = Q(**{f"{path}__code__startswith": digits}) if digits else Q()
+    if section:
+        condition &= Q(**{f"{path}__section": section})
+    return condition
 
 
 def _towns(request):
@@ -86,11 +97,7 @@ class EnterpriseFilterSet(KeywordFilterSet):
         return super().search(queryset, name, value) | queryset.filter(Exists(by_former))
 
     def filter_industry(self, queryset, name, value):
-        code = value.strip().upper()
-        if code[:1].isalpha():
-            section, code = code[0], code[1:]
-            queryset = queryset.filter(industry__section=section)
-        return queryset.filter(industry__code__startswith=code) if code else queryset
+        return queryset.filter(industry_code_q(value, "industry"))
 
     @extend_schema_field(OpenApiTypes.INT)
     def filter_chain(self, queryset, name, value: IndustryChain | str):

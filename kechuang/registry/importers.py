@@ -8,6 +8,7 @@ from django.conf import settings
 from django.db.models import TextChoices
 
 from kechuang.core.importing import Column, ImportSpec
+from kechuang.engines.industry import split_code
 from kechuang.engines.uscc import normalise
 from kechuang.registry import choices
 from kechuang.registry.forms import EnterpriseForm, InstitutionForm
@@ -102,9 +103,7 @@ def region(text: str) -> str:
 
 def industry(text: str) -> str:
     """GB/T 4754 class code, with or without its section letter ('C3451' or '3451')."""
-    code = text.split(" ")[0].strip().upper()
-    if code[:1].isalpha():
-        code = code[1:]
+    _section, code = split_code(text.split(" ")[0])
     if not Industry.objects.filter(code=code, level=4).exists():
         raise ValueError("行业代码应为 GB/T 4754-2017 的四位小类代码，如 C3451。")
     return code

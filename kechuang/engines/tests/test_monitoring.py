@@ -858,17 +858,6 @@ def test_intensity_ranking_follows_the_bureau_eligibility():
     assert _on(run(*rows, intensity_min_revenue=0.0), "top_intensity") == {1, 2, 5}
 
 
-def test_industry_section_reads_codes_with_or_without_the_letter():
-    assert [monitoring.industry_section(c) for c in ("C3451", "3451", "0610", "c", "", None)] == [
-        "C",
-        "C",
-        "B",
-        "C",
-        None,
-        None,
-    ]
-
-
 def test_zero_rd_settings_choose_who_is_listed():
     rows = (
         row(1, YEAR - 1, rd_expense=0.0),
