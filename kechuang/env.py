@@ -1,7 +1,9 @@
 """Typed environment helpers: every setting comes from the environment and a bad value fails loudly."""
 
 import os
+import re
 import secrets
+from collections.abc import Iterable
 from pathlib import Path
 
 
@@ -13,8 +15,12 @@ _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off", ""}
 
 
-def env_str(name: str, default: str = "") -> str:
-    return os.environ.get(name, default)
+def env_str(name: str, default: str = "", *, pattern: str | None = None) -> str:
+    """Text; when `pattern` is given, the whole value must match it."""
+    value = os.environ.get(name, default)
+    if pattern is not None and not re.fullmatch(pattern, value):
+        raise EnvError(f"{name} must match {pattern}, got {value!r}")
+    return value
 
 
 def env_bool(name: str, default: bool = False) -> bool:
@@ -29,14 +35,27 @@ def env_bool(name: str, default: bool = False) -> bool:
     raise EnvError(f"{name} must be a boolean (1/0, true/false, yes/no), got {raw!r}")
 
 
-def env_int(name: str, default: int) -> int:
+def env_int(name: str, default: int, *, minimum: int | None = 0) -> int:
+    """An integer of at least `minimum` (0 unless stated: counts, sizes and durations)."""
     raw = os.environ.get(name)
     if raw is None or raw.strip() == "":
         return default
     try:
-        return int(raw)
+        value = int(raw)
     except ValueError:
         raise EnvError(f"{name} must be an integer, got {raw!r}") from None
+    if minimum is not None and value < minimum:
+        raise EnvError(f"{name} must be at least {minimum}, got {value}")
+    return value
+
+
+def env_choice(name: str, default: str, choices: Iterable[str]) -> str:
+    """One of a fixed set of values, compared case-sensitively as they are documented."""
+    allowed = tuple(choices)
+    value = os.environ.get(name, default).strip()
+    if value not in allowed:
+        raise EnvError(f"{name} must be one of {', '.join(allowed)}, got {value!r}")
+    return value
 
 
 def env_list(name: str, default: list[str] | None = None) -> list[str]:

@@ -6,7 +6,7 @@ from pathlib import Path
 import dj_database_url
 from csp.constants import NONE, SELF, UNSAFE_INLINE
 
-from kechuang.env import env_bool, env_int, env_list, env_secret, env_str
+from kechuang.env import env_bool, env_choice, env_int, env_list, env_secret, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("KECHUANG_VAR_DIR", str(BASE_DIR / "var")))
@@ -18,7 +18,7 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]", "t
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 
 # The home county of this deployment (national division code); Xinchang in the demo.
-HOME_REGION_CODE = env_str("HOME_REGION_CODE", "330624")
+HOME_REGION_CODE = env_str("HOME_REGION_CODE", "330624", pattern=r"[1-9]\d{5}")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -147,14 +147,12 @@ LOGOUT_REDIRECT_URL = "login"
 # Background jobs (Django's tasks API, the django-tasks backport). TASKS_BACKEND "database"
 # (default: a table in DATABASES, run by `kechuang worker`, which `kechuang serve` starts),
 # "rq" (Redis at REDIS_URL, workers on any machine) or "immediate" (in the caller).
-TASKS_BACKEND = env_str("TASKS_BACKEND", "database")
 _TASK_BACKENDS = {
     "database": "django_tasks_db.DatabaseBackend",
     "rq": "django_tasks_rq.RQBackend",
     "immediate": "django_tasks.backends.immediate.ImmediateBackend",
 }
-if TASKS_BACKEND not in _TASK_BACKENDS:
-    raise ValueError(f"TASKS_BACKEND must be database, rq or immediate, got {TASKS_BACKEND!r}")
+TASKS_BACKEND = env_choice("TASKS_BACKEND", "database", _TASK_BACKENDS)
 TASKS = {"default": {"BACKEND": _TASK_BACKENDS[TASKS_BACKEND]}}
 INSTALLED_APPS += ["django_tasks", "django_tasks_db"]
 if TASKS_BACKEND == "rq":
@@ -164,8 +162,8 @@ RQ_QUEUES = {
     "default": {"URL": env_str("REDIS_URL", "redis://127.0.0.1:6379/0"), "DEFAULT_TIMEOUT": 3600}
 }
 # A running job with no sign of life for this long is marked failed (its process died).
-JOBS_HEARTBEAT_SECONDS = env_int("JOBS_HEARTBEAT_SECONDS", 15)
-JOBS_STALE_SECONDS = env_int("JOBS_STALE_SECONDS", 900)
+JOBS_HEARTBEAT_SECONDS = env_int("JOBS_HEARTBEAT_SECONDS", 15, minimum=1)
+JOBS_STALE_SECONDS = env_int("JOBS_STALE_SECONDS", 900, minimum=1)
 # Intake files of this many bytes, and batches of this many rows, are read or committed by a
 # background job, on the pages and the API alike (the API answers 202 with the job).
 INTAKE_BACKGROUND_BYTES = env_int("INTAKE_BACKGROUND_BYTES", 1_500_000)
@@ -174,8 +172,8 @@ INTAKE_BACKGROUND_ROWS = env_int("INTAKE_BACKGROUND_ROWS", 5_000)
 # Sessions end SESSION_MAX_HOURS after login, or sooner when idle for SESSION_IDLE_MINUTES
 # (kechuang.core.middleware.SessionTimeoutMiddleware). Sessions are not written on every
 # request: the last activity is refreshed at most once a minute, so page reads do no writes.
-SESSION_MAX_SECONDS = env_int("SESSION_MAX_HOURS", 8) * 3600
-SESSION_IDLE_SECONDS = env_int("SESSION_IDLE_MINUTES", 30) * 60
+SESSION_MAX_SECONDS = env_int("SESSION_MAX_HOURS", 8, minimum=1) * 3600
+SESSION_IDLE_SECONDS = env_int("SESSION_IDLE_MINUTES", 30, minimum=1) * 60
 SESSION_COOKIE_AGE = SESSION_MAX_SECONDS
 SESSION_SAVE_EVERY_REQUEST = False
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
@@ -189,7 +187,7 @@ AXES_CLIENT_IP_CALLABLE = "kechuang.core.requests.client_ip"
 # API tokens (django-rest-knox): one per user and client, ending after API_TOKEN_HOURS, revoked
 # at logout and password change.
 REST_KNOX = {
-    "TOKEN_TTL": timedelta(hours=env_int("API_TOKEN_HOURS", 8)),
+    "TOKEN_TTL": timedelta(hours=env_int("API_TOKEN_HOURS", 8, minimum=1)),
     "AUTO_REFRESH": False,
     "AUTH_HEADER_PREFIX": "Token",
 }
@@ -199,8 +197,8 @@ KNOX_TOKEN_MODEL = "accounts.ApiToken"
 MIGRATION_MODULES = {"knox": None}
 
 # Lockout after repeated failed logins (django-axes).
-AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
-AXES_COOLOFF_TIME = env_int("LOGIN_COOLOFF_MINUTES", 15) / 60
+AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5, minimum=1)
+AXES_COOLOFF_TIME = env_int("LOGIN_COOLOFF_MINUTES", 15, minimum=1) / 60
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
@@ -236,23 +234,23 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
 # Uploaded spreadsheets: the largest file each route takes (MB), and what one sheet may reach
 # (the reader allocates a sheet's whole rectangle, so its extent is checked first).
 UPLOAD_MAX_MB = {
-    "registry": env_int("UPLOAD_MAX_MB_REGISTRY", 20),
-    "monitoring": env_int("UPLOAD_MAX_MB_MONITORING", 50),
-    "api": env_int("UPLOAD_MAX_MB_API", 50),
+    "registry": env_int("UPLOAD_MAX_MB_REGISTRY", 20, minimum=1),
+    "monitoring": env_int("UPLOAD_MAX_MB_MONITORING", 50, minimum=1),
+    "api": env_int("UPLOAD_MAX_MB_API", 50, minimum=1),
 }
-SPREADSHEET_MAX_ROWS = env_int("SPREADSHEET_MAX_ROWS", 300_000)
-SPREADSHEET_MAX_COLUMNS = env_int("SPREADSHEET_MAX_COLUMNS", 2_000)
-SPREADSHEET_MAX_CELLS = env_int("SPREADSHEET_MAX_CELLS", 5_000_000)
-SPREADSHEET_MAX_UNZIPPED_MB = env_int("SPREADSHEET_MAX_UNZIPPED_MB", 400)
+SPREADSHEET_MAX_ROWS = env_int("SPREADSHEET_MAX_ROWS", 300_000, minimum=1)
+SPREADSHEET_MAX_COLUMNS = env_int("SPREADSHEET_MAX_COLUMNS", 2_000, minimum=1)
+SPREADSHEET_MAX_CELLS = env_int("SPREADSHEET_MAX_CELLS", 5_000_000, minimum=1)
+SPREADSHEET_MAX_UNZIPPED_MB = env_int("SPREADSHEET_MAX_UNZIPPED_MB", 400, minimum=1)
 # Rows one registry import may hold: each row is validated by its form, kept until all pass.
-IMPORT_MAX_ROWS = env_int("IMPORT_MAX_ROWS", 5_000)
+IMPORT_MAX_ROWS = env_int("IMPORT_MAX_ROWS", 5_000, minimum=1)
 # Exports of more rows than this are written by a background job and downloaded from its page.
 EXPORT_INLINE_MAX_ROWS = env_int("EXPORT_INLINE_MAX_ROWS", 5_000)
-LIST_MAX_PER_PAGE = env_int("LIST_MAX_PER_PAGE", 200)
-API_MAX_PAGE_SIZE = env_int("API_MAX_PAGE_SIZE", 500)
+LIST_MAX_PER_PAGE = env_int("LIST_MAX_PER_PAGE", 200, minimum=1)
+API_MAX_PAGE_SIZE = env_int("API_MAX_PAGE_SIZE", 500, minimum=1)
 # Stored import files of batches no longer needed and finished exports are deleted after this
 # many days by `kechuang cleanup`; the batch rows and their history stay.
-FILE_RETENTION_DAYS = env_int("FILE_RETENTION_DAYS", 30)
+FILE_RETENTION_DAYS = env_int("FILE_RETENTION_DAYS", 30, minimum=1)
 
 # Production hardening; `manage.py check --deploy` is clean when DEBUG is off and HTTPS is on.
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", False)
@@ -326,5 +324,10 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "WARNING")},
+    "root": {
+        "handlers": ["console"],
+        "level": env_choice(
+            "LOG_LEVEL", "WARNING", ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+        ),
+    },
 }

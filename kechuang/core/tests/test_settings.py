@@ -1,3 +1,8 @@
+import os
+import subprocess
+import sys
+from pathlib import Path
+
 import pytest
 from django.core.management import call_command
 from django.core.management.base import SystemCheckError
@@ -59,3 +64,60 @@ def test_env_secret_generated_once(tmp_path, monkeypatch):
     monkeypatch.setenv("SECRET_KEY", "short")
     with pytest.raises(env.EnvError):
         env.env_secret("SECRET_KEY", path)
+
+
+def test_env_int_holds_its_minimum(monkeypatch):
+    monkeypatch.setenv("COUNT", "0")
+    assert env.env_int("COUNT", 5) == 0
+    with pytest.raises(env.EnvError, match="COUNT must be at least 1, got 0"):
+        env.env_int("COUNT", 5, minimum=1)
+    monkeypatch.setenv("COUNT", "-3")
+    with pytest.raises(env.EnvError, match="at least 0"):
+        env.env_int("COUNT", 5)
+    assert env.env_int("COUNT", 5, minimum=None) == -3
+
+
+def test_env_choice(monkeypatch):
+    assert env.env_choice("MODE", "database", ("database", "rq")) == "database"
+    monkeypatch.setenv("MODE", "rq")
+    assert env.env_choice("MODE", "database", ("database", "rq")) == "rq"
+    monkeypatch.setenv("MODE", "redis")
+    with pytest.raises(env.EnvError, match="MODE must be one of database, rq, got 'redis'"):
+        env.env_choice("MODE", "database", ("database", "rq"))
+
+
+def test_env_str_pattern(monkeypatch):
+    monkeypatch.setenv("CODE", "33062")
+    with pytest.raises(env.EnvError, match="CODE"):
+        env.env_str("CODE", "330624", pattern=r"[1-9]\d{5}")
+    monkeypatch.setenv("CODE", "330683")
+    assert env.env_str("CODE", "330624", pattern=r"[1-9]\d{5}") == "330683"
+
+
+@pytest.mark.parametrize(
+    "name, value",
+    [
+        ("TASKS_BACKEND", "celery"),
+        ("LOG_LEVEL", "verbose"),
+        ("HOME_REGION_CODE", "xinchang"),
+        ("LIST_MAX_PER_PAGE", "0"),
+        ("SESSION_IDLE_MINUTES", "-5"),
+        ("UPLOAD_MAX_MB_API", "lots"),
+    ],
+)
+def test_the_settings_module_refuses_bad_values(name, value, tmp_path):
+    """Loaded in a fresh interpreter, as a server would: the error names the setting."""
+    environment = {**os.environ, name: value, "KECHUANG_VAR_DIR": str(tmp_path)}
+    run = subprocess.run(
+        [sys.executable, "-c", "import kechuang.settings"],
+        env=environment,
+        capture_output=True,
+        text=True,
+        cwd=settings_root(),
+    )
+    assert run.returncode != 0
+    assert f"EnvError: {name}" in run.stderr
+
+
+def settings_root() -> str:
+    return str(Path(__file__).resolve().parents[3])
