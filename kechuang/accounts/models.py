@@ -8,6 +8,7 @@ from knox.models import AbstractAuthToken
 from simple_history.models import HistoricalRecords
 
 from kechuang.accounts.choices import ADMINISTRATIVE_KINDS, DataScope, OrgKind
+from kechuang.core import changelog
 from kechuang.core.models import BaseModel, RequestHistory
 from kechuang.core.scope import ScopeGrant, ScopePaths
 
@@ -77,7 +78,7 @@ class Role(models.Model):
     custom_orgs = models.ManyToManyField(
         Organisation, verbose_name="自定义组织", blank=True, related_name="+"
     )
-    history = HistoricalRecords(bases=[RequestHistory])
+    history = HistoricalRecords(bases=[RequestHistory], get_user=changelog.history_user)
 
     class Meta:
         verbose_name = "角色"
@@ -101,7 +102,11 @@ class User(AbstractUser):
     )
     display_name = models.CharField("姓名", max_length=50, blank=True)
     phone = models.CharField("手机号", max_length=20, blank=True)
-    history = HistoricalRecords(bases=[RequestHistory], excluded_fields=["password", "last_login"])
+    history = HistoricalRecords(
+        bases=[RequestHistory],
+        excluded_fields=["password", "last_login"],
+        get_user=changelog.history_user,
+    )
 
     class Meta:
         verbose_name = "用户"

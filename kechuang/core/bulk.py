@@ -13,8 +13,8 @@ import pandas as pd
 from django.db import connection
 from django.db.models import QuerySet
 from django.utils import timezone
-from simple_history.models import HistoricalRecords
 
+from kechuang.core import changelog
 from kechuang.core.frames import write_frame
 from kechuang.core.requests import client_ip
 
@@ -23,7 +23,7 @@ CHUNK = 900  # ids per statement: under every backend's limit on parameters
 
 def history_origin() -> tuple[str | None, str]:
     """The client address and path of the request being served, if any."""
-    request = getattr(HistoricalRecords.context, "request", None)
+    request = changelog.current_request()
     if request is None:
         return None, ""
     return client_ip(request), request.path[:300]
@@ -34,9 +34,12 @@ def chunks(values: Sequence, size: int = CHUNK) -> Iterable[Sequence]:
         yield values[start : start + size]
 
 
-def write_history(queryset: QuerySet, *, kind: str, user, reason: str) -> None:
+def write_history(queryset: QuerySet, *, kind: str, user=None, reason: str = "") -> None:
     """One history row per row of `queryset`, as it stands now: '+' after inserting, '~'
-    after updating, '-' before deleting."""
+    after updating, '-' before deleting. User and reason default to the change being
+    recorded (core.changelog)."""
+    user = user if user is not None else changelog.current_user()
+    reason = reason or changelog.current_reason()
     model = queryset.model
     history = model.history.model
     own = {f.attname for f in model._meta.concrete_fields}
@@ -46,6 +49,7 @@ def write_history(queryset: QuerySet, *, kind: str, user, reason: str) -> None:
         "history_type": kind,
         "history_user_id": getattr(user, "pk", None),
         "history_change_reason": reason[:100],
+        "history_job_id": changelog.current_job_id(),
     }
     stamp["history_ip"], stamp["history_path"] = history_origin()
     sql, params = queryset.order_by().values_list(*tracked).query.sql_with_params()

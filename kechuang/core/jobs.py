@@ -23,10 +23,12 @@ from datetime import timedelta
 from django.conf import settings
 from django.db import connections
 from django.db.models import F
+from django.urls import reverse
 from django.utils import timezone
 from django_tasks import task
 from django_tasks.backends.immediate import ImmediateBackend
 
+from kechuang.core import changelog
 from kechuang.core.models import Job
 
 logger = logging.getLogger(__name__)
@@ -37,6 +39,7 @@ Handler = Callable[[Job, Report], dict]
 
 HANDLERS: dict[str, Handler] = {}
 PERMISSIONS: dict[str, str | None] = {}
+BACK_LINKS: dict[str, Callable[[Job], tuple[str, str]]] = {}
 
 DEAD_PROCESS = "后台进程已退出，任务未完成"
 STALE = "后台进程已超过{minutes}分钟没有响应，任务按失败处理"
@@ -44,17 +47,31 @@ INTERRUPTED = "任务被中断（后台进程已停止）"
 UNQUEUED = "无法提交到后台队列（{error}）"
 
 
-def handler(kind: str, *, permission: str | None = None):
+def handler(
+    kind: str,
+    *,
+    permission: str | None = None,
+    back: Callable[[Job], tuple[str, str]] | None = None,
+):
     """Register the function that runs jobs of `kind`; it returns the job's result dict.
 
-    `permission` is the one needed to start such a job, checked again on a retry."""
+    `permission` is the one needed to start such a job, checked again on a retry. `back`
+    gives the (address, label) of the page the job's progress page leads back to."""
 
     def register(function: Handler) -> Handler:
         HANDLERS[kind] = function
         PERMISSIONS[kind] = permission
+        if back is not None:
+            BACK_LINKS[kind] = back
         return function
 
     return register
+
+
+def back_link(job: Job) -> tuple[str, str]:
+    """Where the progress page of `job` leads back to: its kind's page, or the home page."""
+    back = BACK_LINKS.get(job.kind)
+    return back(job) if back is not None else (reverse("home"), "首页")
 
 
 def enqueue(kind: str, title: str, *, params: dict, user=None) -> Job:
@@ -135,7 +152,8 @@ def run_job(job_id: int, attempt: int = 1) -> None:
     mine = Job.objects.filter(pk=job_id, attempt=attempt, status=Job.Status.RUNNING)
     with _Heartbeat(mine) as beat:
         try:
-            result = HANDLERS[job.kind](job, beat.report)
+            with changelog.recording(user=job.created_by, job=job):
+                result = HANDLERS[job.kind](job, beat.report)
         except BaseException as exc:
             beat.stop()
             interrupted = isinstance(exc, KeyboardInterrupt | SystemExit)

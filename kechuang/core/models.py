@@ -4,14 +4,17 @@ from django.conf import settings
 from django.db import models
 from simple_history.models import HistoricalRecords
 
+from kechuang.core import changelog
 from kechuang.core.scope import ScopedQuerySet
 
 
 class RequestHistory(models.Model):
-    """Extra columns on every history row: where the change came from."""
+    """Extra columns on every history row: where the change came from (the request's address
+    and path, or the background job's id; see core.changelog)."""
 
     history_ip = models.GenericIPAddressField("来源IP", null=True, blank=True)
     history_path = models.CharField("请求路径", max_length=300, blank=True)
+    history_job_id = models.PositiveBigIntegerField("后台任务", null=True, blank=True)
 
     class Meta:
         abstract = True
@@ -20,8 +23,9 @@ class RequestHistory(models.Model):
 class BaseModel(models.Model):
     """Every domain model: audit columns filled automatically, and a full change history.
 
-    Domain code never writes audit rows; `core.signals` fills the columns from the request,
-    and django-simple-history keeps before/after for each change.
+    Domain code never writes audit rows: `core.signals` fills the columns and django-simple-
+    history keeps before/after for each change, both from the change being recorded
+    (`core.changelog`: the request, or a service's or job's `recording` block).
     """
 
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
@@ -44,7 +48,9 @@ class BaseModel(models.Model):
         related_name="+",
         editable=False,
     )
-    history = HistoricalRecords(inherit=True, bases=[RequestHistory])
+    history = HistoricalRecords(
+        inherit=True, bases=[RequestHistory], get_user=changelog.history_user
+    )
 
     objects = ScopedQuerySet.as_manager()
 

@@ -4,30 +4,18 @@ from axes.signals import user_locked_out
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.db.models.signals import pre_save
 from django.dispatch import receiver
-from simple_history.models import HistoricalRecords
 from simple_history.signals import pre_create_historical_record
 
+from kechuang.core import changelog
 from kechuang.core.models import BaseModel, LoginLog
 from kechuang.core.requests import client_ip
-
-
-def _current_request():
-    return getattr(HistoricalRecords.context, "request", None)
-
-
-def _current_user():
-    request = _current_request()
-    user = getattr(request, "user", None)
-    if user is not None and user.is_authenticated:
-        return user
-    return None
 
 
 @receiver(pre_save)
 def fill_audit_columns(sender, instance, **kwargs):
     if not isinstance(instance, BaseModel):
         return
-    user = _current_user()
+    user = changelog.current_user()
     if user is None:
         return
     if instance._state.adding and instance.created_by_id is None:
@@ -36,12 +24,14 @@ def fill_audit_columns(sender, instance, **kwargs):
 
 
 @receiver(pre_create_historical_record)
-def fill_history_request(sender, history_instance, **kwargs):
-    request = _current_request()
-    if request is None:
-        return
-    history_instance.history_ip = client_ip(request)
-    history_instance.history_path = request.path[:300]
+def fill_history_origin(sender, history_instance, **kwargs):
+    if not history_instance.history_change_reason:
+        history_instance.history_change_reason = changelog.current_reason()[:100] or None
+    history_instance.history_job_id = changelog.current_job_id()
+    request = changelog.current_request()
+    if request is not None:
+        history_instance.history_ip = client_ip(request)
+        history_instance.history_path = request.path[:300]
 
 
 def _log(request, event, user=None, username=""):

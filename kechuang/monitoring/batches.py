@@ -17,11 +17,11 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from kechuang.core import bulk
+from kechuang.core import bulk, changelog
 from kechuang.core.frames import read_frame
 from kechuang.core.models import OperationLog
 from kechuang.core.oplog import record_operation
-from kechuang.engines import uscc as uscc_engine
+from kechuang.engines.industry import split_code
 from kechuang.monitoring import choices, services
 from kechuang.monitoring.intake import (
     IDENTITY_FIELDS,
@@ -33,6 +33,7 @@ from kechuang.monitoring.intake import (
 )
 from kechuang.monitoring.models import ImportBatch
 from kechuang.monitoring.validation import json_value, validate
+from kechuang.registry import services as registry_services
 from kechuang.registry.models import Enterprise, Industry, Region, ScaleRecord
 
 logger = logging.getLogger(__name__)
@@ -101,27 +102,26 @@ def stage(
                 code="same_file",
             )
         )
-    return ImportBatch.objects.create(
-        kind=kind_key,
-        year=year,
-        quarter=quarter,
-        department=department,
-        filename=filename[:255],
-        sha256=digest,
-        status=choices.BatchStatus.FAILED
-        if validation.has_errors
-        else choices.BatchStatus.VALIDATED,
-        row_count=len(parsed.rows),
-        issues=[asdict(i) for i in parsed.issues],
-        unknown_usccs=validation.unknown,
-        layout=layout_of(parsed, kind_key),
-        stored_file=archive(content, digest, filename),
-        default_unit=default_unit,
-        marks_above_scale=marks_above_scale,
-        allow_update=allow_update,
-        created_by=user,
-        updated_by=user,
-    )
+    with changelog.recording(user):
+        return ImportBatch.objects.create(
+            kind=kind_key,
+            year=year,
+            quarter=quarter,
+            department=department,
+            filename=filename[:255],
+            sha256=digest,
+            status=choices.BatchStatus.FAILED
+            if validation.has_errors
+            else choices.BatchStatus.VALIDATED,
+            row_count=len(parsed.rows),
+            issues=[asdict(i) for i in parsed.issues],
+            unknown_usccs=validation.unknown,
+            layout=layout_of(parsed, kind_key),
+            stored_file=archive(content, digest, filename),
+            default_unit=default_unit,
+            marks_above_scale=marks_above_scale,
+            allow_update=allow_update,
+        )
 
 
 def layout_of(parsed, kind_key: str) -> dict:
@@ -152,7 +152,11 @@ def commit(
     industry_code: str = "",
     report=lambda progress, message="": None,
 ) -> ImportBatch:
-    """Write a validated batch in one transaction: upsert by (USCC, period), undo recorded."""
+    """Write a validated batch in one transaction: upsert by (USCC, period), undo recorded.
+
+    Enterprises the file names but the registry lacks are registered when `create_unknown`,
+    in the file's town and industry or else `town_code` and `industry_code` (as typed: a
+    class code with or without its section letter)."""
     if batch.status != choices.BatchStatus.VALIDATED:
         raise CommitRefused("只有校验通过、尚未提交的批次可以提交。")
     content = Path(batch.stored_file).read_bytes()
@@ -301,11 +305,6 @@ def _mark_above_scale(year: int, enterprise_ids: list[int], user, reason: str) -
     return undo
 
 
-def plain_industry_code(text: str) -> str:
-    """A GB/T 4754 class code as typed ("c3484", "C 3484") -> "3484"."""
-    return "".join(text.split()).upper().lstrip("ABCDEFGHIJKLMNOPQRST")
-
-
 def _create_enterprises(
     unknown: list[dict], town_code: str, industry_code: str, user, reason: str
 ) -> dict[str, int]:
@@ -318,10 +317,11 @@ def _create_enterprises(
             if item["town"]
             else None
         ) or fallback_town
-        code = plain_industry_code(item["industry"] or "") or industry_code
+        fallback = split_code(industry_code)[1]
+        code = split_code(item["industry"] or "")[1] or fallback
         industry = (
             Industry.objects.filter(code=code, level=4).first()
-            or Industry.objects.filter(code=industry_code, level=4).first()
+            or Industry.objects.filter(code=fallback, level=4).first()
         )
         if town is None or industry is None:
             raise CommitRefused(
@@ -329,21 +329,22 @@ def _create_enterprises(
             )
         if not item["name"]:
             raise CommitRefused(f"第{item['row']}行企业尚未登记且文件中没有企业名称，无法新建。")
-        result = uscc_engine.check(item["uscc"])
-        if result.status != uscc_engine.UsccStatus.VALID:  # validation refuses these first
-            raise CommitRefused(f"第{item['row']}行的统一社会信用代码校验位不正确，不能新建企业。")
-        enterprise = Enterprise(
-            uscc=item["uscc"],
-            name=item["name"],
-            town=town,
-            industry=industry,
-            uscc_state="valid",
-            created_by=user,
-            updated_by=user,
-        )
-        enterprise._history_user = user
-        enterprise._change_reason = reason
-        enterprise.save()
+        try:
+            enterprise = registry_services.register_enterprise(
+                {
+                    "uscc": item["uscc"],
+                    "name": item["name"],
+                    "town": town.code,
+                    "industry": industry.code,
+                },
+                user=user,
+                reason=reason,
+                founding_date_known=False,
+            )
+        except registry_services.EnterpriseRefused as refusal:
+            raise CommitRefused(
+                f"第{item['row']}行企业“{item['name']}”不能新建：{refusal}"
+            ) from None
         created[item["uscc"]] = enterprise.pk
     return created
 
@@ -372,10 +373,8 @@ def discard(batch: ImportBatch, *, user, origin: dict | None = None) -> ImportBa
     unless another batch still refers to it."""
     if batch.status not in (choices.BatchStatus.VALIDATED, choices.BatchStatus.FAILED):
         raise CommitRefused("只有尚未提交的批次可以放弃。")
-    with transaction.atomic():
+    with transaction.atomic(), changelog.recording(user, reason="放弃导入"):
         batch.status = choices.BatchStatus.DISCARDED
-        batch.updated_by = user
-        batch._change_reason = "放弃导入"
         batch.save()
         record_operation(
             user,
@@ -405,7 +404,7 @@ def rollback(batch: ImportBatch, *, user) -> list[int]:
         raise CommitRefused(f"该期数据之后还有已提交的批次（#{later.pk}），请先撤销后者。")
     model = KINDS[batch.kind].model
     reason = f"撤销导入批次#{batch.pk}"
-    with transaction.atomic():
+    with transaction.atomic(), changelog.recording(user, reason=reason):
         for step in reversed(batch.undo):
             _undo(step, model, user=user, reason=reason)
         batch.status = choices.BatchStatus.ROLLED_BACK
@@ -418,12 +417,12 @@ def _withdraw_unchanged_after(batch: ImportBatch, *, user) -> list[int]:
     """Later batches of the period that wrote nothing stood on the figures just undone: they
     are marked rolled back with it, so none still claims figures the period no longer holds."""
     withdrawn = []
+    reason = f"随批次#{batch.pk}撤销（本批次未写入数据）"
     for other in _committed_after(batch).filter(undo=[]):
         other.status = choices.BatchStatus.ROLLED_BACK
         other.rolled_back_at = batch.rolled_back_at
-        other.updated_by = user
-        other._change_reason = f"随批次#{batch.pk}撤销（本批次未写入数据）"
-        other.save()
+        with changelog.recording(user, reason=reason):
+            other.save()
         withdrawn.append(other.pk)
     return withdrawn
 
@@ -457,8 +456,8 @@ def _undo(step: dict, model, *, user, reason: str) -> None:
     elif op == "enterprise_created":
         enterprise = Enterprise.objects.get(pk=step["pk"])
         enterprise.status = "closed"
-        enterprise._change_reason = f"{reason}（新建的企业转为注销状态）"
-        enterprise.save()
+        with changelog.recording(user, reason=f"{reason}（新建的企业转为注销状态）"):
+            enterprise.save()
 
 
 def _restored(model, name: str, value):

@@ -4,8 +4,10 @@ and snapshots, and the cultivation pool with its service visits."""
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
+from simple_history.models import HistoricalRecords
 
-from kechuang.core.models import BaseModel
+from kechuang.core import changelog
+from kechuang.core.models import BaseModel, RequestHistory
 from kechuang.core.scope import ScopedQuerySet, ScopePaths
 from kechuang.monitoring import choices
 
@@ -484,7 +486,10 @@ class SnapshotEntry(SnapshotRow):
 
 class Alert(SnapshotRow):
     """A warning raised by a snapshot; officers acknowledge it. An alert raised again
-    unchanged by a later snapshot is the same alert, and keeps its handling."""
+    unchanged by a later snapshot is the same alert, and keeps its handling.
+
+    Alerts are written by the recompute, as versions (see SnapshotRow); their handling is an
+    officer's change, kept in their history (`services.acknowledge_alert`)."""
 
     kind = models.CharField("预警类型", max_length=20, choices=choices.AlertKind.choices)
     message = models.CharField("预警内容", max_length=300)
@@ -498,6 +503,7 @@ class Alert(SnapshotRow):
         on_delete=models.SET_NULL,
         related_name="+",
     )
+    history = HistoricalRecords(bases=[RequestHistory], get_user=changelog.history_user)
 
     class Meta:
         verbose_name = "预警"

@@ -11,7 +11,7 @@ from django.db import transaction
 from django.db.models import Max, Q
 from django.utils import timezone
 
-from kechuang.core import bulk
+from kechuang.core import bulk, changelog
 from kechuang.core.frames import read_frame, read_frames, write_frame
 from kechuang.engines import monitoring as engine
 from kechuang.monitoring import rule_versions
@@ -70,7 +70,7 @@ def save_rule_version(
     unchanged = engine.MonitoringRules.from_dict({**base.rules, "version": version})
     if rules.to_dict() == unchanged.to_dict():
         raise ValueError(f"规则与所依据的版本 {base.version} 完全相同，无需保存新版本。")
-    with transaction.atomic():
+    with transaction.atomic(), changelog.recording(user):
         rule_set = RuleSet(
             version=version,
             effective_from=effective_from,
@@ -78,8 +78,6 @@ def save_rule_version(
             basis=basis,
             note=note,
             based_on=base,
-            created_by=user,
-            updated_by=user,
         )
         rule_set.impact = rule_impact(base, rule_set) or {}
         rule_set.save()
@@ -530,20 +528,29 @@ def latest_year() -> int | None:
     return RDRecord.objects.filter(quarter=0).aggregate(y=Max("year"))["y"]
 
 
+def acknowledge_alert(alert: Alert, *, user) -> Alert:
+    """Mark an alert handled by `user`; the handling stays with the alert when a later
+    snapshot raises it again unchanged."""
+    alert.acknowledged_at = timezone.now()
+    alert.acknowledged_by = user
+    with changelog.recording(user, reason="处理预警"):
+        alert.save(update_fields=["acknowledged_at", "acknowledged_by"])
+    return alert
+
+
 # -- cultivation pool ---------------------------------------------------------------------
 
 
 def add_to_pool(enterprise, *, officer, target: str, reason: str, user) -> PoolEntry:
     """Put an enterprise into the cultivation pool with a responsible officer (包联)."""
-    return PoolEntry.objects.create(
-        enterprise=enterprise,
-        officer=officer,
-        target=target,
-        reason=reason,
-        joined_on=timezone.localdate(),
-        created_by=user,
-        updated_by=user,
-    )
+    with changelog.recording(user):
+        return PoolEntry.objects.create(
+            enterprise=enterprise,
+            officer=officer,
+            target=target,
+            reason=reason,
+            joined_on=timezone.localdate(),
+        )
 
 
 def overdue_visits(queryset=None, *, on: datetime.date | None = None):

@@ -1,15 +1,46 @@
-"""Registry operations other apps call: telling a mistyped credit code from a new enterprise."""
+"""Registry operations other apps call: registering an enterprise under the same rules as the
+enterprise page, and telling a mistyped credit code from a new enterprise."""
 
 import unicodedata
 
 from rapidfuzz import fuzz, process
 
+from kechuang.core import changelog
 from kechuang.core.frames import read_frame
 from kechuang.engines.uscc import ALPHABET
+from kechuang.registry.choices import EnterpriseStatus
+from kechuang.registry.forms import EnterpriseForm
 from kechuang.registry.models import Enterprise, EnterpriseFormerName
 
 CLOSE_NAME_SCORE = 90  # rapidfuzz ratio (0-100) from which two names count as one
 FUZZY_LIMIT = 100  # unknown rows beyond this are matched exactly only (each costs ~30 ms)
+
+
+class EnterpriseRefused(ValueError):
+    """The enterprise cannot be registered as given; the message says why, in Chinese."""
+
+
+def register_enterprise(
+    values: dict, *, user, reason: str = "", founding_date_known: bool = True
+) -> Enterprise:
+    """Register a new enterprise through the enterprise form's rules, as the page, the
+    registry import and the API do: the credit code's check character, a code already
+    registered, the town within the user's scope, the industry class, and so on.
+
+    `values` holds the form's fields (the town and industry by code). Statistics files carry
+    no founding date: with `founding_date_known=False` it is left blank, to be filled in."""
+    form = EnterpriseForm(data={"status": EnterpriseStatus.ACTIVE, **values}, user=user)
+    if not founding_date_known:
+        form.fields["founded_on"].required = False
+    if not form.is_valid():
+        problems = [
+            f"{form.fields[name].label}：{message}" if name in form.fields else message
+            for name, messages in form.errors.items()
+            for message in messages
+        ]
+        raise EnterpriseRefused("；".join(problems))
+    with changelog.recording(user, reason=reason):
+        return form.save()
 
 
 def name_key(name: str) -> str:

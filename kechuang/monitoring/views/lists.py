@@ -312,8 +312,6 @@ class AlertListView(ObjectListView):
 @require_POST
 def acknowledge_alert(request, pk: int):
     alert = get_object_or_404(Alert.objects.restrict(request.user, "change"), pk=pk)
-    alert.acknowledged_at = timezone.now()
-    alert.acknowledged_by = request.user
-    alert.save(update_fields=["acknowledged_at", "acknowledged_by"])
+    services.acknowledge_alert(alert, user=request.user)
     messages.success(request, f"已标记处理：{alert.enterprise}")
     return redirect(next_url(request, reverse("monitoring:alert_list")))

@@ -109,7 +109,7 @@ class Command(BaseCommand):
             user=user,
             create_unknown=options["create_unknown"],
             town_code=options["town"],
-            industry_code=batches.plain_industry_code(options["industry"]),
+            industry_code=options["industry"],
             origin=CLI_ORIGIN,
         )
         if outcome.get("error"):
