@@ -2,7 +2,9 @@ from csp.decorators import csp_update
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.urls import include, path
+from django.http.response import HttpResponseRedirectBase
+from django.urls import include, path, re_path
+from django.views.decorators.csrf import csrf_exempt
 from drf_spectacular.views import (
     SpectacularAPIView,
     SpectacularRedocView,
@@ -22,8 +24,25 @@ def _docs_page(view_class, **options):
     return login_required(view)
 
 
+class PermanentRedirectKeepingMethod(HttpResponseRedirectBase):
+    status_code = 308
+
+
+@csrf_exempt  # the API's own authentication decides, at the new address
+def _registry_api_moved(request, rest):
+    """The registry's API moved under /api/registry/ with every app's; 308 keeps the method
+    and body, so old scripts go on working."""
+    query = request.META.get("QUERY_STRING", "")
+    target = f"/api/registry/{rest}" + (f"?{query}" if query else "")
+    return PermanentRedirectKeepingMethod(target)
+
+
 api_patterns = [
-    path("", include(registry_router.urls)),
+    path("registry/", include(registry_router.urls)),
+    re_path(
+        r"^(?P<rest>(?:enterprises|qualifications|institutions|people|chains)(?:/.*)?)$",
+        _registry_api_moved,
+    ),
     path("accounts/", include("kechuang.accounts.api.urls")),
     path("monitoring/", include("kechuang.monitoring.api.urls")),
     path("jobs/", include("kechuang.core.jobs_api")),
@@ -47,7 +66,7 @@ urlpatterns = [
     path("accounts/", include("kechuang.accounts.urls")),
     path("registry/", include("kechuang.registry.urls")),
     path("monitoring/", include("kechuang.monitoring.urls")),
-    path("exports/", include("kechuang.core.urls")),
+    path("", include("kechuang.core.urls")),
     path("api/", include(api_patterns)),
     path("admin/", admin.site.urls),
     path("favicon.ico", favicon),

@@ -49,7 +49,7 @@ class JobSerializer(serializers.ModelSerializer):
         return reverse("api-job-detail", args=[job.pk])
 
     def get_page_url(self, job: Job) -> str:
-        return reverse("monitoring:job_status", args=[job.pk])
+        return reverse("core:job_status", args=[job.pk])
 
     def get_poll_after(self, job: Job) -> int | None:
         return None if job.is_finished else jobs.poll_seconds(job)

@@ -5,6 +5,8 @@ from kechuang.core import views
 app_name = "core"
 
 urlpatterns = [
-    path("<int:pk>/", views.export_job, name="export_job"),
-    path("<int:pk>/download/", views.export_download, name="export_download"),
+    path("exports/<int:pk>/", views.export_job, name="export_job"),
+    path("exports/<int:pk>/download/", views.export_download, name="export_download"),
+    path("jobs/<int:pk>/", views.job_status, name="job_status"),
+    path("jobs/<int:pk>/retry/", views.job_retry, name="job_retry"),
 ]

@@ -11,9 +11,10 @@ from django.contrib import messages
 from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.templatetags.static import static
+from django.views.decorators.http import require_POST
 from django.views.generic import DetailView, TemplateView, UpdateView
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
@@ -307,6 +308,73 @@ def export_download(request, pk: int):
         content_type=content_type,
     )
     return response
+
+
+def job_status(request, pk: int):
+    """A job's progress: a page with a progress bar, its htmx partial, or JSON.
+
+    A job whose process died is marked failed here, when it is looked at. A finished job
+    that produced a page sends the browser there, with the messages it left."""
+    job = jobs.reap(get_object_or_404(jobs.visible_to(request.user), pk=pk))
+    succeeded = job.status == Job.Status.SUCCEEDED
+    target = job.result.get("url") if succeeded else None
+    error = _first_line(job.error) if job.status == Job.Status.FAILED else ""
+    if request.GET.get("format") == "json" or "application/json" in request.headers.get(
+        "Accept", ""
+    ):
+        return JsonResponse(
+            {
+                "id": job.pk,
+                "title": job.title,
+                "status": job.status,
+                "status_display": job.get_status_display(),
+                "progress": job.progress,
+                "message": job.message,
+                "finished": job.is_finished,
+                "url": target,
+                "error": error,
+                "poll_after": None if job.is_finished else jobs.poll_seconds(job),
+            }
+        )
+    back_url, back_label = jobs.back_link(job)
+    context = {
+        "title": job.title,
+        "job": job,
+        "error": error,
+        "back": back_url,
+        "back_label": back_label,
+        "poll_seconds": jobs.poll_seconds(job),
+        "can_retry": jobs.can_retry(job, request.user),
+    }
+    if target and not request.headers.get("HX-Request"):
+        announce(request, job.result)
+        return redirect(target)
+    template = "core/includes/job_status.html" if request.headers.get("HX-Request") else None
+    response = render(request, template or "core/job_status.html", context)
+    if target:
+        announce(request, job.result)
+        response["HX-Redirect"] = target
+    return response
+
+
+@require_POST
+def job_retry(request, pk: int):
+    """Run a failed job again: its submitter only, while still allowed to start it."""
+    job = get_object_or_404(jobs.visible_to(request.user), pk=pk)
+    if job.status != Job.Status.FAILED:
+        messages.error(request, "只有失败的任务可以重试。")
+    elif not jobs.can_retry(job, request.user):
+        messages.error(request, "只有提交人（且仍有相应权限）可以重试失败的任务。")
+    else:
+        jobs.retry(job)
+    return redirect("core:job_status", job.pk)
+
+
+def announce(request, outcome: dict) -> None:
+    """Show a service's outcome ({"success": ..., "warning": ...}) as page messages."""
+    for level in ("success", "info", "warning", "error"):
+        if outcome.get(level):
+            messages.add_message(request, getattr(messages, level.upper()), outcome[level])
 
 
 def _first_line(text: str) -> str:

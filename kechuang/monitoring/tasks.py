@@ -9,6 +9,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.urls import reverse
 
 from kechuang.core import jobs
 from kechuang.core.models import Job
@@ -56,7 +57,14 @@ def start_commit(batch: ImportBatch, options: dict, *, user, origin: dict) -> Jo
     )
 
 
-@jobs.handler("monitoring.stage", permission=IMPORT_PERMISSION)
+def _back_to_intake(job: Job) -> tuple[str, str]:
+    batch_id = job.params.get("batch_id")
+    if batch_id:
+        return reverse("monitoring:batch_detail", args=[batch_id]), f"导入批次#{batch_id}"
+    return reverse("monitoring:batch_list"), "导入记录"
+
+
+@jobs.handler("monitoring.stage", permission=IMPORT_PERMISSION, back=_back_to_intake)
 def stage_file(job: Job, report) -> dict:
     params = dict(job.params)
     user = get_user_model().objects.get(pk=params.pop("user_id"))
@@ -69,7 +77,7 @@ def stage_file(job: Job, report) -> dict:
     return {"batch_id": batch.pk, "url": batch.get_absolute_url()}
 
 
-@jobs.handler("monitoring.commit", permission=IMPORT_PERMISSION)
+@jobs.handler("monitoring.commit", permission=IMPORT_PERMISSION, back=_back_to_intake)
 def commit_batch(job: Job, report) -> dict:
     params = dict(job.params)
     user = get_user_model().objects.get(pk=params.pop("user_id"))

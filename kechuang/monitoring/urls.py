@@ -31,6 +31,5 @@ urlpatterns = [
     path("imports/<int:pk>/rollback/", intake.rollback_view, name="batch_rollback"),
     path("imports/<int:pk>/discard/", intake.discard_view, name="batch_discard"),
     path("imports/<int:pk>/issues/", intake.issues_download, name="batch_issues"),
-    path("jobs/<int:pk>/", intake.job_status, name="job_status"),
-    path("jobs/<int:pk>/retry/", intake.job_retry, name="job_retry"),
+    path("jobs/<int:pk>/", intake.job_moved),
 ]

@@ -87,7 +87,7 @@ def test_officer_uploads_sees_errors_fixes_and_commits(world, page, settings, tm
     page.get_by_test_id("upload").click()
 
     job = Job.objects.get(kind="monitoring.stage")
-    page.wait_for_url(f"**{reverse('monitoring:job_status', args=[job.pk])}")
+    page.wait_for_url(f"**{reverse('core:job_status', args=[job.pk])}")
     progress = page.get_by_test_id("job-progress")
     assert progress.get_attribute("data-status") == "queued"
     assert page.get_by_test_id("job-state").inner_text() == "排队中"

@@ -51,7 +51,7 @@ def _queued_stage_job(client, world, settings) -> Job:
 def test_a_dead_job_shows_failed_and_its_submitter_retries_it(world, login, settings):
     client = login(world.staff)
     job = _dead(_queued_stage_job(client, world, settings))
-    url = reverse("monitoring:job_status", args=[job.pk])
+    url = reverse("core:job_status", args=[job.pk])
 
     page = client.get(url).content.decode()
     assert "任务失败：后台进程已退出，任务未完成。未写入任何数据" in page
@@ -59,7 +59,7 @@ def test_a_dead_job_shows_failed_and_its_submitter_retries_it(world, login, sett
     assert "hx-get" not in page  # finished: no more polling
     assert not ImportBatch.objects.exists()
 
-    response = client.post(reverse("monitoring:job_retry", args=[job.pk]))
+    response = client.post(reverse("core:job_retry", args=[job.pk]))
     assert response["Location"] == url
     job.refresh_from_db()
     assert (job.status, job.attempt) == ("succeeded", 2)
@@ -71,15 +71,13 @@ def test_a_dead_job_shows_failed_and_its_submitter_retries_it(world, login, sett
 def test_only_the_submitter_may_retry(world, login, settings):
     job = _dead(_queued_stage_job(login(world.staff), world, settings))
     jobs.reap(job)
-    url = reverse("monitoring:job_status", args=[job.pk])
+    url = reverse("core:job_status", args=[job.pk])
     admin = login(world.admin)
     assert 'data-testid="job-retry"' not in admin.get(url).content.decode()
-    response = admin.post(reverse("monitoring:job_retry", args=[job.pk]), follow=True)
+    response = admin.post(reverse("core:job_retry", args=[job.pk]), follow=True)
     assert "只有提交人（且仍有相应权限）可以重试失败的任务。" in response.content.decode()
-    assert (
-        login(world.leader).post(reverse("monitoring:job_retry", args=[job.pk])).status_code == 404
-    )
-    assert login(world.staff).get(reverse("monitoring:job_retry", args=[job.pk])).status_code == 405
+    assert login(world.leader).post(reverse("core:job_retry", args=[job.pk])).status_code == 404
+    assert login(world.staff).get(reverse("core:job_retry", args=[job.pk])).status_code == 405
     job.refresh_from_db()
     assert (job.status, job.attempt) == ("failed", 1)
 
@@ -87,7 +85,7 @@ def test_only_the_submitter_may_retry(world, login, settings):
 def test_a_job_that_has_not_failed_is_not_retried(world, login, settings):
     client = login(world.staff)
     job = _queued_stage_job(client, world, settings)
-    response = client.post(reverse("monitoring:job_retry", args=[job.pk]), follow=True)
+    response = client.post(reverse("core:job_retry", args=[job.pk]), follow=True)
     assert "只有失败的任务可以重试。" in response.content.decode()
     job.refresh_from_db()
     assert (job.status, job.attempt) == ("queued", 1)
@@ -97,7 +95,7 @@ def test_a_running_job_polls_with_back_off(world, login, settings):
     client = login(world.staff)
     job = _queued_stage_job(client, world, settings)
     Job.objects.filter(pk=job.pk).update(created_at=job.created_at - timedelta(seconds=60))
-    url = reverse("monitoring:job_status", args=[job.pk])
+    url = reverse("core:job_status", args=[job.pk])
     assert 'hx-trigger="load delay:6s"' in client.get(url, HTTP_HX_REQUEST="true").content.decode()
     assert client.get(url, {"format": "json"}).json()["poll_after"] == 6
 
@@ -115,7 +113,7 @@ def test_api_stages_and_commits_large_files_in_the_background(world, settings):
     body = response.json()
     job = Job.objects.get(kind="monitoring.stage")
     assert response["Location"] == body["url"] == f"/api/jobs/{job.pk}/"
-    assert body["page_url"] == reverse("monitoring:job_status", args=[job.pk])
+    assert body["page_url"] == reverse("core:job_status", args=[job.pk])
     status = client.get(body["url"]).json()
     assert (status["status"], status["finished"], status["poll_after"]) == ("succeeded", True, None)
     batch = ImportBatch.objects.get(pk=status["result"]["batch_id"])
@@ -182,3 +180,13 @@ def test_api_schema_documents_the_background_answers(world, login):
     )
     assert "/api/jobs/{id}/retry/" in schema["paths"]
     assert json.dumps(schema, ensure_ascii=False).count("poll_after") >= 1
+
+
+def test_job_pages_moved_to_jobs_and_lead_back_to_the_intake(world, login, settings):
+    client = login(world.staff)
+    job = _queued_stage_job(client, world, settings)
+    old = client.get(f"/monitoring/jobs/{job.pk}/")
+    assert old.status_code == 301
+    assert old["Location"] == reverse("core:job_status", args=[job.pk]) == f"/jobs/{job.pk}/"
+    page = client.get(old["Location"]).content.decode()
+    assert f'href="{reverse("monitoring:batch_list")}">导入记录</a>' in page

@@ -472,7 +472,7 @@ def test_large_file_is_staged_and_committed_by_jobs(world, login, settings):
 
     response = client.post(UPLOAD, _form(_good(world)))
     job = Job.objects.get(kind="monitoring.stage")
-    assert response["Location"] == reverse("monitoring:job_status", args=[job.pk])
+    assert response["Location"] == reverse("core:job_status", args=[job.pk])
     assert (job.status, job.progress, job.created_by) == ("succeeded", 100, world.staff)
     batch = ImportBatch.objects.get(pk=job.result["batch_id"])
     assert batch.created_by == world.staff
@@ -484,7 +484,7 @@ def test_large_file_is_staged_and_committed_by_jobs(world, login, settings):
     assert "数据较多，将在后台提交并显示进度" in page
     response = client.post(reverse("monitoring:batch_commit", args=[batch.pk]))
     job = Job.objects.get(kind="monitoring.commit")
-    assert response["Location"] == reverse("monitoring:job_status", args=[job.pk])
+    assert response["Location"] == reverse("core:job_status", args=[job.pk])
     assert job.status == "succeeded", job.error
     batch.refresh_from_db()
     assert batch.status == "committed"
@@ -504,7 +504,7 @@ def test_job_status_as_json_htmx_partial_and_page(world, login):
         message="读取并校验文件",
         created_by=world.staff,
     )
-    url = reverse("monitoring:job_status", args=[running.pk])
+    url = reverse("core:job_status", args=[running.pk])
     data = client.get(url, {"format": "json"}).json()
     assert data == {
         "id": running.pk,
@@ -549,7 +549,7 @@ def test_failed_job_is_shown_and_other_users_cannot_see_it(world, login):
     jobs.run_job.call(job.pk)
     job.refresh_from_db()
     assert job.status == "failed"
-    url = reverse("monitoring:job_status", args=[job.pk])
+    url = reverse("core:job_status", args=[job.pk])
     page = client.get(url).content.decode()
     assert 'data-testid="job-error"' in page
     assert "任务失败" in page

@@ -2,7 +2,7 @@
 nothing, roll a batch back, download the template and the list of issues.
 
 Big work runs as a background job (core.jobs) while the browser shows a progress bar that
-polls `job_status`: a file of INTAKE_BACKGROUND_BYTES or more is read and validated by a job
+polls `core.views.job_status`: a file of INTAKE_BACKGROUND_BYTES or more is read and validated by a job
 (about 5,000 rows of a full 107-2 sheet), and a batch of INTAKE_BACKGROUND_ROWS rows or more
 is committed by one. Smaller files are handled in the request, which is faster than any
 progress page.
@@ -17,22 +17,20 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.cache import cache
-from django.http import Http404, JsonResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from kechuang.core import jobs
 from kechuang.core.excel import (
     UnreadableFile,
     read_rows,
     workbook_response,
 )
-from kechuang.core.models import Job, OperationLog
+from kechuang.core.models import OperationLog
 from kechuang.core.oplog import log_operation, request_origin
 from kechuang.core.uploads import is_too_large, too_large_message, upload_route
-from kechuang.core.views import ObjectListView
+from kechuang.core.views import ObjectListView, announce
 from kechuang.monitoring import batches, choices, filtersets, intake, tables, tasks, workbooks
 from kechuang.monitoring.forms import CommitForm, UploadForm
 from kechuang.monitoring.models import ImportBatch
@@ -103,7 +101,7 @@ def upload(request):
                 job = tasks.start_staging(
                     content, file.name, params, user=request.user, origin=request_origin(request)
                 )
-                return redirect("monitoring:job_status", job.pk)
+                return redirect("core:job_status", job.pk)
             batch = batches.stage(filename=file.name, content=content, user=request.user, **params)
             batches.log_staged(batch, user=request.user, origin=request_origin(request))
             return redirect(batch)
@@ -191,12 +189,6 @@ def issues_download(request, pk: int):
 # -- commit and rollback ------------------------------------------------------------------
 
 
-def _announce(request, outcome: dict) -> None:
-    for level in ("success", "info", "warning", "error"):
-        if outcome.get(level):
-            messages.add_message(request, getattr(messages, level.upper()), outcome[level])
-
-
 @require_POST
 @permission_required("monitoring.import_importbatch", raise_exception=True)
 def commit_view(request, pk: int):
@@ -211,15 +203,15 @@ def commit_view(request, pk: int):
     options = {
         "create_unknown": form.cleaned_data["create_unknown"],
         "town_code": town.code if town else "",
-        "industry_code": batches.plain_industry_code(form.cleaned_data["industry"]),
+        "industry_code": form.cleaned_data["industry"],
     }
     if tasks.commits_in_background(batch):
         job = tasks.start_commit(batch, options, user=request.user, origin=request_origin(request))
-        return redirect("monitoring:job_status", job.pk)
+        return redirect("core:job_status", job.pk)
     outcome = batches.commit_and_recompute(
         batch, user=request.user, origin=request_origin(request), **options
     )
-    _announce(request, outcome)
+    announce(request, outcome)
     return redirect(batch)
 
 
@@ -240,82 +232,13 @@ def discard_view(request, pk: int):
 @permission_required("monitoring.import_importbatch", raise_exception=True)
 def rollback_view(request, pk: int):
     batch = get_object_or_404(ImportBatch.objects.restrict(request.user, "import"), pk=pk)
-    _announce(
+    announce(
         request,
         batches.rollback_and_recompute(batch, user=request.user, origin=request_origin(request)),
     )
     return redirect(batch)
 
 
-# -- jobs ---------------------------------------------------------------------------------
-
-
-def job_status(request, pk: int):
-    """A job's progress: a page with a progress bar, its htmx partial, or JSON.
-
-    A job whose process died is marked failed here, when it is looked at. A finished job
-    that produced a page sends the browser there."""
-    job = jobs.reap(get_object_or_404(jobs.visible_to(request.user), pk=pk))
-    succeeded = job.status == Job.Status.SUCCEEDED
-    target = job.result.get("url") if succeeded else None
-    error = job.error.split("\n", 1)[0] if job.status == Job.Status.FAILED else ""
-    if request.GET.get("format") == "json" or "application/json" in request.headers.get(
-        "Accept", ""
-    ):
-        return JsonResponse(
-            {
-                "id": job.pk,
-                "title": job.title,
-                "status": job.status,
-                "status_display": job.get_status_display(),
-                "progress": job.progress,
-                "message": job.message,
-                "finished": job.is_finished,
-                "url": target,
-                "error": error,
-                "poll_after": None if job.is_finished else jobs.poll_seconds(job),
-            }
-        )
-    context = {
-        "title": job.title,
-        "job": job,
-        "error": error,
-        "back": _back_url(job),
-        "poll_seconds": jobs.poll_seconds(job),
-        "can_retry": jobs.can_retry(job, request.user),
-    }
-    if target and not request.headers.get("HX-Request"):
-        _announce(request, job.result)
-        return redirect(target)
-    response = render(
-        request,
-        "monitoring/includes/job_progress_bar.html"
-        if request.headers.get("HX-Request")
-        else "monitoring/job_progress.html",
-        context,
-    )
-    if target:
-        _announce(request, job.result)
-        response["HX-Redirect"] = target
-    return response
-
-
-@require_POST
-def job_retry(request, pk: int):
-    """Run a failed job again: its submitter only, while still allowed to start it."""
-    job = get_object_or_404(jobs.visible_to(request.user), pk=pk)
-    if job.status != Job.Status.FAILED:
-        messages.error(request, "只有失败的任务可以重试。")
-        return redirect("monitoring:job_status", job.pk)
-    if not jobs.can_retry(job, request.user):
-        messages.error(request, "只有提交人（且仍有相应权限）可以重试失败的任务。")
-        return redirect("monitoring:job_status", job.pk)
-    jobs.retry(job)
-    return redirect("monitoring:job_status", job.pk)
-
-
-def _back_url(job: Job) -> str:
-    batch_id = job.params.get("batch_id")
-    if batch_id:
-        return reverse("monitoring:batch_detail", args=[batch_id])
-    return reverse("monitoring:batch_upload")
+def job_moved(request, pk: int, retry: bool = False):
+    """Job pages moved to /jobs/ (every app's background work shows there)."""
+    return redirect("core:job_status", pk, permanent=True)
