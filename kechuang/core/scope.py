@@ -14,11 +14,26 @@ from django.db.models import Q
 
 @dataclass(frozen=True)
 class ScopePaths:
-    """Lookups from a model to what scope is decided on; None where it does not apply."""
+    """Lookups from a model to what scope is decided on; None where it does not apply. A row
+    lies in a grant when any of its region paths, or any of its organisation paths, does."""
 
-    region: str | None = None
+    region: str | tuple[str, ...] | None = None
     org: str | tuple[str, ...] | None = None
     owner: str | None = None
+
+    @property
+    def regions(self) -> tuple[str, ...]:
+        return _paths(self.region)
+
+    @property
+    def orgs(self) -> tuple[str, ...]:
+        return _paths(self.org)
+
+
+def _paths(value: str | tuple[str, ...] | None) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    return (value,) if isinstance(value, str) else value
 
 
 @dataclass
@@ -36,14 +51,13 @@ class ScopeGrant:
         if self.everything:
             return None
         q = Q(pk__in=[])
-        if paths.region:
+        for region_path in paths.regions:
             for prefix in sorted(self.region_prefixes):
-                q |= Q(**{f"{paths.region}__code__startswith": prefix})
+                q |= Q(**{f"{region_path}__code__startswith": prefix})
             if self.region_codes:
-                q |= Q(**{f"{paths.region}__code__in": sorted(self.region_codes)})
-        if paths.org and self.org_ids:
-            org_paths = (paths.org,) if isinstance(paths.org, str) else paths.org
-            for org_path in org_paths:
+                q |= Q(**{f"{region_path}__code__in": sorted(self.region_codes)})
+        if self.org_ids:
+            for org_path in paths.orgs:
                 q |= Q(**{f"{org_path}__in": sorted(self.org_ids)})
         if paths.owner and self.owner_id is not None:
             q |= Q(**{paths.owner: self.owner_id})
@@ -55,12 +69,10 @@ class ScopeGrant:
         not see once it is saved."""
         if self.everything:
             return True
-        if paths.region and self.covers_region(_follow(instance, paths.region)):
+        if any(self.covers_region(_follow(instance, path)) for path in paths.regions):
             return True
-        if paths.org and self.org_ids:
-            org_paths = (paths.org,) if isinstance(paths.org, str) else paths.org
-            if any(_follow(instance, path) in self.org_ids for path in org_paths):
-                return True
+        if self.org_ids and any(_follow(instance, path) in self.org_ids for path in paths.orgs):
+            return True
         if paths.owner and self.owner_id is not None:
             return _follow(instance, paths.owner) == self.owner_id
         return False

@@ -364,6 +364,15 @@ class Institution(BaseModel):
     fields = models.CharField("研究领域", max_length=300, blank=True)
     established_on = models.DateField("成立日期", null=True, blank=True)
     is_local = models.BooleanField("县内机构", default=True)
+    partner_county = models.ForeignKey(
+        Region,
+        verbose_name="合作县（市、区）",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="partner_institutions",
+        help_text="县外机构所合作的县（市、区），其县级用户可见；默认本县。",
+    )
     website = models.URLField("网址", blank=True)
     description = models.TextField("简介", blank=True)
     status = models.CharField(
@@ -381,7 +390,9 @@ class Institution(BaseModel):
         related_name="institution",
     )
 
-    scope_paths = ScopePaths(region="region", org="organisation")
+    # A partner outside the county (a university, the county's enclave in Hangzhou) belongs
+    # to the county it works with, as well as to where it stands.
+    scope_paths = ScopePaths(region=("region", "partner_county"), org="organisation")
 
     class Meta:
         verbose_name = "高校院所及平台"
@@ -400,6 +411,10 @@ class Institution(BaseModel):
 
     def save(self, *args, **kwargs):
         self.name_initials = pinyin_initials(self.name)[:200]
+        if self.is_local:
+            self.partner_county = None
+        elif self.partner_county_id is None:
+            self.partner_county = Region.objects.filter(pk=settings.HOME_REGION_CODE).first()
         super().save(*args, **kwargs)
 
 
@@ -450,7 +465,7 @@ class Person(BaseModel):
     is_active = models.BooleanField("在库", default=True)
 
     scope_paths = ScopePaths(
-        region="region",
+        region=("region", "institution__partner_county"),
         org=("enterprise__organisation", "institution__organisation"),
         owner="user",
     )
