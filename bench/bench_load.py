@@ -189,7 +189,7 @@ def main() -> None:
     pages = {
         "bare view (same 25 rows)": ["/bench/bare/"],
         "enterprise list page": ["/registry/enterprises/"],
-        "enterprise API list": ["/api/enterprises/"],
+        "enterprise API list": ["/api/registry/enterprises/"],
         "enterprise detail page": [f"/registry/enterprises/{pk}/" for pk in ids],
     }
     counts = query_counts(user, {label: paths[0] for label, paths in pages.items()})

@@ -9,7 +9,7 @@ from drf_spectacular.plumbing import ResolvedComponent, force_instance
 from rest_framework import exceptions, mixins, viewsets
 from rest_framework.views import exception_handler
 
-from kechuang.core.permissions import METHOD_ACTIONS
+from kechuang.core.permissions import required_action
 from kechuang.core.requests import detail_response
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
@@ -23,7 +23,7 @@ class ScopedQueryMixin:
     select_related: tuple[str, ...] = ()
 
     def get_queryset(self):
-        action = METHOD_ACTIONS.get(self.request.method, "view")
+        action = required_action(self.request, self) or "view"
         queryset = self.model.objects.restrict(self.request.user, action)
         if self.select_related:
             queryset = queryset.select_related(*self.select_related)

@@ -216,7 +216,7 @@ def test_pages_carry_a_strict_content_security_policy(world, login):
         "/",
         "/registry/enterprises/",
         "/registry/enterprises/?export=xlsx",
-        "/api/enterprises/",
+        "/api/registry/enterprises/",
         "/api/accounts/me/",
         "/api/schema/",
     ],
@@ -230,7 +230,7 @@ def test_authenticated_responses_are_not_stored(world, login, path):
 def test_token_authenticated_api_responses_are_not_stored(world):
     token = Client().post("/api/accounts/token/", {"username": "staff", "password": PASSWORD})
     api = Client(HTTP_AUTHORIZATION=f"Token {token.json()['token']}")
-    assert "no-store" in api.get("/api/enterprises/")["Cache-Control"]
+    assert "no-store" in api.get("/api/registry/enterprises/")["Cache-Control"]
 
 
 def test_static_files_may_be_cached(world, login, settings):

@@ -111,7 +111,7 @@ def test_unknown_method_is_not_allowed(world, login, client, route):
         "enterprises": world.nanming_enterprise.pk,
         "people": world.own_person.pk,
     }
-    url = f"/api/{route}/{ids[route]}/"
+    url = f"/api/registry/{route}/{ids[route]}/"
     assert login(world.staff).generic("TRACE", url).status_code == 405
     assert login(world.outsider).generic("TRACE", url).status_code == 405
     assert client.generic("TRACE", url).status_code in (401, 403)
@@ -120,7 +120,7 @@ def test_unknown_method_is_not_allowed(world, login, client, route):
 
 def test_qualification_without_level_matches_the_schema(world):
     qualification = QualificationFactory(enterprise=world.nanming_enterprise, level="")
-    operation = load_schema()["/api/qualifications/{id}/"]["GET"]
+    operation = load_schema()["/api/registry/qualifications/{id}/"]["GET"]
     case = operation.Case(path_parameters={"id": qualification.pk})
     response = case.call(**credentials_for(world.staff))
     assert response.status_code == 200 and response.json()["level"] == ""
@@ -146,13 +146,13 @@ def test_every_operation_documents_its_errors():
         "$ref": "#/components/schemas/ValidationErrors"
     }
     assert "429" in token  # a locked-out login answers 429
-    assert "429" not in raw["paths"]["/api/enterprises/"]["get"]["responses"]
+    assert "429" not in raw["paths"]["/api/registry/enterprises/"]["get"]["responses"]
     assert "400" not in raw["paths"]["/api/accounts/me/"]["get"]["responses"]
 
 
 def test_missing_api_url_answers_json(world, login):
     client = login(world.staff)
-    response = client.get("/api/qualifications/0.5/")
+    response = client.get("/api/registry/qualifications/0.5/")
     assert response.status_code == 404
     assert response["Content-Type"] == "application/json"
     assert response.json() == {"detail": "未找到，或不在您的数据范围内。"}

@@ -93,7 +93,7 @@ def test_registry_rows_cannot_be_deleted_in_admin(world, login):
 
 def test_no_delete_endpoint_in_api(world, login):
     client = login(world.admin)
-    response = client.delete(f"/api/enterprises/{world.own_enterprise.pk}/")
+    response = client.delete(f"/api/registry/enterprises/{world.own_enterprise.pk}/")
     assert response.status_code == 405
     assert Enterprise.objects.filter(pk=world.own_enterprise.pk).exists()
 

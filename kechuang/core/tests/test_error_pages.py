@@ -31,9 +31,9 @@ def test_favicon_is_found_with_or_without_a_login(world, login):
 def test_api_missing_and_out_of_scope_rows_answer_in_chinese(world, login):
     client = login(world.town)
     for url in (
-        f"/api/enterprises/{world.qixing_enterprise.pk}/",
-        "/api/enterprises/987654/",
-        "/api/people/987654/",
+        f"/api/registry/enterprises/{world.qixing_enterprise.pk}/",
+        "/api/registry/enterprises/987654/",
+        "/api/registry/people/987654/",
     ):
         response = client.get(url)
         assert response.status_code == 404
@@ -44,7 +44,7 @@ def test_a_session_write_without_its_csrf_token_is_refused_in_chinese(world):
     client = Client(enforce_csrf_checks=True)
     client.force_login(world.staff)
     response = client.patch(
-        f"/api/enterprises/{world.nanming_enterprise.pk}/",
+        f"/api/registry/enterprises/{world.nanming_enterprise.pk}/",
         {"employees": 5},
         content_type="application/json",
     )
@@ -55,7 +55,7 @@ def test_a_session_write_without_its_csrf_token_is_refused_in_chinese(world):
 def test_an_oversized_api_body_answers_json(world, login, settings):
     settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1024
     response = login(world.staff).patch(
-        f"/api/enterprises/{world.nanming_enterprise.pk}/",
+        f"/api/registry/enterprises/{world.nanming_enterprise.pk}/",
         '{"address": "' + "x" * 2048 + '"}',
         content_type="application/json",
     )

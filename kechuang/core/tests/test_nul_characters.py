@@ -40,7 +40,7 @@ def test_a_form_field_holding_nul_saves_nothing(world, login):
 def test_json_holding_nul_is_refused_before_any_lookup(world, login, payload):
     before = Enterprise.objects.count()
     response = login(world.admin).post(
-        "/api/enterprises/", json.dumps(payload), content_type="application/json"
+        "/api/registry/enterprises/", json.dumps(payload), content_type="application/json"
     )
     assert response.status_code == 400
     assert MESSAGE in response.json()["detail"]
@@ -49,15 +49,15 @@ def test_json_holding_nul_is_refused_before_any_lookup(world, login, payload):
 
 def test_an_api_form_body_or_query_holding_nul_is_refused(world, login):
     client = login(world.admin)
-    response = client.post("/api/people/", {"name": "张三", "enterprise": "1\x00"})
+    response = client.post("/api/registry/people/", {"name": "张三", "enterprise": "1\x00"})
     assert response.status_code == 400 and MESSAGE in response.json()["detail"]
-    response = client.get("/api/enterprises/", {"town": "330624002\x00"})
+    response = client.get("/api/registry/enterprises/", {"town": "330624002\x00"})
     assert response.status_code == 400 and MESSAGE in response.json()["detail"]
 
 
 def test_an_api_patch_holding_nul_is_refused(world, login):
     response = login(world.admin).patch(
-        f"/api/enterprises/{world.nanming_enterprise.pk}/",
+        f"/api/registry/enterprises/{world.nanming_enterprise.pk}/",
         json.dumps({"industry": "C39\x00"}),
         content_type="application/json",
     )

@@ -165,7 +165,7 @@ def test_site_stays_up_while_a_large_write_commits(server):
         ("page", lambda: reader.request("/")[0], 200),
         ("list", lambda: reader.request("/accounts/login-log/")[0], 200),
         ("api", lambda: api.request("/api/accounts/me/")[0], 200),
-        ("api-list", lambda: api.request("/api/enterprises/")[0], 200),
+        ("api-list", lambda: api.request("/api/registry/enterprises/")[0], 200),
         ("login", lambda: Browser(base).log_in(), 302),
         (
             "token",

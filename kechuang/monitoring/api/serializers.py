@@ -1,8 +1,17 @@
 from rest_framework import serializers
 
-from kechuang.core.serializers import StrictSerializer
+from kechuang.core.serializers import FormValidatedSerializer, StrictSerializer
 from kechuang.monitoring import choices
-from kechuang.monitoring.models import FinancialRecord, ImportBatch, RDRecord, SnapshotEntry
+from kechuang.monitoring.forms import PoolEntryForm, ServiceVisitForm
+from kechuang.monitoring.models import (
+    Alert,
+    FinancialRecord,
+    ImportBatch,
+    PoolEntry,
+    RDRecord,
+    ServiceVisit,
+    SnapshotEntry,
+)
 
 
 class ImportBatchSerializer(serializers.ModelSerializer):
@@ -127,3 +136,80 @@ class SnapshotEntrySerializer(serializers.ModelSerializer):
             "previous_tier",
         ]
         read_only_fields = fields
+
+
+class AlertSerializer(serializers.ModelSerializer):
+    """A warning of the year's current results, with its handling."""
+
+    kind = serializers.CharField(read_only=True)
+    kind_display = serializers.CharField(source="get_kind_display", read_only=True)
+    enterprise_uscc = serializers.CharField(source="enterprise.uscc", read_only=True)
+    enterprise_name = serializers.CharField(source="enterprise.name", read_only=True)
+    acknowledged_by = serializers.CharField(
+        source="acknowledged_by.username", read_only=True, default=""
+    )
+
+    class Meta:
+        model = Alert
+        fields = [
+            "id",
+            "enterprise",
+            "enterprise_uscc",
+            "enterprise_name",
+            "kind",
+            "kind_display",
+            "message",
+            "value",
+            "acknowledged_at",
+            "acknowledged_by",
+        ]
+        read_only_fields = fields
+
+
+class PoolEntrySerializer(FormValidatedSerializer):
+    """An enterprise in the cultivation pool; written through the page's form."""
+
+    form_class = PoolEntryForm
+    enterprise_uscc = serializers.CharField(source="enterprise.uscc", read_only=True)
+    enterprise_name = serializers.CharField(source="enterprise.name", read_only=True)
+    status = serializers.ChoiceField(
+        choices=choices.PoolStatus.choices, default=choices.PoolStatus.ACTIVE
+    )
+
+    class Meta:
+        model = PoolEntry
+        fields = [
+            "id",
+            "enterprise",
+            "enterprise_uscc",
+            "enterprise_name",
+            "officer",
+            "target",
+            "reason",
+            "joined_on",
+            "status",
+            "left_on",
+        ]
+
+
+class ServiceVisitSerializer(FormValidatedSerializer):
+    """A service visit to a pool enterprise; written through the page's form."""
+
+    form_class = ServiceVisitForm
+    enterprise_name = serializers.CharField(source="entry.enterprise.name", read_only=True)
+
+    class Meta:
+        model = ServiceVisit
+        fields = [
+            "id",
+            "entry",
+            "enterprise_name",
+            "visited_on",
+            "visitors",
+            "people_met",
+            "problems",
+            "help_promised",
+            "follow_up_due",
+            "follow_up_done_on",
+            "follow_up_result",
+        ]

@@ -1,6 +1,6 @@
-"""Intake and period records over the API: upload a file into a batch, read its issues,
-commit or roll it back; read the R&D and financial records and the monitoring lists in the
-caller's scope.
+"""Monitoring over the API: upload a file into a batch, read its issues, commit or roll it
+back; read the R&D and financial records, the monitoring lists and alerts in the caller's
+scope and acknowledge alerts; keep the cultivation pool and its service visits.
 
 As on the pages, a file of INTAKE_BACKGROUND_BYTES or more is staged, and a batch of
 INTAKE_BACKGROUND_ROWS rows or more committed, by a background job: the answer is then 202
@@ -17,7 +17,7 @@ from rest_framework import permissions, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from kechuang.core.api import ReadOnlyScopedViewSet
+from kechuang.core.api import ReadOnlyScopedViewSet, ScopedViewSet
 from kechuang.core.jobs_api import JobSerializer, accepted
 from kechuang.core.oplog import request_origin
 from kechuang.core.parsers import FormParser, JSONParser, MultiPartParser
@@ -26,9 +26,12 @@ from kechuang.monitoring import batches, filtersets, services, tasks
 from kechuang.monitoring.api import serializers
 from kechuang.monitoring.models import (
     ENTRY_LISTS,
+    Alert,
     FinancialRecord,
     ImportBatch,
+    PoolEntry,
     RDRecord,
+    ServiceVisit,
     SnapshotEntry,
 )
 
@@ -102,7 +105,7 @@ class ImportBatchViewSet(ReadOnlyScopedViewSet):
         commit_options = {
             "create_unknown": options.validated_data["create_unknown"],
             "town_code": options.validated_data["town"].strip(),
-            "industry_code": batches.plain_industry_code(options.validated_data["industry"]),
+            "industry_code": options.validated_data["industry"],
         }
         origin = request_origin(request)
         if tasks.commits_in_background(batch):
@@ -179,11 +182,7 @@ class SnapshotEntryViewSet(ReadOnlyScopedViewSet):
     extra_query_params = ("year", "list")
 
     def get_queryset(self):
-        try:
-            year = int(self.request.query_params.get("year") or services.latest_year() or 0)
-        except ValueError:
-            raise Http404("年度不正确") from None
-        snapshot = services.current_snapshot(year) if year else None
+        snapshot = _year_snapshot(self.request)
         queryset = super().get_queryset()
         if snapshot is None:
             return queryset.none()
@@ -192,3 +191,63 @@ class SnapshotEntryViewSet(ReadOnlyScopedViewSet):
             raise Http404("没有这个名单")
         rows = queryset.of(snapshot)
         return rows.on_list(key) if key else rows.order_by("enterprise_id")
+
+
+def _year_snapshot(request):
+    """The current results of `?year=` (the latest year with records by default)."""
+    try:
+        year = int(request.query_params.get("year") or services.latest_year() or 0)
+    except ValueError:
+        raise Http404("年度不正确") from None
+    return services.current_snapshot(year) if year else None
+
+
+@extend_schema_view(
+    list=extend_schema(
+        parameters=[OpenApiParameter("year", int, description="年度（默认最近一年）")]
+    )
+)
+class AlertViewSet(ReadOnlyScopedViewSet):
+    """The warnings of a year's current results, with the page's filters; `acknowledge`
+    marks one handled (as the page's 标记处理), which its history keeps."""
+
+    model = Alert
+    queryset = Alert.objects.none()
+    serializer_class = serializers.AlertSerializer
+    filterset_class = filtersets.AlertFilterSet
+    select_related = ("enterprise", "acknowledged_by")
+    extra_query_params = ("year",)
+    action_scopes = {"acknowledge": "change"}
+
+    def get_queryset(self):
+        queryset = super().get_queryset()
+        if self.action == "acknowledge":
+            return queryset
+        snapshot = _year_snapshot(self.request)
+        return queryset.none() if snapshot is None else queryset.of(snapshot)
+
+    @extend_schema(request=None, responses=serializers.AlertSerializer)
+    @action(detail=True, methods=["post"])
+    def acknowledge(self, request, pk=None):
+        alert = services.acknowledge_alert(self.get_object(), user=request.user)
+        return Response(self.get_serializer(alert).data)
+
+
+class PoolEntryViewSet(ScopedViewSet):
+    """The cultivation pool (重点培育库): written through the page's form and its rules."""
+
+    model = PoolEntry
+    queryset = PoolEntry.objects.none()
+    serializer_class = serializers.PoolEntrySerializer
+    filterset_class = filtersets.PoolEntryFilterSet
+    select_related = ("enterprise", "officer")
+
+
+class ServiceVisitViewSet(ScopedViewSet):
+    """Service visits (走访服务) to pool enterprises, written through the page's form."""
+
+    model = ServiceVisit
+    queryset = ServiceVisit.objects.none()
+    serializer_class = serializers.ServiceVisitSerializer
+    filterset_class = filtersets.ServiceVisitFilterSet
+    select_related = ("entry__enterprise",)

@@ -21,7 +21,7 @@ from kechuang.registry.tests.factories import (
 
 pytestmark = pytest.mark.django_db
 
-ENTERPRISES = "/api/enterprises/"
+ENTERPRISES = "/api/registry/enterprises/"
 NEW_NAME = "新昌县接口新增精密机械有限公司"
 
 
@@ -157,7 +157,12 @@ def test_me_requires_authentication(world):
 def test_outsider_may_log_in_but_sees_no_registry_data(world):
     client = _token_client("outsider")
     assert client.get("/api/accounts/me/").status_code == 200
-    for endpoint in (ENTERPRISES, "/api/institutions/", "/api/people/", "/api/chains/"):
+    for endpoint in (
+        ENTERPRISES,
+        "/api/registry/institutions/",
+        "/api/registry/people/",
+        "/api/registry/chains/",
+    ):
         assert client.get(endpoint).status_code == 403
 
 
@@ -174,22 +179,22 @@ def test_schema_is_openapi_3(world, login):
     assert schema["info"]["title"] == "科创 Kechuang API"
     paths = schema["paths"]
     for path in (
-        "/api/enterprises/",
-        "/api/enterprises/{id}/",
-        "/api/qualifications/",
-        "/api/institutions/",
-        "/api/people/",
-        "/api/chains/",
+        "/api/registry/enterprises/",
+        "/api/registry/enterprises/{id}/",
+        "/api/registry/qualifications/",
+        "/api/registry/institutions/",
+        "/api/registry/people/",
+        "/api/registry/chains/",
         "/api/accounts/me/",
         "/api/accounts/token/",
     ):
         assert path in paths, path
     # The enterprise list documents the same filters as the page; there is no DELETE.
-    parameters = {p["name"] for p in paths["/api/enterprises/"]["get"]["parameters"]}
+    parameters = {p["name"] for p in paths["/api/registry/enterprises/"]["get"]["parameters"]}
     assert {"q", "town", "qualification", "industry", "page"} <= parameters
-    assert "delete" not in paths["/api/enterprises/{id}/"]
-    assert {"get", "put", "patch"} <= set(paths["/api/enterprises/{id}/"])
-    assert set(paths["/api/qualifications/"]) == {"get"}
+    assert "delete" not in paths["/api/registry/enterprises/{id}/"]
+    assert {"get", "put", "patch"} <= set(paths["/api/registry/enterprises/{id}/"])
+    assert set(paths["/api/registry/qualifications/"]) == {"get"}
 
 
 def test_docs_render_for_a_logged_in_user(world, login):
@@ -274,18 +279,18 @@ def test_filters_stay_inside_the_scope(qualified, login):
 
 def test_qualification_filters(qualified, login):
     client = login(qualified.staff)
-    hnte = client.get("/api/qualifications/", {"kind": "hnte"}).json()["results"]
+    hnte = client.get("/api/registry/qualifications/", {"kind": "hnte"}).json()["results"]
     assert {item["enterprise"] for item in hnte} == {
         qualified.own_enterprise.pk,
         qualified.qixing_enterprise.pk,
     }
-    valid = client.get("/api/qualifications/", {"validity": "valid"}).json()["results"]
+    valid = client.get("/api/registry/qualifications/", {"validity": "valid"}).json()["results"]
     assert {item["enterprise"] for item in valid} == {
         qualified.own_enterprise.pk,
         qualified.nanming_enterprise.pk,
     }
     assert all(item["is_valid"] for item in valid)
-    expired = client.get("/api/qualifications/", {"validity": "expired"}).json()["results"]
+    expired = client.get("/api/registry/qualifications/", {"validity": "expired"}).json()["results"]
     assert [item["enterprise_name"] for item in expired] == ["新昌县七星制冷配件有限公司"]
     assert expired[0]["valid_until"] == "2018-10-31"
 
@@ -293,15 +298,21 @@ def test_qualification_filters(qualified, login):
 def test_qualifications_and_people_of_one_enterprise(qualified, login):
     client = login(qualified.staff)
     own = qualified.own_enterprise.pk
-    results = client.get("/api/qualifications/", {"enterprise": own}).json()["results"]
+    results = client.get("/api/registry/qualifications/", {"enterprise": own}).json()["results"]
     assert [item["enterprise"] for item in results] == [own]
-    people = client.get("/api/people/", {"institution": qualified.own_institution.pk})
+    people = client.get("/api/registry/people/", {"institution": qualified.own_institution.pk})
     assert _ids(people) == {qualified.own_person.pk}
-    assert _ids(client.get("/api/people/", {"enterprise": 2**31 - 1})) == set()
+    assert _ids(client.get("/api/registry/people/", {"enterprise": 2**31 - 1})) == set()
 
 
 @pytest.mark.parametrize(
-    "url", [ENTERPRISES, "/api/qualifications/", "/api/people/", "/api/monitoring/entries/"]
+    "url",
+    [
+        ENTERPRISES,
+        "/api/registry/qualifications/",
+        "/api/registry/people/",
+        "/api/monitoring/entries/",
+    ],
 )
 def test_an_unknown_query_parameter_is_refused_not_ignored(world, login, url):
     response = login(world.staff).get(url, {"enterprize": 1})
@@ -319,14 +330,16 @@ def test_page_size_is_bounded(world, login, settings):
 
 def test_people_and_institution_search(world, login):
     client = login(world.staff)
-    assert _ids(client.get("/api/people/", {"q": "wjs"})) == {world.own_person.pk}
-    assert _ids(client.get("/api/institutions/", {"q": "七星"})) == {world.other_institution.pk}
+    assert _ids(client.get("/api/registry/people/", {"q": "wjs"})) == {world.own_person.pk}
+    assert _ids(client.get("/api/registry/institutions/", {"q": "七星"})) == {
+        world.other_institution.pk
+    }
 
 
 def test_chain_filter_by_kind(world, login):
     cluster = IndustryChainFactory(name="生物医药", kind="cluster")
     IndustryChainFactory(name="轴承", kind="chain", parent=cluster)
-    response = login(world.staff).get("/api/chains/", {"kind": "cluster"})
+    response = login(world.staff).get("/api/registry/chains/", {"kind": "cluster"})
     assert _ids(response) == {cluster.pk}
     assert IndustryChain.objects.count() == 2
 
@@ -504,12 +517,14 @@ def test_unknown_and_read_only_fields_are_refused_not_dropped(world, login):
 # ---------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("endpoint", [ENTERPRISES, "/api/institutions/", "/api/people/"])
+@pytest.mark.parametrize(
+    "endpoint", [ENTERPRISES, "/api/registry/institutions/", "/api/registry/people/"]
+)
 def test_there_is_no_delete(world, login, endpoint):
     target = {
         ENTERPRISES: world.own_enterprise,
-        "/api/institutions/": world.own_institution,
-        "/api/people/": world.own_person,
+        "/api/registry/institutions/": world.own_institution,
+        "/api/registry/people/": world.own_person,
     }[endpoint]
     url = f"{endpoint}{target.pk}/"
     # Even the administrator, who holds every permission, finds no DELETE.
@@ -523,19 +538,21 @@ def test_qualifications_and_chains_are_read_only(world, login):
     qualification = QualificationFactory(enterprise=world.own_enterprise)
     client = login(world.admin)
     created = client.post(
-        "/api/qualifications/",
+        "/api/registry/qualifications/",
         {"enterprise": world.own_enterprise.pk, "kind": "hnte", "issued_on": "2025-01-01"},
         content_type="application/json",
     )
     assert created.status_code == 405
     changed = client.patch(
-        f"/api/qualifications/{qualification.pk}/",
+        f"/api/registry/qualifications/{qualification.pk}/",
         {"title": "改"},
         content_type="application/json",
     )
     assert changed.status_code == 405
     assert (
-        client.post("/api/chains/", {"name": "新链"}, content_type="application/json").status_code
+        client.post(
+            "/api/registry/chains/", {"name": "新链"}, content_type="application/json"
+        ).status_code
         == 405
     )
     assert Qualification.objects.count() == 1
@@ -548,7 +565,7 @@ def test_personal_fields_are_writable_in_the_schema_and_masked_to_others(world, 
     assert not person["phone"].get("readOnly") and not person["id_number"].get("readOnly")
     world.own_person.phone = "13812345678"
     world.own_person.save()
-    url = f"/api/people/{world.own_person.pk}/"
+    url = f"/api/registry/people/{world.own_person.pk}/"
 
     town = login(world.town)
     shown = town.get(url).json()
@@ -568,3 +585,17 @@ def test_personal_fields_are_writable_in_the_schema_and_masked_to_others(world, 
     assert response.status_code == 200
     world.own_person.refresh_from_db()
     assert world.own_person.phone == "13900000000"
+
+
+def test_the_registry_api_moved_under_its_app_and_old_addresses_follow(world, login):
+    client = login(world.staff)
+    old = client.get("/api/enterprises/", {"q": "南明"})
+    assert old.status_code == 308
+    assert old["Location"] == "/api/registry/enterprises/?q=%E5%8D%97%E6%98%8E"
+    assert client.get(old["Location"]).json()["count"] >= 1
+    moved = client.post("/api/people/", {"name": "x"})
+    assert (moved.status_code, moved["Location"]) == (308, "/api/registry/people/")
+    detail = f"/api/institutions/{world.own_institution.pk}/"
+    assert (
+        client.get(detail)["Location"] == f"/api/registry/institutions/{world.own_institution.pk}/"
+    )

@@ -9,7 +9,9 @@ from kechuang.conftest import NANMING, QIXING
 pytestmark = pytest.mark.django_db
 
 
-@pytest.mark.parametrize("url", ["/api/people/", "/api/people.api", "/api/enterprises/"])
+@pytest.mark.parametrize(
+    "url", ["/api/registry/people/", "/api/registry/people.api", "/api/registry/enterprises/"]
+)
 def test_api_in_a_browser_shows_no_forms_listing_other_rows(world, login, url):
     response = login(world.enterprise).get(url, HTTP_ACCEPT="text/html")
     body = response.content.decode()
@@ -51,7 +53,7 @@ def test_member_users_cannot_create_people_they_could_not_see(world, login, pers
     response = client.post("/registry/people/add/", PERSON)
     assert response.status_code == 200
     assert "保存后您将无法查看该人员" in response.content.decode()
-    response = client.post("/api/people/", PERSON, content_type="application/json")
+    response = client.post("/api/registry/people/", PERSON, content_type="application/json")
     assert response.status_code == 400
     assert "保存后您将无法查看该人员" in response.content.decode()
     assert not Person.objects.filter(name="赵工").exists()
@@ -79,7 +81,7 @@ def test_institution_user_cannot_change_its_registered_name_or_level(world, logi
     institution = world.own_institution
     client = login(world.university)
     response = client.patch(
-        f"/api/institutions/{institution.pk}/",
+        f"/api/registry/institutions/{institution.pk}/",
         {"name": "新昌国家实验室", "level": "national", "address": "南明街道1号"},
         content_type="application/json",
     )
@@ -89,7 +91,7 @@ def test_institution_user_cannot_change_its_registered_name_or_level(world, logi
     assert (institution.name, institution.level) == ("新昌智能装备研究院", "county")
     assert institution.address != "南明街道1号"  # nothing of a refused request is saved
     response = client.patch(
-        f"/api/institutions/{institution.pk}/",
+        f"/api/registry/institutions/{institution.pk}/",
         {"address": "南明街道1号"},
         content_type="application/json",
     )
@@ -98,7 +100,9 @@ def test_institution_user_cannot_change_its_registered_name_or_level(world, logi
     assert institution.address == "南明街道1号"
     staff = login(world.staff)
     staff.patch(
-        f"/api/institutions/{institution.pk}/", {"level": "city"}, content_type="application/json"
+        f"/api/registry/institutions/{institution.pk}/",
+        {"level": "city"},
+        content_type="application/json",
     )
     institution.refresh_from_db()
     assert institution.level == "city"
@@ -109,7 +113,7 @@ def test_member_users_see_the_bureau_not_its_staff_in_the_history(world, login):
     world.staff.save()
     enterprise = world.own_enterprise
     login(world.staff).patch(
-        f"/api/enterprises/{enterprise.pk}/",
+        f"/api/registry/enterprises/{enterprise.pk}/",
         {"employees": 130},
         content_type="application/json",
         REMOTE_ADDR="10.20.30.40",
@@ -139,7 +143,7 @@ def test_a_code_registered_in_another_town_is_refused_without_naming_it(world, l
     if how == "page":
         response = client.post("/registry/enterprises/add/", data)
     else:
-        response = client.post("/api/enterprises/", data, content_type="application/json")
+        response = client.post("/api/registry/enterprises/", data, content_type="application/json")
     body = response.content.decode()
     assert response.status_code in (200, 400)
     assert "该统一社会信用代码已登记，如需变更请联系科技局" in body
@@ -150,7 +154,7 @@ def test_a_code_registered_in_another_town_is_refused_without_naming_it(world, l
 def test_a_patch_that_changes_nothing_writes_no_history(world, login):
     enterprise = world.own_enterprise
     client = login(world.staff)
-    url = f"/api/enterprises/{enterprise.pk}/"
+    url = f"/api/registry/enterprises/{enterprise.pk}/"
     before = enterprise.history.count()
     response = client.patch(url, {"name": enterprise.name}, content_type="application/json")
     assert response.status_code == 200

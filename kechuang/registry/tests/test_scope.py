@@ -452,9 +452,9 @@ def test_enterprise_user_cannot_reach_another_enterprise_by_id(rows, as_persona,
     pk = rows[target].pk
     assert client.get(reverse("registry:enterprise_detail", args=[pk])).status_code == 404
     assert client.get(reverse("registry:enterprise_edit", args=[pk])).status_code == 404
-    assert client.get(f"/api/enterprises/{pk}/").status_code == 404
+    assert client.get(f"/api/registry/enterprises/{pk}/").status_code == 404
     patch = client.patch(
-        f"/api/enterprises/{pk}/", {"employees": 1}, content_type="application/json"
+        f"/api/registry/enterprises/{pk}/", {"employees": 1}, content_type="application/json"
     )
     assert patch.status_code == 404
     # Its own enterprise, by contrast, is reachable.
@@ -574,11 +574,11 @@ def test_member_users_land_on_their_own_page(world, login, persona, landing):
 # ---------------------------------------------------------------------------------------
 
 ENDPOINTS = {
-    "enterprise": "/api/enterprises/",
-    "qualification": "/api/qualifications/",
-    "institution": "/api/institutions/",
-    "person": "/api/people/",
-    "industrychain": "/api/chains/",
+    "enterprise": "/api/registry/enterprises/",
+    "qualification": "/api/registry/qualifications/",
+    "institution": "/api/registry/institutions/",
+    "person": "/api/registry/people/",
+    "industrychain": "/api/registry/chains/",
 }
 API_DETAIL_KEYS = sorted(ENTERPRISES | INSTITUTIONS | PEOPLE | set(QUALIFICATION_OF) | {"chain"})
 
@@ -635,7 +635,7 @@ def test_api_leader_is_read_only(rows, as_persona, method):
         )
     else:
         response = client.patch(
-            f"/api/enterprises/{rows['nanming_enterprise'].pk}/",
+            f"/api/registry/enterprises/{rows['nanming_enterprise'].pk}/",
             {"employees": 7},
             content_type="application/json",
         )
@@ -655,7 +655,9 @@ def test_api_leader_is_read_only(rows, as_persona, method):
 def test_api_patch_in_scope(rows, as_persona, persona, key):
     enterprise = rows[key]
     response = as_persona(persona).patch(
-        f"/api/enterprises/{enterprise.pk}/", {"employees": 321}, content_type="application/json"
+        f"/api/registry/enterprises/{enterprise.pk}/",
+        {"employees": 321},
+        content_type="application/json",
     )
     assert response.status_code == 200, response.content
     assert response.json()["employees"] == 321
@@ -675,7 +677,9 @@ def test_api_patch_out_of_scope_is_404(rows, as_persona, persona, key):
     enterprise = rows[key]
     before = enterprise.employees
     response = as_persona(persona).patch(
-        f"/api/enterprises/{enterprise.pk}/", {"employees": 321}, content_type="application/json"
+        f"/api/registry/enterprises/{enterprise.pk}/",
+        {"employees": 321},
+        content_type="application/json",
     )
     assert response.status_code == 404
     enterprise.refresh_from_db()
@@ -685,7 +689,9 @@ def test_api_patch_out_of_scope_is_404(rows, as_persona, persona, key):
 def test_api_patch_cannot_move_an_enterprise_out_of_scope(rows, as_persona):
     enterprise = rows["nanming_enterprise"]
     response = as_persona("town").patch(
-        f"/api/enterprises/{enterprise.pk}/", {"town": QIXING}, content_type="application/json"
+        f"/api/registry/enterprises/{enterprise.pk}/",
+        {"town": QIXING},
+        content_type="application/json",
     )
     assert response.status_code == 400
     assert "town" in response.json()

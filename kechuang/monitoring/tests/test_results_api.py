@@ -1,0 +1,82 @@
+"""Alerts, the cultivation pool and service visits over the API, as on their pages."""
+
+import pytest
+from django.utils import timezone
+
+from kechuang.monitoring import services
+from kechuang.monitoring.models import Alert, PoolEntry, ServiceVisit
+from kechuang.monitoring.tests.test_monitoring import county  # noqa: F401 (fixture)
+
+pytestmark = pytest.mark.django_db
+
+
+def test_alerts_of_the_year_in_scope_and_acknowledged(county, login):  # noqa: F811
+    snapshot = services.recompute(2024)
+    alert = Alert.objects.of(snapshot).get(kind="rd_drop")  # 七星's fall
+    staff = login(county.staff)
+    listed = staff.get("/api/monitoring/alerts/", {"year": 2024}).json()
+    assert alert.pk in [row["id"] for row in listed["results"]]
+    assert login(county.town).get(f"/api/monitoring/alerts/{alert.pk}/").status_code == 404
+
+    url = f"/api/monitoring/alerts/{alert.pk}/acknowledge/"
+    assert login(county.town).post(url).status_code == 404
+    assert login(county.leader).post(url).status_code == 403  # may look, not handle
+    answer = login(county.other_town).post(url)
+    assert answer.status_code == 200
+    assert answer.json()["acknowledged_by"] == county.other_town.username
+    alert.refresh_from_db()
+    assert alert.acknowledged_by == county.other_town
+    assert alert.history.first().history_change_reason == "处理预警"
+    open_ones = staff.get("/api/monitoring/alerts/", {"year": 2024, "open": "true"}).json()
+    assert alert.pk not in [row["id"] for row in open_ones["results"]]
+
+
+def test_the_pool_and_visits_are_kept_through_the_pages_rules(county, login):  # noqa: F811
+    client = login(county.staff)
+    today = timezone.localdate().isoformat()
+    created = client.post(
+        "/api/monitoring/pool/",
+        {
+            "enterprise": county.own_enterprise.pk,
+            "officer": county.staff.pk,
+            "target": "三年内认定高新技术企业",
+            "joined_on": today,
+            "status": "active",
+        },
+        content_type="application/json",
+    )
+    assert created.status_code == 201, created.json()
+    entry = PoolEntry.objects.get(pk=created.json()["id"])
+    assert entry.created_by == county.staff
+
+    again = client.post(
+        "/api/monitoring/pool/",
+        {"enterprise": county.own_enterprise.pk, "officer": county.staff.pk, "joined_on": today},
+        content_type="application/json",
+    )
+    assert again.status_code == 400
+    assert again.json().get("enterprise") == ["该企业已在培育库中。"], again.json()
+
+    visit = client.post(
+        "/api/monitoring/visits/",
+        {
+            "entry": entry.pk,
+            "visited_on": today,
+            "visitors": "科技局 张三",
+            "people_met": "总经理",
+            "problems": "研发费用归集不规范",
+        },
+        content_type="application/json",
+    )
+    assert visit.status_code == 201, visit.json()
+    assert ServiceVisit.objects.get(pk=visit.json()["id"]).entry == entry
+    late = client.patch(
+        f"/api/monitoring/visits/{visit.json()['id']}/",
+        {"follow_up_done_on": today},
+        content_type="application/json",
+    )
+    assert late.status_code == 400
+    assert "请说明跟进结果" in late.json()["follow_up_result"][0]
+
+    outsider = login(county.other_town)
+    assert outsider.get(f"/api/monitoring/pool/{entry.pk}/").status_code == 404
