@@ -13,3 +13,17 @@ def mask(value: str | None) -> str:
     if len(text) <= 4:
         return text[0] + "*" * (len(text) - 1)
     return f"{text[:2]}{'*' * (len(text) - 4)}{text[-2:]}"
+
+
+def hidden_fields(user, model) -> tuple[str, ...]:
+    """The model's personal fields (`personal_fields`: field -> the permission that shows it)
+    that `user` may only see masked."""
+    personal = getattr(model, "personal_fields", {})
+    return tuple(name for name, permission in personal.items() if not user.has_perm(permission))
+
+
+def shown(user, obj, field: str) -> str:
+    """A field's value as `user` may read it: whole, or masked when it is personal data
+    they may not see."""
+    value = getattr(obj, field) or ""
+    return mask(value) if field in hidden_fields(user, type(obj)) else value

@@ -23,6 +23,7 @@ from kechuang.core import exports, jobs, uploads
 from kechuang.core.excel import CSV_TYPE, XLSX_TYPE, csv_response, rows_response, workbook_response
 from kechuang.core.history import history_entries, shows_ip
 from kechuang.core.importing import ImportResult, RowError, error_workbook
+from kechuang.core.masking import hidden_fields
 from kechuang.core.models import Job, OperationLog
 from kechuang.core.oplog import log_operation, request_origin
 from kechuang.core.pagination import BoundedPaginator
@@ -165,7 +166,7 @@ class ObjectDetailView(ScopedViewMixin, DetailView):
 
     def masked_fields(self) -> tuple[str, ...]:
         """Fields whose values the user may only see masked, in the history as on the page."""
-        return ()
+        return hidden_fields(self.request.user, self.model)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

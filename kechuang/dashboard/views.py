@@ -26,9 +26,8 @@ def home(request):
         .values_list("year", flat=True)
         .first()
     )
-    valid = Qualification.objects.filter(enterprise__in=enterprises, issued_on__lte=today).filter(
-        Q(valid_until__isnull=True) | Q(valid_until__gte=today),
-        Q(revoked_on__isnull=True) | Q(revoked_on__gt=today),
+    valid = Qualification.objects.filter(
+        Qualification.valid_on_q(today), enterprise__in=enterprises
     )
     qualification_counts = dict(
         valid.values("kind").annotate(n=Count("enterprise", distinct=True)).values_list("kind", "n")

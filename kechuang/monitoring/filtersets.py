@@ -1,6 +1,5 @@
 import django_filters
 from django import forms
-from django.conf import settings
 
 from kechuang.core.filters import KeywordFilterSet, id_filter, number_filter, yes_no_filter
 from kechuang.engines import monitoring as engine
@@ -16,17 +15,7 @@ from kechuang.monitoring.models import (
     SnapshotEntry,
 )
 from kechuang.monitoring.services import overdue_visits
-from kechuang.registry.choices import RegionLevel
-from kechuang.registry.filtersets import industry_code_q
-from kechuang.registry.models import Region
-
-
-def _towns(request):
-    if request is None or not request.user.is_authenticated:
-        return Region.objects.none()
-    return Region.objects.within_scope(request.user).filter(
-        level=RegionLevel.TOWN, code__startswith=settings.HOME_REGION_CODE
-    )
+from kechuang.registry.filtersets import industry_code_q, town_filter
 
 
 class EnterpriseKeywordFilterSet(KeywordFilterSet):
@@ -38,9 +27,7 @@ class EnterpriseKeywordFilterSet(KeywordFilterSet):
 
 
 class SnapshotEntryFilterSet(EnterpriseKeywordFilterSet):
-    town = django_filters.ModelChoiceFilter(
-        label="乡镇街道", field_name="enterprise__town", queryset=_towns
-    )
+    town = town_filter("enterprise__town")
     industry = django_filters.CharFilter(label="行业代码", method="filter_industry")
     is_above_scale = yes_no_filter("规上企业")
     innovation_class = django_filters.ChoiceFilter(
@@ -66,9 +53,7 @@ class SnapshotEntryFilterSet(EnterpriseKeywordFilterSet):
 
 class AlertFilterSet(EnterpriseKeywordFilterSet):
     kind = django_filters.ChoiceFilter(label="预警类型", choices=choices.AlertKind.choices)
-    town = django_filters.ModelChoiceFilter(
-        label="乡镇街道", field_name="enterprise__town", queryset=_towns
-    )
+    town = town_filter("enterprise__town")
     open = yes_no_filter("未处理", field_name="acknowledged_at", lookup_expr="isnull")
 
     class Meta:
@@ -89,9 +74,7 @@ class ImportBatchFilterSet(KeywordFilterSet):
 
 
 class PoolEntryFilterSet(EnterpriseKeywordFilterSet):
-    town = django_filters.ModelChoiceFilter(
-        label="乡镇街道", field_name="enterprise__town", queryset=_towns
-    )
+    town = town_filter("enterprise__town")
     status = django_filters.ChoiceFilter(label="状态", choices=choices.PoolStatus.choices)
     mine = yes_no_filter("我包联的", method="filter_mine")
 

@@ -6,6 +6,7 @@ import numpy as np
 import pandas as pd
 from django.core.cache import cache
 
+from kechuang.core import amounts
 from kechuang.monitoring.choices import PoolStatus
 from kechuang.monitoring.models import FinancialRecord, PoolEntry, RDRecord, ServiceVisit
 from kechuang.monitoring.services import current_snapshot, overdue_visits
@@ -29,14 +30,13 @@ def enterprise_rd_panel(enterprise, request) -> dict | None:
     if not years:
         return {"years": [], "chart": "{}"}
 
-    def wan(value):
-        return None if value is None else round(float(value) / 10_000, 2)
-
     series = {
         "years": years,
-        "rd_expense": [wan(getattr(rd.get(y), "rd_expense", None)) for y in years],
-        "revenue": [wan(getattr(financial.get(y), "revenue", None)) for y in years],
-        "new_product_sales": [wan(getattr(rd.get(y), "new_product_sales", None)) for y in years],
+        "rd_expense": [amounts.wan(getattr(rd.get(y), "rd_expense", None)) for y in years],
+        "revenue": [amounts.wan(getattr(financial.get(y), "revenue", None)) for y in years],
+        "new_product_sales": [
+            amounts.wan(getattr(rd.get(y), "new_product_sales", None)) for y in years
+        ],
         "rd_staff": [getattr(rd.get(y), "rd_staff", None) for y in years],
         "patents": [getattr(rd.get(y), "patent_applications", None) for y in years],
     }

@@ -1,6 +1,7 @@
 import django_tables2 as tables
 from django.utils.html import format_html, format_html_join
 
+from kechuang.core import amounts
 from kechuang.core.tables import BaseTable
 from kechuang.engines import monitoring as engine
 from kechuang.monitoring.models import (
@@ -11,14 +12,6 @@ from kechuang.monitoring.models import (
     ServiceVisit,
     SnapshotEntry,
 )
-
-
-def _wan(value) -> str:
-    return "—" if value is None else f"{float(value) / 10_000:,.2f}"
-
-
-def _wan_value(value):
-    return None if value is None else round(float(value) / 10_000, 2)
 
 
 def _percent(value) -> str:
@@ -87,10 +80,10 @@ class SnapshotEntryTable(BaseTable):
         super().__init__(*args, **kwargs)
 
     def render_rd_expense(self, value):
-        return _wan(value)
+        return amounts.wan_text(value)
 
     def value_rd_expense(self, value):
-        return _wan_value(value)
+        return amounts.wan(value)
 
     render_revenue = render_previous_rd_expense = render_drop = render_rd_expense
     value_revenue = value_previous_rd_expense = value_drop = value_rd_expense

@@ -43,6 +43,13 @@ def _towns(request):
     )
 
 
+def town_filter(field_name: str = "town") -> django_filters.ModelChoiceFilter:
+    """A filter by the home county's towns that lie in the user's scope."""
+    return django_filters.ModelChoiceFilter(
+        label="乡镇街道", field_name=field_name, queryset=_towns
+    )
+
+
 def _year_choices():
     this_year = timezone.localdate().year
     return [(y, f"{y}年") for y in range(this_year, 2015, -1)]
@@ -50,7 +57,7 @@ def _year_choices():
 
 class EnterpriseFilterSet(KeywordFilterSet):
     code_fields = ("uscc",)
-    town = django_filters.ModelChoiceFilter(label="乡镇街道", queryset=_towns)
+    town = town_filter()
     industry_section = django_filters.ChoiceFilter(
         label="行业门类",
         field_name="industry__section",
@@ -118,11 +125,9 @@ class EnterpriseFilterSet(KeywordFilterSet):
         )
 
     def filter_qualification(self, queryset, name, value):
-        today = timezone.localdate()
         valid = Qualification.objects.filter(
-            enterprise=OuterRef("pk"), kind=value, issued_on__lte=today
-        ).filter(Q(valid_until__isnull=True) | Q(valid_until__gte=today))
-        valid = valid.filter(Q(revoked_on__isnull=True) | Q(revoked_on__gt=today))
+            Qualification.valid_on_q(timezone.localdate()), enterprise=OuterRef("pk"), kind=value
+        )
         return queryset.filter(Exists(valid))
 
 
@@ -141,9 +146,7 @@ class QualificationFilterSet(KeywordFilterSet):
     initials_field = "enterprise__name_initials"
     kind = django_filters.ChoiceFilter(label="资质类型", choices=choices.QualificationKind.choices)
     level = django_filters.ChoiceFilter(label="级别", choices=choices.Level.choices)
-    town = django_filters.ModelChoiceFilter(
-        label="乡镇街道", field_name="enterprise__town", queryset=_towns
-    )
+    town = town_filter("enterprise__town")
     validity = django_filters.ChoiceFilter(
         label="有效状态",
         choices=[("valid", "有效"), ("expiring", "六个月内到期"), ("expired", "已失效")],
@@ -157,11 +160,7 @@ class QualificationFilterSet(KeywordFilterSet):
 
     def filter_validity(self, queryset, name, value):
         today = timezone.localdate()
-        current = (
-            Q(issued_on__lte=today)
-            & (Q(valid_until__isnull=True) | Q(valid_until__gte=today))
-            & (Q(revoked_on__isnull=True) | Q(revoked_on__gt=today))
-        )
+        current = Qualification.valid_on_q(today)
         if value == "valid":
             return queryset.filter(current)
         if value == "expiring":

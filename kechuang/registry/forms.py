@@ -4,6 +4,7 @@ from django import forms
 from django.utils import timezone
 
 from kechuang.core.forms import DateInput, ScopedModelForm
+from kechuang.core.masking import hidden_fields
 from kechuang.engines import uscc as uscc_engine
 from kechuang.engines.identity import id_number_valid
 from kechuang.registry import choices
@@ -280,7 +281,7 @@ class PersonForm(ScopedModelForm):
         self.fields["enterprise"].queryset = Enterprise.objects.restrict(self.user, "view")
         self.fields["institution"].queryset = Institution.objects.restrict(self.user, "view")
         self.limit_regions("region")
-        if not self.user.has_perm("registry.view_pii_person"):
+        if hidden_fields(self.user, Person):
             # Users who may not see personal data may not overwrite it blindly either.
             del self.fields["phone"]
             del self.fields["id_number"]

@@ -192,6 +192,7 @@ class Enterprise(BaseModel):
     )
 
     scope_paths = ScopePaths(region="town", org="organisation")
+    personal_fields = {"contact_phone": "registry.view_contact_enterprise"}
 
     class Meta:
         verbose_name = "企业"
@@ -336,6 +337,16 @@ class Qualification(BaseModel):
             self.valid_until = anniversary - datetime.timedelta(1)
         super().save(*args, **kwargs)
 
+    @staticmethod
+    def valid_on_q(day: datetime.date) -> models.Q:
+        """Qualifications in force on `day`: issued, not yet expired, not revoked (the same
+        rule as `is_valid_on`, as a filter)."""
+        return (
+            models.Q(issued_on__lte=day)
+            & (models.Q(valid_until__isnull=True) | models.Q(valid_until__gte=day))
+            & (models.Q(revoked_on__isnull=True) | models.Q(revoked_on__gt=day))
+        )
+
     def is_valid_on(self, day: datetime.date) -> bool:
         if self.revoked_on and self.revoked_on <= day:
             return False
@@ -464,6 +475,7 @@ class Person(BaseModel):
     )
     is_active = models.BooleanField("在库", default=True)
 
+    personal_fields = {"phone": "registry.view_pii_person", "id_number": "registry.view_pii_person"}
     scope_paths = ScopePaths(
         region=("region", "institution__partner_county"),
         org=("enterprise__organisation", "institution__organisation"),

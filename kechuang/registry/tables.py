@@ -1,6 +1,7 @@
 import django_tables2 as tables
 from django.utils.html import format_html
 
+from kechuang.core import amounts
 from kechuang.core.masking import mask
 from kechuang.core.tables import BaseTable
 from kechuang.registry.models import (
@@ -53,10 +54,10 @@ class EnterpriseTable(BaseTable):
         return value
 
     def render_registered_capital(self, value):
-        return f"{value / 10000:,.2f}"
+        return amounts.wan_text(value)
 
     def value_registered_capital(self, value):
-        return round(float(value) / 10000, 2) if value is not None else None
+        return amounts.wan(value)
 
 
 class QualificationTable(BaseTable):

@@ -2,7 +2,7 @@ from django.conf import settings
 from django.db.models import Count, Q
 from django.utils import timezone
 
-from kechuang.core.masking import mask
+from kechuang.core.masking import hidden_fields, shown
 from kechuang.core.views import ImportView, ObjectDetailView, ObjectEditView, ObjectListView
 from kechuang.registry import filtersets, forms, tables
 from kechuang.registry.importers import EnterpriseImportSpec, InstitutionImportSpec
@@ -30,11 +30,6 @@ class EnterpriseDetailView(ObjectDetailView):
     template_name = "registry/enterprise_detail.html"
     select_related = ("town", "industry", "organisation")
 
-    def masked_fields(self):
-        if self.request.user.has_perm("registry.view_contact_enterprise"):
-            return ()
-        return ("contact_phone",)
-
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         enterprise = self.object
@@ -48,10 +43,8 @@ class EnterpriseDetailView(ObjectDetailView):
         context["people"] = Person.objects.restrict(self.request.user).filter(
             enterprise=enterprise, is_active=True
         )[:20]
-        context["show_contact"] = self.request.user.has_perm("registry.view_contact_enterprise")
-        context["contact_phone"] = (
-            enterprise.contact_phone if context["show_contact"] else mask(enterprise.contact_phone)
-        )
+        context["show_contact"] = "contact_phone" not in self.masked_fields()
+        context["contact_phone"] = shown(self.request.user, enterprise, "contact_phone")
         context["can_add_qualification"] = (
             self.request.user.has_perm("registry.add_qualification") and context["can_change"]
         )
@@ -115,10 +108,10 @@ class InstitutionDetailView(ObjectDetailView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        show = self.request.user.has_perm("registry.view_pii_person")
+        user = self.request.user
         context["people"] = [
-            (p, p.phone if show else mask(p.phone))
-            for p in Person.objects.restrict(self.request.user).filter(institution=self.object)
+            (p, shown(user, p, "phone"))
+            for p in Person.objects.restrict(user).filter(institution=self.object)
         ]
         return context
 
@@ -136,7 +129,7 @@ class PersonListView(ObjectListView):
     create_url_name = "registry:person_add"
 
     def table_extra_kwargs(self):
-        return {"show_pii": self.request.user.has_perm("registry.view_pii_person")}
+        return {"show_pii": not hidden_fields(self.request.user, Person)}
 
 
 class PersonDetailView(ObjectDetailView):
@@ -144,16 +137,10 @@ class PersonDetailView(ObjectDetailView):
     template_name = "registry/person_detail.html"
     select_related = ("enterprise", "institution", "region")
 
-    def masked_fields(self):
-        if self.request.user.has_perm("registry.view_pii_person"):
-            return ()
-        return ("phone", "id_number")
-
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        show = self.request.user.has_perm("registry.view_pii_person")
-        context["phone"] = self.object.phone if show else mask(self.object.phone)
-        context["id_number"] = self.object.id_number if show else mask(self.object.id_number)
+        context["phone"] = shown(self.request.user, self.object, "phone")
+        context["id_number"] = shown(self.request.user, self.object, "id_number")
         return context
 
 

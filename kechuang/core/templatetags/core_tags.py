@@ -1,6 +1,7 @@
 from django import forms, template
 from django.utils.http import urlencode
 
+from kechuang.core import amounts
 from kechuang.core.masking import mask
 
 register = template.Library()
@@ -39,12 +40,7 @@ def add_class(bound_field, css: str):
 @register.filter
 def wan_yuan(value) -> str:
     """Yuan shown in 万元 with two decimals; 亿元 for totals of 1 亿 and more."""
-    if value in (None, ""):
-        return "—"
-    amount = float(value)
-    if abs(amount) >= 1e8:
-        return f"{amount / 1e8:,.2f} 亿元"
-    return f"{amount / 1e4:,.2f} 万元"
+    return amounts.wan_or_yi_text(value)
 
 
 @register.filter

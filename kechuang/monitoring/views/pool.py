@@ -6,7 +6,7 @@ from django.http import QueryDict
 from django.shortcuts import redirect
 from django.utils import timezone
 
-from kechuang.core.masking import mask
+from kechuang.core.masking import shown
 from kechuang.core.views import ObjectDetailView, ObjectEditView, ObjectListView
 from kechuang.monitoring import filtersets, forms, tables
 from kechuang.monitoring.choices import PoolStatus
@@ -112,10 +112,7 @@ class PoolEntryDetailView(ObjectDetailView):
         context["can_view_enterprise"] = (
             Enterprise.objects.restrict(user).filter(pk=enterprise.pk).exists()
         )
-        show_contact = user.has_perm("registry.view_contact_enterprise")
-        context["contact_phone"] = (
-            enterprise.contact_phone if show_contact else mask(enterprise.contact_phone)
-        )
+        context["contact_phone"] = shown(user, enterprise, "contact_phone")
         context["qualifications"] = [
             q for q in enterprise.qualifications.order_by("-issued_on") if q.is_valid_on(today)
         ]

@@ -16,7 +16,7 @@ class EnterpriseSerializer(FormValidatedSerializer):
     form_class = EnterpriseForm
     town_name = serializers.CharField(source="town.name", read_only=True)
     industry_name = serializers.CharField(source="industry.name", read_only=True)
-    contact_phone = MaskedCharField("registry.view_contact_enterprise", label="联系电话")
+    contact_phone = MaskedCharField(Enterprise.personal_fields["contact_phone"], label="联系电话")
 
     class Meta:
         model = Enterprise
@@ -98,8 +98,8 @@ class InstitutionSerializer(FormValidatedSerializer):
 
 class PersonSerializer(FormValidatedSerializer):
     form_class = PersonForm
-    phone = MaskedCharField("registry.view_pii_person", label="电话")
-    id_number = MaskedCharField("registry.view_pii_person", label="身份证号")
+    phone = MaskedCharField(Person.personal_fields["phone"], label="电话")
+    id_number = MaskedCharField(Person.personal_fields["id_number"], label="身份证号")
 
     class Meta:
         model = Person
