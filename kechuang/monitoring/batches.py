@@ -6,6 +6,8 @@ Committing the same file twice changes nothing. A batch staged without "update e
 refuses, at commit as at preview, to overwrite a period that holds different figures.
 """
 
+import csv
+import io
 import logging
 from contextlib import nullcontext
 from dataclasses import asdict
@@ -14,10 +16,12 @@ from pathlib import Path
 
 import pandas as pd
 from django.conf import settings
+from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 
 from kechuang.core import bulk, changelog
+from kechuang.core.excel import UnreadableFile, read_rows
 from kechuang.core.frames import read_frame
 from kechuang.core.models import OperationLog
 from kechuang.core.oplog import record_operation
@@ -357,6 +361,32 @@ def _committed_after(batch: ImportBatch):
         status=choices.BatchStatus.COMMITTED,
         committed_at__gt=batch.committed_at,
     )
+
+
+LAYOUT_ROWS = 40  # parse looks for the header in the first 20 rows, up to three rows deep
+
+
+def layout_for(batch: ImportBatch) -> dict | None:
+    """The columns the batch's file matched, in which unit, and what it ignored or skipped.
+
+    Stored with the batch when it is staged; for a batch staged before that was kept, the
+    rows around the header are read again (cached by file digest)."""
+    if batch.layout:
+        return batch.layout
+    key = f"intake-layout:{batch.sha256}:{batch.kind}:{batch.default_unit}"
+    layout = cache.get(key)
+    if layout is not None:
+        return layout
+    try:
+        rows = read_rows(batch.filename, Path(batch.stored_file).read_bytes())[:LAYOUT_ROWS]
+    except (OSError, UnreadableFile):
+        return None
+    buffer = io.StringIO()
+    csv.writer(buffer).writerows([["" if c is None else c for c in row] for row in rows])
+    parsed = parse("head.csv", buffer.getvalue().encode(), batch.kind, batch.default_unit)
+    layout = layout_of(parsed, batch.kind)
+    cache.set(key, layout, 3600)
+    return layout
 
 
 def later_batch(batch: ImportBatch) -> ImportBatch | None:

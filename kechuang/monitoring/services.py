@@ -506,6 +506,27 @@ def _as_tuple(missing) -> tuple:
     return tuple(missing or ())
 
 
+FIRST_YEAR = 2000  # the earliest statistical year results are computed for
+
+
+class RecomputeRefused(ValueError):
+    """The year's results cannot be recomputed as asked; the message says why."""
+
+
+def recompute_year(year: int | str, *, user) -> Snapshot:
+    """Recompute a year an officer asked for, once it is a year with annual records."""
+    try:
+        year = int(year)
+    except (TypeError, ValueError):
+        raise RecomputeRefused("请选择要重新计算的年度。") from None
+    latest = timezone.localdate().year
+    if not FIRST_YEAR <= year <= latest:
+        raise RecomputeRefused(f"年度应在{FIRST_YEAR}年至{latest}年之间。")
+    if not has_annual_records(year):
+        raise RecomputeRefused(f"{year}年尚无年报数据，请先导入该年度数据再计算。")
+    return recompute(year, user=user)
+
+
 def current_snapshot(year: int) -> Snapshot | None:
     return Snapshot.objects.filter(year=year, is_current=True).select_related("rule_set").first()
 

@@ -36,6 +36,26 @@ def stage_options(data: dict, *, allow_update: bool) -> dict:
     return {"kind_key": data["kind"], **{f: data[f] for f in fields}, "allow_update": allow_update}
 
 
+def stage_upload(
+    content: bytes, filename: str, params: dict, *, user, origin: dict
+) -> ImportBatch | Job:
+    """Read and validate an uploaded file into a batch: in the request when it is small,
+    by a background job (returned) when it is large. Pages and the API call this alike."""
+    if stages_in_background(content):
+        return start_staging(content, filename, params, user=user, origin=origin)
+    batch = batches.stage(filename=filename, content=content, user=user, **params)
+    batches.log_staged(batch, user=user, origin=origin)
+    return batch
+
+
+def commit_or_start(batch: ImportBatch, options: dict, *, user, origin: dict) -> dict | Job:
+    """Commit a batch and recompute its year (the outcome's messages), or start a job doing
+    it for a large batch (returned)."""
+    if commits_in_background(batch):
+        return start_commit(batch, options, user=user, origin=origin)
+    return batches.commit_and_recompute(batch, user=user, origin=origin, **options)
+
+
 def start_staging(content: bytes, filename: str, params: dict, *, user, origin: dict) -> Job:
     """Archive the file and read and validate it in a job; `params` as `batches.stage`'s."""
     path = batches.archive(content, intake.file_digest(content), filename)

@@ -241,6 +241,7 @@ WRITING_SERVICES = {
     registry_services.register_enterprise,
     monitoring_services.save_rule_version,
     monitoring_services.recompute,  # writes a snapshot: a version (see WITHOUT_HISTORY)
+    monitoring_services.recompute_year,  # the same, for a year an officer asks for
     monitoring_services.retire_results,  # marks a snapshot no longer current
     monitoring_services.acknowledge_alert,
     monitoring_services.add_to_pool,

@@ -19,6 +19,7 @@ from rest_framework.response import Response
 
 from kechuang.core.api import ReadOnlyScopedViewSet, ScopedViewSet
 from kechuang.core.jobs_api import JobSerializer, accepted
+from kechuang.core.models import Job
 from kechuang.core.oplog import request_origin
 from kechuang.core.parsers import FormParser, JSONParser, MultiPartParser
 from kechuang.core.uploads import is_too_large, too_large_message
@@ -81,14 +82,12 @@ class ImportBatchViewSet(ReadOnlyScopedViewSet):
             )
         content = file.read()
         params = tasks.stage_options(data, allow_update=data["update"])
-        origin = request_origin(request)
-        if tasks.stages_in_background(content):
-            return accepted(
-                tasks.start_staging(content, file.name, params, user=request.user, origin=origin)
-            )
-        batch = batches.stage(filename=file.name, content=content, user=request.user, **params)
-        batches.log_staged(batch, user=request.user, origin=origin)
-        return Response(self.get_serializer(batch).data, status=status.HTTP_201_CREATED)
+        staged = tasks.stage_upload(
+            content, file.name, params, user=request.user, origin=request_origin(request)
+        )
+        if isinstance(staged, Job):
+            return accepted(staged)
+        return Response(self.get_serializer(staged).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(
         request=serializers.CommitSerializer,
@@ -107,14 +106,11 @@ class ImportBatchViewSet(ReadOnlyScopedViewSet):
             "town_code": options.validated_data["town"].strip(),
             "industry_code": options.validated_data["industry"],
         }
-        origin = request_origin(request)
-        if tasks.commits_in_background(batch):
-            return accepted(
-                tasks.start_commit(batch, commit_options, user=request.user, origin=origin)
-            )
-        outcome = batches.commit_and_recompute(
-            batch, user=request.user, origin=origin, **commit_options
+        outcome = tasks.commit_or_start(
+            batch, commit_options, user=request.user, origin=request_origin(request)
         )
+        if isinstance(outcome, Job):
+            return accepted(outcome)
         return self._outcome_response(batch, outcome)
 
     @extend_schema(request=None, responses=serializers.ImportBatchSerializer)

@@ -9,25 +9,18 @@ progress page.
 The work itself is in `batches` (stage, commit, roll back, recompute) and `workbooks`.
 """
 
-import csv
-import io
-from pathlib import Path
-
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
-from django.core.cache import cache
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from kechuang.core.excel import (
-    UnreadableFile,
-    read_rows,
     workbook_response,
 )
-from kechuang.core.models import OperationLog
+from kechuang.core.models import Job, OperationLog
 from kechuang.core.oplog import log_operation, request_origin
 from kechuang.core.uploads import is_too_large, too_large_message, upload_route
 from kechuang.core.views import ObjectListView, announce
@@ -36,7 +29,6 @@ from kechuang.monitoring.forms import CommitForm, UploadForm
 from kechuang.monitoring.models import ImportBatch
 
 SHOWN_ISSUES = 500
-LAYOUT_ROWS = 40  # parse looks for the header in the first 20 rows, up to three rows deep
 
 STATUS_BADGES = {
     choices.BatchStatus.VALIDATED: "primary",
@@ -97,14 +89,12 @@ def upload(request):
             file = data["file"]
             content = file.read()
             params = tasks.stage_options(data, allow_update=data["allow_update"])
-            if tasks.stages_in_background(content):
-                job = tasks.start_staging(
-                    content, file.name, params, user=request.user, origin=request_origin(request)
-                )
-                return redirect("core:job_status", job.pk)
-            batch = batches.stage(filename=file.name, content=content, user=request.user, **params)
-            batches.log_staged(batch, user=request.user, origin=request_origin(request))
-            return redirect(batch)
+            staged = tasks.stage_upload(
+                content, file.name, params, user=request.user, origin=request_origin(request)
+            )
+            if isinstance(staged, Job):
+                return redirect("core:job_status", staged.pk)
+            return redirect(staged)
     else:
         initial = {"kind": request.GET.get("kind") or choices.BatchKind.RD}
         form = IntakeUploadForm(initial=initial)
@@ -116,29 +106,6 @@ def upload(request):
 
 
 # -- preview ------------------------------------------------------------------------------
-
-
-def _layout(batch: ImportBatch) -> dict | None:
-    """The columns the batch's file matched, in which unit, and what it ignored or skipped.
-
-    Stored with the batch when it is staged; for a batch staged before that was kept, the
-    rows around the header are read again (cached by file digest)."""
-    if batch.layout:
-        return batch.layout
-    key = f"intake-layout:{batch.sha256}:{batch.kind}:{batch.default_unit}"
-    layout = cache.get(key)
-    if layout is not None:
-        return layout
-    try:
-        rows = read_rows(batch.filename, Path(batch.stored_file).read_bytes())[:LAYOUT_ROWS]
-    except (OSError, UnreadableFile):
-        return None
-    buffer = io.StringIO()
-    csv.writer(buffer).writerows([["" if c is None else c for c in row] for row in rows])
-    parsed = intake.parse("head.csv", buffer.getvalue().encode(), batch.kind, batch.default_unit)
-    layout = batches.layout_of(parsed, batch.kind)
-    cache.set(key, layout, 3600)
-    return layout
 
 
 @permission_required("monitoring.view_importbatch", raise_exception=True)
@@ -158,7 +125,7 @@ def batch_detail(request, pk: int):
         "error_count": len(errors),
         "warning_count": len(warnings),
         "shown_issues": SHOWN_ISSUES,
-        "layout": _layout(batch),
+        "layout": batches.layout_for(batch),
         "can_commit": can_import and batch.status == choices.BatchStatus.VALIDATED,
         "can_import": can_import,
         "later": batches.later_batch(batch),
@@ -205,12 +172,11 @@ def commit_view(request, pk: int):
         "town_code": town.code if town else "",
         "industry_code": form.cleaned_data["industry"],
     }
-    if tasks.commits_in_background(batch):
-        job = tasks.start_commit(batch, options, user=request.user, origin=request_origin(request))
-        return redirect("core:job_status", job.pk)
-    outcome = batches.commit_and_recompute(
-        batch, user=request.user, origin=request_origin(request), **options
+    outcome = tasks.commit_or_start(
+        batch, options, user=request.user, origin=request_origin(request)
     )
+    if isinstance(outcome, Job):
+        return redirect("core:job_status", outcome.pk)
     announce(request, outcome)
     return redirect(batch)
 

@@ -5,11 +5,10 @@ import json
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Sum
+from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from kechuang.core.models import OperationLog
@@ -17,7 +16,7 @@ from kechuang.core.oplog import log_operation
 from kechuang.core.requests import next_url
 from kechuang.core.views import ObjectListView
 from kechuang.engines import monitoring as engine
-from kechuang.monitoring import filtersets, services, tables
+from kechuang.monitoring import filtersets, results, services, tables
 from kechuang.monitoring.models import (
     Alert,
     Snapshot,
@@ -35,82 +34,15 @@ LISTS = {
     "tier": ("tier", "previous_tier", "rd_expense", "revenue", "intensity"),
 }
 IDENTITY_COLUMNS = ("enterprise", "uscc", "town", "industry")
-FIRST_YEAR = 2000  # the earliest statistical year an intake file may carry (UploadForm)
-
-
-def list_titles(rules: engine.MonitoringRules) -> dict[str, str]:
-    """Every list's title under `rules` (研发30强 when the bureau sets N to 30)."""
-    return {**rules.list_titles(), "class": "分类提级", "tier": "梯次培育"}
-
-
-def _years() -> list[int]:
-    years = set(Snapshot.objects.values_list("year", flat=True).distinct())
-    latest = services.latest_year()
-    if latest:
-        years.add(latest)
-    return sorted(years, reverse=True)
 
 
 def _chosen_year(request) -> int | None:
-    years = _years()
+    known = results.years()
     try:
-        year = int(request.GET.get("year") or (years[0] if years else 0))
+        year = int(request.GET.get("year") or (known[0] if known else 0))
     except ValueError:
         raise Http404("年度不正确") from None
     return year or None
-
-
-def _rules(snapshot: Snapshot) -> engine.MonitoringRules:
-    return engine.MonitoringRules.from_dict(snapshot.rule_set.rules)
-
-
-def scoped_summary(entries, rules: engine.MonitoringRules) -> dict:
-    """The overview's figures over the entries the user may see. List counts count the
-    engine's stored decisions, so a count always equals the rows of its list."""
-    above = entries.filter(is_above_scale=True)
-    totals = above.aggregate(rd=Sum("rd_expense"), revenue=Sum("revenue"))
-    covered = entries.on_list("coverage")
-    above_count = covered.count()
-    coverage = []
-    for item in rules.coverage_items:
-        missing = covered.filter(coverage_missing__icontains=f'"{item.key}"').count()
-        coverage.append(
-            {
-                "key": item.key,
-                "label": item.label,
-                "covered": above_count - missing,
-                "missing": missing,
-                "share": (above_count - missing) / above_count if above_count else None,
-            }
-        )
-    full = covered.filter(coverage_missing=[]).count()
-    ratio = (
-        float(totals["rd"]) / float(totals["revenue"])
-        if totals["rd"] is not None and totals["revenue"]
-        else None
-    )
-    return {
-        "enterprises": entries.count(),
-        "above_scale": above_count,
-        "with_rd": entries.filter(rd_expense__gt=0).count(),
-        "total_rd": entries.aggregate(v=Sum("rd_expense"))["v"],
-        "above_scale_rd_ratio": ratio,
-        "top_spend": entries.on_list("top_spend").count(),
-        "top_intensity": entries.on_list("top_intensity").count(),
-        "declines": entries.on_list("decline").count(),
-        "zero_rd": entries.on_list("zero_rd").count(),
-        "coverage": coverage,
-        "coverage_full": full,
-        "coverage_full_share": full / above_count if above_count else None,
-        "classes": dict(entries.values_list("innovation_class").annotate(n=Count("pk")).order_by()),
-        "tiers": dict(entries.values_list("tier").annotate(n=Count("pk")).order_by()),
-        "moves": list(
-            entries.exclude(tier=engine.TIER_ABSENT)
-            .values("previous_tier", "tier")
-            .annotate(n=Count("pk"))
-            .order_by("previous_tier", "tier")
-        ),
-    }
 
 
 def overview(request):
@@ -119,11 +51,16 @@ def overview(request):
         raise PermissionDenied
     year = _chosen_year(request)
     snapshot = services.current_snapshot(year) if year else None
-    context = {"title": "研发监测总览", "years": _years(), "year": year, "snapshot": snapshot}
+    context = {
+        "title": "研发监测总览",
+        "years": results.years(),
+        "year": year,
+        "snapshot": snapshot,
+    }
     if snapshot is not None:
-        rules = _rules(snapshot)
+        rules = results.rules_of(snapshot)
         entries = SnapshotEntry.objects.restrict(request.user).of(snapshot)
-        summary = scoped_summary(entries, rules)
+        summary = results.scoped_summary(entries, rules)
         tier_labels = {**rules.tier_labels(), engine.TIER_NONE: engine.TIER_NONE_LABEL}
         tier_keys = [t.key for t in rules.tiers] + [engine.TIER_NONE]
         move_counts = {(m["previous_tier"], m["tier"]): m["n"] for m in summary["moves"]}
@@ -131,7 +68,7 @@ def overview(request):
         context.update(
             {
                 "rules": rules,
-                "titles": list_titles(rules),
+                "titles": results.list_titles(rules),
                 "summary": summary,
                 "class_rows": [
                     (key, label, summary["classes"].get(key, 0))
@@ -181,27 +118,21 @@ def overview(request):
 @permission_required("monitoring.add_snapshot", raise_exception=True)
 def recompute_view(request):
     try:
-        year = int(request.POST["year"])
-    except (KeyError, ValueError):
-        messages.error(request, "请选择要重新计算的年度。")
+        snapshot = services.recompute_year(request.POST.get("year", ""), user=request.user)
+    except services.RecomputeRefused as refusal:
+        messages.error(request, str(refusal))
         return redirect("monitoring:overview")
-    latest = timezone.localdate().year
-    if not FIRST_YEAR <= year <= latest:
-        messages.error(request, f"年度应在{FIRST_YEAR}年至{latest}年之间。")
-        return redirect("monitoring:overview")
-    if not services.has_annual_records(year):
-        messages.error(request, f"{year}年尚无年报数据，请先导入该年度数据再计算。")
-        return redirect("monitoring:overview")
-    snapshot = services.recompute(year, user=request.user)
     log_operation(
         request,
         OperationLog.Action.OTHER,
         "研发监测",
-        summary=f"重新计算{year}年监测结果（规则 {snapshot.rule_set.version}）",
+        summary=f"重新计算{snapshot.year}年监测结果（规则 {snapshot.rule_set.version}）",
         rows=SnapshotEntry.objects.of(snapshot).count(),
     )
-    messages.success(request, f"已按规则 {snapshot.rule_set.version} 重新计算{year}年监测结果。")
-    return redirect(f"{reverse('monitoring:overview')}?year={year}")
+    messages.success(
+        request, f"已按规则 {snapshot.rule_set.version} 重新计算{snapshot.year}年监测结果。"
+    )
+    return redirect(f"{reverse('monitoring:overview')}?year={snapshot.year}")
 
 
 class SnapshotEntryListView(ObjectListView):
@@ -236,18 +167,18 @@ class SnapshotEntryListView(ObjectListView):
         """The rules of the shown snapshot, or those in force when there is none yet."""
         snapshot = self._snapshot()
         if snapshot is not None:
-            return _rules(snapshot)
+            return results.rules_of(snapshot)
         return engine.MonitoringRules.from_dict(services.current_rule_set().rules)
 
     @property
     def list_title(self) -> str:
-        return list_titles(self._list_rules())[self.list_key]
+        return results.list_titles(self._list_rules())[self.list_key]
 
     def table_extra_kwargs(self):
         snapshot = self._snapshot()
         if snapshot is None:
             return {}
-        rules = _rules(snapshot)
+        rules = results.rules_of(snapshot)
         return {
             "tier_labels": rules.tier_labels(),
             "coverage_labels": {item.key: item.label for item in rules.coverage_items},
@@ -267,20 +198,20 @@ class SnapshotEntryListView(ObjectListView):
         context = super().get_context_data(**kwargs)
         snapshot = self._snapshot()
         rules = self._list_rules()
-        titles = list_titles(rules)
+        titles = results.list_titles(rules)
         context.update(
             {
                 "lists": [(key, titles[key]) for key in LISTS],
                 "list_key": self.list_key,
                 "list_title": titles[self.list_key],
                 "intensity_eligibility": rules.intensity_eligibility(),
-                "years": _years(),
+                "years": results.years(),
                 "snapshot": snapshot,
                 "year": snapshot.year if snapshot else _chosen_year(self.request),
             }
         )
         if snapshot is not None:
-            rules = _rules(snapshot)
+            rules = results.rules_of(snapshot)
             context["coverage_items"] = rules.coverage_items
             context["tier_choices"] = [(t.key, t.label) for t in rules.tiers] + [
                 (engine.TIER_NONE, engine.TIER_NONE_LABEL)
