@@ -5,23 +5,21 @@ town persona works for 南明街道; `other_town` for 七星街道; the enterpri
 enterprise lies in 南明街道; the university persona belongs to one institute.
 """
 
+from __future__ import annotations
+
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
-from django.db import connections
-from django.test import Client
 
-from kechuang.accounts.choices import OrgKind
-from kechuang.accounts.models import Organisation, User
-from kechuang.accounts.services import (
-    create_user,
-    ensure_standard_roles,
-    organisation_for_enterprise,
-    organisation_for_institution,
-)
-from kechuang.registry.tests.factories import EnterpriseFactory, InstitutionFactory, PersonFactory
+# Django is imported inside the fixtures, not here, so that the engines' tests, which need
+# none of it, also run without Django (`pytest -p no:django kechuang/engines`).
+if TYPE_CHECKING:
+    from django.test import Client
+
+    from kechuang.accounts.models import User
 
 PASSWORD = "test-pass-2026"
 NANMING = "330624002"
@@ -60,15 +58,28 @@ class World:
         }
 
 
-@pytest.fixture(autouse=True)
-def fast_password_hashing(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+def _django_settings(request):
+    """pytest-django's `settings` fixture, or None in a run without Django."""
+    if not request.config.pluginmanager.has_plugin("django"):
+        return None
+    return request.getfixturevalue("settings")
 
 
 @pytest.fixture(autouse=True)
-def immediate_tasks(settings):
+def fast_password_hashing(request):
+    settings = _django_settings(request)
+    if settings is not None:
+        settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def immediate_tasks(request):
     """Background jobs run at once, in the caller, unless a test chooses another backend."""
-    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    settings = _django_settings(request)
+    if settings is not None:
+        settings.TASKS = {
+            "default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}
+        }
 
 
 @pytest.fixture
@@ -82,6 +93,20 @@ def worker_keeps_the_test_connection(monkeypatch):
 
 @pytest.fixture
 def world(db) -> World:
+    from kechuang.accounts.choices import OrgKind
+    from kechuang.accounts.models import Organisation
+    from kechuang.accounts.services import (
+        create_user,
+        ensure_standard_roles,
+        organisation_for_enterprise,
+        organisation_for_institution,
+    )
+    from kechuang.registry.tests.factories import (
+        EnterpriseFactory,
+        InstitutionFactory,
+        PersonFactory,
+    )
+
     roles = ensure_standard_roles()
     bureau = Organisation.objects.create(
         name="新昌县科学技术局", kind=OrgKind.BUREAU, region_id="330624"
@@ -142,6 +167,7 @@ def world(db) -> World:
 @pytest.fixture
 def login():
     """A logged-in test client for a user."""
+    from django.test import Client
 
     def _login(user: User) -> Client:
         client = Client()
@@ -197,6 +223,8 @@ def page(live_server, monkeypatch):
         browser.close()
         # While the loop runs, the test's ORM calls get connections of their own context,
         # which the database teardown after the test cannot see: close them here.
+        from django.db import connections
+
         connections.close_all()
 
 
