@@ -2,9 +2,7 @@ from csp.decorators import csp_update
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.http.response import HttpResponseRedirectBase
 from django.urls import include, path, re_path
-from django.views.decorators.csrf import csrf_exempt
 from drf_spectacular.views import (
     SpectacularAPIView,
     SpectacularRedocView,
@@ -12,7 +10,7 @@ from drf_spectacular.views import (
 )
 
 from kechuang.accounts.views import LoginView
-from kechuang.core.views import favicon
+from kechuang.core.views import favicon, moved
 from kechuang.registry.api.urls import router as registry_router
 
 
@@ -24,24 +22,12 @@ def _docs_page(view_class, **options):
     return login_required(view)
 
 
-class PermanentRedirectKeepingMethod(HttpResponseRedirectBase):
-    status_code = 308
-
-
-@csrf_exempt  # the API's own authentication decides, at the new address
-def _registry_api_moved(request, rest):
-    """The registry's API moved under /api/registry/ with every app's; 308 keeps the method
-    and body, so old scripts go on working."""
-    query = request.META.get("QUERY_STRING", "")
-    target = f"/api/registry/{rest}" + (f"?{query}" if query else "")
-    return PermanentRedirectKeepingMethod(target)
-
-
 api_patterns = [
     path("registry/", include(registry_router.urls)),
+    # The registry's API moved under /api/registry/ with every app's.
     re_path(
         r"^(?P<rest>(?:enterprises|qualifications|institutions|people|chains)(?:/.*)?)$",
-        _registry_api_moved,
+        moved("/api/registry/"),
     ),
     path("accounts/", include("kechuang.accounts.api.urls")),
     path("monitoring/", include("kechuang.monitoring.api.urls")),

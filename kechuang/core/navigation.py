@@ -48,7 +48,10 @@ MENU = (
                 "监测总览", "monitoring:overview", "graph-up", "monitoring.view_snapshotentry"
             ),
             MenuItem(
-                "监测名单", "monitoring:entry_list", "list-ol", "monitoring.view_snapshotentry"
+                "监测名单",
+                "monitoring:snapshotentry_list",
+                "list-ol",
+                "monitoring.view_snapshotentry",
             ),
             MenuItem("预警", "monitoring:alert_list", "bell", "monitoring.view_alert"),
             MenuItem(

@@ -12,8 +12,10 @@ from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse
+from django.http.response import HttpResponseRedirectBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.templatetags.static import static
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 from django.views.generic import DetailView, TemplateView, UpdateView
 from django_filters.views import FilterView
@@ -380,6 +382,22 @@ def announce(request, outcome: dict) -> None:
 
 def _first_line(text: str) -> str:
     return text.split("\n", 1)[0] if text else ""
+
+
+class PermanentRedirectKeepingMethod(HttpResponseRedirectBase):
+    status_code = 308
+
+
+def moved(new_prefix: str):
+    """A view for addresses that moved: 308 (method and body kept, so old scripts and
+    bookmarks go on working) to the same rest of the path under `new_prefix`."""
+
+    @csrf_exempt  # the view at the new address decides
+    def view(request, rest: str = ""):
+        query = request.META.get("QUERY_STRING", "")
+        return PermanentRedirectKeepingMethod(new_prefix + rest + (f"?{query}" if query else ""))
+
+    return view
 
 
 def favicon(request):

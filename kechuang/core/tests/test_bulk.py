@@ -143,14 +143,14 @@ def test_many_rows_go_in_chunks_under_the_parameter_limit(user):
 
 
 def test_the_request_being_served_is_recorded(user):
-    request = RequestFactory().post("/monitoring/imports/7/commit/", REMOTE_ADDR="10.1.2.3")
+    request = RequestFactory().post("/monitoring/batches/7/commit/", REMOTE_ADDR="10.1.2.3")
     HistoricalRecords.context.request = request
     try:
         record = marked_above_scale(user)
     finally:
         del HistoricalRecords.context.request
     latest = record.history.order_by("-history_id").first()
-    assert (latest.history_ip, latest.history_path) == ("10.1.2.3", "/monitoring/imports/7/commit/")
+    assert (latest.history_ip, latest.history_path) == ("10.1.2.3", "/monitoring/batches/7/commit/")
 
 
 def test_without_a_request_the_origin_is_empty(user):

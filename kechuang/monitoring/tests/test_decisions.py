@@ -142,7 +142,7 @@ def _members(result: engine.MonitoringResult, key: str) -> set[int]:
 
 
 def _page_ids(client, **params) -> list[int]:
-    response = client.get(reverse("monitoring:entry_list"), {"year": YEAR, **params})
+    response = client.get(reverse("monitoring:snapshotentry_list"), {"year": YEAR, **params})
     assert response.status_code == 200
     table = response.context["table"]
     assert table.page.paginator.count < 25
@@ -151,7 +151,7 @@ def _page_ids(client, **params) -> list[int]:
 
 def _export_ids(client, names: dict[str, int], **params) -> list[int]:
     response = client.get(
-        reverse("monitoring:entry_list"), {"year": YEAR, "export": "xlsx", **params}
+        reverse("monitoring:snapshotentry_list"), {"year": YEAR, "export": "xlsx", **params}
     )
     rows = list(load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True))
     at = rows[0].index("企业")
@@ -280,11 +280,12 @@ def test_list_titles_follow_the_configured_n(county, login):
     )
     services.recompute(YEAR, today=TODAY)
     client = login(county.staff)
-    page = client.get(reverse("monitoring:entry_list"), {"list": "top_spend", "year": YEAR})
+    page = client.get(reverse("monitoring:snapshotentry_list"), {"list": "top_spend", "year": YEAR})
     text = page.content.decode()
     assert "研发30强（按研发投入）" in text and "研发50强" not in text
     export = client.get(
-        reverse("monitoring:entry_list"), {"list": "top_spend", "year": YEAR, "export": "xlsx"}
+        reverse("monitoring:snapshotentry_list"),
+        {"list": "top_spend", "year": YEAR, "export": "xlsx"},
     )
     assert (
         "研发30强" in export["Content-Disposition"]
@@ -303,7 +304,9 @@ def test_intensity_ranking_is_restricted_by_default(county, login):
     assert county.people["software"].pk not in ranked
     assert county.people["small_revenue"].pk not in ranked
     assert county.people["grower"].pk in ranked
-    page = client.get(reverse("monitoring:entry_list"), {"list": "top_intensity", "year": YEAR})
+    page = client.get(
+        reverse("monitoring:snapshotentry_list"), {"list": "top_intensity", "year": YEAR}
+    )
     assert "营业收入不低于 2,000 万元" in page.content.decode()
 
 

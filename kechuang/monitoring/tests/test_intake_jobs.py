@@ -186,7 +186,10 @@ def test_job_pages_moved_to_jobs_and_lead_back_to_the_intake(world, login, setti
     client = login(world.staff)
     job = _queued_stage_job(client, world, settings)
     old = client.get(f"/monitoring/jobs/{job.pk}/")
-    assert old.status_code == 301
+    assert old.status_code == 308
     assert old["Location"] == reverse("core:job_status", args=[job.pk]) == f"/jobs/{job.pk}/"
+    assert client.get("/monitoring/imports/?year=2024")["Location"] == (
+        reverse("monitoring:batch_list") + "?year=2024"
+    )
     page = client.get(old["Location"]).content.decode()
     assert f'href="{reverse("monitoring:batch_list")}">导入记录</a>' in page

@@ -526,10 +526,10 @@ def test_job_status_as_json_htmx_partial_and_page(world, login):
     assert "HX-Redirect" not in partial
 
     running.status, running.progress = "succeeded", 100
-    running.result = {"url": "/monitoring/imports/1/", "success": "完成"}
+    running.result = {"url": "/monitoring/batches/1/", "success": "完成"}
     running.save()
     partial = client.get(url, HTTP_HX_REQUEST="true")
-    assert partial["HX-Redirect"] == "/monitoring/imports/1/"
+    assert partial["HX-Redirect"] == "/monitoring/batches/1/"
     assert client.get(url, HTTP_ACCEPT="application/json").json()["finished"] is True
 
 

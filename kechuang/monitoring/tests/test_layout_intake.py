@@ -22,7 +22,7 @@ from kechuang.registry.models import Enterprise, EnterpriseFormerName
 from kechuang.registry.tests.factories import EnterpriseFactory
 
 LAYOUTS = [layout for layout in layouts.corpus() if not layout.skip_reason]
-UPLOAD = "/monitoring/imports/upload/"
+UPLOAD = "/monitoring/batches/upload/"
 API = "/api/monitoring/batches/"
 
 
@@ -84,7 +84,7 @@ def test_each_layout_through_the_upload_page(world, login, registered, layout):
     batch = ImportBatch.objects.latest("pk")
     assert batch.errors == [], batch.errors
     assert batch.layout["totals"], "the total row is reported as skipped"
-    response = client.post(f"/monitoring/imports/{batch.pk}/commit/", {})
+    response = client.post(f"/monitoring/batches/{batch.pk}/commit/", {})
     batch.refresh_from_db()
     assert batch.status == "committed"
     assert batch.created_count == len(layouts.ROWS)
@@ -403,7 +403,7 @@ def test_enterprises_created_by_a_commit_record_the_officer(world):
 def test_a_pending_batch_can_be_discarded_and_its_file_goes(world, login):
     batch = _stage(world.staff, full_workbook([full_row(world.nanming_enterprise)]))
     client = login(world.staff)
-    response = client.post(f"/monitoring/imports/{batch.pk}/discard/")
+    response = client.post(f"/monitoring/batches/{batch.pk}/discard/")
     assert response.status_code == 302
     batch.refresh_from_db()
     assert batch.status == "discarded"
@@ -415,7 +415,7 @@ def test_a_pending_batch_can_be_discarded_and_its_file_goes(world, login):
         batches.discard(batch, user=world.staff)
     # A leader may look but not discard.
     other = _stage(world.staff, full_workbook([full_row(world.nanming_enterprise)]))
-    assert login(world.leader).post(f"/monitoring/imports/{other.pk}/discard/").status_code == 403
+    assert login(world.leader).post(f"/monitoring/batches/{other.pk}/discard/").status_code == 403
     other.refresh_from_db()
     assert other.status == "validated"
 
@@ -529,7 +529,7 @@ def test_pages_speak_chinese_to_a_browser_that_asks_for_english(world, login):
     batch = _stage(world.staff, full_workbook([full_row(world.nanming_enterprise)]))
     page = (
         login(world.staff)
-        .get("/monitoring/imports/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+        .get("/monitoring/batches/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
         .content.decode()
     )
     when = timezone.localtime(batch.created_at)

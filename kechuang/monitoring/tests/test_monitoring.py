@@ -256,7 +256,9 @@ def test_monitor_command(county, capsys):
 def test_top_list_is_scoped(county, login, persona, visible):
     services.recompute(2024)
     client = login(getattr(county, persona))
-    response = client.get(reverse("monitoring:entry_list"), {"list": "top_spend", "year": 2024})
+    response = client.get(
+        reverse("monitoring:snapshotentry_list"), {"list": "top_spend", "year": 2024}
+    )
     assert response.status_code == 200
     page = response.content.decode()
     names = {"浙江新禾成生物医药股份有限公司", "新昌县七星制冷配件有限公司"}
@@ -267,7 +269,7 @@ def test_top_list_is_scoped(county, login, persona, visible):
 def test_lists_forbidden_without_permission(county, login, persona):
     services.recompute(2024)
     client = login(getattr(county, persona))
-    assert client.get(reverse("monitoring:entry_list")).status_code == 403
+    assert client.get(reverse("monitoring:snapshotentry_list")).status_code == 403
     assert client.get(reverse("monitoring:overview")).status_code == 403
 
 
@@ -275,7 +277,8 @@ def test_decline_list_orders_by_drop_and_exports(county, login):
     services.recompute(2024)
     client = login(county.staff)
     response = client.get(
-        reverse("monitoring:entry_list"), {"list": "decline", "year": 2024, "export": "xlsx"}
+        reverse("monitoring:snapshotentry_list"),
+        {"list": "decline", "year": 2024, "export": "xlsx"},
     )
     rows = list(load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True))
     assert rows[0][:4] == ("企业", "统一社会信用代码", "乡镇街道", "行业")
@@ -286,11 +289,11 @@ def test_decline_list_orders_by_drop_and_exports(county, login):
 def test_zero_rd_and_coverage_lists(county, login):
     services.recompute(2024)
     client = login(county.staff)
-    zero = client.get(reverse("monitoring:entry_list"), {"list": "zero_rd", "year": 2024})
+    zero = client.get(reverse("monitoring:snapshotentry_list"), {"list": "zero_rd", "year": 2024})
     assert "新昌县南明轴承有限公司" in zero.content.decode()
     assert "浙江新禾成生物医药股份有限公司" not in zero.content.decode()
     lacking = client.get(
-        reverse("monitoring:entry_list"),
+        reverse("monitoring:snapshotentry_list"),
         {"list": "coverage", "year": 2024, "missing": "rd_institution"},
     ).content.decode()
     assert "新昌县南明轴承有限公司" in lacking

@@ -53,7 +53,7 @@ class ImportBatchListView(ObjectListView):
 
 
 @permission_required("monitoring.import_importbatch", raise_exception=True)
-def template(request, kind: str):
+def batch_template(request, kind: str):
     if kind not in intake.KINDS:
         raise Http404("没有这种数据类型")
     try:
@@ -203,8 +203,3 @@ def rollback_view(request, pk: int):
         batches.rollback_and_recompute(batch, user=request.user, origin=request_origin(request)),
     )
     return redirect(batch)
-
-
-def job_moved(request, pk: int, retry: bool = False):
-    """Job pages moved to /jobs/ (every app's background work shows there)."""
-    return redirect("core:job_status", pk, permanent=True)
