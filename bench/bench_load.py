@@ -38,7 +38,7 @@ from django.test.utils import CaptureQueriesContext  # noqa: E402
 from kechuang.accounts.choices import OrgKind  # noqa: E402
 from kechuang.accounts.models import Organisation, User  # noqa: E402
 from kechuang.accounts.services import create_user, ensure_standard_roles  # noqa: E402
-from kechuang.demo import generator  # noqa: E402
+from kechuang.demo.scale import generate_scale  # noqa: E402
 from kechuang.monitoring import services  # noqa: E402
 from kechuang.registry.models import Enterprise, Region  # noqa: E402
 
@@ -51,7 +51,7 @@ def ensure_enterprises(total: int) -> None:
     missing = total - Enterprise.objects.count()
     if missing > 0:
         print(f"generating {missing:,} enterprises (several minutes on 2 cores)...", flush=True)
-        generator.generate_scale(enterprises=missing)
+        generate_scale(enterprises=missing)
     year = services.latest_year()
     if year and services.current_snapshot(year) is None:
         print(f"computing the {year} monitoring results...", flush=True)

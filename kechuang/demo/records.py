@@ -1,9 +1,13 @@
 """Yearly R&D (107-2) and financial records for the demo county and benchmark data.
 
-The figures come from `generator.yearly_figures`; this module splits them into the 107-2
+The figures come from `profiles.yearly_figures`; this module splits them into the 107-2
 breakdown so that every record satisfies the consistency rules of RULES.md §4.3 (the eight
 cost items and the funding sources add up to the total, "其中" items never exceed their
 whole), as a real statistics return would.
+
+It imports only the pure modules `profiles` and `plan` (the demo county's profiles, without the
+database): `county` writes the enterprises before `kechuang demo` calls this module, and
+`scale` calls `split_record` for the benchmark data, so neither is imported here.
 """
 
 import datetime
@@ -13,7 +17,8 @@ from decimal import Decimal
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
-from kechuang.demo import generator
+from kechuang.demo.plan import demo_profiles
+from kechuang.demo.profiles import DEFAULT_SEED, LAST_YEAR, REFERENCE_SIZE, YEARS, yearly_figures
 from kechuang.monitoring.choices import Department, SourceUnit
 from kechuang.monitoring.models import FinancialRecord, PoolEntry, RDRecord, ServiceVisit
 from kechuang.registry.models import Enterprise
@@ -118,7 +123,7 @@ def records_for(enterprise_id: int, profile, years, rng: random.Random):
     rd_records, financial_records = [], []
     valid = 0
     for year in years:
-        figures = generator.yearly_figures(profile, year)
+        figures = yearly_figures(profile, year)
         if not figures["active"]:
             continue
         valid += int(figures["invention_patents"])
@@ -131,17 +136,17 @@ def records_for(enterprise_id: int, profile, years, rng: random.Random):
 
 @transaction.atomic
 def generate_demo_records(
-    seed: int = generator.DEFAULT_SEED, enterprises: int = generator.REFERENCE_SIZE
+    seed: int = DEFAULT_SEED, enterprises: int = REFERENCE_SIZE
 ) -> tuple[int, int]:
     """Ten years of records for the demo county's enterprises; returns (R&D, financial) counts."""
     ids = dict(Enterprise.objects.values_list("uscc", "pk"))
     rng = random.Random(f"{seed}/records")
     rd_all, financial_all = [], []
-    for profile in generator.demo_profiles(seed, enterprises):
+    for profile in demo_profiles(seed, enterprises):
         enterprise_id = ids.get(profile.uscc)
         if enterprise_id is None:
             continue
-        rd, financial = records_for(enterprise_id, profile, generator.YEARS, rng)
+        rd, financial = records_for(enterprise_id, profile, YEARS, rng)
         rd_all.extend(rd)
         financial_all.extend(financial)
     RDRecord.objects.bulk_create(rd_all, batch_size=2000)
@@ -163,7 +168,7 @@ VISIT_PROBLEMS = (
 
 
 @transaction.atomic
-def generate_demo_pool(seed: int = generator.DEFAULT_SEED) -> tuple[int, int]:
+def generate_demo_pool(seed: int = DEFAULT_SEED) -> tuple[int, int]:
     """A cultivation pool of promising enterprises with 包联 officers and service visits,
     some follow-ups done, some due, some overdue; returns (entries, visits)."""
     rng = random.Random(f"{seed}/pool")
@@ -176,14 +181,14 @@ def generate_demo_pool(seed: int = generator.DEFAULT_SEED) -> tuple[int, int]:
     candidates = list(
         Enterprise.objects.filter(
             status="active",
-            scale_records__year=generator.LAST_YEAR,
+            scale_records__year=LAST_YEAR,
             scale_records__is_above_scale=True,
         )
         .order_by("uscc")
         .values_list("pk", "town_id", "name")
     )
     chosen = rng.sample(candidates, min(36, len(candidates)))
-    today = datetime.date(generator.LAST_YEAR + 1, 11, 20)
+    today = datetime.date(LAST_YEAR + 1, 11, 20)
     entries = visits = 0
     for pk, town_id, _name in chosen:
         officer = town_officers.get(town_id, staff)

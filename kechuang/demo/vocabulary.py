@@ -1,7 +1,8 @@
 """Word lists and reference tables of the demo county: sectors, towns, chains, institutions.
 
-Data only; `kechuang.demo.generator` draws from it. Names of enterprises and people are
-fictional combinations of common characters; towns, codes and public bodies are real.
+Data only; the demo county (`plan`, `qualifications`, `county`, `logins`) and the benchmark
+data (`scale`) draw from it. Names of enterprises and people are fictional combinations of
+common characters; towns, codes and public bodies are real.
 """
 
 from dataclasses import dataclass

@@ -1,23 +1,21 @@
 """The demo county is deterministic, valid and calibrated to the seed's published figures."""
 
+import ast
 import datetime
 import io
+from pathlib import Path
 
 import pytest
 from django.core.management import call_command
 from django.db.models import Q
 
 from kechuang.accounts.models import User
-from kechuang.demo import generator
-from kechuang.demo.generator import (
-    ABOVE_SCALE_REVENUE,
-    DEMO_PASSWORD,
-    demo_profiles,
-    generate_demo,
-    generate_scale,
-    reset_domain_data,
-    yearly_figures,
-)
+from kechuang.demo.county import DemoDataExists, generate_demo
+from kechuang.demo.logins import DEMO_PASSWORD
+from kechuang.demo.plan import demo_profiles
+from kechuang.demo.profiles import ABOVE_SCALE_REVENUE, RD_NONE, YEARS, yearly_figures
+from kechuang.demo.reset import reset_domain_data
+from kechuang.demo.scale import generate_scale
 from kechuang.engines import uscc
 from kechuang.engines.identity import id_number_valid
 from kechuang.engines.text import pinyin_full, pinyin_initials
@@ -162,7 +160,7 @@ def test_same_seed_gives_same_data_and_another_seed_does_not():
 def test_reset_keeps_reference_data_and_refuses_to_generate_twice():
     regions, industries = Region.objects.count(), Industry.objects.count()
     generate_demo(enterprises=100)
-    with pytest.raises(generator.DemoDataExists):
+    with pytest.raises(DemoDataExists):
         generate_demo(enterprises=100)
     reset_domain_data()
     assert Region.objects.count() == regions and Industry.objects.count() == industries
@@ -174,7 +172,7 @@ def test_yearly_figures_are_pure_and_consistent():
     again = demo_profiles(enterprises=400)
     assert profiles == again
     for profile in profiles:
-        for year in generator.YEARS:
+        for year in YEARS:
             figures = yearly_figures(profile, year)
             assert figures == yearly_figures(again[profile.index], year)
             revenue = figures["revenue"]
@@ -183,7 +181,7 @@ def test_yearly_figures_are_pure_and_consistent():
             assert figures["new_product_sales"] <= revenue
             assert figures["invention_patents"] <= figures["patents"]
             assert (figures["rd_staff"] > 0) == (figures["rd_expense"] > 0)
-            if profile.rd_class == generator.RD_NONE:
+            if profile.rd_class == RD_NONE:
                 assert figures["rd_expense"] == 0
     figures = yearly_figures(profiles[0], 2024)
     figures["revenue"] = -1
@@ -231,3 +229,32 @@ def test_demo_command_prints_logins_and_skips_when_loaded():
     assert Enterprise.objects.count() == 60
     call_command("demo", "--reset", "--scale", "300", "--counties", "2", stdout=io.StringIO())
     assert Enterprise.objects.count() == 300 and not User.objects.exists()
+
+
+def test_demo_modules_import_each_other_without_cycles():
+    """Each generator imports the modules it builds on, never one that imports it back."""
+    package = Path(__file__).resolve().parent.parent
+    graph = {}
+    for path in package.glob("*.py"):
+        imported = set()
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.ImportFrom) and node.module == "kechuang.demo":
+                imported.update(alias.name for alias in node.names)
+            elif isinstance(node, ast.ImportFrom) and (node.module or "").startswith(
+                "kechuang.demo."
+            ):
+                imported.add(node.module.split(".")[2])
+        graph[path.stem] = imported & {p.stem for p in package.glob("*.py")}
+    done: set[str] = set()
+
+    def visit(module: str, path: tuple[str, ...]) -> None:
+        assert module not in path, " -> ".join((*path, module))
+        if module not in done:
+            for other in sorted(graph[module]):
+                visit(other, (*path, module))
+            done.add(module)
+
+    for module in sorted(graph):
+        visit(module, ())
+    assert graph["records"] <= {"profiles", "plan"}
+    assert graph["profiles"] <= {"vocabulary"}

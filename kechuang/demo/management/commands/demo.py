@@ -5,7 +5,12 @@ import unicodedata
 
 from django.core.management.base import BaseCommand, CommandError
 
-from kechuang.demo import generator, records
+from kechuang.demo import records
+from kechuang.demo.county import generate_demo
+from kechuang.demo.logins import DEMO_PASSWORD, DemoLogin, demo_logins
+from kechuang.demo.profiles import DEFAULT_SEED, FIRST_YEAR, LAST_YEAR, REFERENCE_SIZE, DemoError
+from kechuang.demo.reset import reset_domain_data
+from kechuang.demo.scale import generate_scale
 from kechuang.monitoring import services
 from kechuang.registry.choices import PersonKind, QualificationKind
 from kechuang.registry.models import Enterprise
@@ -19,7 +24,7 @@ def _pad(text: str, width: int) -> str:
     return text + " " * (width - _width(text))
 
 
-def login_table(logins: list[generator.DemoLogin]) -> str:
+def login_table(logins: list[DemoLogin]) -> str:
     """The demo accounts as an aligned plain-text table with Chinese headings."""
     rows = [("用户名", "密码", "角色", "姓名", "数据范围")]
     rows += [(x.username, x.password, x.role, x.display_name, x.scope) for x in logins]
@@ -36,7 +41,7 @@ class Command(BaseCommand):
     help = "生成演示县（新昌县）的确定性演示数据，或用 --scale 生成全省规模的基准测试数据。"
 
     def add_arguments(self, parser):
-        parser.add_argument("--seed", type=int, default=generator.DEFAULT_SEED, help="随机种子")
+        parser.add_argument("--seed", type=int, default=DEFAULT_SEED, help="随机种子")
         parser.add_argument(
             "--reset", action="store_true", help="先清空企业、机构、人员、组织和用户数据"
         )
@@ -46,7 +51,7 @@ class Command(BaseCommand):
         parser.add_argument(
             "--enterprises",
             type=int,
-            default=generator.REFERENCE_SIZE,
+            default=REFERENCE_SIZE,
             help="演示县的企业数（默认 2000）",
         )
         parser.add_argument("--scale", type=int, metavar="N", help="改为生成 N 家全省基准测试企业")
@@ -57,22 +62,22 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         if options["if_empty"] and not options["reset"] and Enterprise.objects.exists():
             self.stdout.write("已有企业数据，跳过生成。")
-            self._print_logins(generator.demo_logins())
+            self._print_logins(demo_logins())
             return
         if options["reset"]:
             started = time.monotonic()
-            generator.reset_domain_data()
+            reset_domain_data()
             self.stdout.write(f"已清空业务数据（{time.monotonic() - started:.1f} 秒）。")
         try:
             if options["scale"]:
                 self._scale(options)
             else:
                 self._demo(options)
-        except generator.DemoError as error:
+        except DemoError as error:
             raise CommandError(str(error)) from error
 
     def _demo(self, options) -> None:
-        summary = generator.generate_demo(options["seed"], options["enterprises"])
+        summary = generate_demo(options["seed"], options["enterprises"])
         kinds = dict(QualificationKind.choices)
         people = dict(PersonKind.choices)
         lines = [
@@ -86,11 +91,9 @@ class Command(BaseCommand):
             "  人员：" + "，".join(f"{people[k]} {v} 人" for k, v in summary.people.items()),
             "  规上工业企业："
             + "，".join(
-                f"{y}年 {n} 家"
-                for y, n in summary.above_scale.items()
-                if (y - generator.FIRST_YEAR) % 3 == 0
+                f"{y}年 {n} 家" for y, n in summary.above_scale.items() if (y - FIRST_YEAR) % 3 == 0
             ),
-            f"  {generator.LAST_YEAR}年末有效高新技术企业 {summary.hnte_valid_last_year} 家；"
+            f"  {LAST_YEAR}年末有效高新技术企业 {summary.hnte_valid_last_year} 家；"
             f"2024年规上工业R&D经费占营收比 {summary.rd_revenue_ratio_2024:.2%}，"
             f"规上企业市级以上研发机构覆盖率 {summary.rd_institution_share_2024:.1%}；"
             f"2023年企业R&D经费占GDP {summary.enterprise_rd_gdp_2023:.2%}",
@@ -101,12 +104,12 @@ class Command(BaseCommand):
             options["seed"], options["enterprises"]
         )
         pool_count, visit_count = records.generate_demo_pool(options["seed"])
-        for year in range(generator.FIRST_YEAR + 1, generator.LAST_YEAR + 1):
+        for year in range(FIRST_YEAR + 1, LAST_YEAR + 1):
             services.recompute(year)
         self.stdout.write(
             f"  研发统计记录 {rd_count} 条，财务指标记录 {financial_count} 条；"
             f"重点培育库 {pool_count} 家，走访记录 {visit_count} 条；"
-            f"{generator.FIRST_YEAR + 1}-{generator.LAST_YEAR}年监测结果已计算"
+            f"{FIRST_YEAR + 1}-{LAST_YEAR}年监测结果已计算"
             f"（{time.monotonic() - started:.1f} 秒）"
         )
         self._print_logins(summary.logins)
@@ -118,18 +121,16 @@ class Command(BaseCommand):
             if done == total or done % 50_000 < 5_000:
                 self.stdout.write(f"  已写入 {done}/{total} 家企业")
 
-        summary = generator.generate_scale(
-            options["counties"], total, options["seed"], progress=progress
-        )
+        summary = generate_scale(options["counties"], total, options["seed"], progress=progress)
         self.stdout.write(
             f"基准测试数据已生成（种子 {summary.seed}，用时 {summary.seconds:.1f} 秒）："
             f"{summary.counties} 个县（市、区）、{summary.towns} 个乡镇街道，"
             f"企业 {summary.enterprises} 家，规上状态 {summary.scale_records} 条"
-            f"（{generator.LAST_YEAR}年规上 {summary.above_scale_last_year} 家），"
+            f"（{LAST_YEAR}年规上 {summary.above_scale_last_year} 家），"
             f"资质 {summary.qualifications} 条"
         )
 
-    def _print_logins(self, logins: list[generator.DemoLogin]) -> None:
+    def _print_logins(self, logins: list[DemoLogin]) -> None:
         if logins:
-            self.stdout.write("\n演示账号（密码均为 " + generator.DEMO_PASSWORD + "）：")
+            self.stdout.write("\n演示账号（密码均为 " + DEMO_PASSWORD + "）：")
             self.stdout.write(login_table(logins))
