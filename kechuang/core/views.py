@@ -397,6 +397,7 @@ def moved(new_prefix: str):
         query = request.META.get("QUERY_STRING", "")
         return PermanentRedirectKeepingMethod(new_prefix + rest + (f"?{query}" if query else ""))
 
+    view.moved_to = new_prefix
     return view
 
 

@@ -102,6 +102,8 @@ def url_routes(skip_prefixes: tuple[str, ...] = ()) -> list[Route]:
                 inner = entry.namespace or ""
                 walk(entry, pattern, f"{namespace}:{inner}".strip(":") if inner else namespace)
             elif isinstance(entry, URLPattern):
+                if getattr(entry.callback, "moved_to", None):
+                    continue  # a redirect to a route probed at its own address
                 name = f"{namespace}:{entry.name}".strip(":") if entry.name else ""
                 found.append(
                     Route(

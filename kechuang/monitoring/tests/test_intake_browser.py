@@ -81,7 +81,7 @@ def test_officer_uploads_sees_errors_fixes_and_commits(world, page, settings, tm
 
     settings.INTAKE_BACKGROUND_BYTES = len(fixed) - 1
     page.click("a:has-text('上传新文件')")
-    page.wait_for_url("**/imports/upload/?kind=rd")
+    page.wait_for_url("**/batches/upload/?kind=rd")
     page.fill("#id_year", "2024")
     _choose_file(page, "新昌县2024年107-2（修正）.xlsx", fixed)
     page.get_by_test_id("upload").click()
