@@ -161,24 +161,26 @@ STANDARD_ROLES: dict[str, tuple[str, str, list[str]]] = {
 }
 
 
-def _resolve(codes: list[str]) -> list[Permission]:
+def _resolve(codes: list[str], every: dict[str, Permission]) -> list[Permission]:
     if codes == ["*"]:
-        return list(Permission.objects.all())
-    found = []
-    for code in codes:
-        app_label, codename = code.split(".")
-        perm = Permission.objects.filter(content_type__app_label=app_label, codename=codename)
-        found.extend(perm)
-    return found
+        return list(every.values())
+    unknown = [code for code in codes if code not in every]
+    if unknown:
+        raise ValueError(f"standard roles name unknown permissions: {', '.join(unknown)}")
+    return [every[code] for code in codes]
 
 
 @transaction.atomic
 def ensure_standard_roles() -> dict[str, Role]:
     """Create or refresh the standard roles; idempotent."""
+    every = {
+        f"{p.content_type.app_label}.{p.codename}": p
+        for p in Permission.objects.select_related("content_type")
+    }
     roles = {}
     for name, (description, scope, codes) in STANDARD_ROLES.items():
         group, _ = Group.objects.get_or_create(name=name)
-        group.permissions.set(_resolve(codes))
+        group.permissions.set(_resolve(codes, every))
         role, _ = Role.objects.update_or_create(
             group=group, defaults={"name": name, "description": description, "data_scope": scope}
         )
