@@ -7,7 +7,6 @@ enterprise lies in 南明街道; the university persona belongs to one institute
 
 from __future__ import annotations
 
-import copy
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
@@ -94,40 +93,6 @@ def worker_keeps_the_test_connection(monkeypatch):
 
 @pytest.fixture
 def world(db) -> World:
-    return build_world()
-
-
-@pytest.fixture(scope="module")
-def module_world(django_db_setup, django_db_blocker) -> World:
-    """The world built once for a module, for modules whose tests take `world` from it
-    (`shared_world`): each test then runs in a savepoint inside the module's transaction,
-    which is rolled back when the module is done. Not for tests with a live server, whose
-    thread cannot see uncommitted rows."""
-    from django.db import transaction
-    from django.test.utils import override_settings
-
-    with django_db_blocker.unblock():
-        module_transaction = transaction.atomic()
-        module_transaction.__enter__()
-        try:
-            with override_settings(
-                PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]
-            ):
-                built = build_world()
-            yield built
-        finally:
-            transaction.set_rollback(True)
-            module_transaction.__exit__(None, None, None)
-
-
-@pytest.fixture
-def shared_world(module_world, db) -> World:
-    """The module's world, copied for the test (as Django's TestCase copies its test data),
-    so that a test changing an object in memory leaves the next test's copy alone."""
-    return copy.deepcopy(module_world)
-
-
-def build_world() -> World:
     from kechuang.accounts.choices import OrgKind
     from kechuang.accounts.models import Organisation
     from kechuang.accounts.services import (

@@ -257,9 +257,3 @@ def test_docs_pages_relax_the_policy_for_their_workers_only(world, login):
     assert "worker-src blob:" in docs
     assert "script-src 'self'" in docs
     assert "blob:" not in client.get(reverse("home"))["Content-Security-Policy"]
-
-
-@pytest.fixture
-def world(shared_world):
-    """The module's tests share one world, built once (see kechuang/conftest.py)."""
-    return shared_world

@@ -158,9 +158,3 @@ def test_missing_api_url_answers_json(world, login):
     assert response.json() == {"detail": "未找到，或不在您的数据范围内。"}
     page = client.get("/registry/nowhere/")
     assert page.status_code == 404 and 'data-testid="not-found"' in page.content.decode()
-
-
-@pytest.fixture
-def world(shared_world):
-    """The module's tests share one world, built once (see kechuang/conftest.py)."""
-    return shared_world

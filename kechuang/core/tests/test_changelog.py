@@ -286,9 +286,3 @@ def test_recording_blocks_nest():
             assert (changelog.current_user(), changelog.current_reason()) == ("甲", "内层")
         assert changelog.current_reason() == "外层"
     assert changelog.current_user() is None
-
-
-@pytest.fixture
-def world(shared_world):
-    """The module's tests share one world, built once (see kechuang/conftest.py)."""
-    return shared_world

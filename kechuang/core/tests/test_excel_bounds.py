@@ -270,9 +270,3 @@ def test_an_ods_entity_bomb_is_refused_as_broken():
             target.writestr(item, data)
     with pytest.raises(UnreadableFile, match="不是有效的 Excel 文件"):
         read_rows("x.ods", out.getvalue())
-
-
-@pytest.fixture
-def world(shared_world):
-    """The module's tests share one world, built once (see kechuang/conftest.py)."""
-    return shared_world

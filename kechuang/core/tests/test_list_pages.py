@@ -54,9 +54,3 @@ def test_per_page_is_clamped(world, login, settings):
         response = client.get("/registry/enterprises/", {"per_page": value})
         assert response.status_code == 200
         assert rows_shown(response.content) == shown, value
-
-
-@pytest.fixture
-def world(shared_world):
-    """The module's tests share one world, built once (see kechuang/conftest.py)."""
-    return shared_world

@@ -79,9 +79,3 @@ def test_every_date_column_of_the_tables_is_quick():
     for table in subclasses(BaseTable):
         for name, column in table.base_columns.items():
             assert type(column) not in QUICK_DATES, (table.__name__, name)
-
-
-@pytest.fixture
-def world(shared_world):
-    """The module's tests share one world, built once (see kechuang/conftest.py)."""
-    return shared_world

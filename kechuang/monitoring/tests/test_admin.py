@@ -38,9 +38,3 @@ def test_the_pool_and_visits_are_corrected_but_never_deleted(model):
     model_admin = admin.site._registry[model]
     assert isinstance(model_admin, NoDeleteAdmin)
     assert not model_admin.has_delete_permission(request=None)
-
-
-@pytest.fixture
-def world(shared_world):
-    """The module's tests share one world, built once (see kechuang/conftest.py)."""
-    return shared_world

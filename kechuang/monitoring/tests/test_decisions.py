@@ -325,9 +325,3 @@ def test_api_lists_are_scoped(county, login):
     assert town < staff
     response = login(county.outsider).get("/api/monitoring/entries/", {"year": YEAR})
     assert response.status_code == 403
-
-
-@pytest.fixture
-def world(shared_world):
-    """The module's tests share one world, built once (see kechuang/conftest.py)."""
-    return shared_world

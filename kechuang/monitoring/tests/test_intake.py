@@ -990,9 +990,3 @@ def test_job_handlers_are_known_to_a_worker_that_loads_no_urls():
         [sys.executable, "-c", script], capture_output=True, text=True, check=True
     ).stdout.split("\n")
     assert output[:2] == ["['monitoring.commit', 'monitoring.stage']", "False"]
-
-
-@pytest.fixture
-def world(shared_world):
-    """The module's tests share one world, built once (see kechuang/conftest.py)."""
-    return shared_world

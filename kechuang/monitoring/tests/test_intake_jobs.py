@@ -193,9 +193,3 @@ def test_job_pages_moved_to_jobs_and_lead_back_to_the_intake(world, login, setti
     )
     page = client.get(old["Location"]).content.decode()
     assert f'href="{reverse("monitoring:batch_list")}">导入记录</a>' in page
-
-
-@pytest.fixture
-def world(shared_world):
-    """The module's tests share one world, built once (see kechuang/conftest.py)."""
-    return shared_world

@@ -875,9 +875,3 @@ def test_api_schema_includes_the_intake_endpoints(world, login):
     assert "/api/monitoring/batches/" in schema["paths"]
     assert "/api/monitoring/batches/{id}/commit/" in schema["paths"]
     assert "/api/monitoring/rd-records/" in schema["paths"]
-
-
-@pytest.fixture
-def world(shared_world):
-    """The module's tests share one world, built once (see kechuang/conftest.py)."""
-    return shared_world

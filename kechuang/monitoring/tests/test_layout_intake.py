@@ -589,9 +589,3 @@ def test_replacing_a_stored_figure_a_thousand_times_larger_is_flagged(world):
     assert "恰为本期已存数据 18.28 千元 的 1,000 倍" in warning["message"]
     # Without 更新已有数据 the figure is refused as different, not compared.
     assert [e["code"] for e in _stage(world.staff, content, update=False).errors] == ["exists"]
-
-
-@pytest.fixture
-def world(shared_world):
-    """The module's tests share one world, built once (see kechuang/conftest.py)."""
-    return shared_world

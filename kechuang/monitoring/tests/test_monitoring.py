@@ -377,9 +377,3 @@ def test_panel_without_records_says_so(world, login):
 def test_panel_hidden_without_permission(county, login):
     page = login(county.university).get(county.own_institution.get_absolute_url()).content.decode()
     assert 'data-testid="rd-panel"' not in page
-
-
-@pytest.fixture
-def world(shared_world):
-    """The module's tests share one world, built once (see kechuang/conftest.py)."""
-    return shared_world

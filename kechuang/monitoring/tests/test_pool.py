@@ -642,9 +642,3 @@ def test_panel_for_readers_without_the_right_to_add(world, login):
 
 def test_panel_hidden_without_the_right_to_view_the_pool(world, pool, login):
     assert panel(login(world.enterprise), world.own_enterprise) is None
-
-
-@pytest.fixture
-def world(shared_world):
-    """The module's tests share one world, built once (see kechuang/conftest.py)."""
-    return shared_world

@@ -80,9 +80,3 @@ def test_the_pool_and_visits_are_kept_through_the_pages_rules(county, login):  #
 
     outsider = login(county.other_town)
     assert outsider.get(f"/api/monitoring/pool/{entry.pk}/").status_code == 404
-
-
-@pytest.fixture
-def world(shared_world):
-    """The module's tests share one world, built once (see kechuang/conftest.py)."""
-    return shared_world

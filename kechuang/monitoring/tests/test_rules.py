@@ -375,9 +375,3 @@ def test_a_version_is_compared_with_the_one_it_was_edited_from(county, login):
     # A new version can start from the pending one.
     form = client.get(reverse("monitoring:ruleset_add") + f"?from={pending.pk}")
     assert 'name="decline_min_ratio" value="40' in form.content.decode()
-
-
-@pytest.fixture
-def world(shared_world):
-    """The module's tests share one world, built once (see kechuang/conftest.py)."""
-    return shared_world

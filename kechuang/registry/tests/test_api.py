@@ -599,9 +599,3 @@ def test_the_registry_api_moved_under_its_app_and_old_addresses_follow(world, lo
     assert (
         client.get(detail)["Location"] == f"/api/registry/institutions/{world.own_institution.pk}/"
     )
-
-
-@pytest.fixture
-def world(shared_world):
-    """The module's tests share one world, built once (see kechuang/conftest.py)."""
-    return shared_world

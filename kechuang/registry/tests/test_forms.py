@@ -546,9 +546,3 @@ def test_new_person_by_a_user_without_pii_permission_has_none(world, login):
     assert response.status_code == 302
     person = Person.objects.get(name="赵技术员")
     assert (person.phone, person.id_number) == ("", "")
-
-
-@pytest.fixture
-def world(shared_world):
-    """The module's tests share one world, built once (see kechuang/conftest.py)."""
-    return shared_world

@@ -196,9 +196,3 @@ def test_api_filters_refuse_ids_no_table_holds(world, login, value):
     response = login(world.staff).get("/api/monitoring/rd-records/", {"enterprise": value})
     assert response.status_code == 400
     assert "enterprise" in response.json()
-
-
-@pytest.fixture
-def world(shared_world):
-    """The module's tests share one world, built once (see kechuang/conftest.py)."""
-    return shared_world

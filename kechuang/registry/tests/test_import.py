@@ -750,9 +750,3 @@ def test_institution_reimport_by_name_is_idempotent(world):
     assert spec.run("机构.xlsx", content, update_existing=False, dry_run=False).created == 1
     again = spec.run("机构.xlsx", content, update_existing=True, dry_run=False)
     assert (again.created, again.updated, again.unchanged) == (0, 0, 1)
-
-
-@pytest.fixture
-def world(shared_world):
-    """The module's tests share one world, built once (see kechuang/conftest.py)."""
-    return shared_world

@@ -39,12 +39,6 @@ from kechuang.registry.tests.factories import (
 
 pytestmark = pytest.mark.django_db
 
-
-@pytest.fixture
-def world(shared_world):
-    """Every case here reads the same world: it is built once for the module."""
-    return shared_world
-
 PERSONAS = (
     "admin",
     "leader",
