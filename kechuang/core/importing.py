@@ -1,4 +1,9 @@
-"""The one Excel import contract every importable model follows.
+"""The one Excel import contract: how every upload is read, reported and written.
+
+Both importers follow it: registry's specs (one row, one record, through the edit page's
+form) and monitoring's statistical intake (figures staged as a batch, then committed). They
+share the header locator (`kechuang.engines.headers`), the cell reading (`cell_text`), the
+problem report (`Issue`) and its downloadable workbook (`issues_workbook`).
 
 A spec names its columns (Chinese header, synonyms, the form field they fill), its key and
 the ModelForm that validates one row exactly as the edit page would. Importing validates
@@ -7,8 +12,8 @@ transaction. Re-importing the same file with "update existing" changes nothing.
 """
 
 import datetime
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable
+from dataclasses import asdict, dataclass, field, fields
 from decimal import Decimal
 
 from django import forms
@@ -30,12 +35,26 @@ class Column:
     parse: Callable[[str], str] | None = None
 
 
-@dataclass(frozen=True)
-class RowError:
+@dataclass
+class Issue:
+    """A problem found in an upload: its row (1-based; 0 for the whole file), column, value
+    as written, and the reason. Errors block the import; warnings are only shown."""
+
     row: int
     column: str
     value: str
     message: str
+    severity: str = "error"
+    code: str = ""
+    enterprise: str = ""  # the row's enterprise as the file names it: 名称（代码）
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict) -> "Issue":
+        known = {f.name for f in fields(cls)}
+        return cls(**{key: value for key, value in data.items() if key in known})
 
 
 @dataclass
@@ -45,7 +64,7 @@ class ImportResult:
     updated: int = 0
     unchanged: int = 0
     dry_run: bool = False
-    errors: list[RowError] = field(default_factory=list)
+    errors: list[Issue] = field(default_factory=list)
     ignored_headers: list[str] = field(default_factory=list)
 
     @property
@@ -144,19 +163,17 @@ class ImportSpec:
         try:
             rows = read_rows(filename, content, max_rows=settings.IMPORT_MAX_ROWS + HEADER_ROWS)
         except UnreadableFile as exc:
-            result.errors.append(RowError(0, "", filename, str(exc)))
+            result.errors.append(Issue(0, "", filename, str(exc)))
             return result
         header_index, body, mapping, result.ignored_headers = self._locate_header(rows)
         if header_index < 0:
             result.errors.append(
-                RowError(
-                    0, "", "", "未找到表头：请使用下载的导入模板，表头需包含“企业名称”等列名。"
-                )
+                Issue(0, "", "", "未找到表头：请使用下载的导入模板，表头需包含“企业名称”等列名。")
             )
             return result
         if len(rows) - body > settings.IMPORT_MAX_ROWS:
             result.errors.append(
-                RowError(
+                Issue(
                     0,
                     "",
                     filename,
@@ -169,7 +186,7 @@ class ImportSpec:
         missing = [c.header for c in self.columns if c.required and c not in present]
         if missing:
             result.errors.append(
-                RowError(header_index + 1, "", "", f"缺少必填列：{'、'.join(missing)}")
+                Issue(header_index + 1, "", "", f"缺少必填列：{'、'.join(missing)}")
             )
             return result
 
@@ -189,7 +206,7 @@ class ImportSpec:
                 pending.append(form)
 
         if result.total == 0 and not result.errors:
-            result.errors.append(RowError(0, "", "", "文件中没有数据行。"))
+            result.errors.append(Issue(0, "", "", "文件中没有数据行。"))
         if result.errors or dry_run:
             return result
         with transaction.atomic():
@@ -217,7 +234,7 @@ class ImportSpec:
                 try:
                     text = column.parse(text)
                 except ValueError as exc:
-                    result.errors.append(RowError(row_number, column.header, text, str(exc)))
+                    result.errors.append(Issue(row_number, column.header, text, str(exc)))
                     continue
             data[column.field] = text
 
@@ -228,18 +245,18 @@ class ImportSpec:
             data[self.key_field] = key
             if key in seen_keys:
                 result.errors.append(
-                    RowError(row_number, key_header, key, f"与第{seen_keys[key]}行重复。")
+                    Issue(row_number, key_header, key, f"与第{seen_keys[key]}行重复。")
                 )
             else:
                 seen_keys[key] = row_number
             instance, allowed = self.find_existing(key)
             if instance is not None and not allowed:
                 result.errors.append(
-                    RowError(row_number, key_header, key, "该记录不在您的数据范围内，无权更新。")
+                    Issue(row_number, key_header, key, "该记录不在您的数据范围内，无权更新。")
                 )
             elif instance is not None and not update_existing:
                 result.errors.append(
-                    RowError(
+                    Issue(
                         row_number,
                         key_header,
                         key,
@@ -264,13 +281,13 @@ class ImportSpec:
         form = form_class(data=data, instance=instance, **self.form_kwargs())
         if form.is_valid():
             return form
-        headers = {c.field: c.header for c in self.columns}
-        headers.update({c.field: c.header for c, text in values.items() if text})
+        header_of = {c.field: c.header for c in self.columns}
+        header_of.update({c.field: c.header for c, text in values.items() if text})
         for name, messages in form.errors.items():
-            header = headers.get(name, form.fields[name].label if name in form.fields else "")
+            header = header_of.get(name, form.fields[name].label if name in form.fields else "")
             for message in messages:
                 result.errors.append(
-                    RowError(row_number, header or "", data.get(name, "") or "", message)
+                    Issue(row_number, header or "", data.get(name, "") or "", message)
                 )
         return None
 
@@ -283,12 +300,28 @@ def _form_value(value):
     return "" if value is None else value
 
 
-def error_workbook(result: ImportResult):
+SEVERITY_NAMES = {"error": "错误", "warning": "警告"}
+
+
+def issues_workbook(issues: Iterable[Issue], *, record_header: str = ""):
+    """Every issue of an upload on one sheet; `record_header` adds a column naming the
+    record each row is about (the enterprise of a statistical row)."""
     workbook = new_workbook()
+    head = ["行号", *([record_header] if record_header else []), "列", "值", "原因", "级别"]
     add_sheet(
         workbook,
-        "错误明细",
-        ["行号", "列", "值", "原因"],
-        [(e.row or "", e.column, e.value, e.message) for e in result.errors],
+        "问题清单",
+        head,
+        (
+            (
+                issue.row or None,
+                *([issue.enterprise] if record_header else []),
+                issue.column,
+                issue.value,
+                issue.message,
+                SEVERITY_NAMES.get(issue.severity, issue.severity),
+            )
+            for issue in issues
+        ),
     )
     return workbook

@@ -24,7 +24,7 @@ from django_tables2 import SingleTableMixin
 from kechuang.core import exports, jobs, uploads
 from kechuang.core.excel import CSV_TYPE, XLSX_TYPE, csv_response, rows_response, workbook_response
 from kechuang.core.history import history_entries, shows_ip
-from kechuang.core.importing import ImportResult, RowError, error_workbook
+from kechuang.core.importing import Issue, issues_workbook
 from kechuang.core.masking import hidden_fields
 from kechuang.core.models import Job, OperationLog
 from kechuang.core.oplog import log_operation, request_origin
@@ -232,8 +232,8 @@ class ImportView(PermissionRequiredMixin, TemplateView):
             stored = request.session.get(self._errors_key())
             if not stored:
                 return redirect(request.path)
-            result = ImportResult(errors=[_row_error(e) for e in stored])
-            return workbook_response(error_workbook(result), f"{spec.title}导入错误明细.xlsx")
+            issues = [Issue.from_dict(e) for e in stored]
+            return workbook_response(issues_workbook(issues), f"{spec.title}导入问题清单.xlsx")
         return super().get(request, *args, **kwargs)
 
     def _errors_key(self) -> str:
@@ -253,7 +253,7 @@ class ImportView(PermissionRequiredMixin, TemplateView):
         result = spec.run(
             upload.name, upload.read(), update_existing=update_existing, dry_run=dry_run
         )
-        request.session[self._errors_key()] = [e.__dict__ for e in result.errors]
+        request.session[self._errors_key()] = [e.as_dict() for e in result.errors]
         if not dry_run:
             log_operation(
                 request,
@@ -275,10 +275,6 @@ class ImportView(PermissionRequiredMixin, TemplateView):
         context["spec"] = spec
         context["title"] = f"导入{spec.title}"
         return context
-
-
-def _row_error(data: dict) -> RowError:
-    return RowError(**data)
 
 
 def export_job(request, pk: int):

@@ -7,6 +7,7 @@ engine (`kechuang.engines.headers`) whatever the numbering, punctuation or row l
 """
 
 from kechuang.engines.headers import Term, Vocabulary
+from kechuang.registry.importers import ENTERPRISE_HEADERS
 
 # parent header -> {child header: field}; a child under no parent is matched on its own.
 RD_GROUPS: dict[str, dict[str, str]] = {
@@ -114,36 +115,7 @@ def _terms(*rows: tuple) -> tuple[Term, ...]:
     return tuple(Term(field, names, *rest) for field, names, *rest in rows)
 
 
-IDENTITY_TERMS = _terms(
-    (
-        "uscc",
-        (
-            "统一社会信用代码",
-            "社会信用代码",
-            "信用代码",
-            "组织机构代码",
-            "单位代码",
-            "法人单位代码",
-            "组织机构代码（统一社会信用代码）",
-            "统一社会信用代码（组织机构代码）",
-            "统一社会信用代码/组织机构代码",
-        ),
-    ),
-    (
-        "name",
-        (
-            "单位详细名称",
-            "单位名称",
-            "企业名称",
-            "企业（单位）名称",
-            "详细名称",
-            "名称",
-            "法人单位详细名称",
-        ),
-    ),
-    ("town", ("乡镇街道", "所在乡镇街道", "乡镇（街道）", "乡镇", "街道")),
-    ("industry", ("行业代码", "国民经济行业代码", "行业小类代码", "行业代码（GB/T4754）")),
-)
+IDENTITY_TERMS = tuple(Term(field, names) for field, names in ENTERPRISE_HEADERS.items())
 
 RD_TERMS = _terms(
     ("rd_staff", ("研究开发人员合计", "研究开发人员", "研发人员数"), ("合计", "小计"), STAFF),

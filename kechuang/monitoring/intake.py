@@ -14,6 +14,7 @@ from decimal import Decimal, InvalidOperation
 from openpyxl.utils import get_column_letter
 
 from kechuang.core.excel import UnreadableFile, read_sheets
+from kechuang.core.importing import Issue, cell_text
 from kechuang.engines import headers
 from kechuang.engines import uscc as uscc_engine
 from kechuang.engines.rd_checks import (
@@ -40,21 +41,7 @@ NOT_FIGURES = frozenset(
 
 
 @dataclass
-class Issue:
-    """A problem found in a file: its row (1-based; 0 for the whole file), column, value as
-    written, and the reason. Errors block the commit; warnings are shown."""
-
-    row: int
-    column: str
-    value: str
-    message: str
-    severity: str = "error"
-    code: str = ""
-    enterprise: str = ""  # the row's enterprise as the file names it: 名称（代码）
-
-
-@dataclass
-class Column:
+class ReadColumn:
     """A recognised column: the field it fills and the unit its figures are in."""
 
     position: int
@@ -89,7 +76,7 @@ class Row:
 class Parsed:
     rows: list[Row] = field(default_factory=list)
     issues: list[Issue] = field(default_factory=list)
-    columns: list[Column] = field(default_factory=list)
+    columns: list[ReadColumn] = field(default_factory=list)
     ignored: list[str] = field(default_factory=list)
     skipped_totals: list[int] = field(default_factory=list)  # row numbers of total rows
     stated_year: int | None = None  # the year the title rows state, e.g. "统计年度：2024年"
@@ -237,7 +224,7 @@ def _columns(header: headers.Header, kind: IntakeKind, default_unit: str, parsed
             factor, source = None, ""
             unit = COUNT_UNITS.get(match.field, "人") if match.field not in IDENTITY_FIELDS else ""
         parsed.columns.append(
-            Column(match.position, match.field, match.label, factor, unit, source, letter)
+            ReadColumn(match.position, match.field, match.label, factor, unit, source, letter)
         )
 
 
@@ -414,7 +401,7 @@ def _read_body(rows: list[list], header: headers.Header, parsed: Parsed) -> None
         parsed.rows.append(row)
 
 
-def _figures(raw: list, columns: list[Column], number: int, *, parsed: Parsed | None):
+def _figures(raw: list, columns: list[ReadColumn], number: int, *, parsed: Parsed | None):
     """A row's figures in yuan and counts; problems go to `parsed` (None: the row is only
     being looked at, and a bad cell makes it None)."""
     values: dict[str, Decimal | int | None] = {}
@@ -434,9 +421,4 @@ def _figures(raw: list, columns: list[Column], number: int, *, parsed: Parsed | 
 
 
 def _text(row: list, position: int) -> str:
-    if position >= len(row) or row[position] is None:
-        return ""
-    value = row[position]
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value).strip()
+    return cell_text(row[position]) if position < len(row) else ""

@@ -5,7 +5,8 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from kechuang.core.excel import add_sheet, new_workbook
+from kechuang.core import importing
+from kechuang.core.excel import add_sheet
 from kechuang.monitoring import choices, intake
 from kechuang.monitoring.columns import COUNT_UNITS, FINANCIAL_GROUPS, RD_GROUPS
 from kechuang.monitoring.models import ImportBatch
@@ -104,22 +105,8 @@ def template_workbook(kind_key: str, year: int) -> Workbook:
 
 def issues_workbook(batch: ImportBatch) -> Workbook:
     """Every issue of a batch, and its unregistered codes on a second sheet."""
-    workbook = new_workbook()
-    add_sheet(
-        workbook,
-        "问题清单",
-        ["行号", "企业", "列", "值", "原因", "级别"],
-        (
-            (
-                issue.get("row") or None,
-                issue.get("enterprise", ""),
-                issue.get("column", ""),
-                issue.get("value", ""),
-                issue.get("message", ""),
-                "错误" if issue.get("severity") == "error" else "警告",
-            )
-            for issue in batch.issues
-        ),
+    workbook = importing.issues_workbook(
+        (importing.Issue.from_dict(issue) for issue in batch.issues), record_header="企业"
     )
     if batch.unknown_usccs:
         add_sheet(

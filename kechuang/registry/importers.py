@@ -14,6 +14,46 @@ from kechuang.registry import choices
 from kechuang.registry.forms import EnterpriseForm, InstitutionForm
 from kechuang.registry.models import Industry, Region
 
+ENTERPRISE_HEADERS: dict[str, tuple[str, ...]] = {
+    "uscc": (
+        "统一社会信用代码",
+        "社会信用代码",
+        "信用代码",
+        "USCC",
+        "组织机构代码",
+        "单位代码",
+        "法人单位代码",
+        "组织机构代码（统一社会信用代码）",
+        "统一社会信用代码（组织机构代码）",
+        "统一社会信用代码/组织机构代码",
+    ),
+    "name": (
+        "企业名称",
+        "单位详细名称",
+        "单位名称",
+        "企业（单位）名称",
+        "详细名称",
+        "名称",
+        "法人单位详细名称",
+    ),
+    "town": ("所在乡镇街道", "乡镇街道", "乡镇（街道）", "所在乡镇", "乡镇", "街道"),
+    "industry": (
+        "行业代码",
+        "国民经济行业代码",
+        "行业小类代码",
+        "行业代码（GB/T4754）",
+        "行业",
+    ),
+}
+"""How the files that name enterprises head their identity columns: the first wording is
+the template's, the rest are what statistics offices and registers write. Monitoring's
+intake reads the same columns with the same words."""
+
+
+def identity_column(field: str, **options) -> Column:
+    header, *synonyms = ENTERPRISE_HEADERS[field]
+    return Column(header, field, synonyms=tuple(synonyms), **options)
+
 
 def choice(options: type[TextChoices]):
     """Accept a choice by its Chinese label or its stored value."""
@@ -119,28 +159,17 @@ class EnterpriseImportSpec(ImportSpec):
     key_field = "uscc"
     key_label = "统一社会信用代码"
     columns = (
-        Column(
-            "统一社会信用代码",
-            "uscc",
-            required=True,
-            synonyms=("社会信用代码", "信用代码", "USCC"),
-            help="18位，GB 32100-2015",
-            parse=uscc_text,
-        ),
-        Column("企业名称", "name", required=True, synonyms=("单位名称", "单位详细名称", "名称")),
-        Column(
-            "所在乡镇街道",
+        identity_column("uscc", required=True, help="18位，GB 32100-2015", parse=uscc_text),
+        identity_column("name", required=True),
+        identity_column(
             "town",
             required=True,
-            synonyms=("乡镇街道", "乡镇", "所在乡镇", "街道"),
             help="本县乡镇街道名称或9位区划代码，如 南明街道",
             parse=home_town,
         ),
-        Column(
-            "行业代码",
+        identity_column(
             "industry",
             required=True,
-            synonyms=("国民经济行业代码", "行业小类代码", "行业"),
             help="GB/T 4754-2017 四位小类代码，如 C3451",
             parse=industry,
         ),
@@ -219,7 +248,7 @@ class InstitutionImportSpec(ImportSpec):
             parse=choice(choices.InstitutionKind),
         ),
         Column("级别", "level", help="县级、市级、省级、国家级", parse=choice(choices.Level)),
-        Column("统一社会信用代码", "uscc", synonyms=("信用代码",), parse=uscc_text),
+        identity_column("uscc", parse=uscc_text),
         Column(
             "所在区划",
             "region",

@@ -13,7 +13,7 @@ from kechuang.core.models import Job
 from kechuang.monitoring import batches
 from kechuang.monitoring import services as monitoring_services
 from kechuang.monitoring.models import Alert, PoolEntry, RDRecord, RuleSet
-from kechuang.monitoring.tests.factories import rd_row, rd_workbook
+from kechuang.monitoring.tests.factories import rd_row, rd_workbook, stage
 from kechuang.registry import services as registry_services
 from kechuang.registry.models import Enterprise
 from kechuang.registry.tests.factories import EnterpriseFactory, next_uscc
@@ -59,17 +59,7 @@ def media(settings, tmp_path):
 @pytest.fixture
 def staged(world):
     content = rd_workbook([rd_row(world.nanming_enterprise)])
-    return batches.stage(
-        filename="107-2.xlsx",
-        content=content,
-        kind_key="rd",
-        year=2024,
-        quarter=0,
-        department="statistics",
-        default_unit="thousand",
-        marks_above_scale=False,
-        user=world.staff,
-    )
+    return stage(world.staff, content)
 
 
 def test_register_enterprise(world):
@@ -136,17 +126,7 @@ def test_discard(world, staged):
 def test_enterprises_created_by_a_commit(world):
     code = next_uscc()
     row = rd_row(EnterpriseFactory.build(uscc=code, name="新昌县新登记科技有限公司"))
-    batch = batches.stage(
-        filename="107-2.xlsx",
-        content=rd_workbook([row]),
-        kind_key="rd",
-        year=2024,
-        quarter=0,
-        department="statistics",
-        default_unit="thousand",
-        marks_above_scale=False,
-        user=world.staff,
-    )
+    batch = stage(world.staff, rd_workbook([row]))
     batches.commit(
         batch, user=world.staff, create_unknown=True, town_code="330624002", industry_code="3484"
     )

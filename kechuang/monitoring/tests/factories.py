@@ -4,6 +4,8 @@ import io
 
 from openpyxl import Workbook
 
+from kechuang.monitoring import batches
+
 RD_PARENT_CHILDREN = [
     ("研究开发人员", ["合计", "其中：女性"]),
     (
@@ -149,3 +151,18 @@ def financial_workbook(rows: list[dict]) -> bytes:
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
+
+
+def stage(user, content: bytes, *, filename="107-2.xlsx", kind="rd", year=2024, **options):
+    """A file staged as the upload page stages it: the statistics office's yearly figures in
+    千元 unless told otherwise."""
+    arguments = {
+        "quarter": 0,
+        "department": "statistics",
+        "default_unit": "thousand",
+        "marks_above_scale": False,
+        **options,
+    }
+    return batches.stage(
+        filename=filename, content=content, kind_key=kind, year=year, user=user, **arguments
+    )

@@ -16,7 +16,7 @@ from kechuang.core.models import Job
 from kechuang.engines import uscc
 from kechuang.monitoring import batches, intake, validation
 from kechuang.monitoring.models import FinancialRecord, ImportBatch, RDRecord
-from kechuang.monitoring.tests.factories import financial_workbook, rd_row, rd_workbook
+from kechuang.monitoring.tests.factories import financial_workbook, rd_row, rd_workbook, stage
 from kechuang.monitoring.workbooks import template_columns, template_workbook
 from kechuang.registry.models import Enterprise, ScaleRecord
 from kechuang.registry.tests.factories import EnterpriseFactory, ScaleRecordFactory
@@ -119,19 +119,6 @@ def csv_bytes(rows: list[list], encoding: str) -> bytes:
     buffer = io.StringIO()
     csv.writer(buffer).writerows([["" if c is None else c for c in row] for row in rows])
     return buffer.getvalue().encode(encoding)
-
-
-def stage(user, content: bytes, *, filename="107-2.xlsx", kind="rd", year=2024, **options):
-    arguments = {
-        "quarter": 0,
-        "department": "statistics",
-        "default_unit": "thousand",
-        "marks_above_scale": False,
-        **options,
-    }
-    return batches.stage(
-        filename=filename, content=content, kind_key=kind, year=year, user=user, **arguments
-    )
 
 
 def commit(batch, user, **options):

@@ -25,7 +25,7 @@ from kechuang.monitoring.models import (
     Snapshot,
     SnapshotEntry,
 )
-from kechuang.monitoring.tests.factories import financial_workbook, rd_row, rd_workbook
+from kechuang.monitoring.tests.factories import financial_workbook, rd_row, rd_workbook, stage
 from kechuang.monitoring.tests.test_intake import FULL, full_row, full_workbook, sheet_bytes
 from kechuang.registry.models import Enterprise, ScaleRecord
 
@@ -85,17 +85,7 @@ def _good(world) -> bytes:
     ],
 )
 def test_batch_list_and_detail_need_view_permission(world, login, persona, status):
-    batch = batches.stage(
-        filename="a.xlsx",
-        content=rd_workbook([rd_row(world.nanming_enterprise)]),
-        kind_key="rd",
-        year=2024,
-        quarter=0,
-        department="statistics",
-        default_unit="thousand",
-        marks_above_scale=False,
-        user=world.staff,
-    )
+    batch = stage(world.staff, rd_workbook([rd_row(world.nanming_enterprise)]), filename="a.xlsx")
     client = login(getattr(world, persona))
     assert client.get(BATCHES).status_code == status
     assert client.get(batch.get_absolute_url()).status_code == status
@@ -116,17 +106,7 @@ def test_upload_needs_import_permission(world, login, persona, status):
 
 
 def test_leader_sees_the_preview_but_cannot_commit_or_roll_back(world, login):
-    batch = batches.stage(
-        filename="a.xlsx",
-        content=rd_workbook([rd_row(world.nanming_enterprise)]),
-        kind_key="rd",
-        year=2024,
-        quarter=0,
-        department="statistics",
-        default_unit="thousand",
-        marks_above_scale=False,
-        user=world.staff,
-    )
+    batch = stage(world.staff, rd_workbook([rd_row(world.nanming_enterprise)]), filename="a.xlsx")
     client = login(world.leader)
     page = client.get(batch.get_absolute_url()).content.decode()
     assert 'data-testid="batch-status"' in page
@@ -818,17 +798,7 @@ def test_api_upload_validation_and_permissions(world, login):
 
 def test_api_records_are_scoped_and_filtered(world, login):
     batches.commit(
-        batches.stage(
-            filename="a.xlsx",
-            content=_good(world),
-            kind_key="rd",
-            year=2024,
-            quarter=0,
-            department="statistics",
-            default_unit="thousand",
-            marks_above_scale=False,
-            user=world.staff,
-        ),
+        stage(world.staff, _good(world), filename="a.xlsx"),
         user=world.staff,
         create_unknown=False,
     )

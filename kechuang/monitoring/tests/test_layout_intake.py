@@ -17,6 +17,7 @@ from kechuang.conftest import PASSWORD
 from kechuang.monitoring import batches, intake
 from kechuang.monitoring.models import ImportBatch, RDRecord
 from kechuang.monitoring.tests import layouts
+from kechuang.monitoring.tests.factories import stage
 from kechuang.monitoring.tests.test_intake import full_row, full_workbook, sheet_bytes
 from kechuang.registry.models import Enterprise, EnterpriseFormerName
 from kechuang.registry.tests.factories import EnterpriseFactory
@@ -148,18 +149,7 @@ def _store(enterprise, **figures):
 
 
 def _stage(user, content, *, update=True, unit="thousand"):
-    return batches.stage(
-        filename="107-2.xlsx",
-        content=content,
-        kind_key="rd",
-        year=2024,
-        quarter=0,
-        department="statistics",
-        default_unit=unit,
-        marks_above_scale=False,
-        allow_update=update,
-        user=user,
-    )
+    return stage(user, content, default_unit=unit, allow_update=update)
 
 
 K = Decimal(1000)

@@ -14,7 +14,7 @@ from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 
 from kechuang.conftest import NANMING, QIXING
-from kechuang.core.importing import RowError
+from kechuang.core.importing import Issue
 from kechuang.core.models import OperationLog
 from kechuang.engines import uscc
 from kechuang.registry.importers import EnterpriseImportSpec, InstitutionImportSpec
@@ -398,7 +398,7 @@ def test_bad_uscc_format_and_check_character_name_row_column_and_value(world, lo
     assert errors[4].value == "91330624KC00000"
     assert errors[4].message.startswith("统一社会信用代码格式不正确")
     assert "不含I、O、Z、S、V" in errors[7].message
-    assert errors[5] == RowError(
+    assert errors[5] == Issue(
         5,
         "统一社会信用代码",
         wrong_check,
@@ -676,10 +676,10 @@ def test_error_report_downloads_as_xlsx(world, login):
     response = client.get(reverse("registry:import"), {"errors": 1})
     assert response.status_code == 200
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
-    sheet = load_workbook(io.BytesIO(response.content))["错误明细"]
+    sheet = load_workbook(io.BytesIO(response.content))["问题清单"]
     rows = list(sheet.iter_rows(values_only=True))
-    assert rows[0] == ("行号", "列", "值", "原因")
-    assert rows[1] == (4, "所在乡镇街道", "仙居镇", "本县没有名为“仙居镇”的乡镇街道。")
+    assert rows[0] == ("行号", "列", "值", "原因", "级别")
+    assert rows[1] == (4, "所在乡镇街道", "仙居镇", "本县没有名为“仙居镇”的乡镇街道。", "错误")
     assert rows[2][0] == 5
     assert rows[2][2] == wrong_check
     assert "校验位错误" in rows[2][3]
