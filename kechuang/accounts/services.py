@@ -235,3 +235,15 @@ def create_user(
 
 def region_of(code: str) -> Region:
     return Region.objects.get(code=code)
+
+
+def visible_users(viewer: User):
+    """Users whose organisation lies in the viewer's data scope; none without view_user."""
+    if not viewer.has_perm("accounts.view_user"):
+        return User.objects.none()
+    visible_orgs = Organisation.objects.restrict(viewer).values("pk")
+    return (
+        User.objects.filter(organisation__in=visible_orgs)
+        .select_related("organisation")
+        .prefetch_related("groups")
+    )

@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.db.models import Count
 
-from kechuang.accounts import filtersets, tables
+from kechuang.accounts import filtersets, services, tables
 from kechuang.accounts.forms import LoginForm
 from kechuang.accounts.models import Organisation, User
 from kechuang.core.models import LoginLog, OperationLog
@@ -33,14 +33,7 @@ class UserListView(ObjectListView):
     select_related = ("organisation",)
 
     def get_queryset(self):
-        visible_orgs = Organisation.objects.restrict(self.request.user).values("pk")
-        return (
-            User.objects.filter(organisation__in=visible_orgs)
-            .select_related("organisation")
-            .prefetch_related("groups")
-            if self.request.user.has_perm("accounts.view_user")
-            else User.objects.none()
-        )
+        return services.visible_users(self.request.user)
 
 
 class OperationLogListView(ObjectListView):

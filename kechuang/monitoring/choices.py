@@ -47,3 +47,13 @@ class PoolStatus(models.TextChoices):
     ACTIVE = "active", "培育中"
     GRADUATED = "graduated", "已达成目标"
     REMOVED = "removed", "已出库"
+
+
+class Quarter(models.IntegerChoices):
+    """The period of a return: the year, or the quarters reported cumulatively."""
+
+    ANNUAL = 0, "年报"
+    Q1 = 1, "一季度（累计）"
+    Q2 = 2, "二季度（累计）"
+    Q3 = 3, "三季度（累计）"
+    Q4 = 4, "四季度（累计）"

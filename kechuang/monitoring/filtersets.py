@@ -67,10 +67,13 @@ class ImportBatchFilterSet(KeywordFilterSet):
     kind = django_filters.ChoiceFilter(label="数据类型", choices=choices.BatchKind.choices)
     status = django_filters.ChoiceFilter(label="状态", choices=choices.BatchStatus.choices)
     year = number_filter(1900, 9999, label="年度")
+    quarter = django_filters.TypedChoiceFilter(
+        label="报告期", choices=choices.Quarter.choices, coerce=int
+    )
 
     class Meta:
         model = ImportBatch
-        fields = ["q", "kind", "status", "year"]
+        fields = ["q", "kind", "status", "year", "quarter"]
 
 
 class PoolEntryFilterSet(EnterpriseKeywordFilterSet):

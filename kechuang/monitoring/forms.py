@@ -22,14 +22,8 @@ class UploadForm(forms.Form):
     quarter = forms.TypedChoiceField(
         label="报告期",
         coerce=int,
-        choices=[
-            (0, "年报"),
-            (1, "一季度（累计）"),
-            (2, "二季度（累计）"),
-            (3, "三季度（累计）"),
-            (4, "四季度（累计）"),
-        ],
-        initial=0,
+        choices=choices.Quarter.choices,
+        initial=choices.Quarter.ANNUAL,
     )
     department = forms.ChoiceField(
         label="来源部门", choices=choices.Department.choices, initial=choices.Department.STATISTICS

@@ -1,6 +1,13 @@
 from django.urls import path
+from rest_framework.routers import SimpleRouter
 
 from kechuang.accounts.api import views
+
+router = SimpleRouter()
+router.register("organisations", views.OrganisationViewSet, basename="organisation")
+router.register("users", views.UserViewSet, basename="user")
+router.register("operation-log", views.OperationLogViewSet, basename="operationlog")
+router.register("login-log", views.LoginLogViewSet, basename="loginlog")
 
 urlpatterns = [
     path("me/", views.MeView.as_view(), name="api-me"),
@@ -9,4 +16,5 @@ urlpatterns = [
     path("tokens/<str:client>/", views.TokenDetailView.as_view(), name="api-token-detail"),
     path("logout/", views.LogoutView.as_view(), name="api-logout"),
     path("logout-all/", views.LogoutAllView.as_view(), name="api-logout-all"),
+    *router.urls,
 ]

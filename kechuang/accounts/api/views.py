@@ -1,18 +1,23 @@
 from django.conf import settings
 from django.contrib.auth import authenticate
 from django.db import transaction
+from django.db.models import Count
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
 from knox.auth import TokenAuthentication
 from knox.views import LogoutAllView as KnoxLogoutAllView
 from knox.views import LogoutView as KnoxLogoutView
-from rest_framework import exceptions, serializers, status
+from rest_framework import exceptions, serializers, status, viewsets
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from kechuang.accounts.models import ApiToken
+from kechuang.accounts import filtersets, services
+from kechuang.accounts.api import serializers as api_serializers
+from kechuang.accounts.models import ApiToken, Organisation, User
+from kechuang.core.api import ReadOnlyScopedViewSet
+from kechuang.core.models import LoginLog, OperationLog
 from kechuang.core.serializers import StrictSerializer
 
 
@@ -151,3 +156,43 @@ class LogoutAllView(KnoxLogoutAllView):
     @extend_schema(request=None, responses={204: None})
     def post(self, request, format=None):
         return super().post(request, format)
+
+
+class OrganisationViewSet(ReadOnlyScopedViewSet):
+    """Organisations in the caller's data scope, with their user counts, as on the page."""
+
+    model = Organisation
+    queryset = Organisation.objects.none()
+    serializer_class = api_serializers.OrganisationSerializer
+    filterset_class = filtersets.OrganisationFilterSet
+    select_related = ("parent", "region")
+
+    def get_queryset(self):
+        return super().get_queryset().annotate(user_count=Count("users")).order_by("order", "name")
+
+
+class UserViewSet(viewsets.ReadOnlyModelViewSet):
+    """Users of the organisations in the caller's data scope."""
+
+    queryset = User.objects.none()
+    serializer_class = api_serializers.UserSerializer
+    filterset_class = filtersets.UserFilterSet
+
+    def get_queryset(self):
+        return services.visible_users(self.request.user).order_by("username")
+
+
+class OperationLogViewSet(viewsets.ReadOnlyModelViewSet):
+    """What was imported, exported and changed in bulk: newest first."""
+
+    queryset = OperationLog.objects.select_related("user").order_by("-at", "-pk")
+    serializer_class = api_serializers.OperationLogSerializer
+    filterset_class = filtersets.OperationLogFilterSet
+
+
+class LoginLogViewSet(viewsets.ReadOnlyModelViewSet):
+    """Logins, logouts and refused logins: newest first."""
+
+    queryset = LoginLog.objects.order_by("-at", "-pk")
+    serializer_class = api_serializers.LoginLogSerializer
+    filterset_class = filtersets.LoginLogFilterSet

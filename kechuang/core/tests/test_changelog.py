@@ -246,6 +246,7 @@ READING_SERVICES = {
     monitoring_services.latest_year,
     monitoring_services.overdue_visits,
     account_services.region_of,
+    account_services.visible_users,
 }
 
 

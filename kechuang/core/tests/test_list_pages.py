@@ -11,20 +11,46 @@ from kechuang.core.views import ObjectListView
 from kechuang.registry.tests.factories import EnterpriseFactory
 
 
-def list_urls(patterns=None, prefix="") -> list[str]:
-    urls = []
+def routes(patterns=None, prefix=""):
+    """(route, callback) of every URL the project answers."""
     for pattern in get_resolver().url_patterns if patterns is None else patterns:
         route = prefix + str(pattern.pattern)
         if isinstance(pattern, URLResolver):
-            urls += list_urls(pattern.url_patterns, route)
+            yield from routes(pattern.url_patterns, route)
         elif isinstance(pattern, URLPattern):
-            view = getattr(pattern.callback, "view_class", None)
-            if view and issubclass(view, ObjectListView) and "<" not in route:
-                urls.append("/" + route.lstrip("^").rstrip("$"))
-    return urls
+            yield route, pattern.callback
 
 
-LIST_URLS = list_urls()
+def list_views() -> dict[str, type[ObjectListView]]:
+    return {
+        "/" + route.lstrip("^").rstrip("$"): callback.view_class
+        for route, callback in routes()
+        if issubclass(getattr(callback, "view_class", object), ObjectListView) and "<" not in route
+    }
+
+
+def api_lists() -> dict[str, type]:
+    """The API's list endpoints, by route: viewsets answering GET with `list`."""
+    return {
+        "/" + route.lstrip("^").rstrip("$"): callback.cls
+        for route, callback in routes()
+        if getattr(callback, "actions", {}).get("get") == "list"
+    }
+
+
+LIST_URLS = list(list_views())
+
+
+@pytest.mark.parametrize("url", LIST_URLS)
+def test_every_list_page_has_an_api_twin_filtering_alike(url):
+    page = list_views()[url]
+    twins = [
+        route
+        for route, viewset in api_lists().items()
+        if getattr(viewset, "filterset_class", None) is page.filterset_class
+    ]
+    assert twins, f"{url}: no API list uses {page.filterset_class.__name__}"
+    assert all(route.startswith("/api/") and route.count("/") >= 4 for route in twins), twins
 
 
 def test_the_resolver_finds_the_lists():

@@ -9,6 +9,7 @@ from kechuang.monitoring.models import (
     ImportBatch,
     PoolEntry,
     RDRecord,
+    RuleSet,
     ServiceVisit,
     SnapshotEntry,
 )
@@ -213,3 +214,30 @@ class ServiceVisitSerializer(FormValidatedSerializer):
             "follow_up_done_on",
             "follow_up_result",
         ]
+
+
+class RuleSetSerializer(serializers.ModelSerializer):
+    """A version of the monitoring rules: the rules as stored, and whether it is in force."""
+
+    created_by = serializers.CharField(source="created_by.username", read_only=True, default="")
+    is_current = serializers.SerializerMethodField()
+
+    class Meta:
+        model = RuleSet
+        fields = [
+            "id",
+            "version",
+            "effective_from",
+            "basis",
+            "note",
+            "based_on",
+            "is_current",
+            "rules",
+            "impact",
+            "created_by",
+            "created_at",
+        ]
+        read_only_fields = fields
+
+    def get_is_current(self, rule_set) -> bool:
+        return rule_set.pk == self.context["current_rule_set"].pk

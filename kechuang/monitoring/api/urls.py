@@ -10,5 +10,6 @@ router.register("entries", views.SnapshotEntryViewSet, basename="snapshotentry")
 router.register("alerts", views.AlertViewSet, basename="alert")
 router.register("pool", views.PoolEntryViewSet, basename="poolentry")
 router.register("visits", views.ServiceVisitViewSet, basename="servicevisit")
+router.register("rules", views.RuleSetViewSet, basename="ruleset")
 
 urlpatterns = router.urls

@@ -32,6 +32,7 @@ from kechuang.monitoring.models import (
     ImportBatch,
     PoolEntry,
     RDRecord,
+    RuleSet,
     ServiceVisit,
     SnapshotEntry,
 )
@@ -58,7 +59,7 @@ class ImportBatchViewSet(ReadOnlyScopedViewSet):
     permission_classes = [IntakePermission]
     parser_classes = [MultiPartParser, FormParser, JSONParser]
     upload_route = "api"
-    filterset_fields = ["kind", "year", "quarter", "status"]
+    filterset_class = filtersets.ImportBatchFilterSet
 
     def get_queryset(self):
         return ImportBatch.objects.restrict(self.request.user, "view").order_by("-pk")
@@ -247,3 +248,20 @@ class ServiceVisitViewSet(ScopedViewSet):
     serializer_class = serializers.ServiceVisitSerializer
     filterset_class = filtersets.ServiceVisitFilterSet
     select_related = ("entry__enterprise",)
+
+
+class RuleSetViewSet(ReadOnlyScopedViewSet):
+    """The versions of the monitoring rules, newest first; a new version is saved on the page,
+    where the editor shows whom it moves."""
+
+    model = RuleSet
+    queryset = RuleSet.objects.none()
+    serializer_class = serializers.RuleSetSerializer
+    filterset_class = filtersets.RuleSetFilterSet
+    select_related = ("created_by",)
+
+    def get_queryset(self):
+        return super().get_queryset().order_by("-effective_from", "-version")
+
+    def get_serializer_context(self):
+        return {**super().get_serializer_context(), "current_rule_set": services.current_rule_set()}

@@ -80,3 +80,16 @@ def test_the_pool_and_visits_are_kept_through_the_pages_rules(county, login):  #
 
     outsider = login(county.other_town)
     assert outsider.get(f"/api/monitoring/pool/{entry.pk}/").status_code == 404
+
+
+def test_rule_versions_read_as_on_their_page(county, login):  # noqa: F811
+    current = services.current_rule_set()
+    staff = login(county.staff)
+    rows = staff.get("/api/monitoring/rules/").json()["results"]
+    assert [(row["version"], row["is_current"]) for row in rows] == [(current.version, True)]
+    detail = staff.get(f"/api/monitoring/rules/{current.pk}/").json()
+    assert detail["rules"] == current.rules
+    assert staff.get("/api/monitoring/rules/", {"q": "不存在的版本"}).json()["results"] == []
+    assert login(county.leader).get("/api/monitoring/rules/").status_code == 200
+    assert login(county.town).get("/api/monitoring/rules/").status_code == 403
+    assert staff.post("/api/monitoring/rules/", {}).status_code == 405
