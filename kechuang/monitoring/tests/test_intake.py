@@ -629,7 +629,7 @@ def test_all_or_nothing_when_writing_fails_half_way(world, monkeypatch):
         raise RuntimeError("磁盘已满")
 
     # New rows are written first, then updates: the update fails after the insert.
-    monkeypatch.setattr(batches.bulk, "update_rows", broken)
+    monkeypatch.setattr("kechuang.core.bulk.update_rows", broken)
     with pytest.raises(RuntimeError):
         commit(batch, world.staff)
     batch.refresh_from_db()

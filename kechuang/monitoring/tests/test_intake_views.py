@@ -302,7 +302,7 @@ def test_recompute_failure_keeps_the_import_and_warns(world, login, monkeypatch)
         raise RuntimeError("facts has no rows")
 
     logged = []
-    monkeypatch.setattr(batches.logger, "exception", lambda *args: logged.append(args))
+    monkeypatch.setattr(batches.committing.logger, "exception", lambda *args: logged.append(args))
 
     monkeypatch.setattr(services, "recompute", broken)
     client = login(world.staff)
