@@ -38,6 +38,7 @@ from openpyxl import Workbook  # noqa: E402
 from bench.bench_monitoring_engine import duckdb_lists  # noqa: E402
 from kechuang.core.excel import read_rows  # noqa: E402
 from kechuang.monitoring import batches, services  # noqa: E402
+from kechuang.monitoring import facts as facts_module  # noqa: E402
 from kechuang.monitoring.models import Alert, ImportBatch, RDRecord, SnapshotEntry  # noqa: E402
 from kechuang.registry.models import Enterprise  # noqa: E402
 
@@ -61,7 +62,7 @@ def best_of(runs: int, run):
 
 
 def recompute_figures(year: int) -> list[tuple[str, float]]:
-    facts_seconds, facts = best_of(3, lambda: services.build_facts(year))
+    facts_seconds, facts = best_of(3, lambda: facts_module.build_facts(year))
     services.recompute(year)  # the year's current results, as after any import
 
     def everything_changed():

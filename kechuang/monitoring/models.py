@@ -1,5 +1,9 @@
 """Period records of enterprise R&D and finance, their import batches, the monitoring rules
-and snapshots, and the cultivation pool with its service visits."""
+and snapshots, and the cultivation pool with its service visits.
+
+Kept in one file, as Django expects an app's models: they refer to each other down one chain
+(batch → records → rule version → snapshot → entries and alerts → pool and visits), and the
+migrations read them together."""
 
 from django.conf import settings
 from django.db import models

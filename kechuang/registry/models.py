@@ -1,4 +1,7 @@
-"""The registry: who the county's innovators are, where they are and what they do."""
+"""The registry: who the county's innovators are, where they are and what they do.
+
+Kept in one file, as Django expects an app's models: every other model hangs off the
+enterprise, institution and region defined here."""
 
 import datetime
 

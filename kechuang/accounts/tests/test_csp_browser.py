@@ -8,7 +8,7 @@ from django.urls import reverse
 from kechuang.conftest import ARTIFACTS, BROWSER_MARKS, log_in
 from kechuang.monitoring import services
 from kechuang.monitoring.models import ImportBatch
-from kechuang.monitoring.tests.test_intake import full_row, full_workbook
+from kechuang.monitoring.tests.factories import full_row, full_workbook
 from kechuang.monitoring.tests.test_intake_views import _upload
 from kechuang.monitoring.tests.test_monitoring import county
 

@@ -239,8 +239,6 @@ READING_SERVICES = {
     monitoring_services.pending_after,
     monitoring_services.previous_rule_set,
     monitoring_services.rule_impact,
-    monitoring_services.build_facts,
-    monitoring_services.facts_fingerprint,
     monitoring_services.current_snapshot,
     monitoring_services.has_annual_records,
     monitoring_services.latest_year,

@@ -1,4 +1,7 @@
-"""The monitoring engine: lists, coverage, classes, tiers, alerts, rules and schema."""
+"""The monitoring engine: lists, coverage, classes, tiers, alerts, rules and schema.
+
+Long because each rule is tested at its boundaries; the sections follow the engine package
+(lists and coverage, classes, tiers, alerts, the rules' schema) so one part is found whole."""
 
 import json
 from datetime import date

@@ -18,6 +18,8 @@ import template, so the intake reader is tested against headers its author did n
 
 Whatever the layout, the file holds the same four enterprises (`ROWS`), so every layout must
 import to the same figures: `expected`, in yuan for money and plain integers for counts.
+
+Long because it is a corpus: one builder per layout, each a file as offices send it.
 """
 
 import csv

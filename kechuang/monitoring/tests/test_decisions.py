@@ -12,6 +12,7 @@ from openpyxl import load_workbook
 
 from kechuang.engines import monitoring as engine
 from kechuang.monitoring import services
+from kechuang.monitoring.facts import build_facts
 from kechuang.monitoring.models import ENTRY_LISTS, FinancialRecord, RDRecord, SnapshotEntry
 from kechuang.registry.models import Industry
 from kechuang.registry.tests.factories import (
@@ -133,7 +134,7 @@ CHANGES = {
 
 
 def _engine_result(rules: engine.MonitoringRules) -> engine.MonitoringResult:
-    return engine.compute(services.build_facts(YEAR), YEAR, rules, today=TODAY)
+    return engine.compute(build_facts(YEAR), YEAR, rules, today=TODAY)
 
 
 def _members(result: engine.MonitoringResult, key: str) -> set[int]:

@@ -17,7 +17,7 @@ from kechuang.conftest import ARTIFACTS, BROWSER_MARKS, log_in
 from kechuang.core.models import Job
 from kechuang.monitoring.models import ImportBatch, PoolEntry, RDRecord, ServiceVisit
 from kechuang.monitoring.tests import layouts
-from kechuang.monitoring.tests.test_intake import full_row, full_workbook
+from kechuang.monitoring.tests.factories import full_row, full_workbook
 from kechuang.registry.tests.factories import EnterpriseFactory
 
 pytestmark = BROWSER_MARKS

@@ -1,6 +1,9 @@
 """Intake through the pages, the `kechuang import` command and the API: who may do what,
 the preview, commit and rollback with the monitoring recomputed, the background-job path,
-the template and the issue list as Excel."""
+the template and the issue list as Excel.
+
+The three doors are tested side by side in one file on purpose: each answer the page gives
+is checked against the CLI's and the API's for the same upload."""
 
 import io
 import json
@@ -25,8 +28,16 @@ from kechuang.monitoring.models import (
     Snapshot,
     SnapshotEntry,
 )
-from kechuang.monitoring.tests.factories import financial_workbook, rd_row, rd_workbook, stage
-from kechuang.monitoring.tests.test_intake import FULL, full_row, full_workbook, sheet_bytes
+from kechuang.monitoring.tests.factories import (
+    FULL,
+    financial_workbook,
+    full_row,
+    full_workbook,
+    rd_row,
+    rd_workbook,
+    sheet_bytes,
+    stage,
+)
 from kechuang.registry.models import Enterprise, ScaleRecord
 
 pytestmark = pytest.mark.django_db

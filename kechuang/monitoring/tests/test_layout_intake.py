@@ -1,7 +1,10 @@
 """The layout corpus through every door: the upload page, the CLI and the API store the same
 figures for every layout; records are checked whole, as they would stand after the commit;
 a mistyped code is a suspected typo, never a new enterprise; batches are discarded and
-rolled back as an officer expects."""
+rolled back as an officer expects.
+
+Long because every layout of the corpus goes through every door.
+"""
 
 import io
 from decimal import Decimal
@@ -17,8 +20,7 @@ from kechuang.conftest import PASSWORD
 from kechuang.monitoring import batches, intake
 from kechuang.monitoring.models import ImportBatch, RDRecord
 from kechuang.monitoring.tests import layouts
-from kechuang.monitoring.tests.factories import stage
-from kechuang.monitoring.tests.test_intake import full_row, full_workbook, sheet_bytes
+from kechuang.monitoring.tests.factories import full_row, full_workbook, sheet_bytes, stage
 from kechuang.registry.models import Enterprise, EnterpriseFormerName
 from kechuang.registry.tests.factories import EnterpriseFactory
 

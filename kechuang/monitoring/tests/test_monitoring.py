@@ -12,6 +12,7 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from kechuang.monitoring import services
+from kechuang.monitoring.facts import build_facts, fact_reads
 from kechuang.monitoring.models import (
     Alert,
     FinancialRecord,
@@ -65,7 +66,7 @@ def county(world):
 
 
 def test_facts_join_the_records_and_qualifications(county):
-    facts = services.build_facts(2024).set_index(["enterprise_id", "year"])
+    facts = build_facts(2024).set_index(["enterprise_id", "year"])
     grower = facts.loc[(county.nanming_enterprise.pk, 2024)]
     assert grower["rd_expense"] == 4_000_000
     assert grower["revenue"] == 100_000_000
@@ -196,7 +197,7 @@ def test_a_recompute_stored_meanwhile_is_compared_against_under_the_lock(county,
 def test_the_records_monitoring_reads_are_covered_by_an_index():
     """A recompute reads R&D and financial records from one index each, never the wide
     tables: every column it reads is in the index, after the period."""
-    for name, (queryset, columns) in services._fact_reads(2024).items():
+    for name, (queryset, columns) in fact_reads(2024).items():
         if queryset.model not in (RDRecord, FinancialRecord):
             continue
         (index,) = [i for i in queryset.model._meta.indexes if i.name.endswith("_monitoring")]

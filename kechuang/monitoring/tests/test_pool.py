@@ -1,6 +1,9 @@
 """The cultivation pool (重点企业培育库) and its service visits: scope and permissions of every
 page for each persona, the form rules, overdue follow-ups at their boundary, the officer's
-work list, Excel export, the change history and the panel on the enterprise page."""
+work list, Excel export, the change history and the panel on the enterprise page.
+
+One file for the pool's pages because they share one world of pool entries, officers and
+visits; the scope and permission cases are a table at its top."""
 
 import datetime
 import io

@@ -2,6 +2,8 @@
 filters shared with the pages, writes validated by the page forms, history, and no DELETE.
 
 Which rows each persona sees through the API is part of the scope matrix (test_scope.py).
+
+Long because it covers every registry endpoint's filters and writes, one section each.
 """
 
 import datetime

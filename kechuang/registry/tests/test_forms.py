@@ -1,4 +1,6 @@
-"""Registry forms through the edit pages: enterprises, qualifications and people."""
+"""Registry forms through the edit pages: enterprises, qualifications and people.
+
+Long because every rule of the three forms is tested at its boundaries, one section per form."""
 
 import datetime
 

@@ -2,6 +2,9 @@
 
 Row numbers in errors are the row numbers the user sees in Excel (1-based, counting the title
 rows above the header). Nothing is written unless every row is valid.
+
+Long because the import contract is tested whole, header finding to the all-or-nothing
+write, for both registry specs.
 """
 
 import datetime

@@ -6,6 +6,9 @@ detail and edit pages, Excel export, the dashboard and the API. Out-of-scope obj
 404 (their existence is not disclosed), missing permissions answer 403. Personal data is
 masked for users without `registry.view_pii_person`. The last part unit-tests the five
 data-scope levels on `ScopeGrant` and `ScopedQuerySet.restrict` directly.
+
+Long by design: the table and the walk over every surface stay together, so the matrix
+reads whole.
 """
 
 import io

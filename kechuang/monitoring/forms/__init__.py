@@ -1,0 +1,5 @@
+from kechuang.monitoring.forms.intake import CommitForm, UploadForm
+from kechuang.monitoring.forms.pool import PoolEntryForm, ServiceVisitForm
+from kechuang.monitoring.forms.rules import RuleEditor
+
+__all__ = ["CommitForm", "PoolEntryForm", "RuleEditor", "ServiceVisitForm", "UploadForm"]
