@@ -3,10 +3,15 @@
 Each persona is a real user with a standard role and organisation, as in production. The
 town persona works for 南明街道; `other_town` for 七星街道; the enterprise persona's
 enterprise lies in 南明街道; the university persona belongs to one institute.
+
+A module whose tests only read the world, or write inside their own test, declares
+`pytestmark = [SHARED_WORLD, ...]`: the world is then built once for the module inside a
+transaction, each test gets a copy and its writes are rolled back at the test's end.
 """
 
 from __future__ import annotations
 
+import copy
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,6 +27,7 @@ if TYPE_CHECKING:
     from kechuang.accounts.models import User
 
 PASSWORD = "test-pass-2026"
+FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 NANMING = "330624002"
 QIXING = "330624003"
 
@@ -69,7 +75,7 @@ def _django_settings(request):
 def fast_password_hashing(request):
     settings = _django_settings(request)
     if settings is not None:
-        settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+        settings.PASSWORD_HASHERS = FAST_HASHERS
 
 
 @pytest.fixture(autouse=True)
@@ -91,8 +97,45 @@ def worker_keeps_the_test_connection(monkeypatch):
     )
 
 
+SHARED_WORLD = pytest.mark.usefixtures("shared_world")
+
+
+@pytest.fixture(scope="module")
+def shared_world(django_db_setup, django_db_blocker):
+    """The world of a SHARED_WORLD module: module-scoped, so pytest builds it before any
+    test's own transaction, which then nests inside this one as a savepoint."""
+    from django.db import transaction
+    from django.test import override_settings
+
+    with (
+        django_db_blocker.unblock(),
+        transaction.atomic(),
+        override_settings(PASSWORD_HASHERS=FAST_HASHERS),
+    ):
+        yield build_world()
+        transaction.set_rollback(True)
+
+
+def pytest_collection_modifyitems(items):
+    # A test of a SHARED_WORLD module that does not touch the world must not build it: such
+    # tests run after the transactional ones, whose flush has emptied the database.
+    for item in items:
+        names = getattr(item, "fixturenames", [])
+        if "shared_world" in names and "world" not in names:
+            names.remove("shared_world")
+
+
 @pytest.fixture
-def world(db) -> World:
+def world(request, db) -> World:
+    if "shared_world" not in request.fixturenames:
+        return build_world()
+    marker = request.node.get_closest_marker("django_db")
+    if marker is not None and marker.kwargs.get("transaction"):
+        pytest.fail("SHARED_WORLD is for tests in a transaction: this test commits.")
+    return copy.deepcopy(request.getfixturevalue("shared_world"))
+
+
+def build_world() -> World:
     from kechuang.accounts.choices import OrgKind
     from kechuang.accounts.models import Organisation
     from kechuang.accounts.services import (

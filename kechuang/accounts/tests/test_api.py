@@ -3,9 +3,10 @@ pages, and the same filters."""
 
 import pytest
 
+from kechuang.conftest import SHARED_WORLD
 from kechuang.core.models import LoginLog, OperationLog
 
-pytestmark = pytest.mark.django_db
+pytestmark = [SHARED_WORLD, pytest.mark.django_db]
 
 ORGS = "/api/accounts/organisations/"
 USERS = "/api/accounts/users/"

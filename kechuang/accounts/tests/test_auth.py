@@ -7,10 +7,10 @@ from django.core.exceptions import ValidationError
 from django.test import Client
 from django.urls import reverse
 
-from kechuang.conftest import PASSWORD
+from kechuang.conftest import PASSWORD, SHARED_WORLD
 from kechuang.core.models import LoginLog, OperationLog
 
-pytestmark = pytest.mark.django_db
+pytestmark = [SHARED_WORLD, pytest.mark.django_db]
 
 
 def _login(client, username, password):

@@ -8,11 +8,11 @@ from django.core.exceptions import ValidationError
 from django.test import Client, RequestFactory
 from django.urls import reverse
 
-from kechuang.conftest import PASSWORD
+from kechuang.conftest import PASSWORD, SHARED_WORLD
 from kechuang.core.models import LoginLog
 from kechuang.core.requests import client_ip, next_url
 
-pytestmark = pytest.mark.django_db
+pytestmark = [SHARED_WORLD, pytest.mark.django_db]
 
 
 # -- password rule --------------------------------------------------------------------------

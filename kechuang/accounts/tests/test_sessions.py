@@ -9,9 +9,9 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from kechuang.conftest import PASSWORD
+from kechuang.conftest import PASSWORD, SHARED_WORLD
 
-pytestmark = pytest.mark.django_db
+pytestmark = [SHARED_WORLD, pytest.mark.django_db]
 
 T0 = 1_900_000_000
 

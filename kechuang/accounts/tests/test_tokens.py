@@ -10,9 +10,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from kechuang.accounts.models import ApiToken
-from kechuang.conftest import PASSWORD
+from kechuang.conftest import PASSWORD, SHARED_WORLD
 
-pytestmark = pytest.mark.django_db
+pytestmark = [SHARED_WORLD, pytest.mark.django_db]
 
 ME = "/api/accounts/me/"
 

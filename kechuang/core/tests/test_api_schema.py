@@ -15,8 +15,11 @@ from drf_spectacular.generators import SchemaGenerator
 from hypothesis import HealthCheck, settings
 from schemathesis.config import SchemathesisConfig
 
+from kechuang.conftest import SHARED_WORLD
 from kechuang.registry.tests.factories import IndustryChainFactory, QualificationFactory
 from kechuang.wsgi import application
+
+pytestmark = SHARED_WORLD
 
 CHECKS = (
     "not_a_server_error",

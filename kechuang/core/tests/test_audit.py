@@ -3,9 +3,10 @@
 import pytest
 from django.urls import reverse
 
+from kechuang.conftest import SHARED_WORLD
 from kechuang.registry.models import Enterprise
 
-pytestmark = pytest.mark.django_db
+pytestmark = [SHARED_WORLD, pytest.mark.django_db]
 
 
 def _edit_form(enterprise, **changes):

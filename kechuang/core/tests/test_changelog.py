@@ -8,6 +8,7 @@ from django.apps import apps
 from django.urls import reverse
 
 from kechuang.accounts import services as account_services
+from kechuang.conftest import SHARED_WORLD
 from kechuang.core import changelog, jobs
 from kechuang.core.models import Job
 from kechuang.monitoring import batches
@@ -17,6 +18,8 @@ from kechuang.monitoring.tests.factories import rd_row, rd_workbook, stage
 from kechuang.registry import services as registry_services
 from kechuang.registry.models import Enterprise
 from kechuang.registry.tests.factories import EnterpriseFactory, next_uscc
+
+pytestmark = SHARED_WORLD
 
 # Models whose rows are not edited one by one, and how their changes are known instead.
 WITHOUT_HISTORY = {

@@ -2,6 +2,10 @@
 
 from django.test import Client
 
+from kechuang.conftest import SHARED_WORLD
+
+pytestmark = SHARED_WORLD
+
 
 def test_forbidden_page_is_chinese_with_the_menu(world, login):
     response = login(world.leader).get("/monitoring/rules/new/")

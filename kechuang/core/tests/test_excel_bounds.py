@@ -11,9 +11,11 @@ from django.test import Client
 from django.urls import reverse
 from openpyxl import Workbook
 
-from kechuang.conftest import PASSWORD
+from kechuang.conftest import PASSWORD, SHARED_WORLD
 from kechuang.core.excel import UnreadableFile, check_zipped_extent, read_rows
 from kechuang.monitoring.models import ImportBatch
+
+pytestmark = SHARED_WORLD
 
 REFUSED = "文件中的表格范围过大"
 

@@ -10,10 +10,13 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 
+from kechuang.conftest import SHARED_WORLD
 from kechuang.core.excel import add_sheet, new_workbook, workbook_response
 from kechuang.core.models import Job, OperationLog
 from kechuang.registry.models import Enterprise
 from kechuang.registry.tests.factories import EnterpriseFactory
+
+pytestmark = SHARED_WORLD
 
 HYPERLINK = '=HYPERLINK("http://x","y")'
 

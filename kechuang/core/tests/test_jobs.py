@@ -12,13 +12,14 @@ from django.core.management import CommandError, call_command
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
+from kechuang.conftest import SHARED_WORLD
 from kechuang.core import jobs
 from kechuang.core.models import Job
 
 DATABASE_BACKEND = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 
-pytestmark = pytest.mark.usefixtures("worker_keeps_the_test_connection")
+pytestmark = [SHARED_WORLD, pytest.mark.usefixtures("worker_keeps_the_test_connection")]
 
 
 @pytest.fixture

@@ -7,8 +7,11 @@ import re
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 
+from kechuang.conftest import SHARED_WORLD
 from kechuang.core.views import ObjectListView
 from kechuang.registry.tests.factories import EnterpriseFactory
+
+pytestmark = SHARED_WORLD
 
 
 def routes(patterns=None, prefix=""):

@@ -1,5 +1,8 @@
+from kechuang.conftest import SHARED_WORLD
 from kechuang.core.masking import hidden_fields, mask, shown
 from kechuang.registry.models import Enterprise, Person
+
+pytestmark = SHARED_WORLD
 
 
 def test_personal_fields_are_declared_by_their_models_and_shown_by_permission(world):

@@ -5,7 +5,10 @@ import json
 
 import pytest
 
+from kechuang.conftest import SHARED_WORLD
 from kechuang.registry.models import Enterprise
+
+pytestmark = SHARED_WORLD
 
 MESSAGE = "空字符"
 

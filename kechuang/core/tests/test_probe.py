@@ -14,6 +14,7 @@ import pytest
 from django.conf import settings
 from django.test import Client
 
+from kechuang.conftest import SHARED_WORLD
 from kechuang.core.models import Job
 from kechuang.core.tests.probing import (
     CJK,
@@ -29,6 +30,8 @@ from kechuang.monitoring.models import ServiceVisit as Visit
 from kechuang.monitoring.services import current_rule_set
 from kechuang.registry.models import ChainLink, EnterpriseFormerName
 from kechuang.registry.tests.factories import IndustryChainFactory, QualificationFactory
+
+pytestmark = SHARED_WORLD
 
 ANONYMOUS = "anonymous"
 ALL_ROWS = (

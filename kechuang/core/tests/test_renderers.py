@@ -3,9 +3,12 @@ from django import forms
 from django.forms.renderers import DjangoTemplates
 from django.utils.safestring import mark_safe
 
+from kechuang.conftest import SHARED_WORLD
 from kechuang.core.renderers import FormRenderer
 from kechuang.registry.forms import EnterpriseForm
 from kechuang.registry.tests.factories import EnterpriseFactory
+
+pytestmark = SHARED_WORLD
 
 STOCK = DjangoTemplates()
 OURS = FormRenderer()

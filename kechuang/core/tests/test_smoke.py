@@ -1,6 +1,10 @@
 import pytest
 from django.urls import reverse
 
+from kechuang.conftest import SHARED_WORLD
+
+pytestmark = SHARED_WORLD
+
 
 @pytest.mark.django_db
 def test_every_page_renders_for_admin(world, login):

@@ -9,10 +9,13 @@ import django_tables2 as tables
 import pytest
 from django.template import Context, Template
 
+from kechuang.conftest import SHARED_WORLD
 from kechuang.core.tables import QUICK_DATES, TEMPLATE_DATE_FORMAT, BaseTable
 from kechuang.core.tests.test_list_pages import LIST_URLS
 from kechuang.core.tests.test_probe import probe_world  # noqa: F401  (fixture)
 from kechuang.monitoring import services
+
+pytestmark = SHARED_WORLD
 
 STOCK_TEMPLATE = "django_tables2/bootstrap5.html"
 ROWS_EXPECTED = {

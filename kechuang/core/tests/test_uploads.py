@@ -13,10 +13,12 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from kechuang.conftest import PASSWORD
+from kechuang.conftest import PASSWORD, SHARED_WORLD
 from kechuang.core.exports import KIND
 from kechuang.core.models import Job
 from kechuang.monitoring.models import ImportBatch
+
+pytestmark = SHARED_WORLD
 
 TOO_LARGE = "文件过大"
 UPLOAD = {"kind": "rd", "year": 2024, "quarter": 0, "department": "statistics"}

@@ -6,9 +6,10 @@ import datetime
 import pytest
 from django.utils import timezone
 
+from kechuang.conftest import SHARED_WORLD
 from kechuang.registry.tests.factories import QualificationFactory, ScaleRecordFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [SHARED_WORLD, pytest.mark.django_db]
 
 
 @pytest.fixture

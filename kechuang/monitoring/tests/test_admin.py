@@ -2,8 +2,11 @@ import pytest
 from django.contrib import admin
 from django.urls import reverse
 
+from kechuang.conftest import SHARED_WORLD
 from kechuang.core.admin import NoDeleteAdmin, ReadOnlyAdmin
 from kechuang.monitoring import models
+
+pytestmark = SHARED_WORLD
 
 READ_ONLY = (
     models.ImportBatch,

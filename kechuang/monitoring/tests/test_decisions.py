@@ -10,6 +10,7 @@ import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from kechuang.conftest import SHARED_WORLD
 from kechuang.engines import monitoring as engine
 from kechuang.monitoring import services
 from kechuang.monitoring.facts import build_facts
@@ -21,7 +22,7 @@ from kechuang.registry.tests.factories import (
     ScaleRecordFactory,
 )
 
-pytestmark = pytest.mark.django_db
+pytestmark = [SHARED_WORLD, pytest.mark.django_db]
 
 WAN = Decimal(10_000)
 YEAR = 2024

@@ -6,10 +6,11 @@ import datetime
 import pytest
 from django.utils import timezone
 
+from kechuang.conftest import SHARED_WORLD
 from kechuang.monitoring.models import PoolEntry, RDRecord, Snapshot
 from kechuang.monitoring.tests.test_pool import entry_data
 
-pytestmark = pytest.mark.django_db
+pytestmark = [SHARED_WORLD, pytest.mark.django_db]
 
 
 def test_town_officer_cannot_make_another_towns_officer_responsible(world, login):

@@ -5,6 +5,7 @@ from decimal import Decimal
 
 import pytest
 
+from kechuang.conftest import SHARED_WORLD
 from kechuang.core import jobs
 from kechuang.core.models import Job
 from kechuang.engines import uscc
@@ -24,7 +25,7 @@ from kechuang.monitoring.tests.factories import (
 from kechuang.registry.models import Enterprise, ScaleRecord
 from kechuang.registry.tests.factories import ScaleRecordFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [SHARED_WORLD, pytest.mark.django_db]
 
 
 @pytest.fixture(autouse=True)

@@ -8,6 +8,7 @@ from datetime import timedelta
 import pytest
 from django.urls import reverse
 
+from kechuang.conftest import SHARED_WORLD
 from kechuang.core import jobs
 from kechuang.core.models import Job
 from kechuang.monitoring.models import ImportBatch, RDRecord
@@ -20,7 +21,7 @@ from kechuang.monitoring.tests.test_intake_views import (
     _token_client,
 )
 
-pytestmark = pytest.mark.django_db
+pytestmark = [SHARED_WORLD, pytest.mark.django_db]
 
 
 @pytest.fixture(autouse=True)

@@ -7,6 +7,7 @@ from decimal import Decimal
 import pytest
 from openpyxl import Workbook
 
+from kechuang.conftest import SHARED_WORLD
 from kechuang.engines import uscc
 from kechuang.monitoring import batches, intake, validation
 from kechuang.monitoring.models import RDRecord
@@ -27,7 +28,7 @@ from kechuang.monitoring.tests.factories import (
 )
 from kechuang.registry.tests.factories import EnterpriseFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [SHARED_WORLD, pytest.mark.django_db]
 
 
 @pytest.fixture(autouse=True)

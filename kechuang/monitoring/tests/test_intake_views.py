@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from kechuang.conftest import PASSWORD
+from kechuang.conftest import PASSWORD, SHARED_WORLD
 from kechuang.core import jobs
 from kechuang.core.models import Job, OperationLog
 from kechuang.engines import uscc
@@ -40,7 +40,7 @@ from kechuang.monitoring.tests.factories import (
 )
 from kechuang.registry.models import Enterprise, ScaleRecord
 
-pytestmark = pytest.mark.django_db
+pytestmark = [SHARED_WORLD, pytest.mark.django_db]
 
 UPLOAD = reverse("monitoring:batch_upload")
 BATCHES = reverse("monitoring:batch_list")

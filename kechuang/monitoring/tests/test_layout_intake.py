@@ -16,13 +16,15 @@ from django.core.management.base import CommandError
 from django.test import Client
 from django.utils import timezone
 
-from kechuang.conftest import PASSWORD
+from kechuang.conftest import PASSWORD, SHARED_WORLD
 from kechuang.monitoring import batches, intake
 from kechuang.monitoring.models import ImportBatch, RDRecord
 from kechuang.monitoring.tests import layouts
 from kechuang.monitoring.tests.factories import full_row, full_workbook, sheet_bytes, stage
 from kechuang.registry.models import Enterprise, EnterpriseFormerName
 from kechuang.registry.tests.factories import EnterpriseFactory
+
+pytestmark = SHARED_WORLD
 
 LAYOUTS = [layout for layout in layouts.corpus() if not layout.skip_reason]
 UPLOAD = "/monitoring/batches/upload/"

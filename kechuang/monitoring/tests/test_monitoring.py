@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
+from kechuang.conftest import SHARED_WORLD
 from kechuang.monitoring import services
 from kechuang.monitoring.facts import build_facts, fact_reads
 from kechuang.monitoring.models import (
@@ -28,7 +29,7 @@ from kechuang.registry.tests.factories import (
     ScaleRecordFactory,
 )
 
-pytestmark = pytest.mark.django_db
+pytestmark = [SHARED_WORLD, pytest.mark.django_db]
 
 WAN = Decimal(10_000)
 

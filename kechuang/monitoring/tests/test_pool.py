@@ -14,11 +14,12 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
+from kechuang.conftest import SHARED_WORLD
 from kechuang.monitoring.choices import PoolStatus
 from kechuang.monitoring.models import PoolEntry, ServiceVisit
 from kechuang.monitoring.services import add_to_pool, overdue_visits
 
-pytestmark = pytest.mark.django_db
+pytestmark = [SHARED_WORLD, pytest.mark.django_db]
 
 PERSONAS = (
     "admin",

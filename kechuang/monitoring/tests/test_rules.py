@@ -7,13 +7,14 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
+from kechuang.conftest import SHARED_WORLD
 from kechuang.engines import monitoring as engine
 from kechuang.monitoring import rule_versions, services
 from kechuang.monitoring.forms import RuleEditor
 from kechuang.monitoring.models import FinancialRecord, RDRecord, RuleSet
 from kechuang.registry.tests.factories import ScaleRecordFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [SHARED_WORLD, pytest.mark.django_db]
 
 WAN = Decimal(10_000)
 

@@ -12,7 +12,7 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from kechuang.conftest import NANMING, PASSWORD, QIXING
+from kechuang.conftest import NANMING, PASSWORD, QIXING, SHARED_WORLD
 from kechuang.engines import uscc
 from kechuang.registry.models import ChainLink, Enterprise, IndustryChain, Qualification
 from kechuang.registry.tests.factories import (
@@ -21,7 +21,7 @@ from kechuang.registry.tests.factories import (
     ScaleRecordFactory,
 )
 
-pytestmark = pytest.mark.django_db
+pytestmark = [SHARED_WORLD, pytest.mark.django_db]
 
 ENTERPRISES = "/api/registry/enterprises/"
 NEW_NAME = "新昌县接口新增精密机械有限公司"

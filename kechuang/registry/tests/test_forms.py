@@ -8,13 +8,13 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from kechuang.conftest import NANMING, QIXING
+from kechuang.conftest import NANMING, QIXING, SHARED_WORLD
 from kechuang.engines import uscc
 from kechuang.registry.forms import PersonForm, QualificationForm
 from kechuang.registry.models import Enterprise, EnterpriseFormerName, Person, Qualification
 from kechuang.registry.tests.factories import EnterpriseFactory, QualificationFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [SHARED_WORLD, pytest.mark.django_db]
 
 PILOT_CODE = "91350100M0001TGQXM"
 FORMAT_MESSAGE = "统一社会信用代码格式不正确：应为18位，由数字和大写字母组成（不含I、O、Z、S、V）。"

@@ -4,9 +4,9 @@ elsewhere, no-op changes and far dates."""
 
 import pytest
 
-from kechuang.conftest import NANMING, QIXING
+from kechuang.conftest import NANMING, QIXING, SHARED_WORLD
 
-pytestmark = pytest.mark.django_db
+pytestmark = [SHARED_WORLD, pytest.mark.django_db]
 
 
 @pytest.mark.parametrize(

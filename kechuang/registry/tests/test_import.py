@@ -16,7 +16,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 
-from kechuang.conftest import NANMING, QIXING
+from kechuang.conftest import NANMING, QIXING, SHARED_WORLD
 from kechuang.core.importing import Issue
 from kechuang.core.models import OperationLog
 from kechuang.engines import uscc
@@ -24,7 +24,7 @@ from kechuang.registry.importers import EnterpriseImportSpec, InstitutionImportS
 from kechuang.registry.models import Enterprise, Institution
 from kechuang.registry.tests.factories import EnterpriseFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [SHARED_WORLD, pytest.mark.django_db]
 
 PILOT_CODE = "91350100M0001TGQXM"
 HEADER = [

@@ -6,11 +6,11 @@ from django.urls import reverse
 
 from kechuang.accounts.models import Organisation
 from kechuang.accounts.services import create_user, ensure_standard_roles
-from kechuang.conftest import PASSWORD
+from kechuang.conftest import PASSWORD, SHARED_WORLD
 from kechuang.registry.models import Institution, Person
 from kechuang.registry.tests.factories import InstitutionFactory, PersonFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [SHARED_WORLD, pytest.mark.django_db]
 
 HANGZHOU = "330106"  # 西湖区, where the partner university stands
 

@@ -22,7 +22,7 @@ from openpyxl import load_workbook
 from kechuang.accounts.choices import DataScope
 from kechuang.accounts.models import Organisation, Role, User
 from kechuang.accounts.services import create_user
-from kechuang.conftest import NANMING, PASSWORD, QIXING
+from kechuang.conftest import NANMING, PASSWORD, QIXING, SHARED_WORLD
 from kechuang.core.scope import ScopeGrant
 from kechuang.engines import uscc
 from kechuang.registry.models import (
@@ -40,7 +40,7 @@ from kechuang.registry.tests.factories import (
     QualificationFactory,
 )
 
-pytestmark = pytest.mark.django_db
+pytestmark = [SHARED_WORLD, pytest.mark.django_db]
 
 PERSONAS = (
     "admin",
