@@ -10,6 +10,7 @@ from drf_spectacular.views import (
 )
 
 from kechuang.accounts.views import LoginView
+from kechuang.core.api import ApiRoot
 from kechuang.core.views import favicon, moved
 from kechuang.registry.api.urls import router as registry_router
 
@@ -23,6 +24,7 @@ def _docs_page(view_class, **options):
 
 
 api_patterns = [
+    path("", ApiRoot.as_view(), name="api-index"),
     path("registry/", include(registry_router.urls)),
     # The registry's API moved under /api/registry/ with every app's.
     re_path(

@@ -7,7 +7,10 @@ from django.views.defaults import bad_request, page_not_found
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.plumbing import ResolvedComponent, force_instance
 from rest_framework import exceptions, mixins, viewsets
-from rest_framework.views import exception_handler
+from rest_framework.response import Response
+from rest_framework.reverse import reverse
+from rest_framework.routers import DefaultRouter
+from rest_framework.views import APIView, exception_handler
 
 from kechuang.core.permissions import required_action
 from kechuang.core.requests import detail_response
@@ -31,6 +34,25 @@ class ScopedQueryMixin:
 
     def get_serializer_context(self):
         return {**super().get_serializer_context(), "user": self.request.user}
+
+
+class AppRouter(DefaultRouter):
+    """An app's API router: its root at /api/<app>/ lists the app's endpoints."""
+
+    include_format_suffixes = False
+
+    def __init__(self, app: str):
+        super().__init__()
+        self.root_view_name = f"{app}-api-root"
+
+
+class ApiRoot(APIView):
+    """/api/: each app's API and the documentation."""
+
+    def get(self, request):
+        links = {app: f"{app}-api-root" for app in ("registry", "monitoring", "accounts")}
+        links.update({"schema": "api-schema", "docs": "api-docs"})
+        return Response({name: reverse(view, request=request) for name, view in links.items()})
 
 
 class ReadOnlyScopedViewSet(ScopedQueryMixin, viewsets.ReadOnlyModelViewSet):

@@ -226,9 +226,10 @@ class ImportSpec:
         errors_before = len(result.errors)
         data = {}
         for column, text in values.items():
-            if not text and column.field in data:
-                # Two columns may fill one field (capital in 元 or 万元): a blank one
-                # must not erase the other.
+            if not text:
+                # A blank cell says nothing: a new record keeps the model's default (经营状态
+                # 存续), an existing one its value, and of two columns filling one field
+                # (capital in 元 or 万元) the blank one does not erase the other.
                 continue
             if column.parse and text:
                 try:

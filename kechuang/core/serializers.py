@@ -63,11 +63,7 @@ class FormValidatedSerializer(serializers.ModelSerializer):
                 value = getattr(instance, name, None)
                 data[name] = getattr(value, "pk", value)
         else:  # what is not sent takes the blank page form's defaults (status, today's date)
-            blank = self.form_class(user=self.context["user"])
-            for name, field in blank.fields.items():
-                value = blank.get_initial_for_field(field, name)
-                if value is not None and value != "":
-                    data[name] = getattr(value, "pk", value)
+            data.update(self._blank_form_values())
         for name, value in self.initial_data.items():
             if not self._echoes_mask(self.fields.get(name), value):
                 data[name] = value
@@ -88,6 +84,26 @@ class FormValidatedSerializer(serializers.ModelSerializer):
             )
         self._form = form
         return attrs
+
+    def get_fields(self):
+        """On create, a field the page form fills in itself (today's date, the officer who
+        is asking) need not be sent."""
+        fields = super().get_fields()
+        if self.form_class is not None and self.instance is None and "user" in self.context:
+            for name in self._blank_form_values():
+                if name in fields:
+                    fields[name].required = False
+        return fields
+
+    def _blank_form_values(self) -> dict:
+        if not hasattr(self, "_blank_values"):
+            blank = self.form_class(user=self.context["user"])
+            self._blank_values = {}
+            for name, field in blank.fields.items():
+                value = blank.get_initial_for_field(field, name)
+                if value is not None and value != "":
+                    self._blank_values[name] = getattr(value, "pk", value)
+        return self._blank_values
 
     def _refused_fields(self, form) -> dict[str, list[str]]:
         """Fields sent that cannot be written here, which DRF and a form's disabled fields

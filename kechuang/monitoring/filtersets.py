@@ -67,9 +67,7 @@ class ImportBatchFilterSet(KeywordFilterSet):
     kind = django_filters.ChoiceFilter(label="数据类型", choices=choices.BatchKind.choices)
     status = django_filters.ChoiceFilter(label="状态", choices=choices.BatchStatus.choices)
     year = number_filter(1900, 9999, label="年度")
-    quarter = django_filters.TypedChoiceFilter(
-        label="报告期", choices=choices.Quarter.choices, coerce=int
-    )
+    quarter = django_filters.ChoiceFilter(label="报告期", choices=choices.Quarter.choices)
 
     class Meta:
         model = ImportBatch

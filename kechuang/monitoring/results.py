@@ -15,12 +15,18 @@ def list_titles(rules: engine.MonitoringRules) -> dict[str, str]:
 
 
 def years() -> list[int]:
-    """Years with results, and the latest year with records, newest first."""
-    found = set(Snapshot.objects.values_list("year", flat=True).distinct())
+    """Years with current results, and the latest year with records, newest first."""
+    found = set(Snapshot.objects.filter(is_current=True).values_list("year", flat=True))
     latest = services.latest_year()
     if latest:
         found.add(latest)
     return sorted(found, reverse=True)
+
+
+def default_year() -> int | None:
+    """The year a page or API call shows when none is asked for: the newest of `years`."""
+    known = years()
+    return known[0] if known else None
 
 
 def rules_of(snapshot: Snapshot) -> engine.MonitoringRules:

@@ -4,6 +4,7 @@ from django.utils.html import format_html, format_html_join
 from kechuang.core import amounts
 from kechuang.core.tables import BaseTable
 from kechuang.engines import monitoring as engine
+from kechuang.monitoring import choices
 from kechuang.monitoring.models import (
     Alert,
     ImportBatch,
@@ -141,6 +142,7 @@ class AlertTable(BaseTable):
 
 class ImportBatchTable(BaseTable):
     id = tables.Column(verbose_name="批次", linkify=True)
+    quarter = tables.Column(verbose_name="报告期")
 
     class Meta:
         model = ImportBatch
@@ -148,6 +150,7 @@ class ImportBatchTable(BaseTable):
             "id",
             "kind",
             "year",
+            "quarter",
             "department",
             "filename",
             "status",
@@ -160,6 +163,11 @@ class ImportBatchTable(BaseTable):
         )
         always_visible = ("id",)
         order_by = ("-created_at",)
+
+    def render_quarter(self, value):
+        return choices.Quarter(value).label
+
+    value_quarter = render_quarter
 
 
 class PoolEntryTable(BaseTable):

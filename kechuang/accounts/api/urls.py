@@ -1,9 +1,9 @@
 from django.urls import path
-from rest_framework.routers import SimpleRouter
 
 from kechuang.accounts.api import views
+from kechuang.core.api import AppRouter
 
-router = SimpleRouter()
+router = AppRouter("accounts")
 router.register("organisations", views.OrganisationViewSet, basename="organisation")
 router.register("users", views.UserViewSet, basename="user")
 router.register("operation-log", views.OperationLogViewSet, basename="operationlog")

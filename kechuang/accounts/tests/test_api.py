@@ -87,3 +87,19 @@ def test_the_api_reads_only(world, login):
     client = login(world.admin)
     assert client.post(ORGS, {"name": "新机构"}).status_code == 405
     assert client.delete(f"{USERS}{world.town.pk}/").status_code == 405
+
+
+def test_the_api_index_and_each_apps_root_list_their_endpoints(world, login, client):
+    index = login(world.town).get("/api/").json()
+    assert {name: url.split("testserver", 1)[1] for name, url in index.items()} == {
+        "registry": "/api/registry/",
+        "monitoring": "/api/monitoring/",
+        "accounts": "/api/accounts/",
+        "schema": "/api/schema/",
+        "docs": "/api/docs/",
+    }
+    staff = login(world.staff)
+    assert "rules" in staff.get("/api/monitoring/").json()
+    assert "organisations" in staff.get("/api/accounts/").json()
+    assert "enterprises" in staff.get("/api/registry/").json()
+    assert client.get("/api/").status_code in (401, 403)

@@ -113,6 +113,10 @@ def test_stage_commit_rollback_and_discard(world, staged):
     first = _last(record)
     assert (first.history_type, first.history_user) == ("+", world.staff)
     assert first.history_change_reason == f"导入批次#{staged.pk}"
+    staged.refresh_from_db()
+    committed = _last(staged)
+    assert (committed.status, committed.history_user) == ("committed", world.staff)
+    assert committed.history_change_reason == f"导入批次#{staged.pk}"
     batches.rollback(staged, user=world.staff)
     gone = RDRecord.history.filter(id=record.pk).order_by("-history_id").first()
     assert (gone.history_type, gone.history_change_reason) == ("-", f"撤销导入批次#{staged.pk}")

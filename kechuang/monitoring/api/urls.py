@@ -1,8 +1,7 @@
-from rest_framework.routers import SimpleRouter
-
+from kechuang.core.api import AppRouter
 from kechuang.monitoring.api import views
 
-router = SimpleRouter()
+router = AppRouter("monitoring")
 router.register("batches", views.ImportBatchViewSet, basename="importbatch")
 router.register("rd-records", views.RDRecordViewSet, basename="rdrecord")
 router.register("financial-records", views.FinancialRecordViewSet, basename="financialrecord")

@@ -23,7 +23,7 @@ from kechuang.core.models import Job
 from kechuang.core.oplog import request_origin
 from kechuang.core.parsers import FormParser, JSONParser, MultiPartParser
 from kechuang.core.uploads import is_too_large, too_large_message
-from kechuang.monitoring import batches, filtersets, services, tasks
+from kechuang.monitoring import batches, choices, filtersets, results, services, tasks
 from kechuang.monitoring.api import serializers
 from kechuang.monitoring.models import (
     ENTRY_LISTS,
@@ -138,7 +138,12 @@ class ImportBatchViewSet(ReadOnlyScopedViewSet):
             return Response({"detail": outcome["error"]}, status=status.HTTP_400_BAD_REQUEST)
         batch.refresh_from_db()
         data = dict(self.get_serializer(batch).data)
-        data["message"] = outcome.get("success", "")
+        data["message"] = outcome.get("success") or (
+            f"已提交：新增 {batch.created_count} 条，更新 {batch.updated_count} 条，"
+            f"未变化 {batch.unchanged_count} 条。"
+            if batch.status == choices.BatchStatus.COMMITTED
+            else ""
+        )
         data["recompute_warning"] = outcome.get("warning") or outcome.get("info", "")
         return Response(data)
 
@@ -191,9 +196,9 @@ class SnapshotEntryViewSet(ReadOnlyScopedViewSet):
 
 
 def _year_snapshot(request):
-    """The current results of `?year=` (the latest year with records by default)."""
+    """The current results of `?year=` (by default the year the pages open on)."""
     try:
-        year = int(request.query_params.get("year") or services.latest_year() or 0)
+        year = int(request.query_params.get("year") or results.default_year() or 0)
     except ValueError:
         raise Http404("年度不正确") from None
     return services.current_snapshot(year) if year else None

@@ -10,7 +10,7 @@ import pandas as pd
 from django.db import transaction
 from django.utils import timezone
 
-from kechuang.core import bulk
+from kechuang.core import bulk, changelog
 from kechuang.core.frames import read_frame
 from kechuang.core.models import OperationLog
 from kechuang.core.oplog import record_operation
@@ -70,7 +70,7 @@ def commit(
     model = KINDS[batch.kind].model
     report(10, "写入数据")
     reason = f"导入批次#{batch.pk}"
-    with transaction.atomic():
+    with transaction.atomic(), changelog.recording(user, reason=reason):
         enterprises = dict(validation.enterprises)
         undo: list[dict] = []
         if validation.unknown:

@@ -761,10 +761,13 @@ def test_api_upload_commit_and_rollback(world):
     assert response.status_code == 200, response.content
     assert (response.json()["status"], response.json()["created_count"]) == ("committed", 2)
     assert response.json()["recompute_warning"] == ""
+    assert response.json()["message"] == "已提交：新增 2 条，更新 0 条，未变化 0 条。"
     assert Snapshot.objects.filter(year=2024, is_current=True).exists()
 
     listing = client.get(API, {"status": "committed"}).json()
     assert [b["id"] for b in listing["results"]] == [batch_id]
+    assert client.get(API, {"quarter": "1"}).json()["results"] == []
+    assert batch_id in [b["id"] for b in client.get(API, {"quarter": "0"}).json()["results"]]
     assert client.get(f"{API}{batch_id}/").json()["row_count"] == 2
 
     response = client.post(f"{API}{batch_id}/rollback/")

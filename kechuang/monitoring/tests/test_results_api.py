@@ -4,7 +4,7 @@ import pytest
 from django.utils import timezone
 
 from kechuang.monitoring import services
-from kechuang.monitoring.models import Alert, PoolEntry, ServiceVisit
+from kechuang.monitoring.models import Alert, PoolEntry, RDRecord, ServiceVisit
 from kechuang.monitoring.tests.test_monitoring import county  # noqa: F401 (fixture)
 
 pytestmark = pytest.mark.django_db
@@ -93,3 +93,33 @@ def test_rule_versions_read_as_on_their_page(county, login):  # noqa: F811
     assert login(county.leader).get("/api/monitoring/rules/").status_code == 200
     assert login(county.town).get("/api/monitoring/rules/").status_code == 403
     assert staff.post("/api/monitoring/rules/", {}).status_code == 405
+
+
+def test_what_the_page_form_fills_in_need_not_be_sent(county, login):  # noqa: F811
+    client = login(county.staff)
+    created = client.post(
+        "/api/monitoring/pool/",
+        {"enterprise": county.own_enterprise.pk, "target": "认定高新技术企业"},
+        content_type="application/json",
+    )
+    assert created.status_code == 201, created.json()
+    assert created.json()["officer"] == county.staff.pk
+    assert created.json()["joined_on"] == timezone.localdate().isoformat()
+    missing = client.post(
+        "/api/monitoring/pool/", {"target": "认定"}, content_type="application/json"
+    )
+    assert missing.status_code == 400
+    assert "enterprise" in missing.json()
+
+
+def test_pages_and_api_open_on_the_same_year_after_a_year_is_withdrawn(county, login):  # noqa: F811
+    services.recompute(2023)
+    services.recompute(2024)
+    services.retire_results(2024)  # as when a year's last batch is rolled back
+    RDRecord.objects.filter(year=2024).delete()
+    client = login(county.staff)
+    assert client.get("/monitoring/entries/").context["year"] == 2023
+    answer = client.get("/api/monitoring/alerts/")
+    assert answer.status_code == 200
+    expected = Alert.objects.of(services.current_snapshot(2023)).values_list("pk", flat=True)
+    assert {row["id"] for row in answer.json()["results"]} == set(expected)

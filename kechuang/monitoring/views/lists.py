@@ -37,9 +37,8 @@ IDENTITY_COLUMNS = ("enterprise", "uscc", "town", "industry")
 
 
 def _chosen_year(request) -> int | None:
-    known = results.years()
     try:
-        year = int(request.GET.get("year") or (known[0] if known else 0))
+        year = int(request.GET.get("year") or results.default_year() or 0)
     except ValueError:
         raise Http404("年度不正确") from None
     return year or None

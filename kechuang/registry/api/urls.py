@@ -1,8 +1,7 @@
-from rest_framework.routers import DefaultRouter
-
+from kechuang.core.api import AppRouter
 from kechuang.registry.api import views
 
-router = DefaultRouter()
+router = AppRouter("registry")
 router.register("enterprises", views.EnterpriseViewSet, basename="enterprise")
 router.register("qualifications", views.QualificationViewSet, basename="qualification")
 router.register("institutions", views.InstitutionViewSet, basename="institution")

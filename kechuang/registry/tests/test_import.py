@@ -258,6 +258,39 @@ def test_template_has_chinese_headers_required_marked_and_instructions(world, lo
     assert OperationLog.objects.filter(action=OperationLog.Action.TEMPLATE).count() == 1
 
 
+def test_blank_optional_cells_of_the_template_take_the_defaults(world, login):
+    """Only the required columns filled, as the template's notes allow (经营状态: 不填为存续)."""
+    client = login(world.staff)
+    workbook = load_workbook(
+        io.BytesIO(client.get(reverse("registry:import"), {"template": 1}).content)
+    )
+    sheet = workbook["企业"]
+    headers = [str(c.value).lstrip("*") for c in sheet[1]]
+    required = {
+        "统一社会信用代码": code(1),
+        "企业名称": "新昌县只填必填项有限公司",
+        "所在乡镇街道": "南明街道",
+        "行业代码": "C3451",
+        "成立日期": "2019-09-09",
+    }
+    sheet.append([required.get(h, "") for h in headers])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    _, result = post(client, buffer.getvalue(), filename="企业导入模板.xlsx")
+    assert result.ok, result.errors
+    enterprise = Enterprise.objects.get(uscc=code(1))
+    assert (enterprise.status, enterprise.is_listed) == ("active", False)
+
+    sheet.cell(row=2, column=headers.index("企业名称") + 1, value="新昌县改名有限公司")
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    _, result = post(client, buffer.getvalue(), filename="企业导入模板.xlsx", update_existing=True)
+    assert result.ok and result.updated == 1, result.errors
+    enterprise.refresh_from_db()
+    assert enterprise.name == "新昌县改名有限公司"
+    assert enterprise.status == "active"
+
+
 def test_filled_template_can_be_uploaded_again(world, login):
     client = login(world.staff)
     template = client.get(reverse("registry:import"), {"template": 1}).content
