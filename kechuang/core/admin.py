@@ -11,9 +11,15 @@ class NoDeleteAdmin(SimpleHistoryAdmin):
         return False
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
+class ReadOnlyAdmin(SimpleHistoryAdmin):
     """Rows written only by the platform (logs, imported figures, computed results): shown to
-    the administrator, changed only through the pages and services that keep them whole."""
+    the administrator, changed only through the pages and services that keep them whole. Their
+    历史 page shows the change log where the model keeps one."""
+
+    def history_view(self, request, object_id, extra_context=None):
+        if not hasattr(self.model._meta, "simple_history_manager_attribute"):
+            return admin.ModelAdmin.history_view(self, request, object_id, extra_context)
+        return super().history_view(request, object_id, extra_context)
 
     def has_add_permission(self, request):
         return False

@@ -41,3 +41,15 @@ def test_the_pool_and_visits_are_corrected_but_never_deleted(model):
     model_admin = admin.site._registry[model]
     assert isinstance(model_admin, NoDeleteAdmin)
     assert not model_admin.has_delete_permission(request=None)
+
+
+def test_a_batchs_history_page_shows_its_change_log(world, login):
+    from kechuang.monitoring.tests.factories import rd_row, rd_workbook, stage
+
+    batch = stage(world.staff, rd_workbook([rd_row(world.nanming_enterprise)]))
+    page = login(world.admin).get(reverse("admin:monitoring_importbatch_history", args=[batch.pk]))
+    assert page.status_code == 200
+    assert "staff" in page.content.decode()
+    assert "此对象没有修改历史" not in page.content.decode()
+    log = login(world.admin).get(reverse("admin:core_operationlog_changelist"))
+    assert log.status_code == 200
