@@ -89,7 +89,9 @@ class FormValidatedSerializer(serializers.ModelSerializer):
         """On create, a field the page form fills in itself (today's date, the officer who
         is asking) need not be sent."""
         fields = super().get_fields()
-        if self.form_class is not None and self.instance is None and "user" in self.context:
+        request = self.context.get("request")
+        creating = request is not None and request.method == "POST" and self.instance is None
+        if self.form_class is not None and creating and request.user.is_authenticated:
             for name in self._blank_form_values():
                 if name in fields:
                     fields[name].required = False
