@@ -49,6 +49,8 @@ class AppRouter(DefaultRouter):
 class ApiRoot(APIView):
     """/api/: each app's API and the documentation."""
 
+    schema = None  # an index of links, like each app's router root
+
     def get(self, request):
         links = {app: f"{app}-api-root" for app in ("registry", "monitoring", "accounts")}
         links.update({"schema": "api-schema", "docs": "api-docs"})
