@@ -27,6 +27,16 @@ if TYPE_CHECKING:
     from kechuang.accounts.models import User
 
 PASSWORD = "test-pass-2026"
+PERSONAS = (
+    "admin",
+    "leader",
+    "staff",
+    "town",
+    "other_town",
+    "enterprise",
+    "university",
+    "outsider",
+)
 FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 NANMING = "330624002"
 QIXING = "330624003"

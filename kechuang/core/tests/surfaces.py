@@ -16,17 +16,6 @@ from dataclasses import dataclass, field
 
 from django.apps import apps
 
-PERSONAS = (
-    "admin",
-    "leader",
-    "staff",
-    "town",
-    "other_town",
-    "enterprise",
-    "university",
-    "outsider",
-)
-
 # Rows placed at the world's three enterprises (own: the enterprise persona's, in 南明街道;
 # nanming: another in 南明街道; qixing: one in 七星街道), and who sees which.
 AT_ENTERPRISES = ("own", "nanming", "qixing")

@@ -6,8 +6,8 @@ import io
 import pytest
 from openpyxl import load_workbook
 
-from kechuang.conftest import SHARED_WORLD
-from kechuang.core.tests.surfaces import PERSONAS, discover
+from kechuang.conftest import PERSONAS, SHARED_WORLD
+from kechuang.core.tests.surfaces import discover
 
 pytestmark = [SHARED_WORLD, pytest.mark.django_db]
 

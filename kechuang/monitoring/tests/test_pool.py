@@ -14,23 +14,13 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from kechuang.conftest import SHARED_WORLD
+from kechuang.conftest import PERSONAS, SHARED_WORLD
 from kechuang.monitoring.choices import PoolStatus
 from kechuang.monitoring.models import PoolEntry, ServiceVisit
 from kechuang.monitoring.services import add_to_pool, overdue_visits
 
 pytestmark = [SHARED_WORLD, pytest.mark.django_db]
 
-PERSONAS = (
-    "admin",
-    "leader",
-    "staff",
-    "town",
-    "other_town",
-    "enterprise",
-    "university",
-    "outsider",
-)
 READERS = {"admin", "leader", "staff", "town", "other_town"}
 WRITERS = {"admin", "staff", "town", "other_town"}
 EXPORTERS = READERS

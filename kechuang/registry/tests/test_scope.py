@@ -22,7 +22,7 @@ from openpyxl import load_workbook
 from kechuang.accounts.choices import DataScope
 from kechuang.accounts.models import Organisation, Role, User
 from kechuang.accounts.services import create_user
-from kechuang.conftest import NANMING, PASSWORD, QIXING, SHARED_WORLD
+from kechuang.conftest import NANMING, PASSWORD, PERSONAS, QIXING, SHARED_WORLD
 from kechuang.core.scope import ScopeGrant
 from kechuang.engines import uscc
 from kechuang.registry.models import (
@@ -42,16 +42,6 @@ from kechuang.registry.tests.factories import (
 
 pytestmark = [SHARED_WORLD, pytest.mark.django_db]
 
-PERSONAS = (
-    "admin",
-    "leader",
-    "staff",
-    "town",
-    "other_town",
-    "enterprise",
-    "university",
-    "outsider",
-)
 LISTS = ("enterprise", "qualification", "institution", "person", "industrychain")
 
 PHONE = "13812341234"
