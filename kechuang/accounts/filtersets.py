@@ -7,7 +7,7 @@ from kechuang.core.models import LoginLog, OperationLog
 
 
 class OrganisationFilterSet(KeywordFilterSet):
-    initials_field = None
+    spelled_name = None
     kind = django_filters.ChoiceFilter(label="类型", choices=OrgKind.choices)
 
     class Meta:
@@ -17,7 +17,7 @@ class OrganisationFilterSet(KeywordFilterSet):
 
 class UserFilterSet(KeywordFilterSet):
     search_fields = ("username", "display_name", "organisation__name")
-    initials_field = None
+    spelled_name = None
 
     class Meta:
         model = User
@@ -26,7 +26,7 @@ class UserFilterSet(KeywordFilterSet):
 
 class OperationLogFilterSet(KeywordFilterSet):
     search_fields = ("target", "summary", "user__username")
-    initials_field = None
+    spelled_name = None
     action = django_filters.ChoiceFilter(label="操作", choices=OperationLog.Action.choices)
 
     class Meta:
@@ -36,7 +36,7 @@ class OperationLogFilterSet(KeywordFilterSet):
 
 class LoginLogFilterSet(KeywordFilterSet):
     search_fields = ("username", "ip_address")
-    initials_field = None
+    spelled_name = None
     event = django_filters.ChoiceFilter(label="事件", choices=LoginLog.Event.choices)
 
     class Meta:

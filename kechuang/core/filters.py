@@ -2,7 +2,7 @@ import re
 
 import django_filters
 from django import forms
-from django.db.models import Q
+from django.db.models import Case, Q, Value, When
 from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework.exceptions import ValidationError
 
@@ -10,30 +10,64 @@ PINYIN_QUERY = re.compile(r"^[a-zA-Z]{2,}$")
 
 
 class KeywordFilterSet(django_filters.FilterSet):
-    """A FilterSet with one keyword box: Chinese name, code, or pinyin initials.
+    """A FilterSet with one keyword box: Chinese name, code, or pinyin, with ranked results.
 
-    Subclasses set `search_fields` (icontains on names), `code_fields` (prefix match on
-    codes, upper-cased) and `initials_field` (the stored pinyin initials).
+    Subclasses set `search_fields` (icontains on names and texts), `code_fields` (prefix
+    match on codes, upper-cased) and `spelled_name`, the path to a `SpelledName`'s name
+    ("name", "enterprise__name") whose pinyin is searched too.
+
+    Rows come back best match first: the exact name or code, then names beginning with the
+    words, then names whose pinyin initials begin with the letters (with or without the
+    place the name opens with: "xhc" finds 新昌县新禾成), then names whose full pinyin
+    holds them, then everything else that contains them; each group in pinyin order.
     """
 
     q = django_filters.CharFilter(label="关键词", method="search")
 
     search_fields: tuple[str, ...] = ("name",)
     code_fields: tuple[str, ...] = ()
-    initials_field: str | None = "name_initials"
+    spelled_name: str | None = "name"
+
+    ranked = False
 
     def search(self, queryset, name, value):
         value = value.strip()
         if not value:
             return queryset
-        condition = Q()
+        condition = self.extra_matches(queryset, value)
         for field in self.search_fields:
             condition |= Q(**{f"{field}__icontains": value})
+        code = value.upper().replace(" ", "")
+        ranks = []
         for field in self.code_fields:
-            condition |= Q(**{f"{field}__startswith": value.upper().replace(" ", "")})
-        if self.initials_field and PINYIN_QUERY.match(value):
-            condition |= Q(**{f"{self.initials_field}__contains": value.lower()})
-        return queryset.filter(condition)
+            condition |= Q(**{f"{field}__startswith": code})
+            ranks.append(When(Q(**{field: code}), then=0))
+        named = self.spelled_name or (self.search_fields[0] if self.search_fields else None)
+        if named:
+            ranks.append(When(Q(**{f"{named}__iexact": value}), then=0))
+            ranks.append(When(Q(**{f"{named}__istartswith": value}), then=1))
+        if self.spelled_name and PINYIN_QUERY.match(value):
+            typed, spelled = value.lower(), self.spelled_name
+            initials = Q(**{f"{spelled}_initials__startswith": typed}) | Q(
+                **{f"{spelled}_core_initials__startswith": typed}
+            )
+            pinyin = Q(**{f"{spelled}_pinyin__contains": typed})
+            ranks += [When(initials, then=2), When(pinyin, then=3)]
+            condition |= initials | pinyin | Q(**{f"{spelled}_initials__contains": typed})
+        self.ranked = True
+        if self.spelled_name:
+            within = [f"{self.spelled_name}_sort", "pk"]
+        else:
+            within = [*queryset.query.order_by] or [*queryset.model._meta.ordering, "pk"]
+        return (
+            queryset.filter(condition)
+            .annotate(search_rank=Case(*ranks, default=Value(4)))
+            .order_by("search_rank", *within)
+        )
+
+    def extra_matches(self, queryset, value: str) -> Q:
+        """Further rows the keyword finds (e.g. by a former name), ranked with the rest."""
+        return Q()
 
 
 def yes_no_filter(label: str, **kwargs) -> django_filters.BooleanFilter:

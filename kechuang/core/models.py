@@ -6,6 +6,7 @@ from simple_history.models import HistoricalRecords
 
 from kechuang.core import changelog
 from kechuang.core.scope import ScopedQuerySet
+from kechuang.engines.text import spell
 
 
 class RequestHistory(models.Model):
@@ -56,6 +57,41 @@ class BaseModel(models.Model):
 
     class Meta:
         abstract = True
+
+
+class SpelledName(models.Model):
+    """A model whose `name` is found by pinyin and listed in pinyin order.
+
+    The spellings are worked out on save; code that inserts rows in bulk fills them from
+    `engines.text.spell` itself. `place_names` are the places a name may open with (an
+    enterprise's town, county, city and province), left out of `name_core_initials` so that
+    "xhc" finds 新昌县新禾成 first."""
+
+    name_initials = models.CharField(
+        "拼音首字母", max_length=200, db_index=True, editable=False, default=""
+    )
+    name_core_initials = models.CharField(
+        "字号拼音首字母", max_length=200, db_index=True, editable=False, default=""
+    )
+    name_pinyin = models.CharField("全拼", max_length=600, editable=False, default="")
+    name_sort = models.CharField("拼音排序", max_length=1000, editable=False, default="")
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        self.spell_name()
+        super().save(*args, **kwargs)
+
+    def place_names(self) -> list[str]:
+        return []
+
+    def spell_name(self, places: list[str] | None = None) -> None:
+        spelling = spell(self.name, self.place_names() if places is None else places)
+        self.name_initials = spelling.initials[:200]
+        self.name_core_initials = spelling.core_initials[:200]
+        self.name_pinyin = spelling.pinyin[:600]
+        self.name_sort = spelling.sort_key[:1000]
 
 
 class OperationLog(models.Model):

@@ -87,6 +87,8 @@ class ObjectListView(ScopedViewMixin, SingleTableMixin, FilterView):
 
     def get_table_kwargs(self):
         kwargs = {**super().get_table_kwargs(), **self.table_extra_kwargs()}
+        if getattr(getattr(self, "filterset", None), "ranked", False):
+            kwargs["order_by"] = ()  # best match first, unless the user sorts by a column
         chosen = self._chosen_columns()
         if chosen is not None:
             kwargs["exclude"] = [
@@ -130,8 +132,10 @@ class ObjectListView(ScopedViewMixin, SingleTableMixin, FilterView):
             raise PermissionDenied
         self.action = "export"
         queryset = self.get_queryset()
-        filterset = self.filterset_class(self.request.GET, queryset=queryset, request=self.request)
-        rows = filterset.qs if filterset.is_valid() else queryset.none()
+        self.filterset = self.filterset_class(
+            self.request.GET, queryset=queryset, request=self.request
+        )
+        rows = self.filterset.qs if self.filterset.is_valid() else queryset.none()
         kwargs = self.get_table_kwargs()
         kwargs["exclude"] = [*kwargs.get("exclude", ()), *self.table_class.export_exclude()]
         table = self.table_class(rows, **kwargs)

@@ -40,7 +40,7 @@ from kechuang.demo.profiles import (
 )
 from kechuang.demo.qualifications import QualificationDraft, plan_qualifications
 from kechuang.engines.identity import id_check_character
-from kechuang.engines.text import pinyin_full, pinyin_initials
+from kechuang.engines.text import pinyin_full
 from kechuang.registry import choices as rc
 from kechuang.registry.models import (
     ChainLink,
@@ -223,6 +223,7 @@ def _create_institutions(seed: int) -> dict[str, Institution]:
 
 def _create_enterprises(plan: CountyPlan) -> dict[int, Enterprise]:
     rows = []
+    places = {town: Region.lineage_names(town) for town in {d.town for d in plan.enterprises}}
     for draft in plan.enterprises:
         profile = draft.profile
         last = LAST_YEAR if draft.exit_year is None else draft.exit_year - 1
@@ -233,8 +234,6 @@ def _create_enterprises(plan: CountyPlan) -> dict[int, Enterprise]:
                 uscc_state=draft.uscc_state,
                 legacy_reg_no=draft.legacy_reg_no,
                 name=draft.name,
-                name_initials=pinyin_initials(draft.name)[:200],
-                name_pinyin=pinyin_full(draft.name)[:600],
                 town_id=draft.town,
                 address=draft.address,
                 industry_id=draft.sector.code,
@@ -250,6 +249,7 @@ def _create_enterprises(plan: CountyPlan) -> dict[int, Enterprise]:
                 status=draft.status,
             )
         )
+        rows[-1].spell_name(places[draft.town])
     created = bulk_create_with_history(rows, Enterprise, batch_size=1000)
     by_uscc = {e.uscc: e for e in created}
     if any(e.pk is None for e in created):
@@ -380,7 +380,6 @@ def _create_people(
             rows.append(
                 Person(
                     name=name,
-                    name_initials=pinyin_initials(name)[:50],
                     kind=kind,
                     gender=gender,
                     title=title,
@@ -394,6 +393,7 @@ def _create_people(
                     email=email,
                 )
             )
+            rows[-1].spell_name([])
     Person.objects.bulk_create(rows, batch_size=1000)
     return dict(Counter(p.kind for p in rows))
 

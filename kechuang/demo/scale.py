@@ -35,7 +35,7 @@ from kechuang.demo.profiles import (
     three_year_expiry,
 )
 from kechuang.demo.records import split_record
-from kechuang.engines.text import pinyin_full, pinyin_initials
+from kechuang.engines.text import pinyin_full, pinyin_initials, pinyin_sort_key
 from kechuang.monitoring.models import FinancialRecord, RDRecord
 from kechuang.registry import choices as rc
 from kechuang.registry.models import Enterprise, Qualification, Region, ScaleRecord
@@ -56,8 +56,8 @@ class ScaleSummary:
 
 
 @cache
-def _pinyin_part(text: str) -> tuple[str, str]:
-    return pinyin_initials(text), pinyin_full(text)
+def _pinyin_part(text: str) -> tuple[str, str, str]:
+    return pinyin_initials(text), pinyin_full(text), pinyin_sort_key(text)
 
 
 def _short_county(name: str) -> str:
@@ -139,7 +139,10 @@ def generate_scale(
                         uscc=uscc,
                         name="".join(parts),
                         name_initials="".join(s[0] for s in spelled)[:200],
+                        # The name opens with its county, left out as `spell` leaves it out.
+                        name_core_initials="".join(s[0] for s in spelled[1:])[:200],
                         name_pinyin="".join(s[1] for s in spelled)[:600],
+                        name_sort=" ".join(s[2] for s in spelled)[:1000],
                         town_id=rng.choice(towns_by_county[county]),
                         industry_id=sector.code,
                         founded_on=datetime.date(founded, 1, 1)

@@ -1,18 +1,96 @@
-"""Chinese text helpers for search: pinyin initials and full pinyin of names."""
+"""Chinese text helpers for search and sorting: pinyin initials, full pinyin, the name
+without its place prefix, and a key that sorts names as Chinese readers look them up."""
 
 import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass
 
 from pypinyin import Style, lazy_pinyin
+
+# What a place name may end with; "新昌县" is also written "新昌", "七星街道" as "七星".
+PLACE_SUFFIXES = (
+    "特别行政区",
+    "自治区",
+    "自治州",
+    "自治县",
+    "街道",
+    "省",
+    "市",
+    "县",
+    "区",
+    "镇",
+    "乡",
+)
+# Brackets that often follow a place prefix: "浙江（新昌）某某有限公司".
+BRACKETS = "()（）[]【】 "
+
+
+def _letters(text: str) -> str:
+    # NFKC: registered names often use full-width Latin letters and digits (ＡＢＣ, １号).
+    return unicodedata.normalize("NFKC", text)
 
 
 def pinyin_initials(text: str) -> str:
     """'新和成药业' -> 'xhcyy'. Non-Chinese letters and digits are kept, lower-cased."""
-    # NFKC: registered names often use full-width Latin letters and digits (ＡＢＣ, １号).
-    text = unicodedata.normalize("NFKC", text)
-    parts = lazy_pinyin(text, style=Style.FIRST_LETTER, errors=lambda s: list(s))
+    parts = lazy_pinyin(_letters(text), style=Style.FIRST_LETTER, errors=lambda s: list(s))
     return "".join(p[0] for p in parts if p and p[0].isalnum()).lower()
 
 
 def pinyin_full(text: str) -> str:
-    parts = lazy_pinyin(unicodedata.normalize("NFKC", text), errors=lambda s: list(s))
+    parts = lazy_pinyin(_letters(text), errors=lambda s: list(s))
     return "".join(p for p in parts if p.isalnum()).lower()
+
+
+def pinyin_sort_key(text: str) -> str:
+    """A key ordering names syllable by syllable, then by tone, as the pinyin collation of
+    Chinese dictionaries does: 阿里 (a1 li3) before 艾 (ai4), which plain concatenated pinyin
+    ("ali" > "ai") would reverse."""
+    parts = lazy_pinyin(
+        _letters(text), style=Style.TONE3, neutral_tone_with_five=True, errors=lambda s: list(s)
+    )
+    return " ".join(p.lower() for p in parts if p.strip())
+
+
+def place_variants(places: Iterable[str]) -> set[str]:
+    """Each place name as written in full and without its administrative suffix."""
+    variants = set()
+    for place in places:
+        if not place:
+            continue
+        variants.add(place)
+        for suffix in PLACE_SUFFIXES:
+            if place.endswith(suffix) and len(place) - len(suffix) >= 2:
+                variants.add(place[: -len(suffix)])
+                break
+    return variants
+
+
+def without_place_prefix(name: str, places: Iterable[str]) -> str:
+    """The name after the place names it opens with: '浙江新昌县新禾成机械有限公司' with the
+    places 浙江省 and 新昌县 gives '新禾成机械有限公司'. Names that are only a place stay whole."""
+    variants = sorted(place_variants(places), key=len, reverse=True)
+    core = _letters(name).strip()
+    while True:
+        variant = next((v for v in variants if core.startswith(v)), None)
+        rest = core[len(variant) :].lstrip(BRACKETS) if variant else ""
+        if not rest:
+            return core
+        core = rest
+
+
+@dataclass(frozen=True)
+class Spelling:
+    initials: str
+    core_initials: str
+    pinyin: str
+    sort_key: str
+
+
+def spell(name: str, places: Iterable[str] = ()) -> Spelling:
+    """Everything a name is searched and sorted by, in one reading."""
+    return Spelling(
+        initials=pinyin_initials(name),
+        core_initials=pinyin_initials(without_place_prefix(name, places)),
+        pinyin=pinyin_full(name),
+        sort_key=pinyin_sort_key(name),
+    )

@@ -23,7 +23,7 @@ class EnterpriseKeywordFilterSet(KeywordFilterSet):
 
     search_fields = ("enterprise__name",)
     code_fields = ("enterprise__uscc",)
-    initials_field = "enterprise__name_initials"
+    spelled_name = "enterprise__name"
 
 
 class SnapshotEntryFilterSet(EnterpriseKeywordFilterSet):
@@ -63,7 +63,7 @@ class AlertFilterSet(EnterpriseKeywordFilterSet):
 
 class ImportBatchFilterSet(KeywordFilterSet):
     search_fields = ("filename",)
-    initials_field = None
+    spelled_name = None
     kind = django_filters.ChoiceFilter(label="数据类型", choices=choices.BatchKind.choices)
     status = django_filters.ChoiceFilter(label="状态", choices=choices.BatchStatus.choices)
     year = number_filter(1900, 9999, label="年度")
@@ -92,7 +92,7 @@ class PoolEntryFilterSet(EnterpriseKeywordFilterSet):
 class ServiceVisitFilterSet(KeywordFilterSet):
     search_fields = ("entry__enterprise__name", "problems", "help_promised", "visitors")
     code_fields = ("entry__enterprise__uscc",)
-    initials_field = "entry__enterprise__name_initials"
+    spelled_name = "entry__enterprise__name"
     overdue = yes_no_filter("跟进逾期", method="filter_overdue")
     mine = yes_no_filter("我包联的", method="filter_mine")
 
@@ -113,7 +113,7 @@ class ServiceVisitFilterSet(KeywordFilterSet):
 
 class RuleSetFilterSet(KeywordFilterSet):
     search_fields = ("version", "note", "basis")
-    initials_field = None
+    spelled_name = None
 
     class Meta:
         model = RuleSet

@@ -94,14 +94,11 @@ class EnterpriseFilterSet(KeywordFilterSet):
             "is_listed",
         ]
 
-    def search(self, queryset, name, value):
-        value = value.strip()
-        if not value:
-            return queryset
+    def extra_matches(self, queryset, value):
         by_former = EnterpriseFormerName.objects.filter(
             enterprise=OuterRef("pk"), name__icontains=value
         )
-        return super().search(queryset, name, value) | queryset.filter(Exists(by_former))
+        return Q(Exists(by_former))
 
     def filter_industry(self, queryset, name, value):
         return queryset.filter(industry_code_q(value, "industry"))
@@ -143,7 +140,7 @@ def _chain_subtree(chain: IndustryChain) -> set[int]:
 class QualificationFilterSet(KeywordFilterSet):
     search_fields = ("enterprise__name", "title", "certificate_no")
     code_fields = ("enterprise__uscc",)
-    initials_field = "enterprise__name_initials"
+    spelled_name = "enterprise__name"
     kind = django_filters.ChoiceFilter(label="资质类型", choices=choices.QualificationKind.choices)
     level = django_filters.ChoiceFilter(label="级别", choices=choices.Level.choices)
     town = town_filter("enterprise__town")
@@ -195,7 +192,7 @@ class PersonFilterSet(KeywordFilterSet):
 
 
 class IndustryChainFilterSet(KeywordFilterSet):
-    initials_field = None
+    spelled_name = None
     kind = django_filters.ChoiceFilter(label="类型", choices=choices.ChainKind.choices)
 
     class Meta:

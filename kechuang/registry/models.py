@@ -11,9 +11,8 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 
-from kechuang.core.models import BaseModel
+from kechuang.core.models import BaseModel, SpelledName
 from kechuang.core.scope import ScopePaths
-from kechuang.engines.text import pinyin_full, pinyin_initials
 from kechuang.registry import choices
 
 
@@ -67,6 +66,13 @@ class Region(models.Model):
         if self.level == choices.RegionLevel.CITY:
             return self.code[:4]
         return self.code
+
+    @classmethod
+    def lineage_names(cls, code: str) -> list[str]:
+        """The names of the region and the regions above it (town, county, city, province),
+        read from the code's structure in one query."""
+        codes = {code, code[:6], code[:4] + "00", code[:2] + "0000"}
+        return list(cls.objects.filter(code__in=codes).values_list("name", flat=True))
 
     @classmethod
     def home(cls) -> "Region":
@@ -129,7 +135,7 @@ class IndustryChain(BaseModel):
         return reverse("registry:industrychain_detail", args=[self.pk])
 
 
-class Enterprise(BaseModel):
+class Enterprise(SpelledName, BaseModel):
     """An enterprise, keyed by its unified social credit code. Never deleted: see `status`."""
 
     uscc = models.CharField("统一社会信用代码", max_length=18, unique=True)
@@ -138,8 +144,6 @@ class Enterprise(BaseModel):
     )
     legacy_reg_no = models.CharField("原工商注册号", max_length=15, blank=True)
     name = models.CharField("企业名称", max_length=200, db_index=True)
-    name_initials = models.CharField("拼音首字母", max_length=200, db_index=True, editable=False)
-    name_pinyin = models.CharField("全拼", max_length=600, editable=False)
     town = models.ForeignKey(
         Region,
         verbose_name="所在乡镇街道",
@@ -203,7 +207,7 @@ class Enterprise(BaseModel):
         # By pinyin, as Chinese readers look names up. Unindexed on purpose: a scoped list
         # then sorts its own few thousand rows, where an index in this order would walk the
         # whole table past other counties' names (which share their county's first words).
-        ordering = ["name_pinyin", "id"]
+        ordering = ["name_sort", "id"]
         # Monitoring reads every enterprise's place from this index, not the wide table.
         indexes = [models.Index(fields=["id", "town", "industry"], name="enterprise_place")]
         permissions = [
@@ -218,9 +222,10 @@ class Enterprise(BaseModel):
     def get_absolute_url(self) -> str:
         return reverse("registry:enterprise_detail", args=[self.pk])
 
+    def place_names(self) -> list[str]:
+        return Region.lineage_names(self.town_id) if self.town_id else []
+
     def save(self, *args, **kwargs):
-        self.name_initials = pinyin_initials(self.name)[:200]
-        self.name_pinyin = pinyin_full(self.name)[:600]
         previous = None
         if self.pk:
             previous = Enterprise.objects.filter(pk=self.pk).values_list("name", flat=True).first()
@@ -362,12 +367,11 @@ class Qualification(BaseModel):
         return self.is_valid_on(timezone.localdate())
 
 
-class Institution(BaseModel):
+class Institution(SpelledName, BaseModel):
     """Universities, institutes, labs, new-type R&D bodies, PoC and pilot platforms, incubators,
     technology-transfer and IP service institutions."""
 
     name = models.CharField("机构名称", max_length=200, db_index=True)
-    name_initials = models.CharField("拼音首字母", max_length=200, db_index=True, editable=False)
     kind = models.CharField("机构类型", max_length=20, choices=choices.InstitutionKind.choices)
     level = models.CharField("级别", max_length=10, choices=choices.Level.choices, blank=True)
     uscc = models.CharField("统一社会信用代码", max_length=18, blank=True)
@@ -411,7 +415,7 @@ class Institution(BaseModel):
     class Meta:
         verbose_name = "高校院所及平台"
         verbose_name_plural = "高校院所及平台"
-        ordering = ["name"]
+        ordering = ["name_sort", "id"]
         permissions = [
             ("export_institution", "导出机构"),
             ("import_institution", "导入机构"),
@@ -423,8 +427,10 @@ class Institution(BaseModel):
     def get_absolute_url(self) -> str:
         return reverse("registry:institution_detail", args=[self.pk])
 
+    def place_names(self) -> list[str]:
+        return Region.lineage_names(self.region_id) if self.region_id else []
+
     def save(self, *args, **kwargs):
-        self.name_initials = pinyin_initials(self.name)[:200]
         if self.is_local:
             self.partner_county = None
         elif self.partner_county_id is None:
@@ -432,7 +438,7 @@ class Institution(BaseModel):
         super().save(*args, **kwargs)
 
 
-class Person(BaseModel):
+class Person(SpelledName, BaseModel):
     """Experts, researchers, technology brokers and graduate students.
 
     Phone and ID numbers are personal data (PIPL): shown masked unless the user holds
@@ -440,7 +446,6 @@ class Person(BaseModel):
     """
 
     name = models.CharField("姓名", max_length=50, db_index=True)
-    name_initials = models.CharField("拼音首字母", max_length=50, db_index=True, editable=False)
     kind = models.CharField("人员类别", max_length=12, choices=choices.PersonKind.choices)
     gender = models.CharField("性别", max_length=6, choices=choices.Gender.choices, blank=True)
     title = models.CharField("职称/职务", max_length=50, blank=True)
@@ -488,7 +493,7 @@ class Person(BaseModel):
     class Meta:
         verbose_name = "人员"
         verbose_name_plural = "人员"
-        ordering = ["name"]
+        ordering = ["name_sort", "id"]
         permissions = [
             ("export_person", "导出人员"),
             ("view_pii_person", "查看人员手机号和身份证号"),
@@ -499,10 +504,6 @@ class Person(BaseModel):
 
     def get_absolute_url(self) -> str:
         return reverse("registry:person_detail", args=[self.pk])
-
-    def save(self, *args, **kwargs):
-        self.name_initials = pinyin_initials(self.name)[:50]
-        super().save(*args, **kwargs)
 
     @property
     def affiliation(self):

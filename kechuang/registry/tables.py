@@ -14,7 +14,7 @@ from kechuang.registry.models import (
 
 
 class EnterpriseTable(BaseTable):
-    name = tables.Column(linkify=True, verbose_name="企业名称", order_by=("name_pinyin", "id"))
+    name = tables.Column(linkify=True, verbose_name="企业名称", order_by=("name_sort", "id"))
     uscc = tables.Column(verbose_name="统一社会信用代码")
     town = tables.Column(verbose_name="乡镇街道")
     industry = tables.Column(verbose_name="行业", order_by=("industry__code",))
@@ -95,7 +95,7 @@ class QualificationTable(BaseTable):
 
 
 class InstitutionTable(BaseTable):
-    name = tables.Column(linkify=True, verbose_name="机构名称")
+    name = tables.Column(linkify=True, verbose_name="机构名称", order_by=("name_sort", "id"))
 
     class Meta:
         model = Institution
@@ -105,7 +105,7 @@ class InstitutionTable(BaseTable):
 
 
 class PersonTable(BaseTable):
-    name = tables.Column(linkify=True, verbose_name="姓名")
+    name = tables.Column(linkify=True, verbose_name="姓名", order_by=("name_sort", "id"))
     affiliation = tables.Column(verbose_name="所在单位", empty_values=(), orderable=False)
     phone = tables.Column(verbose_name="手机号")
 

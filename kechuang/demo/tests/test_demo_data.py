@@ -18,7 +18,7 @@ from kechuang.demo.reset import reset_domain_data
 from kechuang.demo.scale import generate_scale
 from kechuang.engines import uscc
 from kechuang.engines.identity import id_number_valid
-from kechuang.engines.text import pinyin_full, pinyin_initials
+from kechuang.engines.text import spell
 from kechuang.registry.choices import Level, QualificationKind, UsccState
 from kechuang.registry.models import (
     Enterprise,
@@ -202,14 +202,27 @@ def test_generate_scale_spreads_valid_codes_over_counties():
     assert summary.counties == 3
     rows = list(
         Enterprise.objects.values_list(
-            "uscc", "town__parent_id", "name", "name_initials", "name_pinyin"
+            "uscc",
+            "town__parent_id",
+            "town__parent__name",
+            "name",
+            "name_initials",
+            "name_core_initials",
+            "name_pinyin",
+            "name_sort",
         )
     )
     assert len({row[0] for row in rows}) == 2000
-    for code, county, name, initials, spelled in rows:
+    for code, county, county_name, name, *spellings in rows:
         assert uscc.check(code).status == uscc.UsccStatus.VALID
         assert code[2:8] == county and county in counties
-        assert initials == pinyin_initials(name) and spelled == pinyin_full(name)
+        expected = spell(name, [county_name])
+        assert spellings == [
+            expected.initials,
+            expected.core_initials,
+            expected.pinyin,
+            expected.sort_key,
+        ]
     years = set(ScaleRecord.objects.values_list("year", flat=True))
     assert years == set(range(2021, 2026))
     assert summary.scale_records == ScaleRecord.objects.count()

@@ -6,7 +6,12 @@ from stdnum.cn import uscc as stdnum_uscc
 from kechuang.core.masking import mask
 from kechuang.engines import uscc
 from kechuang.engines.identity import id_check_character, id_number_valid
-from kechuang.engines.text import pinyin_full, pinyin_initials
+from kechuang.engines.text import (
+    pinyin_full,
+    pinyin_initials,
+    pinyin_sort_key,
+    without_place_prefix,
+)
 from kechuang.engines.uscc import UsccStatus
 
 # Published codes of well-known enterprises (华为, 阿里巴巴(中国), 腾讯, 小米) and the
@@ -259,6 +264,56 @@ def test_pinyin_full():
     assert pinyin_full("新和成") == "xinhecheng"
     assert pinyin_full("新和成Abc 12") == "xinhechengabc12"
     assert pinyin_full("ＡＢ科技") == "abkeji"
+
+
+XINCHANG = ["七星街道", "新昌县", "绍兴市", "浙江省"]
+
+
+@pytest.mark.parametrize(
+    ("name", "core"),
+    [
+        ("新昌县新禾成机械有限公司", "新禾成机械有限公司"),
+        ("新昌新禾成机械有限公司", "新禾成机械有限公司"),  # the county without 县
+        ("浙江新昌县七星街道新禾成", "新禾成"),  # every level, in order
+        ("浙江省绍兴市新禾成", "新禾成"),
+        ("浙江（新昌）新禾成有限公司", "新禾成有限公司"),  # in brackets
+        ("七星新禾成", "新禾成"),  # the town without 街道
+        ("杭州新禾成", "杭州新禾成"),  # not one of the name's places
+        ("新昌县", "新昌县"),  # a name that is only a place stays whole
+        ("新昌县新昌", "新昌"),
+        ("新和成", "新和成"),  # 新和 is not 新昌
+        ("", ""),
+    ],
+)
+def test_without_place_prefix(name, core):
+    assert without_place_prefix(name, XINCHANG) == core
+
+
+def test_place_suffix_is_dropped_only_when_two_characters_remain():
+    # "南区" is not shortened to "南": a one-character prefix would eat many brand names.
+    assert without_place_prefix("南方轴承", ["南区"]) == "南方轴承"
+    assert without_place_prefix("南区南方轴承", ["南区"]) == "南方轴承"
+
+
+def test_pinyin_sort_key_orders_syllable_by_syllable_then_by_tone():
+    names = ["安防", "艾科", "阿里", "新禾成", "新昌", "重庆", "长城", "Ａ级", "1号"]
+    assert sorted(names, key=pinyin_sort_key) == [
+        "1号",
+        "Ａ级",  # Latin letters sort with their pinyin namesakes, before any tone
+        "阿里",
+        "艾科",
+        "安防",
+        "长城",
+        "重庆",
+        "新昌",
+        "新禾成",
+    ]
+    assert (
+        pinyin_sort_key("妈")
+        < pinyin_sort_key("麻")
+        < pinyin_sort_key("马")
+        < pinyin_sort_key("骂")
+    )
 
 
 # -- resident ID numbers ------------------------------------------------------------------

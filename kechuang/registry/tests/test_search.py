@@ -1,0 +1,127 @@
+"""The keyword box: ranked results and pinyin order, on the page, in the API and in exports.
+
+Names here share the prefixes half the county's names open with (浙江, 新昌县, a town), which
+is what made initials matched anywhere useless: "xhc" is in 新昌县 itself."""
+
+import pytest
+from django.urls import reverse
+
+from kechuang.conftest import NANMING, QIXING, SHARED_WORLD
+from kechuang.registry.filtersets import EnterpriseFilterSet, PersonFilterSet
+from kechuang.registry.models import Enterprise, EnterpriseFormerName, Person
+from kechuang.registry.tests.factories import EnterpriseFactory, PersonFactory
+
+pytestmark = SHARED_WORLD
+
+NAMES = [
+    "新昌县新禾成机械有限公司",  # initials after 新昌县: xhc
+    "浙江新和成股份有限公司",  # initials after 浙江: xhc
+    "新昌县七星街道小黄车服务部",  # after 新昌县 and 七星街道: xhc
+    "浙江新昌县和成电子有限公司",  # xhc only across the county prefix: zjxc[xhc]dz
+    "新昌县兴华机械厂",  # no xhc anywhere
+    "杭州新禾成贸易有限公司",  # another city's prefix is not this county's: kept
+]
+
+
+@pytest.fixture
+def named(world):
+    made = {name: EnterpriseFactory(name=name, town_id=QIXING) for name in NAMES}
+    Enterprise.objects.exclude(name__in=NAMES).update(status="cancelled")
+    return made
+
+
+def found(query: str, **extra) -> list[str]:
+    data = {"q": query, "status": "active", **extra}
+    filterset = EnterpriseFilterSet(data, queryset=Enterprise.objects.all())
+    assert filterset.is_valid(), filterset.errors
+    return list(filterset.qs.values_list("name", flat=True))
+
+
+def test_initials_rank_names_that_begin_with_them_after_their_place_first(named):
+    assert found("xhc") == [
+        # 2: initials begin with xhc once 新昌县 / 七星街道 / 浙江 is left out; pinyin order.
+        "新昌县七星街道小黄车服务部",
+        "新昌县新禾成机械有限公司",
+        "浙江新和成股份有限公司",
+        # 4: xhc only somewhere inside.
+        "杭州新禾成贸易有限公司",
+        "浙江新昌县和成电子有限公司",
+    ]
+
+
+def test_initials_with_the_prefix_typed_rank_as_a_prefix(named):
+    assert found("zjxh") == ["浙江新和成股份有限公司"]
+    assert found("xcxx")[:2] == ["新昌县新禾成机械有限公司", "新昌县兴华机械厂"]
+
+
+def test_exact_name_then_name_prefix_then_contains(named):
+    assert found("新昌县新禾成机械有限公司") == ["新昌县新禾成机械有限公司"]
+    assert found("新昌县") == [
+        "新昌县七星街道小黄车服务部",
+        "新昌县新禾成机械有限公司",
+        "新昌县兴华机械厂",
+        "浙江新昌县和成电子有限公司",  # contains 新昌县, does not begin with it
+    ]
+    ranked = found("新禾成")
+    assert ranked == ["杭州新禾成贸易有限公司", "新昌县新禾成机械有限公司"]
+
+
+def test_full_pinyin_ranks_after_initials(named):
+    EnterpriseFactory(name="新昌县鑫华诚包装有限公司", town_id=NANMING)  # xin hua cheng
+    assert found("xinhecheng") == [
+        "杭州新禾成贸易有限公司",
+        "新昌县新禾成机械有限公司",
+        "浙江新和成股份有限公司",
+    ]
+    assert found("xhc")[:3] == [
+        "新昌县七星街道小黄车服务部",
+        "新昌县新禾成机械有限公司",
+        "新昌县鑫华诚包装有限公司",
+    ]
+
+
+def test_credit_code_typed_whole_comes_first(named):
+    target = named["新昌县兴华机械厂"]
+    assert found(target.uscc) == ["新昌县兴华机械厂"]
+    assert found(target.uscc.lower())[0] == "新昌县兴华机械厂"
+
+
+def test_former_names_are_found_and_ranked_with_the_rest(named):
+    renamed = named["新昌县兴华机械厂"]
+    EnterpriseFormerName.objects.create(enterprise=renamed, name="新昌县小虹城五金厂")
+    assert found("小虹城") == ["新昌县兴华机械厂"]
+
+
+def test_people_are_ranked_by_their_names_pinyin(world):
+    for name in ("张新华", "谢华成", "许海超", "李小红"):
+        PersonFactory(name=name)
+    filterset = PersonFilterSet({"q": "xhc"}, queryset=Person.objects.all())
+    assert list(filterset.qs.values_list("name", flat=True)) == ["谢华成", "许海超"]
+
+
+def test_names_are_listed_in_pinyin_order_not_by_character_code(world, login):
+    for name in ("艾科精密有限公司", "阿里轴承有限公司", "安防科技有限公司", "长城机械有限公司"):
+        EnterpriseFactory(name=name, town_id=NANMING)
+    client = login(world.staff)
+    page = client.get(reverse("registry:enterprise_list"), {"q": "有限公司", "sort": "name"})
+    shown = [row.record.name for row in page.context["table"].page.object_list]
+    expected = sorted(shown, key=lambda n: Enterprise.objects.get(name=n).name_sort)
+    assert shown == expected
+    assert shown.index("阿里轴承有限公司") < shown.index("艾科精密有限公司")
+    assert shown.index("艾科精密有限公司") < shown.index("安防科技有限公司")
+    assert shown.index("安防科技有限公司") < shown.index("长城机械有限公司")
+
+
+def test_the_page_the_api_and_the_export_rank_alike(named, world, login):
+    client = login(world.staff)
+    expected = found("xhc")
+    page = client.get(reverse("registry:enterprise_list"), {"q": "xhc", "status": "active"})
+    assert [row.record.name for row in page.context["table"].page.object_list] == expected
+    api = client.get("/api/registry/enterprises/", {"q": "xhc", "status": "active"})
+    assert [row["name"] for row in api.json()["results"]] == expected
+    # A column the user sorts by wins over the ranking.
+    page = client.get(
+        reverse("registry:enterprise_list"), {"q": "xhc", "status": "active", "sort": "-name"}
+    )
+    shown = [row.record.name for row in page.context["table"].page.object_list]
+    assert shown == sorted(expected, key=lambda n: Enterprise.objects.get(name=n).name_sort)[::-1]
