@@ -507,6 +507,7 @@ class Alert(SnapshotRow):
         on_delete=models.SET_NULL,
         related_name="+",
     )
+    handling_note = models.CharField("处理情况", max_length=500, blank=True)
     history = HistoricalRecords(bases=[RequestHistory], get_user=changelog.history_user)
 
     class Meta:

@@ -148,6 +148,12 @@ def _clean(value):
     return value
 
 
+def reference_date(year: int, today: datetime.date | None = None) -> datetime.date:
+    """The day a year's results count from (how soon a certificate expires): today while
+    the year runs, its last day once it is over."""
+    return min(today or timezone.localdate(), datetime.date(year, 12, 31))
+
+
 def recompute(year: int, *, user=None, today: datetime.date | None = None) -> Snapshot:
     """Compute and store the monitoring results for a year with the rules in force.
 
@@ -160,12 +166,14 @@ def recompute(year: int, *, user=None, today: datetime.date | None = None) -> Sn
     previous = current_snapshot(year)
     read = read_frames({**fact_reads(year), **_live_reads(previous)})
     facts = facts_from(read, year)
-    result = engine.compute(facts, year, rules, today=today or timezone.localdate())
+    result = engine.compute(facts, year, rules, today=reference_date(year, today))
     fingerprint = facts_fingerprint(facts, year, rule_set)
     # Store coverage gaps as item keys: ASCII keys filter the same way on every database.
     key_of = {item.label: item.key for item in rules.coverage_items}
     entries = _with_digest(_entry_frame(result.entries, key_of))
-    alerts = _with_digest(_alert_frame(result.alerts))
+    # A new alert is not handled; the column is left out of the digest, like the rest of
+    # the handling.
+    alerts = _with_digest(_alert_frame(result.alerts)).assign(handling_note="")
     with transaction.atomic():
         # One recompute of a year at a time: the second waits, then builds on the first.
         locked = Snapshot.objects.select_for_update().filter(year=year, is_current=True).first()
@@ -195,7 +203,10 @@ def recompute(year: int, *, user=None, today: datetime.date | None = None) -> Sn
         if rewrite:
             # Alerts raised again unchanged keep their handling in the new generation; it is
             # read under the lock, so handling recorded while this computed is not lost.
-            alerts = alerts.merge(_handled_alerts(previous), how="left", on="digest")
+            alerts = alerts.drop(columns="handling_note").merge(
+                _handled_alerts(previous), how="left", on="digest"
+            )
+            alerts["handling_note"] = alerts["handling_note"].fillna("").astype(str)
             _write_rows(SnapshotEntry, entries, snapshot)
             _write_rows(Alert, alerts, snapshot)
         else:
@@ -241,7 +252,7 @@ def _handled_alerts(snapshot: Snapshot | None) -> pd.DataFrame:
     rows = Alert.objects.none() if snapshot is None else Alert.objects.of(snapshot)
     handled = read_frame(
         rows.filter(acknowledged_at__isnull=False),
-        ["digest", "acknowledged_at", "acknowledged_by_id"],
+        ["digest", "acknowledged_at", "acknowledged_by_id", "handling_note"],
     )
     return _digests(handled).drop_duplicates("digest")
 
@@ -351,13 +362,26 @@ def latest_year() -> int | None:
     return RDRecord.objects.filter(quarter=0).aggregate(y=Max("year"))["y"]
 
 
-def acknowledge_alert(alert: Alert, *, user) -> Alert:
-    """Mark an alert handled by `user`; the handling stays with the alert when a later
-    snapshot raises it again unchanged."""
-    alert.acknowledged_at = timezone.now()
-    alert.acknowledged_by = user
-    with changelog.recording(user, reason="处理预警"):
-        alert.save(update_fields=["acknowledged_at", "acknowledged_by"])
+class AlertAlreadyHandled(Exception):
+    def __init__(self, alert: Alert):
+        handled_at = timezone.localtime(alert.acknowledged_at).strftime("%Y-%m-%d %H:%M")
+        who = alert.acknowledged_by or "（账号已删除）"
+        super().__init__(f"该预警已于 {handled_at} 由 {who} 处理，不能再次标记。")
+
+
+def acknowledge_alert(alert: Alert, *, user, note: str) -> Alert:
+    """Mark an alert handled by `user`, with a note of what was done; the handling stays
+    with the alert when a later snapshot raises it again unchanged. An alert is handled
+    once: marking it again would overwrite who handled it (AlertAlreadyHandled)."""
+    with transaction.atomic():
+        alert = Alert.objects.select_for_update().select_related("acknowledged_by").get(pk=alert.pk)
+        if alert.acknowledged_at is not None:
+            raise AlertAlreadyHandled(alert)
+        alert.acknowledged_at = timezone.now()
+        alert.acknowledged_by = user
+        alert.handling_note = note.strip()
+        with changelog.recording(user, reason="处理预警"):
+            alert.save(update_fields=["acknowledged_at", "acknowledged_by", "handling_note"])
     return alert
 
 

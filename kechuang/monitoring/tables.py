@@ -135,7 +135,15 @@ class AlertTable(BaseTable):
 
     class Meta:
         model = Alert
-        fields = ("kind", "enterprise", "town", "message", "acknowledged_at", "acknowledged_by")
+        fields = (
+            "kind",
+            "enterprise",
+            "town",
+            "message",
+            "acknowledged_at",
+            "acknowledged_by",
+            "handling_note",
+        )
         always_visible = ("enterprise", "actions")
         export_exclude = ("actions",)
 

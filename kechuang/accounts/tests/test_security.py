@@ -108,7 +108,7 @@ def alert(world):
 )
 def test_alert_acknowledgement_redirects_only_on_the_site(alert, login, world, target, expected):
     url = reverse("monitoring:alert_acknowledge", args=[alert.pk])
-    response = login(world.staff).post(url, {"next": target})
+    response = login(world.staff).post(url, {"next": target, "note": "已核实"})
     assert response.status_code == 302
     assert response["Location"] == expected
 

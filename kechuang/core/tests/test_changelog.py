@@ -180,7 +180,9 @@ def test_rule_versions_pool_entries_and_alerts(world, login):
 
 def test_alert_handling_is_kept_in_the_alerts_history(world, login):
     alert = Alert.objects.filter(pk=_an_alert(world)).get()
-    response = login(world.staff).post(reverse("monitoring:alert_acknowledge", args=[alert.pk]))
+    response = login(world.staff).post(
+        reverse("monitoring:alert_acknowledge", args=[alert.pk]), {"note": "已核实"}
+    )
     assert response.status_code == 302
     record = _last(alert)
     assert (record.history_user, record.history_change_reason) == (world.staff, "处理预警")
@@ -247,6 +249,7 @@ READING_SERVICES = {
     monitoring_services.previous_rule_set,
     monitoring_services.rule_impact,
     monitoring_services.current_snapshot,
+    monitoring_services.reference_date,
     monitoring_services.has_annual_records,
     monitoring_services.latest_year,
     monitoring_services.overdue_visits,

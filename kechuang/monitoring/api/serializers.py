@@ -163,8 +163,19 @@ class AlertSerializer(serializers.ModelSerializer):
             "value",
             "acknowledged_at",
             "acknowledged_by",
+            "handling_note",
         ]
         read_only_fields = fields
+
+
+class AlertHandlingSerializer(StrictSerializer):
+    """What was done about an alert; required, as on the page."""
+
+    note = serializers.CharField(
+        label="处理情况",
+        max_length=500,
+        error_messages={"required": "请填写处理情况。", "blank": "请填写处理情况。"},
+    )
 
 
 class PoolEntrySerializer(FormValidatedSerializer):

@@ -228,10 +228,23 @@ class AlertViewSet(ReadOnlyScopedViewSet):
         snapshot = _year_snapshot(self.request)
         return queryset.none() if snapshot is None else queryset.of(snapshot)
 
-    @extend_schema(request=None, responses=serializers.AlertSerializer)
+    @extend_schema(
+        request=serializers.AlertHandlingSerializer,
+        responses={
+            200: serializers.AlertSerializer,
+            409: OpenApiResponse(description="该预警已有人处理"),
+        },
+    )
     @action(detail=True, methods=["post"])
     def acknowledge(self, request, pk=None):
-        alert = services.acknowledge_alert(self.get_object(), user=request.user)
+        handling = serializers.AlertHandlingSerializer(data=request.data)
+        handling.is_valid(raise_exception=True)
+        try:
+            alert = services.acknowledge_alert(
+                self.get_object(), user=request.user, note=handling.validated_data["note"]
+            )
+        except services.AlertAlreadyHandled as handled:
+            return Response({"detail": str(handled)}, status=status.HTTP_409_CONFLICT)
         return Response(self.get_serializer(alert).data)
 
 

@@ -326,10 +326,27 @@ def test_alert_acknowledged_in_scope_only(county, login):
     snapshot = services.recompute(2024)
     alert = Alert.objects.of(snapshot).get(kind="rd_drop")
     url = reverse("monitoring:alert_acknowledge", args=[alert.pk])
-    assert login(county.town).post(url).status_code == 404  # 七星 alert, 南明 officer
-    assert login(county.other_town).post(url).status_code == 302
+    note = {"note": "走访核实，已安排研发投入补报。"}
+    assert login(county.town).post(url, note).status_code == 404  # 七星 alert, 南明 officer
+    assert login(county.town).get(url).status_code == 404
+    handler = login(county.other_town)
+    form = handler.get(url, {"next": "/monitoring/alerts/?year=2024"})
+    assert form.status_code == 200
+    assert alert.message in form.content.decode() and 'name="note"' in form.content.decode()
+    blank = handler.post(url, {"note": " "})
+    assert blank.status_code == 200 and "请填写处理情况。" in blank.content.decode()
     alert.refresh_from_db()
-    assert alert.acknowledged_by == county.other_town
+    assert alert.acknowledged_at is None
+    assert handler.post(url, note).status_code == 302
+    alert.refresh_from_db()
+    assert (alert.acknowledged_by, alert.handling_note) == (county.other_town, note["note"])
+    listed = login(county.staff).get(reverse("monitoring:alert_list"), {"year": 2024})
+    assert note["note"] in listed.content.decode()
+    # Asked again (a stale page), it says who handled it and changes nothing.
+    again = login(county.staff).post(url, {"note": "另一人"}, follow=True)
+    assert "已于" in again.content.decode()
+    alert.refresh_from_db()
+    assert (alert.acknowledged_by, alert.handling_note) == (county.other_town, note["note"])
 
 
 def test_enterprise_page_shows_ten_years_and_industry_standing(county, login):
@@ -379,3 +396,43 @@ def test_panel_without_records_says_so(world, login):
 def test_panel_hidden_without_permission(county, login):
     page = login(county.university).get(county.own_institution.get_absolute_url()).content.decode()
     assert 'data-testid="rd-panel"' not in page
+
+
+def test_a_past_years_results_count_certificate_expiry_from_that_years_end(county):
+    QualificationFactory(
+        enterprise=county.nanming_enterprise,
+        kind="hnte",
+        issued_on=datetime.date(2022, 3, 1),
+        valid_until=datetime.date(2025, 3, 1),
+    )
+    # Seen from the end of 2024 the certificate has 60 days left; from today it is long gone.
+    snapshot = services.recompute(2024, today=datetime.date(2026, 12, 7))
+    expiring = Alert.objects.of(snapshot).get(kind="hnte_expiring")
+    assert expiring.enterprise == county.nanming_enterprise
+    assert expiring.message.endswith("（剩余 60 天）")
+    assert snapshot.summary["today"] == "2024-12-31"
+
+
+@pytest.mark.parametrize(
+    ("year", "today", "reference"),
+    [
+        (2024, datetime.date(2026, 12, 7), datetime.date(2024, 12, 31)),  # a past year
+        (2026, datetime.date(2026, 12, 7), datetime.date(2026, 12, 7)),  # the year running
+        (2026, datetime.date(2026, 12, 31), datetime.date(2026, 12, 31)),  # its last day
+        (2025, datetime.date(2026, 1, 1), datetime.date(2025, 12, 31)),  # the day after
+    ],
+)
+def test_reference_date_is_today_while_the_year_runs_then_its_last_day(year, today, reference):
+    assert services.reference_date(year, today) == reference
+
+
+def test_alert_handling_carries_over_to_a_recompute_that_raises_it_again(county, login):
+    first = services.recompute(2024)
+    alert = Alert.objects.of(first).get(kind="rd_drop")
+    services.acknowledge_alert(alert, user=county.staff, note="已走访，确认为项目结题所致。")
+    RDRecord.objects.filter(enterprise=county.own_enterprise, year=2024).update(rd_staff=1)
+    again = Alert.objects.of(services.recompute(2024)).get(kind="rd_drop")
+    assert (again.acknowledged_by, again.handling_note) == (
+        county.staff,
+        "已走访，确认为项目结题所致。",
+    )

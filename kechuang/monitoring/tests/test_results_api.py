@@ -19,14 +19,27 @@ def test_alerts_of_the_year_in_scope_and_acknowledged(county, login):  # noqa: F
     assert login(county.town).get(f"/api/monitoring/alerts/{alert.pk}/").status_code == 404
 
     url = f"/api/monitoring/alerts/{alert.pk}/acknowledge/"
-    assert login(county.town).post(url).status_code == 404
-    assert login(county.leader).post(url).status_code == 403  # may look, not handle
-    answer = login(county.other_town).post(url)
+    note = {"note": "已电话核实：研发人员调整，下季度恢复。"}
+    assert login(county.town).post(url, note).status_code == 404
+    assert login(county.leader).post(url, note).status_code == 403  # may look, not handle
+    handler = login(county.other_town)
+    refused = handler.post(url, {"note": "  "})
+    assert refused.status_code == 400
+    assert refused.json() == {"note": ["请填写处理情况。"]}
+    assert handler.post(url, {}).json() == {"note": ["请填写处理情况。"]}
+    answer = handler.post(url, note)
     assert answer.status_code == 200
     assert answer.json()["acknowledged_by"] == county.other_town.username
+    assert answer.json()["handling_note"] == note["note"]
     alert.refresh_from_db()
     assert alert.acknowledged_by == county.other_town
     assert alert.history.first().history_change_reason == "处理预警"
+    # Handled once: a second officer cannot overwrite who handled it and what was done.
+    again = login(county.staff).post(url, {"note": "重复处理"})
+    assert again.status_code == 409
+    assert "已于" in again.json()["detail"] and str(county.other_town) in again.json()["detail"]
+    alert.refresh_from_db()
+    assert (alert.acknowledged_by, alert.handling_note) == (county.other_town, note["note"])
     open_ones = staff.get("/api/monitoring/alerts/", {"year": 2024, "open": "true"}).json()
     assert alert.pk not in [row["id"] for row in open_ones["results"]]
 

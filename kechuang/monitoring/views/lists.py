@@ -17,6 +17,7 @@ from kechuang.core.requests import next_url
 from kechuang.core.views import ObjectListView
 from kechuang.engines import monitoring as engine
 from kechuang.monitoring import filtersets, results, services, tables
+from kechuang.monitoring.forms import AlertHandlingForm
 from kechuang.monitoring.models import (
     Alert,
     Snapshot,
@@ -239,9 +240,24 @@ class AlertListView(ObjectListView):
         return queryset.of(snapshot).order_by("kind", "-value")
 
 
-@require_POST
 def acknowledge_alert(request, pk: int):
-    alert = get_object_or_404(Alert.objects.restrict(request.user, "change"), pk=pk)
-    services.acknowledge_alert(alert, user=request.user)
-    messages.success(request, f"已标记处理：{alert.enterprise}")
-    return redirect(next_url(request, reverse("monitoring:alert_list")))
+    """Mark an alert handled, with a note of what was done."""
+    alert = get_object_or_404(
+        Alert.objects.restrict(request.user, "change").select_related("enterprise__town"), pk=pk
+    )
+    back = next_url(request, reverse("monitoring:alert_list"))
+    if alert.acknowledged_at is not None:
+        messages.info(request, str(services.AlertAlreadyHandled(alert)))
+        return redirect(back)
+    form = AlertHandlingForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.acknowledge_alert(alert, user=request.user, note=form.cleaned_data["note"])
+        except services.AlertAlreadyHandled as handled:
+            messages.info(request, str(handled))
+        else:
+            messages.success(request, f"已标记处理：{alert.enterprise}")
+        return redirect(back)
+    return render(
+        request, "monitoring/alert_handle.html", {"alert": alert, "form": form, "back": back}
+    )
