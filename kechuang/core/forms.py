@@ -1,6 +1,12 @@
-"""Form plumbing every app shares: date inputs, and model forms that keep to the user's scope."""
+"""Form plumbing every app shares: date inputs, money in 万元, and model forms that keep to
+the user's scope."""
+
+from decimal import Decimal, InvalidOperation
 
 from django import forms
+from django.utils import timezone
+
+from kechuang.core.amounts import YUAN_PER_WAN
 
 
 class DateInput(forms.DateInput):
@@ -8,6 +14,50 @@ class DateInput(forms.DateInput):
 
     def __init__(self, **kwargs):
         super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class WanField(forms.DecimalField):
+    """Money typed in 万元, the unit officers read, for a model field that stores yuan: the
+    form shows the stored value in 万元 and cleans what is typed back to yuan."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("max_digits", 18)
+        kwargs.setdefault("decimal_places", 6)  # 0.000001 万元 is one fen
+        kwargs.setdefault("min_value", 0)
+        kwargs.setdefault("widget", forms.NumberInput(attrs={"step": "any"}))
+        super().__init__(**kwargs)
+
+    @staticmethod
+    def from_yuan(value):
+        """A stored amount as the form shows it ("500" for 5,000,000 yuan); anything that
+        is not a number is left for the field to refuse."""
+        if value is None or value == "":
+            return value
+        try:
+            wan = Decimal(str(value)) / YUAN_PER_WAN
+        except InvalidOperation:
+            return value
+        return format(wan.quantize(Decimal("0.000001")).normalize(), "f")
+
+    def has_changed(self, initial, data):
+        try:
+            return self.to_python(initial) != self.to_python(data)
+        except forms.ValidationError:
+            return True
+
+    def clean(self, value):
+        wan = super().clean(value)
+        return None if wan is None else (wan * YUAN_PER_WAN).quantize(Decimal("0.01"))
+
+
+def as_typed(form_class: type[forms.BaseForm], stored: dict) -> dict:
+    """Values in the units they are stored in (yuan), as the form's fields are typed (万元):
+    for data that does not come from the page (the API, an import, the record itself)."""
+    typed = dict(stored)
+    for name, field in form_class.base_fields.items():
+        if isinstance(field, WanField) and name in typed:
+            typed[name] = WanField.from_yuan(typed[name])
+    return typed
 
 
 class ScopedModelForm(forms.ModelForm):
@@ -18,9 +68,30 @@ class ScopedModelForm(forms.ModelForm):
         "保存后该记录将不在您的数据范围内，请选择您数据范围内的企业、机构或区划。"
     )
 
+    # Dates that cannot lie ahead (founded, issued, established): refused when typed later
+    # than today, and the date picker stops at today.
+    past_dates: tuple[str, ...] = ()
+
     def __init__(self, *args, user, **kwargs):
         self.user = user
         super().__init__(*args, **kwargs)
+        for name, field in self.fields.items():
+            if isinstance(field, WanField) and name in self.initial:
+                self.initial[name] = field.from_yuan(self.initial[name])
+        today = timezone.localdate().isoformat()
+        for name in self.past_dates:
+            if name in self.fields:
+                self.fields[name].widget.attrs["max"] = today
+
+    def clean(self):
+        cleaned = super().clean()
+        today = timezone.localdate()
+        for name in self.past_dates:
+            day = cleaned.get(name)
+            # Only what is typed now: an old record is not blocked by a date it already has.
+            if day and day > today and name in self.changed_data:
+                self.add_error(name, f"{self.fields[name].label}不能晚于今天（{today:%Y-%m-%d}）。")
+        return cleaned
 
     def _post_clean(self):
         super()._post_clean()

@@ -22,6 +22,7 @@ from django.db import transaction
 from django.forms.models import model_to_dict
 
 from kechuang.core.excel import UnreadableFile, add_sheet, new_workbook, read_rows
+from kechuang.core.forms import as_typed
 from kechuang.engines import headers
 
 
@@ -279,7 +280,8 @@ class ImportSpec:
             merged = {name: _form_value(value) for name, value in model_to_dict(instance).items()}
             merged.update(data)
             data = merged
-        form = form_class(data=data, instance=instance, **self.form_kwargs())
+        # Amounts are read into yuan, as stored; the form takes them in its own units.
+        form = form_class(data=as_typed(form_class, data), instance=instance, **self.form_kwargs())
         if form.is_valid():
             return form
         header_of = {c.field: c.header for c in self.columns}

@@ -5,6 +5,7 @@ from rest_framework import serializers
 from rest_framework.exceptions import ErrorDetail
 from rest_framework.settings import api_settings
 
+from kechuang.core.forms import as_typed
 from kechuang.core.masking import mask
 
 
@@ -67,7 +68,10 @@ class FormValidatedSerializer(serializers.ModelSerializer):
         for name, value in self.initial_data.items():
             if not self._echoes_mask(self.fields.get(name), value):
                 data[name] = value
-        form = self.form_class(data=data, instance=instance, user=self.context["user"])
+        # The API carries money in yuan, as stored; the page form takes it in 万元.
+        form = self.form_class(
+            data=as_typed(self.form_class, data), instance=instance, user=self.context["user"]
+        )
         refused = self._refused_fields(form)
         if refused:
             raise serializers.ValidationError(refused)

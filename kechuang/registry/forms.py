@@ -1,9 +1,8 @@
 import datetime
 
 from django import forms
-from django.utils import timezone
 
-from kechuang.core.forms import DateInput, ScopedModelForm
+from kechuang.core.forms import DateInput, ScopedModelForm, WanField
 from kechuang.core.masking import hidden_fields
 from kechuang.engines import uscc as uscc_engine
 from kechuang.engines.identity import id_number_valid
@@ -31,6 +30,7 @@ def _administers(user) -> bool:
 
 class EnterpriseForm(ScopedModelForm):
     REGISTERED_FACTS = ("uscc", "confirm_legacy_uscc", "name", "town", "status", "founded_on")
+    past_dates = ("founded_on",)
 
     # Longer than 18 so that a code pasted with spaces or dashes reaches clean_uscc, which
     # normalises it, instead of being cut off by the browser or refused for its length.
@@ -40,6 +40,7 @@ class EnterpriseForm(ScopedModelForm):
         required=False,
         help_text="少数早期试点地区发放的代码校验位不符合 GB 32100-2015，确认后按原样登记并标注提醒。",
     )
+    registered_capital = WanField(label="注册资本（万元）", required=False)
 
     class Meta:
         model = Enterprise
@@ -80,11 +81,8 @@ class EnterpriseForm(ScopedModelForm):
 
     def clean_founded_on(self):
         founded = self.cleaned_data["founded_on"]
-        if "founded_on" in self.changed_data and founded:
-            if not EARLIEST_DATE <= founded <= timezone.localdate():
-                raise forms.ValidationError(
-                    f"成立日期不能早于{EARLIEST_DATE.year}年，也不能晚于今天。"
-                )
+        if "founded_on" in self.changed_data and founded and founded < EARLIEST_DATE:
+            raise forms.ValidationError(f"成立日期不能早于{EARLIEST_DATE.year}年。")
         return founded
 
     def clean_uscc(self):
@@ -138,6 +136,8 @@ class EnterpriseForm(ScopedModelForm):
 
 
 class QualificationForm(ScopedModelForm):
+    past_dates = ("issued_on",)
+
     class Meta:
         model = Qualification
         fields = [
@@ -165,7 +165,7 @@ class QualificationForm(ScopedModelForm):
         cleaned = super().clean()
         for name in ("issued_on", "valid_until", "revoked_on"):
             day = cleaned.get(name)
-            if day and not EARLIEST_DATE <= day <= LATEST_DATE:
+            if day and name not in self.errors and not EARLIEST_DATE <= day <= LATEST_DATE:
                 self.add_error(
                     name,
                     f"日期应在{EARLIEST_DATE.year}年至{LATEST_DATE.year}年之间。",
@@ -212,6 +212,7 @@ class IndustryChainForm(ScopedModelForm):
 
 
 class InstitutionForm(ScopedModelForm):
+    past_dates = ("established_on",)
     website = forms.URLField(label="网址", required=False, assume_scheme="https")
 
     class Meta:

@@ -38,8 +38,16 @@ def add_class(bound_field, css: str):
 
 
 @register.filter
-def wan_yuan(value) -> str:
-    """Yuan shown in 万元 with two decimals; 亿元 for totals of 1 亿 and more."""
+def wan(value) -> str:
+    """One record's amount, stored in yuan, shown in 万元 as everywhere else it is shown and
+    entered: "1,234.50 万元"."""
+    text = amounts.wan_text(value)
+    return text if text == amounts.EMPTY else f"{text} 万元"
+
+
+@register.filter
+def total_yuan(value) -> str:
+    """A total over many records: 万元, or 亿元 from 1 亿 on, as reports state them."""
     return amounts.wan_or_yi_text(value)
 
 

@@ -47,6 +47,8 @@ class PoolEntryForm(ScopedModelForm):
 
 
 class ServiceVisitForm(ScopedModelForm):
+    past_dates = ("visited_on",)
+
     class Meta:
         model = ServiceVisit
         fields = [
@@ -80,8 +82,6 @@ class ServiceVisitForm(ScopedModelForm):
     def clean(self):
         cleaned = super().clean()
         visited, due = cleaned.get("visited_on"), cleaned.get("follow_up_due")
-        if visited and visited > timezone.localdate():
-            self.add_error("visited_on", "走访日期不能晚于今天。")
         if visited and due and due < visited:
             self.add_error("follow_up_due", "跟进期限不能早于走访日期。")
         done = cleaned.get("follow_up_done_on")

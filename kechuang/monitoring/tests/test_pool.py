@@ -345,7 +345,11 @@ def test_town_cannot_record_a_visit_to_another_towns_entry(world, pool, login):
 @pytest.mark.parametrize(
     ("changes", "field", "message"),
     [
-        ({"visited_on": days(1).isoformat()}, "visited_on", "走访日期不能晚于今天。"),
+        (
+            {"visited_on": days(1).isoformat()},
+            "visited_on",
+            f"走访日期不能晚于今天（{days(0).isoformat()}）。",
+        ),
         (
             {"visited_on": days(-3).isoformat(), "follow_up_due": days(-4).isoformat()},
             "follow_up_due",

@@ -3,12 +3,14 @@
 Long because every rule of the three forms is tested at its boundaries, one section per form."""
 
 import datetime
+from decimal import Decimal
 
 import pytest
 from django.urls import reverse
 from django.utils import timezone
 
 from kechuang.conftest import NANMING, QIXING, SHARED_WORLD
+from kechuang.core.forms import WanField
 from kechuang.engines import uscc
 from kechuang.registry.forms import PersonForm, QualificationForm
 from kechuang.registry.models import Enterprise, EnterpriseFormerName, Person, Qualification
@@ -32,7 +34,7 @@ def enterprise_data(**changes) -> dict:
         "town": NANMING,
         "industry": "3451",
         "founded_on": "2015-06-18",
-        "registered_capital": "5000000",
+        "registered_capital": "500",  # 万元, as the form takes it
         "employees": "120",
         "size_class": "small",
         "status": "active",
@@ -48,7 +50,7 @@ def edit_data(enterprise: Enterprise, **changes) -> dict:
         town=enterprise.town_id,
         industry=enterprise.industry_id,
         founded_on=enterprise.founded_on.isoformat(),
-        registered_capital=str(enterprise.registered_capital),
+        registered_capital=WanField.from_yuan(enterprise.registered_capital),
         employees=str(enterprise.employees),
         size_class=enterprise.size_class,
         status=enterprise.status,
@@ -82,10 +84,16 @@ def test_valid_enterprise_is_saved_with_normalised_code(world, login):
 def test_founding_date_lies_between_1950_and_today(world, login):
     client = login(world.staff)
     today = timezone.localdate()
-    message = "成立日期不能早于1950年，也不能晚于今天。"
     tomorrow = (today + datetime.timedelta(days=1)).isoformat()
-    assert errors_of(add_enterprise(client, founded_on=tomorrow))["founded_on"] == [message]
-    assert errors_of(add_enterprise(client, founded_on="1949-12-31"))["founded_on"] == [message]
+    assert errors_of(add_enterprise(client, founded_on=tomorrow))["founded_on"] == [
+        f"成立日期不能晚于今天（{today.isoformat()}）。"
+    ]
+    assert errors_of(add_enterprise(client, founded_on="2030-01-01"))["founded_on"] == [
+        f"成立日期不能晚于今天（{today.isoformat()}）。"
+    ]
+    assert errors_of(add_enterprise(client, founded_on="1949-12-31"))["founded_on"] == [
+        "成立日期不能早于1950年。"
+    ]
     assert add_enterprise(client, founded_on=today.isoformat()).status_code == 302
     assert add_enterprise(client, uscc=code(2), founded_on="1950-01-01").status_code == 302
 
@@ -548,3 +556,88 @@ def test_new_person_by_a_user_without_pii_permission_has_none(world, login):
     assert response.status_code == 302
     person = Person.objects.get(name="赵技术员")
     assert (person.phone, person.id_number) == ("", "")
+
+
+# -- money in 万元, dates that cannot lie ahead -----------------------------------------
+
+
+def test_registered_capital_is_typed_in_wan_and_stored_in_yuan(world, login):
+    client = login(world.staff)
+    assert add_enterprise(client, registered_capital="123.4567").status_code == 302
+    enterprise = Enterprise.objects.get(uscc=code(1))
+    assert enterprise.registered_capital == 1_234_567
+    form = client.get(reverse("registry:enterprise_edit", args=[enterprise.pk]))
+    assert form.context["form"]["registered_capital"].value() == "123.4567"
+    assert form.context["form"].fields["registered_capital"].label == "注册资本（万元）"
+    detail = client.get(enterprise.get_absolute_url()).content.decode()
+    assert "123.46 万元" in detail and "亿元" not in detail
+
+
+@pytest.mark.parametrize(
+    ("typed", "yuan"),
+    [("0", 0), ("0.000001", "0.01"), ("100000", 1_000_000_000), ("1,5", None), ("-1", None)],
+)
+def test_registered_capital_bounds(world, login, typed, yuan):
+    response = add_enterprise(login(world.staff), registered_capital=typed)
+    if yuan is None:
+        assert "registered_capital" in errors_of(response)
+    else:
+        assert response.status_code == 302
+        assert Enterprise.objects.get(uscc=code(1)).registered_capital == Decimal(str(yuan))
+
+
+def test_saving_an_enterprise_unchanged_leaves_its_capital_and_history_alone(world, login):
+    enterprise = EnterpriseFactory(registered_capital=1_234_567, town_id=NANMING)
+    before = enterprise.history.count()
+    client = login(world.staff)
+    url = reverse("registry:enterprise_edit", args=[enterprise.pk])
+    assert client.post(url, edit_data(enterprise)).status_code == 302
+    enterprise.refresh_from_db()
+    assert enterprise.registered_capital == 1_234_567
+    assert enterprise.history.count() == before
+
+
+def test_the_api_carries_capital_in_yuan_and_writes_it_through_the_form(world, login):
+    enterprise = EnterpriseFactory(registered_capital=5_000_000, town_id=NANMING)
+    client = login(world.staff)
+    url = f"/api/registry/enterprises/{enterprise.pk}/"
+    assert client.get(url).json()["registered_capital"] == "5000000.00"
+    changed = client.patch(url, {"employees": 130}, content_type="application/json")
+    assert changed.status_code == 200, changed.json()
+    enterprise.refresh_from_db()
+    assert (enterprise.registered_capital, enterprise.employees) == (5_000_000, 130)
+    client.patch(url, {"registered_capital": "1234567.89"}, content_type="application/json")
+    enterprise.refresh_from_db()
+    assert str(enterprise.registered_capital) == "1234567.89"
+
+
+@pytest.mark.parametrize(
+    ("url_name", "data", "field", "label"),
+    [
+        ("registry:enterprise_add", enterprise_data(), "founded_on", "成立日期"),
+        (
+            "registry:institution_add",
+            {"name": "新昌县某研究院", "kind": "new_rd"},
+            "established_on",
+            "成立日期",
+        ),
+    ],
+)
+def test_founding_dates_cannot_lie_ahead(world, login, url_name, data, field, label):
+    today = timezone.localdate()
+    client = login(world.staff)
+    response = client.post(
+        reverse(url_name), {**data, field: (today + datetime.timedelta(days=1)).isoformat()}
+    )
+    assert errors_of(response)[field] == [f"{label}不能晚于今天（{today.isoformat()}）。"]
+    page = client.get(reverse(url_name)).content.decode()
+    assert f'max="{today.isoformat()}"' in page
+
+
+def test_a_date_already_stored_ahead_does_not_block_other_changes(world, login):
+    enterprise = EnterpriseFactory(founded_on=D(2030, 1, 1), town_id=NANMING)
+    client = login(world.staff)
+    url = reverse("registry:enterprise_edit", args=[enterprise.pk])
+    assert client.post(url, edit_data(enterprise, employees="99")).status_code == 302
+    enterprise.refresh_from_db()
+    assert enterprise.employees == 99

@@ -3,6 +3,7 @@ values: the API in a browser, chains, member users' people and own facts, codes 
 elsewhere, no-op changes and far dates."""
 
 import pytest
+from django.utils import timezone
 
 from kechuang.conftest import NANMING, QIXING, SHARED_WORLD
 
@@ -165,8 +166,15 @@ def test_a_patch_that_changes_nothing_writes_no_history(world, login):
     assert enterprise.history.count() == before + 1
 
 
-@pytest.mark.parametrize("day", ["9999-12-31", "1949-12-31", "2101-01-01"])
-def test_a_qualification_dated_beyond_reason_is_refused(world, login, day):
+@pytest.mark.parametrize(
+    ("day", "message"),
+    [
+        ("9999-12-31", "认定日期不能晚于今天"),
+        ("2101-01-01", "认定日期不能晚于今天"),
+        ("1949-12-31", "日期应在1950年至2100年之间"),
+    ],
+)
+def test_a_qualification_dated_beyond_reason_is_refused(world, login, day, message):
     from kechuang.registry.models import Qualification
 
     response = login(world.staff).post(
@@ -174,7 +182,9 @@ def test_a_qualification_dated_beyond_reason_is_refused(world, login, day):
         {"enterprise": world.own_enterprise.pk, "kind": "hnte", "issued_on": day},
     )
     assert response.status_code == 200
-    assert "日期应在1950年至2100年之间" in response.content.decode()
+    page = response.content.decode()
+    assert message in page
+    assert page.count("invalid-feedback") == 1  # one message for the field, not two
     assert not Qualification.objects.exists()
 
 
@@ -182,10 +192,16 @@ def test_qualification_dates_at_the_bounds_are_accepted(world, login):
     from kechuang.registry.models import Qualification
 
     client = login(world.staff)
-    for day in ("1950-01-01", "2100-12-31"):
+    today = timezone.localdate().isoformat()
+    for issued, until in (("1950-01-01", ""), (today, "2100-12-31")):
         response = client.post(
             "/registry/qualifications/add/",
-            {"enterprise": world.own_enterprise.pk, "kind": "hnte", "issued_on": day},
+            {
+                "enterprise": world.own_enterprise.pk,
+                "kind": "hnte",
+                "issued_on": issued,
+                "valid_until": until,
+            },
         )
         assert response.status_code == 302, response.content.decode()[:2000]
     assert Qualification.objects.count() == 2
