@@ -54,9 +54,11 @@ def enterprise_rd_panel(enterprise, request) -> dict | None:
 
 
 def industry_standing(enterprise, year: int) -> dict | None:
-    """Percentile of the enterprise's R&D spend and intensity among its industry's enterprises
-    that reported that year (the share of peers it is ahead of)."""
-    peers = industry_distribution(enterprise.industry_id, year)
+    """Percentile of the enterprise's R&D spend and intensity among the enterprises of its
+    industry in its own county that reported that year (the share of peers it is ahead of).
+    Only counts and shares: never who the peers are."""
+    county = enterprise.town_id[:6]
+    peers = industry_distribution(enterprise.industry_id, year, county)
     me = peers["by_enterprise"].get(enterprise.pk)
     if peers["count"] < 2 or me is None:
         return None
@@ -76,23 +78,25 @@ def industry_standing(enterprise, year: int) -> dict | None:
     }
 
 
-def industry_distribution(industry_id: str | None, year: int) -> dict:
-    """The R&D spend and intensity of every enterprise of an industry that reported `year`,
-    sorted, with each enterprise's own pair. Kept in the cache for as long as the year's
-    monitoring results stand: a large industry is thousands of rows read per page view."""
+def industry_distribution(industry_id: str | None, year: int, county: str) -> dict:
+    """The R&D spend and intensity of every enterprise of an industry in a county that
+    reported `year`, sorted, with each enterprise's own pair. Kept in the cache for as long
+    as the year's monitoring results stand: a large industry is thousands of rows read per
+    page view."""
     snapshot = current_snapshot(year)
-    key = f"industry-distribution:{industry_id}:{year}:{getattr(snapshot, 'pk', None)}"
+    key = f"industry-distribution:{industry_id}:{county}:{year}:{getattr(snapshot, 'pk', None)}"
+    peers_q = {"enterprise__industry_id": industry_id, "enterprise__town__code__startswith": county}
     cached = cache.get(key) if snapshot is not None else None
     if cached is not None:
         return cached
     rd = pd.DataFrame.from_records(
-        RDRecord.objects.filter(year=year, quarter=0, enterprise__industry_id=industry_id)
+        RDRecord.objects.filter(year=year, quarter=0, **peers_q)
         .values_list("enterprise_id", "rd_expense")
         .order_by(),
         columns=["enterprise_id", "rd_expense"],
     )
     revenue = pd.DataFrame.from_records(
-        FinancialRecord.objects.filter(year=year, quarter=0, enterprise__industry_id=industry_id)
+        FinancialRecord.objects.filter(year=year, quarter=0, **peers_q)
         .values_list("enterprise_id", "revenue")
         .order_by(),
         columns=["enterprise_id", "revenue"],

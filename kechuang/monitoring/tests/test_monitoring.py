@@ -25,6 +25,7 @@ from kechuang.monitoring.models import (
 from kechuang.monitoring.panels import industry_standing
 from kechuang.monitoring.tests.test_rules import editor_data
 from kechuang.registry.tests.factories import (
+    EnterpriseFactory,
     QualificationFactory,
     ScaleRecordFactory,
 )
@@ -32,6 +33,7 @@ from kechuang.registry.tests.factories import (
 pytestmark = [SHARED_WORLD, pytest.mark.django_db]
 
 WAN = Decimal(10_000)
+OTHER_COUNTY_TOWN = "330602001"  # 越城区
 
 
 def _figures(enterprise, year, *, rd, revenue, above=True, staff=10, inventions=0, iuc=0):
@@ -357,7 +359,21 @@ def test_enterprise_page_shows_ten_years_and_industry_standing(county, login):
     assert "2023" in data and "2024" in data
     standing = page[page.index('data-testid="industry-standing"') :][:400]
     # three enterprises in C3451 reported in 2024; 新禾成 spent the most
-    assert "3 家" in standing and "研发投入超过 100.0%" in standing
+    assert "在全县同行业" in standing and "3 家企业中" in standing
+    assert "研发投入高于其中 100.0%" in standing
+
+
+def test_industry_standing_compares_with_the_county_only_and_names_nobody(county, login):
+    cache.clear()
+    elsewhere = EnterpriseFactory(name="绍兴越城某轴承有限公司", town_id=OTHER_COUNTY_TOWN)
+    _figures(elsewhere, 2024, rd=9_000, revenue=20_000)
+    assert industry_standing(county.own_enterprise, 2024)["peers"] == 3
+    page = login(county.enterprise).get(county.own_enterprise.get_absolute_url())
+    standing = page.content.decode()
+    standing = standing[standing.index('data-testid="industry-standing"') :][:400]
+    assert "在全县同行业" in standing and "3 家企业中" in standing
+    for other in (county.nanming_enterprise, county.qixing_enterprise, elsewhere):
+        assert other.name not in page.content.decode()
 
 
 def test_industry_standing_counts_only_peers_strictly_behind(county, django_assert_num_queries):
