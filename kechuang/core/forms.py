@@ -95,26 +95,48 @@ class ScopedModelForm(forms.ModelForm):
 
     def _post_clean(self):
         super()._post_clean()
+        self.settle_instance()
         paths = getattr(self._meta.model, "scope_paths", None)
         if paths is None or self.errors:
             return
         if not self.user.scope_grant().covers(self.instance, paths):
             self.add_error(None, self.out_of_scope_message)
 
+    def settle_instance(self) -> None:
+        """Fill in what the model derives on save and the scope check needs to see."""
+
     def save(self, commit=True):
         if commit and self.instance.pk and not self.has_changed():
             return self.instance  # nothing changed: no write, no empty history row
         return super().save(commit)
 
-    def limit_regions(self, field_name: str, **filters) -> None:
-        """Regions within the user's scope, their own organisation's, and the record's own."""
+    def limit_regions(self, field_name: str, *, elsewhere: tuple[str, ...] = (), **filters):
+        """Regions within the user's scope, their own organisation's, and the record's own;
+        and, for records that may stand outside the scope (a partner university, its
+        experts), the regions of the `elsewhere` levels anywhere. Whether the record then
+        stays in the user's scope is checked on save, as for every scoped form."""
         field = self.fields[field_name]
-        regions = field.queryset.model.objects.within_scope(self.user)
+        model = field.queryset.model
+        regions = model.objects.within_scope(self.user)
         extra = [getattr(self.instance, f"{field_name}_id", None)]
         if self.user.organisation_id:
             extra.append(self.user.organisation.region_id)
         extra = [code for code in extra if code]
         if extra:
-            regions = regions | field.queryset.model.objects.filter(pk__in=extra)
+            regions = regions | model.objects.filter(pk__in=extra)
         regions = regions.filter(**filters)
-        field.queryset = regions
+        if elsewhere:
+            regions = regions | model.objects.filter(level__in=elsewhere)
+        field.queryset = regions.select_related("parent")
+        field.label_from_instance = _region_label
+        if field.queryset.count() > SEARCHABLE_CHOICES:
+            field.widget.attrs["data-searchable"] = f"筛选{field.label}"
+
+
+# A list longer than this gets a filter box (core/static/core/behaviours.js).
+SEARCHABLE_CHOICES = 30
+
+
+def _region_label(region) -> str:
+    """'南明街道（新昌县）': town names repeat across counties, county names across cities."""
+    return f"{region.name}（{region.parent.name}）" if region.parent_id else region.name

@@ -20,6 +20,8 @@ from kechuang.registry.models import (
 # Recognitions are dated within living memory; a later date is a typing slip (9999-12-31).
 EARLIEST_DATE = datetime.date(1950, 1, 1)
 LATEST_DATE = datetime.date(2100, 12, 31)
+# Where a partner outside the county stands: its county or city, not a town elsewhere.
+OUTSIDE_LEVELS = (choices.RegionLevel.CITY, choices.RegionLevel.COUNTY)
 
 
 def _administers(user) -> bool:
@@ -232,12 +234,16 @@ class InstitutionForm(ScopedModelForm):
             "description",
         ]
         widgets = {"established_on": DateInput(), "description": forms.Textarea(attrs={"rows": 3})}
+        help_texts = {
+            "region": "县外合作机构请取消勾选“县内机构”，并选择其所在的县（市、区）或市。"
+        }
 
     REGISTERED_FACTS = ("name", "kind", "level", "uscc", "region", "is_local", "status")
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.limit_regions("region")
+        # A partner outside the county (is_local unticked) stands in another county or city.
+        self.limit_regions("region", elsewhere=OUTSIDE_LEVELS)
         if self.instance.pk and not _administers(self.user):
             # Name, level and standing are recognised by the bureau; an institution's own
             # user keeps its description and contact details current.
@@ -252,6 +258,9 @@ class InstitutionForm(ScopedModelForm):
         if result.status != uscc_engine.UsccStatus.VALID:
             raise forms.ValidationError("统一社会信用代码不正确（格式或校验位错误）。")
         return result.code
+
+    def settle_instance(self):
+        self.instance.settle_partner_county()
 
 
 class PersonForm(ScopedModelForm):
@@ -281,7 +290,7 @@ class PersonForm(ScopedModelForm):
         super().__init__(*args, **kwargs)
         self.fields["enterprise"].queryset = Enterprise.objects.restrict(self.user, "view")
         self.fields["institution"].queryset = Institution.objects.restrict(self.user, "view")
-        self.limit_regions("region")
+        self.limit_regions("region", elsewhere=OUTSIDE_LEVELS)
         if hidden_fields(self.user, Person):
             # Users who may not see personal data may not overwrite it blindly either.
             del self.fields["phone"]

@@ -431,11 +431,15 @@ class Institution(SpelledName, BaseModel):
         return Region.lineage_names(self.region_id) if self.region_id else []
 
     def save(self, *args, **kwargs):
+        self.settle_partner_county()
+        super().save(*args, **kwargs)
+
+    def settle_partner_county(self) -> None:
+        """A local institution has no partner county; one outside is the home county's."""
         if self.is_local:
             self.partner_county = None
         elif self.partner_county_id is None:
             self.partner_county = Region.objects.filter(pk=settings.HOME_REGION_CODE).first()
-        super().save(*args, **kwargs)
 
 
 class Person(SpelledName, BaseModel):

@@ -86,3 +86,36 @@ def test_a_form_refusing_rows_outside_the_scope_accepts_partners(world, partner)
     )
     form.is_valid()
     assert "保存后该记录将不在您的数据范围内" not in str(form.errors)
+
+
+def test_county_staff_register_a_partner_standing_in_another_city(world, login):
+    client = login(world.staff)
+    form = client.get(reverse("registry:institution_add"))
+    page = form.content.decode()
+    assert "西湖区（杭州市）" in page and 'data-searchable="筛选所在区划"' in page
+    data = {"name": "浙江大学", "kind": "university", "region": HANGZHOU, "status": "active"}
+    refused = client.post(reverse("registry:institution_add"), {**data, "is_local": "on"})
+    assert refused.status_code == 200
+    assert "保存后该记录将不在您的数据范围内" in refused.content.decode()
+    assert not Institution.objects.filter(name="浙江大学").exists()
+    saved = client.post(reverse("registry:institution_add"), data)
+    assert saved.status_code == 302, saved.content.decode()[:3000]
+    university = Institution.objects.get(name="浙江大学")
+    assert (university.region_id, university.partner_county_id) == (HANGZHOU, "330624")
+    assert client.get(university.get_absolute_url()).status_code == 200
+
+
+def test_a_town_elsewhere_is_not_offered(world, login):
+    page = login(world.staff).get(reverse("registry:institution_add")).content.decode()
+    assert "塔山街道" not in page  # a town of 越城区: partners are placed by county or city
+    assert "南明街道（新昌县）" in page
+
+
+def test_county_staff_register_an_expert_of_a_partner_in_its_city(world, login, partner):
+    university, _expert = partner
+    response = login(world.staff).post(
+        reverse("registry:person_add"),
+        {"name": "孙研究员", "kind": "expert", "institution": university.pk, "region": HANGZHOU},
+    )
+    assert response.status_code == 302, response.content.decode()[:3000]
+    assert Person.objects.get(name="孙研究员").region_id == HANGZHOU

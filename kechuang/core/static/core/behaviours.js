@@ -25,3 +25,23 @@ document.addEventListener("click", (event) => {
     window.history.back();
   }
 });
+
+// A long list of choices (<select data-searchable="筛选…">) gets a box above it that keeps
+// only the options containing what is typed; the chosen option always stays.
+function makeSearchable(select) {
+  const box = document.createElement("input");
+  box.type = "search";
+  box.className = "form-control form-control-sm mb-1";
+  box.placeholder = select.dataset.searchable;
+  box.setAttribute("aria-label", select.dataset.searchable);
+  box.setAttribute("aria-controls", select.id);
+  box.addEventListener("input", () => {
+    const typed = box.value.trim();
+    for (const option of select.options) {
+      option.hidden = typed !== "" && !option.selected && option.value !== "" && !option.text.includes(typed);
+    }
+  });
+  select.before(box);
+}
+
+document.querySelectorAll("select[data-searchable]").forEach(makeSearchable);
