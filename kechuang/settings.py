@@ -297,7 +297,10 @@ REST_FRAMEWORK = {
         "kechuang.core.parsers.FormParser",
         "kechuang.core.parsers.MultiPartParser",
     ],
-    "DEFAULT_FILTER_BACKENDS": ["kechuang.core.filters.StrictFilterBackend"],
+    "DEFAULT_FILTER_BACKENDS": [
+        "kechuang.core.filters.StrictFilterBackend",
+        "kechuang.core.filters.TableOrdering",
+    ],
     "EXCEPTION_HANDLER": "kechuang.core.api.chinese_exception_handler",
     "DEFAULT_PAGINATION_CLASS": "kechuang.core.pagination.ApiPagination",
     "PAGE_SIZE": 50,

@@ -5,6 +5,7 @@ from django import forms
 from django.db.models import Case, Q, Value, When
 from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework.exceptions import ValidationError
+from rest_framework.filters import BaseFilterBackend
 
 PINYIN_QUERY = re.compile(r"^[a-zA-Z]{2,}$")
 
@@ -91,6 +92,71 @@ def number_filter(low: int, high: int, **kwargs) -> django_filters.NumberFilter:
     return django_filters.NumberFilter(min_value=low, max_value=high, **kwargs)
 
 
+class TableOrdering(BaseFilterBackend):
+    """`?ordering=` sorts an API list as the column headers of its twin page do: the names
+    of the page table's sortable columns (the viewset's `table_class`), "-" before a name
+    for descending, several separated by commas. Without it the list keeps its order (by
+    id, or best match first for a keyword)."""
+
+    param = "ordering"
+
+    def filter_queryset(self, request, queryset, view):
+        table_class = getattr(view, "table_class", None)
+        asked = request.query_params.get(self.param, "")
+        if table_class is None or getattr(view, "action", None) != "list" or not asked.strip():
+            return queryset
+        sortable = self.sortable(table_class, queryset)
+        names = [name.strip() for name in asked.split(",") if name.strip()]
+        unknown = [name for name in names if name.lstrip("-") not in sortable]
+        if unknown:
+            raise ValidationError(
+                {
+                    self.param: [
+                        f"不能按“{'、'.join(unknown)}”排序。可用：{'、'.join(sortable)}"
+                        "（前加“-”为倒序，多个用逗号分隔）。"
+                    ]
+                }
+            )
+        paths = []
+        for name in names:
+            descending = name.startswith("-")
+            for path in sortable[name.lstrip("-")]:
+                flipped = path[1:] if path.startswith("-") else f"-{path}"
+                paths.append(flipped if descending else path)
+        return queryset.order_by(*paths, "pk")
+
+    @staticmethod
+    def sortable(table_class, queryset) -> dict[str, tuple[str, ...]]:
+        """Column name -> the paths it sorts by, for the columns this list's rows can be
+        sorted by (a column over a figure only the page computes is left out)."""
+        known = {field.name for field in queryset.model._meta.get_fields()}
+        known |= set(queryset.query.annotations)
+        found = {}
+        for name, column in table_class.base_columns.items():
+            if column.orderable is False:
+                continue
+            order_by = column.order_by or (column.accessor or name,)
+            paths = tuple(str(path).replace(".", "__") for path in order_by)
+            if all(path.lstrip("-").split("__")[0] in known for path in paths):
+                found[name] = paths
+        return found
+
+    def get_schema_operation_parameters(self, view):
+        table_class = getattr(view, "table_class", None)
+        if table_class is None:
+            return []
+        names = list(self.sortable(table_class, view.queryset))
+        return [
+            {
+                "name": self.param,
+                "required": False,
+                "in": "query",
+                "description": f"排序（同页面列标题）：{'、'.join(names)}；前加“-”为倒序，多个用逗号分隔。",
+                "schema": {"type": "string"},
+            }
+        ]
+
+
 class StrictFilterBackend(DjangoFilterBackend):
     """django-filter's API backend refusing, on lists, query parameters it does not know: a
     misspelt or unsupported filter would otherwise return every row as if it had filtered."""
@@ -113,6 +179,8 @@ class StrictFilterBackend(DjangoFilterBackend):
         if filterset_class is not None:
             yield from filterset_class.base_filters
         yield from getattr(view, "extra_query_params", ())
+        if getattr(view, "table_class", None) is not None:
+            yield TableOrdering.param
         paginator = getattr(view, "paginator", None)
         for name in ("page_query_param", "page_size_query_param"):
             if getattr(paginator, name, None):

@@ -107,7 +107,8 @@ class InstitutionTable(BaseTable):
 class PersonTable(BaseTable):
     name = tables.Column(linkify=True, verbose_name="姓名", order_by=("name_sort", "id"))
     affiliation = tables.Column(verbose_name="所在单位", empty_values=(), orderable=False)
-    phone = tables.Column(verbose_name="手机号")
+    # Not sortable: the order of masked numbers would tell what the mask hides.
+    phone = tables.Column(verbose_name="手机号", orderable=False)
 
     class Meta:
         model = Person

@@ -13,7 +13,7 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from kechuang.accounts import filtersets, services
+from kechuang.accounts import filtersets, services, tables
 from kechuang.accounts.api import serializers as api_serializers
 from kechuang.accounts.models import ApiToken, Organisation, User
 from kechuang.core.api import ReadOnlyScopedViewSet
@@ -165,6 +165,7 @@ class OrganisationViewSet(ReadOnlyScopedViewSet):
     queryset = Organisation.objects.none()
     serializer_class = api_serializers.OrganisationSerializer
     filterset_class = filtersets.OrganisationFilterSet
+    table_class = tables.OrganisationTable  # sorted as the page's columns sort
     select_related = ("parent", "region")
 
     def get_queryset(self):
@@ -177,6 +178,7 @@ class UserViewSet(viewsets.ReadOnlyModelViewSet):
     queryset = User.objects.none()
     serializer_class = api_serializers.UserSerializer
     filterset_class = filtersets.UserFilterSet
+    table_class = tables.UserTable  # sorted as the page's columns sort
 
     def get_queryset(self):
         return services.visible_users(self.request.user).order_by("username")
@@ -188,6 +190,7 @@ class OperationLogViewSet(viewsets.ReadOnlyModelViewSet):
     queryset = OperationLog.objects.select_related("user").order_by("-at", "-pk")
     serializer_class = api_serializers.OperationLogSerializer
     filterset_class = filtersets.OperationLogFilterSet
+    table_class = tables.OperationLogTable  # sorted as the page's columns sort
 
 
 class LoginLogViewSet(viewsets.ReadOnlyModelViewSet):
@@ -196,3 +199,4 @@ class LoginLogViewSet(viewsets.ReadOnlyModelViewSet):
     queryset = LoginLog.objects.order_by("-at", "-pk")
     serializer_class = api_serializers.LoginLogSerializer
     filterset_class = filtersets.LoginLogFilterSet
+    table_class = tables.LoginLogTable  # sorted as the page's columns sort

@@ -54,6 +54,48 @@ def test_every_list_page_has_an_api_twin_filtering_alike(url):
     ]
     assert twins, f"{url}: no API list uses {page.filterset_class.__name__}"
     assert all(route.startswith("/api/") and route.count("/") >= 4 for route in twins), twins
+    for route in twins:
+        assert api_lists()[route].table_class is page.table_class, f"{route} sorts otherwise"
+
+
+API_SORTED = {
+    route.replace("^", ""): viewset
+    for route, viewset in api_lists().items()
+    if hasattr(viewset, "table_class")
+}
+
+
+@pytest.mark.parametrize("route", list(API_SORTED))
+def test_api_lists_sort_by_each_column_the_page_sorts_by(route, world, login):
+    from kechuang.core.filters import TableOrdering
+
+    viewset = API_SORTED[route]
+    client = login(world.admin)
+    columns = TableOrdering.sortable(viewset.table_class, viewset.queryset)
+    assert columns, route
+    year = {"year": 2024} if "year" in getattr(viewset, "extra_query_params", ()) else {}
+    for name in columns:
+        for asked in (name, f"-{name}"):
+            response = client.get(route, {"ordering": asked, **year})
+            assert response.status_code == 200, (route, asked, response.content[:300])
+    refused = client.get(route, {"ordering": "nonsense", **year})
+    assert refused.status_code == 400
+    assert "不能按“nonsense”排序" in refused.json()["ordering"][0]
+
+
+def test_api_sorting_matches_the_page(world, login):
+    from kechuang.registry.models import Enterprise
+
+    for n, capital in enumerate((3, 1, 2)):
+        EnterpriseFactory(name=f"新昌县排序{n}有限公司", registered_capital=capital * 10_000)
+    client = login(world.staff)
+    api = client.get("/api/registry/enterprises/", {"q": "排序", "ordering": "-registered_capital"})
+    page = client.get("/registry/enterprises/", {"q": "排序", "sort": "-registered_capital"})
+    from_api = [row["name"] for row in api.json()["results"]]
+    from_page = [row.record.name for row in page.context["table"].page.object_list]
+    assert from_api == from_page
+    capitals = [Enterprise.objects.get(name=n).registered_capital or 0 for n in from_api]
+    assert capitals == sorted(capitals, reverse=True)
 
 
 def test_the_resolver_finds_the_lists():

@@ -23,7 +23,7 @@ from kechuang.core.models import Job
 from kechuang.core.oplog import request_origin
 from kechuang.core.parsers import FormParser, JSONParser, MultiPartParser
 from kechuang.core.uploads import is_too_large, too_large_message
-from kechuang.monitoring import batches, choices, filtersets, results, services, tasks
+from kechuang.monitoring import batches, choices, filtersets, results, services, tables, tasks
 from kechuang.monitoring.api import serializers
 from kechuang.monitoring.models import (
     ENTRY_LISTS,
@@ -60,6 +60,7 @@ class ImportBatchViewSet(ReadOnlyScopedViewSet):
     parser_classes = [MultiPartParser, FormParser, JSONParser]
     upload_route = "api"
     filterset_class = filtersets.ImportBatchFilterSet
+    table_class = tables.ImportBatchTable  # sorted as the page's columns sort
 
     def get_queryset(self):
         return ImportBatch.objects.restrict(self.request.user, "view").order_by("-pk")
@@ -180,6 +181,7 @@ class SnapshotEntryViewSet(ReadOnlyScopedViewSet):
     queryset = SnapshotEntry.objects.none()
     serializer_class = serializers.SnapshotEntrySerializer
     filterset_class = filtersets.SnapshotEntryFilterSet
+    table_class = tables.SnapshotEntryTable  # sorted as the page's columns sort
     select_related = ("enterprise",)
     extra_query_params = ("year", "list")
 
@@ -217,6 +219,7 @@ class AlertViewSet(ReadOnlyScopedViewSet):
     queryset = Alert.objects.none()
     serializer_class = serializers.AlertSerializer
     filterset_class = filtersets.AlertFilterSet
+    table_class = tables.AlertTable  # sorted as the page's columns sort
     select_related = ("enterprise", "acknowledged_by")
     extra_query_params = ("year",)
     action_scopes = {"acknowledge": "change"}
@@ -255,6 +258,7 @@ class PoolEntryViewSet(ScopedViewSet):
     queryset = PoolEntry.objects.none()
     serializer_class = serializers.PoolEntrySerializer
     filterset_class = filtersets.PoolEntryFilterSet
+    table_class = tables.PoolEntryTable  # sorted as the page's columns sort
     select_related = ("enterprise", "officer")
 
 
@@ -265,6 +269,7 @@ class ServiceVisitViewSet(ScopedViewSet):
     queryset = ServiceVisit.objects.none()
     serializer_class = serializers.ServiceVisitSerializer
     filterset_class = filtersets.ServiceVisitFilterSet
+    table_class = tables.ServiceVisitTable  # sorted as the page's columns sort
     select_related = ("entry__enterprise",)
 
 
@@ -276,6 +281,7 @@ class RuleSetViewSet(ReadOnlyScopedViewSet):
     queryset = RuleSet.objects.none()
     serializer_class = serializers.RuleSetSerializer
     filterset_class = filtersets.RuleSetFilterSet
+    table_class = tables.RuleSetTable  # sorted as the page's columns sort
     select_related = ("created_by",)
 
     def get_queryset(self):

@@ -1,5 +1,5 @@
 from kechuang.core.api import ReadOnlyScopedViewSet, ScopedViewSet
-from kechuang.registry import filtersets
+from kechuang.registry import filtersets, tables
 from kechuang.registry.api import serializers
 from kechuang.registry.models import Enterprise, IndustryChain, Institution, Person, Qualification
 
@@ -9,6 +9,7 @@ class EnterpriseViewSet(ScopedViewSet):
     queryset = Enterprise.objects.none()
     serializer_class = serializers.EnterpriseSerializer
     filterset_class = filtersets.EnterpriseFilterSet
+    table_class = tables.EnterpriseTable  # sorted as the page's columns sort
     select_related = ("town", "industry")
 
 
@@ -17,6 +18,7 @@ class InstitutionViewSet(ScopedViewSet):
     queryset = Institution.objects.none()
     serializer_class = serializers.InstitutionSerializer
     filterset_class = filtersets.InstitutionFilterSet
+    table_class = tables.InstitutionTable  # sorted as the page's columns sort
 
 
 class PersonViewSet(ScopedViewSet):
@@ -24,6 +26,7 @@ class PersonViewSet(ScopedViewSet):
     queryset = Person.objects.none()
     serializer_class = serializers.PersonSerializer
     filterset_class = filtersets.PersonFilterSet
+    table_class = tables.PersonTable  # sorted as the page's columns sort
 
 
 class QualificationViewSet(ReadOnlyScopedViewSet):
@@ -31,6 +34,7 @@ class QualificationViewSet(ReadOnlyScopedViewSet):
     queryset = Qualification.objects.none()
     serializer_class = serializers.QualificationSerializer
     filterset_class = filtersets.QualificationFilterSet
+    table_class = tables.QualificationTable  # sorted as the page's columns sort
     select_related = ("enterprise",)
 
 
@@ -39,3 +43,4 @@ class IndustryChainViewSet(ReadOnlyScopedViewSet):
     queryset = IndustryChain.objects.none()
     serializer_class = serializers.IndustryChainSerializer
     filterset_class = filtersets.IndustryChainFilterSet
+    table_class = tables.IndustryChainTable  # sorted as the page's columns sort
