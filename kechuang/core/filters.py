@@ -71,10 +71,32 @@ class KeywordFilterSet(django_filters.FilterSet):
         return Q()
 
 
-def yes_no_filter(label: str, **kwargs) -> django_filters.BooleanFilter:
+class YesNoField(forms.NullBooleanField):
+    """Yes, no, or either; anything else is refused, where Django's field would read it as
+    "either" and the list would come back unfiltered as if it had been filtered."""
+
+    READINGS = {"true": True, "1": True, "是": True, "false": False, "0": False, "否": False}
+
+    def to_python(self, value):
+        if value is None or value == "" or isinstance(value, bool):
+            return None if value == "" else value
+        reading = self.READINGS.get(str(value).strip().lower())
+        if reading is None:
+            raise forms.ValidationError(f"应为 true 或 false，收到“{value}”。", code="invalid")
+        return reading
+
+    def validate(self, value):
+        pass
+
+
+class YesNoFilter(django_filters.BooleanFilter):
+    field_class = YesNoField
+
+
+def yes_no_filter(label: str, **kwargs) -> YesNoFilter:
     """A yes/no filter whose empty choice reads 全部 rather than 未知."""
     widget = forms.Select(choices=[("", "全部"), ("true", "是"), ("false", "否")])
-    return django_filters.BooleanFilter(label=label, widget=widget, **kwargs)
+    return YesNoFilter(label=label, widget=widget, **kwargs)
 
 
 # The largest id any table here reaches (PostgreSQL integer); beyond it a lookup would fail

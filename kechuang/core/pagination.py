@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.core.paginator import Paginator
 from rest_framework.pagination import PageNumberPagination
+from rest_framework.utils.urls import replace_query_param
 
 
 class BoundedPaginator(Paginator):
@@ -27,3 +28,15 @@ class ApiPagination(PageNumberPagination):
     @property
     def max_page_size(self):
         return settings.API_MAX_PAGE_SIZE
+
+    def get_next_link(self):
+        return self._as_served(super().get_next_link())
+
+    def get_previous_link(self):
+        return self._as_served(super().get_previous_link())
+
+    def _as_served(self, url):
+        """A link to the next page says the page size served, not one asked beyond the cap."""
+        if url is None or self.page_size_query_param not in self.request.query_params:
+            return url
+        return replace_query_param(url, self.page_size_query_param, self.page.paginator.per_page)

@@ -15,6 +15,7 @@ from drf_spectacular.utils import (
 )
 from rest_framework import permissions, status
 from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
 from kechuang.core.api import ReadOnlyScopedViewSet, ScopedViewSet
@@ -199,10 +200,13 @@ class SnapshotEntryViewSet(ReadOnlyScopedViewSet):
 
 def _year_snapshot(request):
     """The current results of `?year=` (by default the year the pages open on)."""
-    try:
-        year = int(request.query_params.get("year") or results.default_year() or 0)
-    except ValueError:
-        raise Http404("年度不正确") from None
+    asked = request.query_params.get("year")
+    if asked is None or asked == "":
+        year = results.default_year()
+    elif asked.isascii() and asked.isdigit() and 2000 <= int(asked) <= 2100:
+        year = int(asked)
+    else:
+        raise ValidationError({"year": [f"年度应为 2000 至 2100 之间的四位数字，收到“{asked}”。"]})
     return services.current_snapshot(year) if year else None
 
 

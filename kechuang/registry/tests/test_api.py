@@ -327,7 +327,41 @@ def test_page_size_is_bounded(world, login, settings):
     settings.API_MAX_PAGE_SIZE = 2
     client = login(world.staff)
     assert len(client.get(ENTERPRISES, {"page_size": 1}).json()["results"]) == 1
-    assert len(client.get(ENTERPRISES, {"page_size": 1000}).json()["results"]) == 2
+    capped = client.get(ENTERPRISES, {"page_size": 1000}).json()
+    assert len(capped["results"]) == 2
+    # The next page's link asks for the page size served, not the one refused.
+    assert "page_size=2" in capped["next"] and "page_size=1000" not in capped["next"]
+    following = client.get(capped["next"]).json()
+    assert "page_size=2" in following["previous"]
+
+
+@pytest.mark.parametrize("value", ["maybe", "yes", "2", "真"])
+def test_yes_no_filters_refuse_what_is_neither(world, login, value):
+    response = login(world.staff).get(ENTERPRISES, {"is_listed": value})
+    assert response.status_code == 400
+    assert response.json()["is_listed"] == [f"应为 true 或 false，收到“{value}”。"]
+
+
+@pytest.mark.parametrize(
+    ("value", "listed"),
+    [("true", True), ("1", True), ("false", False), ("0", False), ("否", False)],
+)
+def test_yes_no_filters_read_true_and_false(world, login, value, listed):
+    response = login(world.staff).get(ENTERPRISES, {"is_listed": value})
+    assert response.status_code == 200
+    assert {row["is_listed"] for row in response.json()["results"]} <= {listed}
+
+
+def test_yes_no_filter_on_the_page_says_what_is_wrong(world, login):
+    page = login(world.staff).get("/registry/enterprises/", {"is_listed": "maybe"})
+    assert "应为 true 或 false" in page.content.decode()
+
+
+@pytest.mark.parametrize("year", ["abc", "20245", "1999", "-1", "２０２４"])
+def test_a_malformed_year_is_refused_not_404(world, login, year):
+    response = login(world.staff).get("/api/monitoring/alerts/", {"year": year})
+    assert response.status_code == 400
+    assert "年度应为" in response.json()["year"][0]
 
 
 def test_people_and_institution_search(world, login):
