@@ -6,7 +6,6 @@ As on the pages, a file of INTAKE_BACKGROUND_BYTES or more is staged, and a batc
 INTAKE_BACKGROUND_ROWS rows or more committed, by a background job: the answer is then 202
 with the job (poll its `url`; when it has succeeded, `result.batch_id` names the batch)."""
 
-from django.http import Http404
 from drf_spectacular.utils import (
     OpenApiParameter,
     OpenApiResponse,
@@ -170,7 +169,12 @@ class FinancialRecordViewSet(ReadOnlyScopedViewSet):
     list=extend_schema(
         parameters=[
             OpenApiParameter("year", int, description="年度（默认最近一年）"),
-            OpenApiParameter("list", str, enum=list(ENTRY_LISTS), description="名单"),
+            OpenApiParameter(
+                "list",
+                str,
+                enum=list(ENTRY_LISTS),
+                description="名单（按名单的顺序）；不指定则为该年全部企业的结果",
+            ),
         ]
     )
 )
@@ -187,13 +191,13 @@ class SnapshotEntryViewSet(ReadOnlyScopedViewSet):
     extra_query_params = ("year", "list")
 
     def get_queryset(self):
+        key = self.request.query_params.get("list")
+        if key and key not in ENTRY_LISTS:
+            raise ValidationError({"list": [f"没有名单“{key}”。可用：{'、'.join(ENTRY_LISTS)}。"]})
         snapshot = _year_snapshot(self.request)
         queryset = super().get_queryset()
         if snapshot is None:
             return queryset.none()
-        key = self.request.query_params.get("list")
-        if key and key not in ENTRY_LISTS:
-            raise Http404("没有这个名单")
         rows = queryset.of(snapshot)
         return rows.on_list(key) if key else rows.order_by("enterprise_id")
 

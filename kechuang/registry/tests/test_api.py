@@ -635,3 +635,9 @@ def test_the_registry_api_moved_under_its_app_and_old_addresses_follow(world, lo
     assert (
         client.get(detail)["Location"] == f"/api/registry/institutions/{world.own_institution.pk}/"
     )
+
+
+def test_an_unknown_monitoring_list_is_refused_with_the_lists_there_are(world, login):
+    response = login(world.staff).get("/api/monitoring/entries/", {"list": "top_everything"})
+    assert response.status_code == 400
+    assert response.json()["list"][0].startswith("没有名单“top_everything”。可用：top_spend")
