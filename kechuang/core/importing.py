@@ -286,12 +286,13 @@ class ImportSpec:
             return form
         header_of = {c.field: c.header for c in self.columns}
         header_of.update({c.field: c.header for c, text in values.items() if text})
+        # The cell as written (南明街道), not what it was read into (330624002).
+        written = {c.field: text for c, text in values.items() if text}
         for name, messages in form.errors.items():
             header = header_of.get(name, form.fields[name].label if name in form.fields else "")
+            value = written.get(name, data.get(name, "")) or ""
             for message in messages:
-                result.errors.append(
-                    Issue(row_number, header or "", data.get(name, "") or "", message)
-                )
+                result.errors.append(Issue(row_number, header or "", value, message))
         return None
 
 

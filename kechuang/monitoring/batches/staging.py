@@ -103,7 +103,8 @@ def stage(
             if validation.has_errors
             else choices.BatchStatus.VALIDATED,
             row_count=len(parsed.rows),
-            issues=[asdict(i) for i in parsed.issues],
+            # In the file's order: the file's own issues (row 0) first, then row by row.
+            issues=[asdict(i) for i in sorted(parsed.issues, key=lambda issue: issue.row)],
             unknown_usccs=validation.unknown,
             layout=layout_of(parsed, kind_key),
             stored_file=archive(content, digest, filename),

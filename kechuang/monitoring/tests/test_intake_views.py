@@ -224,10 +224,11 @@ def test_preview_lists_errors_warnings_unknown_codes_and_columns(world, login):
     page = response.content.decode()
 
     assert response.context["error_count"] == 3
+    # In the file's order: the title's year first, then row by row.
     assert [(e["row"], e["code"]) for e in response.context["errors"]] == [
-        (7, "not_number"),
-        (6, "cost_items_sum"),
         (0, "year_mismatch"),
+        (6, "cost_items_sum"),
+        (7, "not_number"),
     ]
     assert 'data-testid="error-count">3<' in page
     assert "约30" in page
