@@ -23,6 +23,26 @@ def env_str(name: str, default: str = "", *, pattern: str | None = None) -> str:
     return value
 
 
+DATABASE_SCHEMES = ("sqlite", "postgres", "postgresql", "pgsql")
+
+
+def env_database(name: str, default: str, **options) -> dict:
+    """A database URL (sqlite:///path or postgres://user@host:port/name) as Django's
+    settings; the schemes of the databases the platform runs on, nothing else."""
+    import dj_database_url
+
+    value = os.environ.get(name, default).strip()
+    scheme = value.split("://", 1)[0] if "://" in value else ""
+    if scheme not in DATABASE_SCHEMES:
+        raise EnvError(
+            f"{name} must be sqlite:///path or postgres://user@host:port/name, got {value!r}"
+        )
+    try:
+        return dj_database_url.parse(value, **options)
+    except ValueError as exc:
+        raise EnvError(f"{name} is not a usable database URL ({exc}), got {value!r}") from None
+
+
 def env_bool(name: str, default: bool = False) -> bool:
     raw = os.environ.get(name)
     if raw is None:

@@ -103,6 +103,9 @@ def test_env_str_pattern(monkeypatch):
         ("LIST_MAX_PER_PAGE", "0"),
         ("SESSION_IDLE_MINUTES", "-5"),
         ("UPLOAD_MAX_MB_API", "lots"),
+        ("DATABASE_URL", "mysql://root@localhost/kechuang"),
+        ("DATABASE_URL", "/var/lib/kechuang.sqlite3"),
+        ("DATABASE_URL", "postgres://user@host:port/name"),
     ],
 )
 def test_the_settings_module_refuses_bad_values(name, value, tmp_path):
