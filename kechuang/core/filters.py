@@ -31,6 +31,17 @@ class KeywordFilterSet(django_filters.FilterSet):
 
     ranked = False
 
+    @property
+    def form(self):
+        """The filter form, without the choices a user has none of (an enterprise's user
+        has no towns to pick): an empty drop-down reads as broken."""
+        if not hasattr(self, "_form"):
+            form = super().form
+            for field in form.fields.values():
+                if isinstance(field, forms.ModelChoiceField) and not field.queryset.exists():
+                    field.widget = forms.HiddenInput()
+        return self._form
+
     def search(self, queryset, name, value):
         value = value.strip()
         if not value:

@@ -125,3 +125,12 @@ def test_the_page_the_api_and_the_export_rank_alike(named, world, login):
     )
     shown = [row.record.name for row in page.context["table"].page.object_list]
     assert shown == sorted(expected, key=lambda n: Enterprise.objects.get(name=n).name_sort)[::-1]
+
+
+def test_a_filter_the_user_has_no_choices_for_is_not_shown(world, login):
+    own = login(world.enterprise).get(reverse("registry:enterprise_list"))
+    assert own.status_code == 200
+    assert 'id="id_town"' in own.content.decode()
+    assert own.context["filter"].form["town"].is_hidden
+    staff = login(world.staff).get(reverse("registry:enterprise_list"))
+    assert not staff.context["filter"].form["town"].is_hidden
