@@ -26,7 +26,7 @@ def fill_audit_columns(sender, instance, **kwargs):
 @receiver(pre_create_historical_record)
 def fill_history_origin(sender, history_instance, **kwargs):
     if not history_instance.history_change_reason:
-        history_instance.history_change_reason = changelog.current_reason()[:100] or None
+        history_instance.history_change_reason = changelog.current_reason()[:100]
     history_instance.history_job_id = changelog.current_job_id()
     request = changelog.current_request()
     if request is not None:

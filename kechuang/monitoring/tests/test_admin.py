@@ -1,3 +1,5 @@
+import re
+
 import pytest
 from django.contrib import admin
 from django.urls import reverse
@@ -53,3 +55,27 @@ def test_a_batchs_history_page_shows_its_change_log(world, login):
     assert "此对象没有修改历史" not in page.content.decode()
     log = login(world.admin).get(reverse("admin:core_operationlog_changelist"))
     assert log.status_code == 200
+
+
+def test_a_change_without_a_reason_shows_none_in_the_admin_history(world, login):
+    client = login(world.staff)
+    enterprise = world.own_enterprise
+    client.post(
+        reverse("registry:enterprise_edit", args=[enterprise.pk]),
+        {
+            "uscc": enterprise.uscc,
+            "name": enterprise.name,
+            "town": enterprise.town_id,
+            "industry": enterprise.industry_id,
+            "founded_on": enterprise.founded_on.isoformat(),
+            "employees": "77",
+            "status": enterprise.status,
+        },
+    )
+    assert enterprise.history.first().history_change_reason == ""
+    page = login(world.admin).get(
+        reverse("admin:registry_enterprise_history", args=[enterprise.pk])
+    )
+    assert page.status_code == 200
+    cells = re.findall(r"<td>\s*(.*?)\s*</td>", page.content.decode(), re.S)
+    assert "None" not in cells
