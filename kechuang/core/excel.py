@@ -1,7 +1,11 @@
 """Excel in and out: one writer for every export and template, one reader for every import.
 
 Writing: every text cell that a spreadsheet program would read as a formula (it begins with
-`=`, `+`, `-`, `@`, tab or carriage return) is written as text, in xlsx and CSV alike.
+`=`, `+`, `-`, `@`, tab or carriage return) is written as text, in xlsx and CSV alike. A
+column may declare a number format (DATE_FORMAT, MONEY_FORMAT, ...; list tables declare it on
+their columns, see core.tables): its cells are then written as typed cells in that format,
+and in CSV as text a spreadsheet reads back as the same type (ISO dates, "4.12%"). Column
+widths follow the text a cell shows, counting CJK characters two wide.
 
 Reading accepts xlsx, xls and ods (python-calamine) and CSV in UTF-8 or GB18030/GBK. The
 reader allocates the whole rectangle from A1 to a sheet's furthest cell, so each file's extent
@@ -15,10 +19,12 @@ import datetime
 import io
 import re
 import struct
+import unicodedata
 import zipfile
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from itertools import chain, islice, repeat
 from urllib.parse import quote
 from xml.etree.ElementTree import ParseError, XMLPullParser
 
@@ -38,6 +44,22 @@ HEADER_FONT = Font(bold=True)
 HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
 # What Excel, LibreOffice and WPS start a formula with (OWASP's CSV injection list).
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+# Number formats of typed cells. A format names what the cell holds: a date, a date-time in
+# local time, an amount in 万元 (two decimals, thousands separated), a fraction shown as a
+# percentage. Integers and text need none.
+DATE_FORMAT = "yyyy-mm-dd"
+DATETIME_FORMAT = "yyyy-mm-dd hh:mm"
+MONEY_FORMAT = "#,##0.00"
+PERCENT_FORMAT = "0.00%"
+
+# Column widths, in Excel's units (about one Latin digit; a CJK character takes two): the
+# widest text among the header and the first WIDTH_SAMPLE_ROWS rows, padded, within bounds.
+# Only a sample: a streamed sheet must declare its widths before its first row.
+MIN_WIDTH = 6
+MAX_WIDTH = 50
+WIDTH_PADDING = 2
+WIDTH_SAMPLE_ROWS = 1_000
 
 
 class UnreadableFile(ValueError):
@@ -70,32 +92,77 @@ def save_workbook(workbook: Workbook, target) -> None:
 
 
 def add_sheet(
-    workbook: Workbook, title: str, headers: Sequence[str], rows: Iterable[Sequence]
+    workbook: Workbook,
+    title: str,
+    headers: Sequence[str],
+    rows: Iterable[Sequence],
+    formats: Sequence[str | None] = (),
 ) -> None:
-    """Append a sheet with a bold, frozen header row and sensible column widths (column
-    widths only in an ordinary workbook: a write-only one streams its rows)."""
+    """Append a sheet with a bold, frozen header row and columns as wide as their text.
+
+    `formats` gives each column's number format (None: as the value comes); the same
+    sheet is written to an ordinary workbook and a write-only (streaming) one."""
     sheet = workbook.create_sheet(title=title[:31])
-    streaming = workbook.write_only
+    rows = iter(rows)
+    sample = list(islice(rows, WIDTH_SAMPLE_ROWS))
+    for index, width in enumerate(column_widths(headers, sample, formats), start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = width
+    sheet.freeze_panes = "A2"
     header_cells = []
     for header in headers:
         cell = WriteOnlyCell(sheet, value=header)
         cell.font = HEADER_FONT
         cell.fill = HEADER_FILL
         header_cells.append(cell)
-    if streaming:
-        sheet.freeze_panes = "A2"
     sheet.append(header_cells)
-    widths = [max(8, len(str(h)) * 2 + 2) for h in headers]
+    for row in chain(sample, rows):
+        sheet.append([_typed_cell(sheet, v, f) for v, f in zip(row, _each(formats), strict=False)])
+
+
+def column_widths(
+    headers: Sequence[str], rows: Sequence[Sequence], formats: Sequence[str | None]
+) -> list[int]:
+    """Each column's width: its widest text as shown (see display_text), padded, between
+    MIN_WIDTH and MAX_WIDTH."""
+    widths = [text_width(str(header)) for header in headers]
     for row in rows:
-        values = [_cell(v) for v in row]
-        sheet.append([_safe_cell(sheet, v) for v in values])
-        if not streaming:
-            for i, value in enumerate(values[: len(widths)]):
-                widths[i] = min(60, max(widths[i], len(str(value or "")) + 2))
-    if not streaming:
-        for i, width in enumerate(widths, start=1):
-            sheet.column_dimensions[get_column_letter(i)].width = width
-        sheet.freeze_panes = "A2"
+        for index, (value, number_format) in enumerate(
+            zip(row[: len(widths)], _each(formats), strict=False)
+        ):
+            widths[index] = max(widths[index], text_width(display_text(value, number_format)))
+    return [min(MAX_WIDTH, max(MIN_WIDTH, width + WIDTH_PADDING)) for width in widths]
+
+
+def text_width(text: str) -> int:
+    """How many Latin characters wide the text's longest line is: wide and full-width
+    characters (CJK, full-width punctuation such as （）) count two."""
+    return max(
+        (
+            sum(2 if unicodedata.east_asian_width(char) in "WF" else 1 for char in line)
+            for line in text.splitlines()
+        ),
+        default=0,
+    )
+
+
+def display_text(value, number_format: str | None = None) -> str:
+    """The text a spreadsheet shows for a cell written with this value and number format."""
+    value = _cell(value)
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value
+    if number_format == PERCENT_FORMAT:
+        return f"{value:.2%}"
+    if number_format == MONEY_FORMAT:
+        return f"{value:,.2f}"
+    if isinstance(value, datetime.datetime):
+        if number_format == DATE_FORMAT:
+            return value.strftime("%Y-%m-%d")
+        return value.strftime("%Y-%m-%d %H:%M")
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    return str(value)
 
 
 def new_workbook(*, write_only: bool = False) -> Workbook:
@@ -119,13 +186,38 @@ def csv_response(headers: Sequence[str], rows: Iterable[Sequence], filename_stem
     return attachment(buffer.getvalue().encode("utf-8"), CSV_TYPE, f"{filename_stem}_{stamp()}.csv")
 
 
-def write_csv(stream, headers: Sequence[str], rows: Iterable[Sequence]) -> None:
-    """CSV with a byte-order mark, so that Excel opens it as UTF-8; formulas as text."""
+def write_csv(
+    stream, headers: Sequence[str], rows: Iterable[Sequence], formats: Sequence[str | None] = ()
+) -> None:
+    """CSV with a byte-order mark, so that Excel opens it as UTF-8; formulas as text; typed
+    values as text a spreadsheet reads back as the same type (see csv_value)."""
     stream.write(codecs.BOM_UTF8.decode())
     writer = csv.writer(stream)
     writer.writerow([csv_text(h) for h in headers])
     for row in rows:
-        writer.writerow([csv_text(_cell(v)) for v in row])
+        writer.writerow([csv_value(v, f) for v, f in zip(row, _each(formats), strict=False)])
+
+
+def csv_value(value, number_format: str | None = None) -> object:
+    """A CSV value: dates in ISO 8601 (a date-time with a space, which Excel and WPS read as
+    a date-time), money with two decimals and no separators, a percentage as "4.12%" (read
+    back as the number 0.0412), booleans as 是/否, text through csv_text."""
+    value = _cell(value)
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return csv_text(value)
+    if number_format == PERCENT_FORMAT:
+        return f"{value:.2%}"
+    if number_format == MONEY_FORMAT:
+        return f"{value:.2f}"
+    if isinstance(value, datetime.datetime):
+        if number_format == DATE_FORMAT:
+            return value.date().isoformat()
+        return value.isoformat(sep=" ", timespec="seconds")
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    return value
 
 
 def csv_text(value) -> object:
@@ -147,6 +239,24 @@ def _cell(value):
     if isinstance(value, bool):
         return "是" if value else "否"
     return value
+
+
+def _each(formats: Sequence[str | None]) -> Iterator[str | None]:
+    """The columns' formats, then None for any column beyond them."""
+    return chain(formats, repeat(None))
+
+
+def _typed_cell(sheet, value, number_format: str | None):
+    """The cell to append: text through _safe_cell; a value with a number format as a cell
+    carrying it; anything else as it is."""
+    value = _cell(value)
+    if isinstance(value, str):
+        return _safe_cell(sheet, value)
+    if number_format is None or value is None:
+        return value
+    cell = WriteOnlyCell(sheet, value=value)
+    cell.number_format = number_format
+    return cell
 
 
 def _safe_cell(sheet, value):

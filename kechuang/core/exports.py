@@ -4,10 +4,14 @@ who asked for them (or an administrator), deleted by `kechuang cleanup` after th
 The job stores no queryset: it keeps the page's path, query and chosen columns, and rebuilds
 the page's view for the requester, so the file holds exactly the rows the page would export
 to that user at the time the job runs (their scope, the page's filters and columns).
+
+`write_table` writes every list export, the job's and the one a request answers with, so
+that both are the same file: typed cells in the formats the table's columns declare.
 """
 
+import io
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from django.conf import settings
@@ -37,12 +41,20 @@ def visible_jobs(user):
     return jobs.visible_to(user).filter(kind=KIND)
 
 
+def export_columns(table) -> list:
+    """The table's bound columns that its export writes, in order."""
+    return [column for column in table.columns.iterall() if not column.column.exclude_from_export]
+
+
+def table_formats(table) -> list[str | None]:
+    """Each exported column's number format, as its column class declares it (core.tables)."""
+    return [getattr(column.column, "excel_format", None) for column in export_columns(table)]
+
+
 def table_values(table, report=None) -> Iterator[list]:
     """The header, then each row's exported values, read a page at a time so that a county's
     worth of rows never sits in memory at once."""
-    columns = [
-        column for column in table.columns.iterall() if not column.column.exclude_from_export
-    ]
+    columns = export_columns(table)
     yield [force_str(column.header, strings_only=True) for column in columns]
     _order_uniquely(table)
     table.paginate(per_page=CHUNK_ROWS, page=1)
@@ -104,6 +116,36 @@ def _view_for(job: Job):
     return view
 
 
+def write_table(
+    table, fmt: str, stream, title: str, report: Callable[[int, str], None] | None = None
+) -> int:
+    """Write the table's export as xlsx (a streamed workbook) or CSV to the binary stream;
+    the number of rows written."""
+    values = table_values(table, report)
+    headers = next(values)
+    formats = table_formats(table)
+    count = 0
+
+    def counted():
+        nonlocal count
+        for row in values:
+            count += 1
+            yield row
+
+    if fmt == "csv":
+        text = io.TextIOWrapper(stream, encoding="utf-8", newline="")
+        write_csv(text, headers, counted(), formats)
+        text.flush()
+        text.detach()
+    else:
+        workbook = new_workbook(write_only=True)
+        add_sheet(workbook, title, headers, counted(), formats)
+        if report is not None:
+            report(95, "保存文件")
+        save_workbook(workbook, stream)
+    return count
+
+
 @jobs.handler(KIND)
 def run_export(job: Job, report) -> dict:
     view = _view_for(job)
@@ -115,25 +157,9 @@ def run_export(job: Job, report) -> dict:
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"{uuid.uuid4().hex}.{fmt}"
     partial = path.with_suffix(".part")
-    values = table_values(table, report)
-    headers = next(values)
-    count = 0
-
-    def counted():
-        nonlocal count
-        for row in values:
-            count += 1
-            yield row
-
     try:
-        if fmt == "csv":
-            with open(partial, "w", encoding="utf-8", newline="") as stream:
-                write_csv(stream, headers, counted())
-        else:
-            workbook = new_workbook(write_only=True)
-            add_sheet(workbook, name, headers, counted())
-            report(95, "保存文件")
-            save_workbook(workbook, partial)
+        with open(partial, "wb") as stream:
+            count = write_table(table, fmt, stream, name, report)
         partial.rename(path)
     finally:
         partial.unlink(missing_ok=True)

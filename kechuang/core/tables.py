@@ -1,3 +1,11 @@
+"""The list tables' base and the typed columns that a page and its export share.
+
+A column says what its values are (a date, yes or no, money in 万元, a percentage, an
+enterprise's credit code) once: the page shows its text and the Excel export writes a typed
+cell in the number format the column names (`excel_format`, see core.excel), so that what an
+officer downloads reads as numbers and dates and agrees with the page.
+"""
+
 import datetime
 import re
 
@@ -7,6 +15,8 @@ from django.utils import formats, timezone
 from django.utils.html import format_html, format_html_join
 from django_tables2.rows import BoundRow
 from django_tables2.utils import signature
+
+from kechuang.core import amounts, excel
 
 
 class QuickRow(BoundRow):
@@ -20,9 +30,19 @@ class QuickRow(BoundRow):
         return bound_column.link(content, **available) if bound_column.link else content
 
 
-class QuickDateRendering:
+class TypedValue:
+    """A column whose `value` is the typed value its export cell holds (a date, 是/否, a
+    number), written in the column's `excel_format`. A table's `render_FOO` changes only
+    the page: django-tables2 would export its HTML in place of the value (see BaseTable)."""
+
+    excel_format: str | None = None
+
+
+class QuickDateRendering(TypedValue):
     """django-tables2's date and date-time columns compile their template again for every
-    cell; these give the same text formatted directly (local time for date-times)."""
+    cell; these give the same text formatted directly (local time for date-times). Exported,
+    the value is the date itself (a date-time in local time, without its zone, which a
+    spreadsheet cannot hold), not the text."""
 
     date_format = "Y-m-d"
 
@@ -32,22 +52,96 @@ class QuickDateRendering:
         default = bound_column.default if bound_column is not None else self.default
         return date_filter(value, self.date_format) or default
 
+    def value(self, value, **kwargs):
+        if value == "":
+            return None
+        if isinstance(value, datetime.datetime) and timezone.is_aware(value):
+            return timezone.localtime(value).replace(tzinfo=None)
+        return value
+
 
 class QuickDateColumn(QuickDateRendering, tables.DateColumn):
-    pass
+    excel_format = excel.DATE_FORMAT
 
 
 class QuickDateTimeColumn(QuickDateRendering, tables.DateTimeColumn):
-    pass
+    excel_format = excel.DATETIME_FORMAT
 
 
 QUICK_DATES = {tables.DateColumn: QuickDateColumn, tables.DateTimeColumn: QuickDateTimeColumn}
 TEMPLATE_DATE_FORMAT = re.compile(r'date:"([^"]*)"')
+YES_NO = ("是", "否")
+STOCK_YES_NO = tuple(tables.BooleanColumn().yesno)
+
+
+class YesNoColumn(TypedValue, tables.BooleanColumn):
+    """A boolean as 是 or 否, on the page (in django-tables2's span) and in exports, where
+    the stock column writes "True" and "False"."""
+
+    def __init__(self, yesno=YES_NO, **kwargs):
+        super().__init__(yesno=yesno, **kwargs)
+
+    def value(self, record, value, bound_column):
+        return self.yesno[0] if self._get_bool_value(record, value, bound_column) else self.yesno[1]
+
+
+class MoneyColumn(TypedValue, tables.Column):
+    """An amount stored in yuan, shown and exported in 万元, the unit in the header: the
+    page shows "1,234.50", the export the number 1234.5 formatted with two decimals (the
+    same figure, rounded as the page rounds it)."""
+
+    excel_format = excel.MONEY_FORMAT
+    unit = "万元"
+
+    def __init__(self, verbose_name: str, **kwargs):
+        super().__init__(verbose_name=f"{verbose_name}（{self.unit}）", **kwargs)
+
+    def render(self, value):
+        return excel.display_text(self.value(value), self.excel_format)
+
+    def value(self, value):
+        return amounts.wan(value)
+
+
+class PercentColumn(TypedValue, tables.Column):
+    """A ratio stored as a fraction: the page shows "4.12%", the export the fraction 0.0412
+    formatted as a percentage (the figure the page shows, to two decimals of a per cent).
+    `negate` writes a fall stored as a positive fraction with its minus sign."""
+
+    excel_format = excel.PERCENT_FORMAT
+
+    def __init__(self, *args, negate: bool = False, **kwargs):
+        self.sign = -1 if negate else 1
+        super().__init__(*args, **kwargs)
+
+    def render(self, value):
+        return excel.display_text(self.value(value), self.excel_format)
+
+    def value(self, value):
+        if value is None or value == "":
+            return None
+        return round(self.sign * float(value), 4)
+
+
+class CreditCodeColumn(tables.Column):
+    """The 统一社会信用代码 of the enterprise a row is about (`accessor` reaches it). Every
+    export of such rows carries it, even when the user hid it on the page: it is how the
+    rows are matched with other registers."""
+
+    export_always = True
+
+    def __init__(self, accessor: str = "uscc", verbose_name: str = "统一社会信用代码", **kwargs):
+        super().__init__(accessor=accessor, verbose_name=verbose_name, **kwargs)
 
 
 class BaseTable(tables.Table):
     """Every list table. `Meta.always_visible` columns cannot be hidden by the column chooser;
-    `Meta.export_exclude` columns (links, actions) are left out of Excel exports.
+    `Meta.export_exclude` columns (links, actions) are left out of Excel exports; columns
+    that say `export_always` (the credit code) are exported even when hidden on the page.
+
+    Columns made from a model's date, date-time and boolean fields (or declared with
+    django-tables2's own classes) become the typed columns above, so that they export as
+    dates and 是/否.
 
     The page's rows are rendered from `body()`, which gives the template each cell with its
     column's attributes worked out once, not once per cell as the stock template does."""
@@ -59,6 +153,16 @@ class BaseTable(tables.Table):
             if quick is not None:  # declared or made from a model's date field
                 column.date_format = TEMPLATE_DATE_FORMAT.search(column.template_code).group(1)
                 column.__class__ = quick
+            elif type(column) is tables.BooleanColumn:  # made from a model's boolean field
+                column.__class__ = YesNoColumn
+                if tuple(column.yesno) == STOCK_YES_NO:
+                    column.yesno = YES_NO
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for bound in self.columns.iterall():
+            if isinstance(bound.column, TypedValue) and not hasattr(self, f"value_{bound.name}"):
+                bound.value = bound.column.value
 
     @classmethod
     def always_visible(cls) -> tuple[str, ...]:
@@ -67,6 +171,14 @@ class BaseTable(tables.Table):
     @classmethod
     def export_exclude(cls) -> tuple[str, ...]:
         return getattr(cls.Meta, "export_exclude", ())
+
+    @classmethod
+    def export_always(cls) -> tuple[str, ...]:
+        return tuple(
+            name
+            for name, column in cls.base_columns.items()
+            if getattr(column, "export_always", False)
+        )
 
     def call_render(self, bound_column, available: dict):
         """What `call_with_appropriate` does, with the render signature read once."""

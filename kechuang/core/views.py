@@ -4,6 +4,7 @@ Each view takes its rows from `Model.objects.restrict(user, action)`, so an id o
 user's scope answers 404 and a list, count or export never shows a row the user may not see.
 """
 
+import io
 from pathlib import Path
 
 from django.conf import settings
@@ -22,7 +23,7 @@ from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
 from kechuang.core import exports, jobs, uploads
-from kechuang.core.excel import CSV_TYPE, XLSX_TYPE, csv_response, rows_response, workbook_response
+from kechuang.core.excel import CSV_TYPE, XLSX_TYPE, attachment, stamp, workbook_response
 from kechuang.core.history import history_entries, shows_ip
 from kechuang.core.importing import Issue, issues_workbook
 from kechuang.core.masking import hidden_fields
@@ -127,7 +128,8 @@ class ObjectListView(ScopedViewMixin, SingleTableMixin, FilterView):
 
     def export_table(self):
         """The page's table over every row the user may export: their scope, the page's
-        filters and chosen columns, nothing paginated."""
+        filters and chosen columns (and those exported always, such as the credit code),
+        nothing paginated."""
         if not self.request.user.has_perm(permission_name(self.model, "export")):
             raise PermissionDenied
         self.action = "export"
@@ -137,7 +139,9 @@ class ObjectListView(ScopedViewMixin, SingleTableMixin, FilterView):
         )
         rows = self.filterset.qs if self.filterset.is_valid() else queryset.none()
         kwargs = self.get_table_kwargs()
-        kwargs["exclude"] = [*kwargs.get("exclude", ()), *self.table_class.export_exclude()]
+        always = self.table_class.export_always()
+        hidden = [name for name in kwargs.get("exclude", ()) if name not in always]
+        kwargs["exclude"] = [*hidden, *self.table_class.export_exclude()]
         table = self.table_class(rows, **kwargs)
         sort = self.request.GET.get(table.prefixed_order_by_field)
         if sort:
@@ -153,18 +157,17 @@ class ObjectListView(ScopedViewMixin, SingleTableMixin, FilterView):
         if total > settings.EXPORT_INLINE_MAX_ROWS:
             job = exports.enqueue(self, fmt, total, request_origin(self.request))
             return redirect("core:export_job", job.pk)
-        values = list(exports.table_values(table))
-        headers, body = values[0], values[1:]
+        buffer = io.BytesIO()
+        rows = exports.write_table(table, fmt, buffer, name)
         log_operation(
             self.request,
             OperationLog.Action.EXPORT,
             name,
             summary=self.request.GET.urlencode()[:500],
-            rows=len(body),
+            rows=rows,
         )
-        if fmt == "csv":
-            return csv_response(headers, body, name)
-        return rows_response(name, headers, body, name)
+        content_type = CSV_TYPE if fmt == "csv" else XLSX_TYPE
+        return attachment(buffer.getvalue(), content_type, f"{name}_{stamp()}.{fmt}")
 
 
 class ObjectDetailView(ScopedViewMixin, DetailView):

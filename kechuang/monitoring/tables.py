@@ -1,8 +1,7 @@
 import django_tables2 as tables
 from django.utils.html import format_html, format_html_join
 
-from kechuang.core import amounts
-from kechuang.core.tables import BaseTable
+from kechuang.core.tables import BaseTable, CreditCodeColumn, MoneyColumn, PercentColumn
 from kechuang.engines import monitoring as engine
 from kechuang.monitoring import choices
 from kechuang.monitoring.models import (
@@ -15,10 +14,6 @@ from kechuang.monitoring.models import (
 )
 
 
-def _percent(value) -> str:
-    return "—" if value is None else f"{value * 100:.2f}%"
-
-
 class SnapshotEntryTable(BaseTable):
     """Every list of the monitoring page is this table with a different order and columns."""
 
@@ -27,15 +22,15 @@ class SnapshotEntryTable(BaseTable):
     enterprise = tables.Column(
         verbose_name="企业", linkify=lambda record: record.enterprise.get_absolute_url()
     )
-    uscc = tables.Column(verbose_name="统一社会信用代码", accessor="enterprise__uscc")
+    uscc = CreditCodeColumn(accessor="enterprise__uscc")
     town = tables.Column(verbose_name="乡镇街道", accessor="enterprise__town__name")
     industry = tables.Column(verbose_name="行业", accessor="enterprise__industry__name")
-    rd_expense = tables.Column(verbose_name="研发投入（万元）")
-    revenue = tables.Column(verbose_name="营业收入（万元）")
-    intensity = tables.Column(verbose_name="研发强度（%）")
-    previous_rd_expense = tables.Column(verbose_name="上年研发投入（万元）")
-    drop = tables.Column(verbose_name="下降额（万元）")
-    drop_ratio = tables.Column(verbose_name="下降幅度（%）")
+    rd_expense = MoneyColumn("研发投入")
+    revenue = MoneyColumn("营业收入")
+    intensity = PercentColumn(verbose_name="研发强度（%）")
+    previous_rd_expense = MoneyColumn("上年研发投入")
+    drop = MoneyColumn("下降额")
+    drop_ratio = PercentColumn(verbose_name="下降幅度（%）", negate=True)
     zero_years = tables.Column(verbose_name="连续零研发（年）")
     coverage_missing = tables.Column(verbose_name="未覆盖项", orderable=False)
     innovation_class = tables.Column(verbose_name="创新分类")
@@ -80,26 +75,8 @@ class SnapshotEntryTable(BaseTable):
         }
         super().__init__(*args, **kwargs)
 
-    def render_rd_expense(self, value):
-        return amounts.wan_text(value)
-
-    def value_rd_expense(self, value):
-        return amounts.wan(value)
-
-    render_revenue = render_previous_rd_expense = render_drop = render_rd_expense
-    value_revenue = value_previous_rd_expense = value_drop = value_rd_expense
-
-    def render_intensity(self, value):
-        return _percent(value)
-
-    def value_intensity(self, value):
-        return None if value is None else round(value * 100, 2)
-
-    def render_drop_ratio(self, value):
-        return format_html('<span class="text-danger">-{}</span>', _percent(value))
-
-    def value_drop_ratio(self, value):
-        return None if value is None else -round(value * 100, 2)
+    def render_drop_ratio(self, value, column):
+        return format_html('<span class="text-danger">{}</span>', column.render(value))
 
     def render_coverage_missing(self, value):
         if not value:
@@ -128,6 +105,7 @@ class AlertTable(BaseTable):
     enterprise = tables.Column(
         verbose_name="企业", linkify=lambda record: record.enterprise.get_absolute_url()
     )
+    uscc = CreditCodeColumn(accessor="enterprise__uscc")
     town = tables.Column(verbose_name="乡镇街道", accessor="enterprise__town__name")
     actions = tables.TemplateColumn(
         template_name="monitoring/includes/alert_actions.html", verbose_name="", orderable=False
@@ -138,6 +116,7 @@ class AlertTable(BaseTable):
         fields = (
             "kind",
             "enterprise",
+            "uscc",
             "town",
             "message",
             "acknowledged_at",
@@ -182,6 +161,7 @@ class PoolEntryTable(BaseTable):
     enterprise = tables.Column(
         verbose_name="企业", linkify=lambda record: record.get_absolute_url()
     )
+    uscc = CreditCodeColumn(accessor="enterprise__uscc")
     town = tables.Column(verbose_name="乡镇街道", accessor="enterprise__town__name")
     visit_count = tables.Column(verbose_name="走访次数")
     last_visit = tables.DateColumn(verbose_name="最近走访", format="Y-m-d")
@@ -191,6 +171,7 @@ class PoolEntryTable(BaseTable):
         model = PoolEntry
         fields = (
             "enterprise",
+            "uscc",
             "town",
             "officer",
             "target",
@@ -210,6 +191,7 @@ class ServiceVisitTable(BaseTable):
         accessor="entry__enterprise",
         linkify=lambda record: record.entry.get_absolute_url(),
     )
+    uscc = CreditCodeColumn(accessor="entry__enterprise__uscc")
     officer = tables.Column(verbose_name="包联干部", accessor="entry__officer")
 
     class Meta:
@@ -217,6 +199,7 @@ class ServiceVisitTable(BaseTable):
         fields = (
             "visited_on",
             "enterprise",
+            "uscc",
             "officer",
             "visitors",
             "people_met",

@@ -1,9 +1,8 @@
 import django_tables2 as tables
 from django.utils.html import format_html
 
-from kechuang.core import amounts
 from kechuang.core.masking import mask
-from kechuang.core.tables import BaseTable
+from kechuang.core.tables import BaseTable, CreditCodeColumn, MoneyColumn, YesNoColumn
 from kechuang.registry.models import (
     Enterprise,
     IndustryChain,
@@ -15,15 +14,15 @@ from kechuang.registry.models import (
 
 class EnterpriseTable(BaseTable):
     name = tables.Column(linkify=True, verbose_name="企业名称", order_by=("name_sort", "id"))
-    uscc = tables.Column(verbose_name="统一社会信用代码")
+    uscc = CreditCodeColumn()
     town = tables.Column(verbose_name="乡镇街道")
     industry = tables.Column(verbose_name="行业", order_by=("industry__code",))
     size_class = tables.Column(verbose_name="规模")
     employees = tables.Column(verbose_name="从业人员")
-    registered_capital = tables.Column(verbose_name="注册资本（万元）")
+    registered_capital = MoneyColumn("注册资本")
     founded_on = tables.DateColumn(format="Y-m-d", verbose_name="成立日期")
     status = tables.Column(verbose_name="经营状态")
-    is_listed = tables.BooleanColumn(verbose_name="上市", yesno="是,否")
+    is_listed = YesNoColumn(verbose_name="上市")
 
     class Meta:
         model = Enterprise
@@ -53,15 +52,10 @@ class EnterpriseTable(BaseTable):
     def value_uscc(self, value):
         return value
 
-    def render_registered_capital(self, value):
-        return amounts.wan_text(value)
-
-    def value_registered_capital(self, value):
-        return amounts.wan(value)
-
 
 class QualificationTable(BaseTable):
     enterprise = tables.Column(linkify=True, verbose_name="企业")
+    uscc = CreditCodeColumn(accessor="enterprise__uscc")
     kind = tables.Column(verbose_name="资质类型")
     level = tables.Column(verbose_name="级别")
     title = tables.Column(verbose_name="名称")
@@ -74,6 +68,7 @@ class QualificationTable(BaseTable):
         model = Qualification
         fields = (
             "enterprise",
+            "uscc",
             "kind",
             "level",
             "title",

@@ -284,10 +284,13 @@ def test_decline_list_orders_by_drop_and_exports(county, login):
         reverse("monitoring:snapshotentry_list"),
         {"list": "decline", "year": 2024, "export": "xlsx"},
     )
-    rows = list(load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True))
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    rows = list(sheet.iter_rows(values_only=True))
     assert rows[0][:4] == ("企业", "统一社会信用代码", "乡镇街道", "行业")
     assert [r[0] for r in rows[1:]] == ["新昌县七星制冷配件有限公司"]
-    assert rows[1][-1] == -50.0  # drop ratio in per cent, signed as the page shows it
+    ratio = sheet.cell(row=2, column=len(rows[0]))
+    # The fall as a signed fraction formatted as a percentage: -50.00% as the page shows it.
+    assert (ratio.value, ratio.number_format) == (-0.5, "0.00%")
 
 
 def test_zero_rd_and_coverage_lists(county, login):

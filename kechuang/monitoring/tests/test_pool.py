@@ -565,15 +565,17 @@ def test_pool_export(world, follow_ups, login):
         login(world.staff).get(reverse("monitoring:poolentry_list"), {"export": "xlsx"})
     )
     header = list(rows[0])
-    assert header[:3] == ["企业", "乡镇街道", "包联干部"]
+    assert header[:4] == ["企业", "统一社会信用代码", "乡镇街道", "包联干部"]
     assert {"走访次数", "最近走访", "逾期跟进"} <= set(header)
     by_name = {row[0]: dict(zip(header, row, strict=True)) for row in rows[1:]}
     assert set(by_name) == {NANMING_NAME, QIXING_NAME}
     nanming = by_name[NANMING_NAME]
+    assert nanming["统一社会信用代码"] == world.nanming_enterprise.uscc
     assert nanming["包联干部"] == str(world.town)
     assert nanming["走访次数"] == 4
     assert nanming["逾期跟进"] == 1
     assert nanming["状态"] == "培育中"
+    assert nanming["最近走访"] == datetime.datetime.combine(days(-10), datetime.time())
 
 
 def test_town_export_stays_in_scope(world, pool, login):
