@@ -172,20 +172,6 @@ def new_workbook(*, write_only: bool = False) -> Workbook:
     return workbook
 
 
-def rows_response(
-    title: str, headers: Sequence[str], rows: Iterable[Sequence], filename_stem: str
-) -> HttpResponse:
-    workbook = new_workbook()
-    add_sheet(workbook, title, headers, rows)
-    return workbook_response(workbook, f"{filename_stem}_{stamp()}.xlsx")
-
-
-def csv_response(headers: Sequence[str], rows: Iterable[Sequence], filename_stem: str):
-    buffer = io.StringIO()
-    write_csv(buffer, headers, rows)
-    return attachment(buffer.getvalue().encode("utf-8"), CSV_TYPE, f"{filename_stem}_{stamp()}.csv")
-
-
 def write_csv(
     stream, headers: Sequence[str], rows: Iterable[Sequence], formats: Sequence[str | None] = ()
 ) -> None:
