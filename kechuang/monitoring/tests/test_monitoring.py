@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from kechuang.conftest import SHARED_WORLD
+from kechuang.conftest import PERSONAS, SHARED_WORLD
 from kechuang.monitoring import services
 from kechuang.monitoring.facts import build_facts, fact_reads
 from kechuang.monitoring.models import (
@@ -455,3 +455,22 @@ def test_alert_handling_carries_over_to_a_recompute_that_raises_it_again(county,
         county.staff,
         "已走访，确认为项目结题所致。",
     )
+
+
+HANDLES_QIXING_ALERTS = {"admin", "staff", "other_town"}
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_the_alert_handling_page_for_each_persona(county, login, persona):
+    alert = Alert.objects.of(services.recompute(2024)).get(kind="rd_drop")  # 七星's fall
+    client = login(getattr(county, persona))
+    url = reverse("monitoring:alert_acknowledge", args=[alert.pk])
+    shown = client.get(url)
+    posted = client.post(url, {"note": f"{persona} 已核实"})
+    alert.refresh_from_db()
+    if persona in HANDLES_QIXING_ALERTS:
+        assert shown.status_code == 200 and posted.status_code == 302
+        assert alert.handling_note == f"{persona} 已核实"
+    else:
+        assert shown.status_code in (403, 404) and posted.status_code in (403, 404)
+        assert alert.acknowledged_at is None
