@@ -22,6 +22,7 @@ import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import quote
 
 import django
 
@@ -184,12 +185,19 @@ def main() -> None:
     duration = 5.0 if args.quick else args.duration
     ensure_enterprises(args.enterprises)
     user = county_staff()
-    in_scope = Enterprise.objects.restrict(user).order_by("name_pinyin", "pk")
+    in_scope = Enterprise.objects.restrict(user).order_by("name_sort", "pk")
     ids = list(in_scope.values_list("pk", flat=True)[:200])
+    # What officers type: the initials of a name after its place, or a few of its characters.
+    typed = [
+        words
+        for initials, name in in_scope.values_list("name_core_initials", "name")[:100]
+        for words in (initials[:3], name[3:6])
+    ]
     pages = {
         "bare view (same 25 rows)": ["/bench/bare/"],
         "enterprise list page": ["/registry/enterprises/"],
         "enterprise API list": ["/api/registry/enterprises/"],
+        "enterprise search (ranked)": [f"/registry/enterprises/?q={quote(q)}" for q in typed],
         "enterprise detail page": [f"/registry/enterprises/{pk}/" for pk in ids],
     }
     counts = query_counts(user, {label: paths[0] for label, paths in pages.items()})

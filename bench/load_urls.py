@@ -22,7 +22,7 @@ PAGE = engines["django"].from_string(
 def bare_enterprises(request):
     """The list page's first 25 rows from the same table and scope, with nothing around them."""
     rows = Enterprise.objects.restrict(request.user).select_related("town", "industry")
-    return HttpResponse(PAGE.render({"rows": rows.order_by("name_pinyin", "pk")[:25]}))
+    return HttpResponse(PAGE.render({"rows": rows.order_by("name_sort", "pk")[:25]}))
 
 
 urlpatterns = [path("bench/bare/", bare_enterprises), *platform_urlpatterns]
