@@ -374,7 +374,11 @@ def acknowledge_alert(alert: Alert, *, user, note: str) -> Alert:
     with the alert when a later snapshot raises it again unchanged. An alert is handled
     once: marking it again would overwrite who handled it (AlertAlreadyHandled)."""
     with transaction.atomic():
-        alert = Alert.objects.select_for_update().select_related("acknowledged_by").get(pk=alert.pk)
+        alert = (
+            Alert.objects.select_for_update(of=("self",))
+            .select_related("acknowledged_by")
+            .get(pk=alert.pk)
+        )
         if alert.acknowledged_at is not None:
             raise AlertAlreadyHandled(alert)
         alert.acknowledged_at = timezone.now()
