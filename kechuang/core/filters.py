@@ -1,4 +1,5 @@
 import re
+import unicodedata
 
 import django_filters
 from django import forms
@@ -43,12 +44,23 @@ class KeywordFilterSet(django_filters.FilterSet):
         return self._form
 
     def search(self, queryset, name, value):
-        value = value.strip()
+        # Full-width letters and digits (ｘｈｃ, ９１３３…) as typed by a Chinese keyboard.
+        value = unicodedata.normalize("NFKC", value).strip()
         if not value:
             return queryset
+        words = value.split()
+        letters = "".join(words)
+        if len(words) > 1 and PINYIN_QUERY.match(letters):
+            value, words = letters, [letters]  # "xin he cheng": pinyin typed with spaces
         condition = self.extra_matches(queryset, value)
-        for field in self.search_fields:
-            condition |= Q(**{f"{field}__icontains": value})
+        # Every word somewhere ("越辉 制药"), in any of the searched fields.
+        each_word = Q()
+        for word in words:
+            anywhere = Q()
+            for field in self.search_fields:
+                anywhere |= Q(**{f"{field}__icontains": word})
+            each_word &= anywhere
+        condition |= each_word
         code = value.upper().replace(" ", "")
         ranks = []
         for field in self.code_fields:
@@ -65,7 +77,9 @@ class KeywordFilterSet(django_filters.FilterSet):
             )
             pinyin = Q(**{f"{spelled}_pinyin__contains": typed})
             ranks += [When(initials, then=2), When(pinyin, then=3)]
-            condition |= initials | pinyin | Q(**{f"{spelled}_initials__contains": typed})
+            # Inside the name after its place, not across it: "xhc" is in 新昌县海成 only
+            # as the county's 县 followed by the name's 海成.
+            condition |= initials | pinyin | Q(**{f"{spelled}_core_initials__contains": typed})
         self.ranked = True
         if self.spelled_name:
             within = [f"{self.spelled_name}_sort", "pk"]

@@ -43,10 +43,24 @@ def test_initials_rank_names_that_begin_with_them_after_their_place_first(named)
         "新昌县七星街道小黄车服务部",
         "新昌县新禾成机械有限公司",
         "浙江新和成股份有限公司",
-        # 4: xhc only somewhere inside.
+        # 4: xhc inside the name after its place (杭州 is not this county's place).
         "杭州新禾成贸易有限公司",
-        "浙江新昌县和成电子有限公司",
+        # Not 浙江新昌县和成电子: its xhc runs across the county's 县 into the name.
     ]
+
+
+def test_full_width_letters_and_spaced_pinyin_are_read_as_typed_plainly(named):
+    assert found("ｘｈｃ") == found("xhc")
+    assert found("xin he cheng") == found("xinhecheng")
+    target = named["新昌县兴华机械厂"]
+    full_width = target.uscc.translate({i: i + 0xFEE0 for i in range(0x21, 0x7F)})
+    assert found(full_width) == ["新昌县兴华机械厂"]
+
+
+def test_several_words_find_names_holding_each(named):
+    assert found("新昌 机械") == ["新昌县新禾成机械有限公司", "新昌县兴华机械厂"]
+    assert found("浙江 电子") == ["浙江新昌县和成电子有限公司"]
+    assert found("杭州 电子") == []
 
 
 def test_initials_with_the_prefix_typed_rank_as_a_prefix(named):
