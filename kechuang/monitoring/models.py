@@ -400,9 +400,9 @@ ENTRY_LISTS: dict[str, tuple[str | None, tuple[str, ...]]] = {
     "top_intensity": ("on_top_intensity", ("rank_intensity",)),
     "decline": ("on_decline", ("-drop", "enterprise_id")),
     "zero_rd": ("on_zero_rd", ("-zero_years", "enterprise_id")),
-    "coverage": ("on_coverage", ("enterprise__name",)),
-    "class": (None, ("-rd_expense", "enterprise__name")),
-    "tier": (None, ("-rd_expense", "enterprise__name")),
+    "coverage": ("on_coverage", ("enterprise__name_sort",)),
+    "class": (None, ("-rd_expense", "enterprise__name_sort")),
+    "tier": (None, ("-rd_expense", "enterprise__name_sort")),
 }
 
 

@@ -14,6 +14,13 @@ from kechuang.monitoring.models import (
 )
 
 
+def town_column() -> tables.Column:
+    """The enterprise's town, sorted in administrative order (by code), as in the registry."""
+    return tables.Column(
+        verbose_name="乡镇街道", accessor="enterprise__town__name", order_by=("enterprise__town",)
+    )
+
+
 class SnapshotEntryTable(BaseTable):
     """Every list of the monitoring page is this table with a different order and columns."""
 
@@ -23,8 +30,12 @@ class SnapshotEntryTable(BaseTable):
         verbose_name="企业", linkify=lambda record: record.enterprise.get_absolute_url()
     )
     uscc = CreditCodeColumn(accessor="enterprise__uscc")
-    town = tables.Column(verbose_name="乡镇街道", accessor="enterprise__town__name")
-    industry = tables.Column(verbose_name="行业", accessor="enterprise__industry__name")
+    town = town_column()
+    industry = tables.Column(
+        verbose_name="行业",
+        accessor="enterprise__industry__name",
+        order_by=("enterprise__industry__code",),  # GB/T 4754 order, as in the registry
+    )
     rd_expense = MoneyColumn("研发投入")
     revenue = MoneyColumn("营业收入")
     intensity = PercentColumn(verbose_name="研发强度（%）")
@@ -106,7 +117,7 @@ class AlertTable(BaseTable):
         verbose_name="企业", linkify=lambda record: record.enterprise.get_absolute_url()
     )
     uscc = CreditCodeColumn(accessor="enterprise__uscc")
-    town = tables.Column(verbose_name="乡镇街道", accessor="enterprise__town__name")
+    town = town_column()
     actions = tables.TemplateColumn(
         template_name="monitoring/includes/alert_actions.html", verbose_name="", orderable=False
     )
@@ -162,7 +173,7 @@ class PoolEntryTable(BaseTable):
         verbose_name="企业", linkify=lambda record: record.get_absolute_url()
     )
     uscc = CreditCodeColumn(accessor="enterprise__uscc")
-    town = tables.Column(verbose_name="乡镇街道", accessor="enterprise__town__name")
+    town = town_column()
     visit_count = tables.Column(verbose_name="走访次数")
     last_visit = tables.DateColumn(verbose_name="最近走访", format="Y-m-d")
     overdue_count = tables.Column(verbose_name="逾期跟进")

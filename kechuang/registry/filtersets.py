@@ -192,7 +192,6 @@ class PersonFilterSet(KeywordFilterSet):
 
 
 class IndustryChainFilterSet(KeywordFilterSet):
-    spelled_name = None
     kind = django_filters.ChoiceFilter(label="类型", choices=choices.ChainKind.choices)
 
     class Meta:

@@ -104,7 +104,7 @@ class Industry(models.Model):
         return self.code if self.level == 1 else f"{self.section}{self.code}"
 
 
-class IndustryChain(BaseModel):
+class IndustryChain(SpelledName, BaseModel):
     """The county's own clusters, chains and segments (e.g. 高端智能装备 > 轴承), a tree."""
 
     name = models.CharField("名称", max_length=100)

@@ -126,7 +126,7 @@ class PersonTable(BaseTable):
 
 
 class IndustryChainTable(BaseTable):
-    name = tables.Column(linkify=True, verbose_name="名称")
+    name = tables.Column(linkify=True, verbose_name="名称", order_by=("name_sort", "id"))
     enterprise_count = tables.Column(verbose_name="链上企业", orderable=True)
 
     class Meta:

@@ -188,7 +188,7 @@ class IndustryChainDetailView(ObjectDetailView):
             ChainLink.objects.restrict(self.request.user)
             .filter(chain=self.object)
             .select_related("enterprise__town")
-            .order_by("-is_chain_leader", "position", "enterprise__name")
+            .order_by("-is_chain_leader", "position", "enterprise__name_sort")
         )
         context["links"] = links[:200]
         context["link_count"] = links.count()

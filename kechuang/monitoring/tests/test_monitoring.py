@@ -474,3 +474,18 @@ def test_the_alert_handling_page_for_each_persona(county, login, persona):
     else:
         assert shown.status_code in (403, 404) and posted.status_code in (403, 404)
         assert alert.acknowledged_at is None
+
+
+def test_lists_in_name_order_follow_pinyin_and_towns_sort_in_administrative_order(county, login):
+    snapshot = services.recompute(2024)
+    for key in ("coverage", "class", "tier"):
+        ordered = SnapshotEntry.objects.of(snapshot).on_list(key)
+        if key == "coverage":
+            keys = list(ordered.values_list("enterprise__name_sort", flat=True))
+            assert keys == sorted(keys)
+        assert "enterprise__name_sort" in map(str, ordered.query.order_by)
+    page = login(county.staff).get(
+        reverse("monitoring:snapshotentry_list"), {"year": 2024, "list": "class", "sort": "town"}
+    )
+    towns = [row.record.enterprise.town_id for row in page.context["table"].page.object_list]
+    assert towns == sorted(towns) and len(set(towns)) == 2

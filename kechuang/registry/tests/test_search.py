@@ -148,3 +148,17 @@ def test_a_filter_the_user_has_no_choices_for_is_not_shown(world, login):
     assert own.context["filter"].form["town"].is_hidden
     staff = login(world.staff).get(reverse("registry:enterprise_list"))
     assert not staff.context["filter"].form["town"].is_hidden
+
+
+def test_chains_sort_by_pinyin_and_are_found_by_initials(world, login):
+    from kechuang.registry.tests.factories import IndustryChainFactory
+
+    for name in ("制冷配件", "兽药", "低空经济", "化学药"):
+        IndustryChainFactory(name=name)
+    client = login(world.staff)
+    page = client.get(reverse("registry:industrychain_list"), {"sort": "name"})
+    names = [row.record.name for row in page.context["table"].page.object_list]
+    mine = [n for n in names if n in ("制冷配件", "兽药", "低空经济", "化学药")]
+    assert mine == ["低空经济", "化学药", "兽药", "制冷配件"]
+    found = client.get("/api/registry/chains/", {"q": "dkjj"}).json()["results"]
+    assert [row["name"] for row in found] == ["低空经济"]
