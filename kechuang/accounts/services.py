@@ -67,6 +67,7 @@ STANDARD_ROLES: dict[str, tuple[str, str, list[str]]] = {
         _registry("view")
         + _perms(
             "registry.export_enterprise",
+            "registry.export_qualification",
             "registry.export_institution",
             "registry.export_person",
             "registry.export_industrychain",
@@ -83,6 +84,7 @@ STANDARD_ROLES: dict[str, tuple[str, str, list[str]]] = {
             "registry.export_enterprise",
             "registry.import_enterprise",
             "registry.view_contact_enterprise",
+            "registry.export_qualification",
             "registry.export_institution",
             "registry.import_institution",
             "registry.export_person",
@@ -109,6 +111,7 @@ STANDARD_ROLES: dict[str, tuple[str, str, list[str]]] = {
             "registry.export_enterprise",
             "registry.import_enterprise",
             "registry.view_contact_enterprise",
+            "registry.export_qualification",
             "registry.export_institution",
             "registry.export_person",
             "monitoring.view_snapshotentry",

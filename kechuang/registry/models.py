@@ -329,6 +329,7 @@ class Qualification(BaseModel):
         verbose_name_plural = "企业资质"
         ordering = ["-issued_on"]
         indexes = [models.Index(fields=["kind", "valid_until"])]
+        permissions = [("export_qualification", "导出企业资质")]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.title}".strip()

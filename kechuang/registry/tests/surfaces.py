@@ -36,7 +36,7 @@ SURFACES = [
         label=lambda qualification: qualification.enterprise.name,
         viewers=COUNTY_OFFICERS | {"enterprise"},
         editors=COUNTY_WRITERS,
-        exporters=frozenset({"admin"}),
+        exporters=COUNTY_OFFICERS,
         list_url="/registry/qualifications/",
         api_url="/api/registry/qualifications/",
         edit_url=lambda q: reverse("registry:qualification_edit", args=[q.pk]),
