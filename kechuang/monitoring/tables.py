@@ -41,7 +41,7 @@ class SnapshotEntryTable(BaseTable):
     intensity = PercentColumn(verbose_name="研发强度（%）")
     previous_rd_expense = MoneyColumn("上年研发投入")
     drop = MoneyColumn("下降额")
-    drop_ratio = PercentColumn(verbose_name="下降幅度（%）", negate=True)
+    drop_ratio = PercentColumn(verbose_name="下降幅度（%）")  # a fall of 16%, as the alert says
     zero_years = tables.Column(verbose_name="连续零研发（年）")
     coverage_missing = tables.Column(verbose_name="未覆盖项", orderable=False)
     innovation_class = tables.Column(verbose_name="创新分类")
@@ -99,7 +99,9 @@ class SnapshotEntryTable(BaseTable):
         )
 
     def value_coverage_missing(self, value):
-        return "、".join(self.coverage_labels.get(key, key) for key in value or ())
+        if not value:
+            return "全覆盖"
+        return "、".join(self.coverage_labels.get(key, key) for key in value)
 
     def render_innovation_class(self, value):
         return engine.CLASS_LABELS.get(value, value)

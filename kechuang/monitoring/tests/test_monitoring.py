@@ -289,8 +289,9 @@ def test_decline_list_orders_by_drop_and_exports(county, login):
     assert rows[0][:4] == ("企业", "统一社会信用代码", "乡镇街道", "行业")
     assert [r[0] for r in rows[1:]] == ["新昌县七星制冷配件有限公司"]
     ratio = sheet.cell(row=2, column=len(rows[0]))
-    # The fall as a signed fraction formatted as a percentage: -50.00% as the page shows it.
-    assert (ratio.value, ratio.number_format) == (-0.5, "0.00%")
+    # The fall under 下降幅度 as a fraction formatted as a percentage: 50.00%, as the page,
+    # the alert ("降幅 50.0%") and the API (0.5) give it; a minus would read as a rise.
+    assert (ratio.value, ratio.number_format) == (0.5, "0.00%")
 
 
 def test_zero_rd_and_coverage_lists(county, login):
