@@ -146,23 +146,31 @@ class AlertSerializer(serializers.ModelSerializer):
     kind_display = serializers.CharField(source="get_kind_display", read_only=True)
     enterprise_uscc = serializers.CharField(source="enterprise.uscc", read_only=True)
     enterprise_name = serializers.CharField(source="enterprise.name", read_only=True)
+    town_name = serializers.CharField(source="enterprise.town.name", read_only=True)
+    year = serializers.IntegerField(source="snapshot.year", read_only=True)
     acknowledged_by = serializers.CharField(
         source="acknowledged_by.username", read_only=True, default=""
+    )
+    acknowledged_by_name = serializers.StringRelatedField(
+        source="acknowledged_by", read_only=True, label="处理人姓名"
     )
 
     class Meta:
         model = Alert
         fields = [
             "id",
+            "year",
             "enterprise",
             "enterprise_uscc",
             "enterprise_name",
+            "town_name",
             "kind",
             "kind_display",
             "message",
             "value",
             "acknowledged_at",
             "acknowledged_by",
+            "acknowledged_by_name",
             "handling_note",
         ]
         read_only_fields = fields
@@ -174,7 +182,11 @@ class AlertHandlingSerializer(StrictSerializer):
     note = serializers.CharField(
         label="处理情况",
         max_length=500,
-        error_messages={"required": "请填写处理情况。", "blank": "请填写处理情况。"},
+        error_messages={
+            "required": "请填写处理情况。",
+            "blank": "请填写处理情况。",
+            "max_length": "处理情况最多 {max_length} 字。",
+        },
     )
 
 

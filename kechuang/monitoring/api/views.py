@@ -228,7 +228,7 @@ class AlertViewSet(ReadOnlyScopedViewSet):
     serializer_class = serializers.AlertSerializer
     filterset_class = filtersets.AlertFilterSet
     table_class = tables.AlertTable  # sorted as the page's columns sort
-    select_related = ("enterprise", "acknowledged_by")
+    select_related = ("enterprise__town", "snapshot", "acknowledged_by")
     extra_query_params = ("year",)
     action_scopes = {"acknowledge": "change"}
 

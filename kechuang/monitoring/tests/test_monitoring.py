@@ -490,3 +490,48 @@ def test_lists_in_name_order_follow_pinyin_and_towns_sort_in_administrative_orde
     )
     towns = [row.record.enterprise.town_id for row in page.context["table"].page.object_list]
     assert towns == sorted(towns) and len(set(towns)) == 2
+
+
+def test_the_alerts_page_says_its_year_and_handling_returns_to_it(county, login):
+    services.recompute(2023)
+    alert = Alert.objects.of(services.recompute(2024)).get(kind="rd_drop")
+    client = login(county.staff)
+    page = client.get(reverse("monitoring:alert_list"), {"year": 2024})
+    content = page.content.decode()
+    assert "2024年 预警" in content and 'id="year-picker"' in content
+    exported = client.get(reverse("monitoring:alert_list"), {"year": 2024, "export": "xlsx"})
+    assert "2024%E5%B9%B4" in exported["Content-Disposition"]  # 2024年 in the file's name
+    form = client.get(reverse("monitoring:alert_acknowledge", args=[alert.pk]))
+    assert "2024年" in form.content.decode()
+    saved = client.post(
+        reverse("monitoring:alert_acknowledge", args=[alert.pk]), {"note": "已核实"}
+    )
+    assert saved["Location"] == f"{reverse('monitoring:alert_list')}?year=2024"
+    too_long = client.post(
+        reverse("monitoring:alert_acknowledge", args=[alert.pk]), {"note": "长" * 501}
+    )
+    assert too_long.status_code == 302  # handled already: said so, nothing changed
+
+
+def test_an_officer_who_may_only_look_is_refused_handling_not_told_it_is_missing(county, login):
+    alert = Alert.objects.of(services.recompute(2024)).get(kind="rd_drop")
+    url = reverse("monitoring:alert_acknowledge", args=[alert.pk])
+    assert login(county.leader).get(url).status_code == 403
+    assert login(county.town).get(url).status_code == 404  # may handle, not this town's
+
+
+def test_an_over_long_note_is_refused_in_chinese(county, login):
+    alert = Alert.objects.of(services.recompute(2024)).get(kind="rd_drop")
+    url = reverse("monitoring:alert_acknowledge", args=[alert.pk])
+    page = login(county.staff).post(url, {"note": "长" * 501})
+    assert "处理情况最多 500 字（现有 501 字）。" in page.content.decode()
+    api = login(county.staff).post(
+        f"/api/monitoring/alerts/{alert.pk}/acknowledge/", {"note": "长" * 501}
+    )
+    assert api.json() == {"note": ["处理情况最多 500 字。"]}
+
+
+def test_a_malformed_year_on_a_page_is_a_bad_request(county, login):
+    for url in (reverse("monitoring:alert_list"), reverse("monitoring:snapshotentry_list")):
+        response = login(county.staff).get(url, {"year": "abc"})
+        assert response.status_code == 400

@@ -4,7 +4,7 @@ import json
 
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import BadRequest, PermissionDenied
 from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -38,11 +38,12 @@ IDENTITY_COLUMNS = ("enterprise", "uscc", "town", "industry")
 
 
 def _chosen_year(request) -> int | None:
-    try:
-        year = int(request.GET.get("year") or results.default_year() or 0)
-    except ValueError:
-        raise Http404("年度不正确") from None
-    return year or None
+    asked = request.GET.get("year")
+    if not asked:
+        return results.default_year()
+    if not (asked.isascii() and asked.isdigit() and 2000 <= int(asked) <= 2100):
+        raise BadRequest(f"年度应为 2000 至 2100 之间的四位数字，收到“{asked}”。")
+    return int(asked)
 
 
 def overview(request):
@@ -230,22 +231,51 @@ class AlertListView(ObjectListView):
     table_class = tables.AlertTable
     filterset_class = filtersets.AlertFilterSet
     select_related = ("enterprise__town", "acknowledged_by")
+    template_name = "monitoring/alert_list.html"
+
+    def _snapshot(self) -> Snapshot | None:
+        if not hasattr(self, "_snapshot_cache"):
+            year = _chosen_year(self.request)
+            self._snapshot_cache = services.current_snapshot(year) if year else None
+        return self._snapshot_cache
 
     def get_queryset(self):
-        year = _chosen_year(self.request)
-        snapshot = services.current_snapshot(year) if year else None
+        snapshot = self._snapshot()
         queryset = super().get_queryset()
         if snapshot is None:
             return queryset.none()
         return queryset.of(snapshot).order_by("kind", "-value")
 
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        snapshot = self._snapshot()
+        context.update(
+            {
+                "years": results.years(),
+                "snapshot": snapshot,
+                "year": snapshot.year if snapshot else _chosen_year(self.request),
+            }
+        )
+        return context
+
+    @property
+    def export_name(self) -> str:
+        year = _chosen_year(self.request)
+        return f"{year}年预警" if year else "预警"
+
 
 def acknowledge_alert(request, pk: int):
     """Mark an alert handled, with a note of what was done."""
+    if not request.user.has_perm("monitoring.change_alert"):
+        raise PermissionDenied
     alert = get_object_or_404(
-        Alert.objects.restrict(request.user, "change").select_related("enterprise__town"), pk=pk
+        Alert.objects.restrict(request.user, "change").select_related(
+            "enterprise__town", "snapshot"
+        ),
+        pk=pk,
     )
-    back = next_url(request, reverse("monitoring:alert_list"))
+    year_list = f"{reverse('monitoring:alert_list')}?year={alert.snapshot.year}"
+    back = next_url(request, year_list)
     if alert.acknowledged_at is not None:
         messages.info(request, str(services.AlertAlreadyHandled(alert)))
         return redirect(back)
