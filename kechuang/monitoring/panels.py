@@ -53,6 +53,11 @@ def enterprise_rd_panel(enterprise, request) -> dict | None:
     }
 
 
+# The fewest enterprises of an industry to compare one with: below it, a share of peers
+# it is ahead of would tell an enterprise how its few named competitors did.
+MIN_PEERS = 5
+
+
 def industry_standing(enterprise, year: int) -> dict | None:
     """Percentile of the enterprise's R&D spend and intensity among the enterprises of its
     industry in its own county that reported that year (the share of peers it is ahead of).
@@ -60,8 +65,11 @@ def industry_standing(enterprise, year: int) -> dict | None:
     county = enterprise.town_id[:6]
     peers = industry_distribution(enterprise.industry_id, year, county)
     me = peers["by_enterprise"].get(enterprise.pk)
-    if peers["count"] < 2 or me is None:
+    if me is None:
         return None
+    if peers["count"] < MIN_PEERS:
+        # Among two or three, a share points at the others: say there are too few.
+        return {"peers": peers["count"], "too_few": True, "industry": enterprise.industry}
     spend, intensity = me
 
     def ahead(value, ordered: np.ndarray):
@@ -72,6 +80,8 @@ def industry_standing(enterprise, year: int) -> dict | None:
 
     return {
         "peers": peers["count"],
+        "others": len(peers["spend"]) - 1,
+        "too_few": False,
         "spend_percentile": ahead(spend, peers["spend"]),
         "intensity_percentile": ahead(intensity, peers["intensity"]),
         "industry": enterprise.industry,

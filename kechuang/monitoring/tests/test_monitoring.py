@@ -355,48 +355,78 @@ def test_alert_acknowledged_in_scope_only(county, login):
     assert (alert.acknowledged_by, alert.handling_note) == (county.other_town, note["note"])
 
 
-def test_enterprise_page_shows_ten_years_and_industry_standing(county, login):
+@pytest.fixture
+def five_peers(county):
+    """Two more C3451 enterprises of the county: five reported in 2024, enough to compare."""
+    cache.clear()
+    for name, rd, revenue in (
+        ("新昌县轴承甲有限公司", 200, 10_000),
+        ("新昌县轴承乙有限公司", 50, 5_000),
+    ):
+        _figures(EnterpriseFactory(name=name, town_id="330624002"), 2024, rd=rd, revenue=revenue)
+    return county
+
+
+def test_enterprise_page_shows_ten_years_and_industry_standing(five_peers, login):
+    county = five_peers
     page = login(county.staff).get(county.nanming_enterprise.get_absolute_url()).content.decode()
     assert 'data-testid="rd-panel"' in page
     assert 'id="rd-chart-money"' in page
     data = page[page.index('id="rd-panel-data"') :][:300]
     assert "2023" in data and "2024" in data
     standing = page[page.index('data-testid="industry-standing"') :][:400]
-    # three enterprises in C3451 reported in 2024; 新禾成 spent the most
-    assert "在全县同行业" in standing and "3 家企业中" in standing
-    assert "研发投入高于其中 100.0%" in standing
+    # five enterprises in C3451 reported in 2024; 新禾成 spent the most
+    assert "在全县同行业（滚动轴承制造）5 家企业中" in standing
+    assert "研发投入高于其他 4 家中的 100.0%" in standing
 
 
-def test_industry_standing_compares_with_the_county_only_and_names_nobody(county, login):
+def test_the_lowest_spender_reads_zero_not_a_dash(five_peers, login):
+    page = login(five_peers.staff).get(five_peers.own_enterprise.get_absolute_url())
+    standing = page.content.decode()
+    standing = standing[standing.index('data-testid="industry-standing"') :][:400]
+    assert "研发投入高于其他 4 家中的 0.0%" in standing
+
+
+def test_too_few_peers_are_not_compared(county, login):
     cache.clear()
-    elsewhere = EnterpriseFactory(name="绍兴越城某轴承有限公司", town_id=OTHER_COUNTY_TOWN)
-    _figures(elsewhere, 2024, rd=9_000, revenue=20_000)
-    assert industry_standing(county.own_enterprise, 2024)["peers"] == 3
     page = login(county.enterprise).get(county.own_enterprise.get_absolute_url())
     standing = page.content.decode()
     standing = standing[standing.index('data-testid="industry-standing"') :][:400]
-    assert "在全县同行业" in standing and "3 家企业中" in standing
+    assert "报送企业不足 5 家，不作比较" in standing and "%" not in standing.split("</span>")[0]
+    assert industry_standing(county.own_enterprise, 2024)["too_few"] is True
+
+
+def test_industry_standing_compares_with_the_county_only_and_names_nobody(five_peers, login):
+    county = five_peers
+    elsewhere = EnterpriseFactory(name="绍兴越城某轴承有限公司", town_id=OTHER_COUNTY_TOWN)
+    _figures(elsewhere, 2024, rd=9_000, revenue=20_000)
+    cache.clear()
+    assert industry_standing(county.own_enterprise, 2024)["peers"] == 5
+    page = login(county.enterprise).get(county.own_enterprise.get_absolute_url())
+    standing = page.content.decode()
+    standing = standing[standing.index('data-testid="industry-standing"') :][:400]
+    assert "在全县同行业（滚动轴承制造）5 家企业中" in standing
     for other in (county.nanming_enterprise, county.qixing_enterprise, elsewhere):
         assert other.name not in page.content.decode()
 
 
-def test_industry_standing_counts_only_peers_strictly_behind(county, django_assert_num_queries):
-    cache.clear()
+def test_industry_standing_counts_only_peers_strictly_behind(five_peers, django_assert_num_queries):
+    county = five_peers
     grower, faller, idle = (
         county.nanming_enterprise,
         county.qixing_enterprise,
         county.own_enterprise,
     )
     assert grower.industry_id == faller.industry_id == idle.industry_id
-    # 2024: grower 400, faller 100, idle 0 (万元); intensity 4%, 2%, 0%
+    # 2024 (万元): grower 400, extra 200, faller 100, extra 50, idle 0
     assert industry_standing(grower, 2024)["spend_percentile"] == 100.0
     assert industry_standing(faller, 2024)["spend_percentile"] == 50.0
     assert industry_standing(idle, 2024)["spend_percentile"] == 0.0
     RDRecord.objects.filter(enterprise=faller, year=2024).update(rd_expense=4_000_000)
     services.recompute(2024)  # a new snapshot: the cached distribution is not used again
     tied = industry_standing(faller, 2024)
-    assert tied["spend_percentile"] == 50.0  # level with the grower, ahead of idle only
-    assert tied["intensity_percentile"] == 100.0  # 8% beats 4% and 0%
+    assert tied["spend_percentile"] == 75.0  # level with the grower, ahead of the other three
+    assert tied["intensity_percentile"] == 100.0  # 8% beats 4%, 2%, 1% and 0%
     with django_assert_num_queries(1):  # the current snapshot; the peers come from the cache
         industry_standing(grower, 2024)
 
