@@ -1,9 +1,11 @@
 """Readable change history for an object's page, from django-simple-history records."""
 
+import datetime
 from dataclasses import dataclass
 
 from django.core.exceptions import FieldDoesNotExist
 
+from kechuang.core import amounts
 from kechuang.core.masking import mask
 
 
@@ -34,6 +36,10 @@ def _display(model, name: str, value) -> str:
         field = model._meta.get_field(name)
     except FieldDoesNotExist:
         return str(value)
+    if name in getattr(model, "money_fields", ()):
+        return f"{amounts.wan_text(value)} 万元"
+    if isinstance(value, datetime.date) and not isinstance(value, datetime.datetime):
+        return f"{value.year}年{value.month}月{value.day}日"
     if field.choices:
         return str(dict(field.flatchoices).get(value, value))
     if field.is_relation and field.related_model is not None:
@@ -42,6 +48,12 @@ def _display(model, name: str, value) -> str:
     if isinstance(value, bool):
         return "是" if value else "否"
     return str(value)
+
+
+def _unshown(model) -> list[str]:
+    """Fields no one edits (audit columns, the spellings worked out from a name): a change
+    to them is told by the change that caused it."""
+    return [field.name for field in model._meta.concrete_fields if not field.editable]
 
 
 def shows_ip(viewer) -> bool:
@@ -78,12 +90,14 @@ def history_entries(
         previous = records[index + 1] if index + 1 < len(records) else None
         changes = []
         if previous is not None and record.history_type == "~":
-            delta = record.diff_against(previous, excluded_fields=["updated_at", "updated_by"])
+            delta = record.diff_against(previous, excluded_fields=_unshown(model))
             for change in delta.changes:
                 try:
                     label = str(model._meta.get_field(change.field).verbose_name)
                 except FieldDoesNotExist:
                     label = change.field
+                if change.field in getattr(model, "money_fields", ()):
+                    label = label.replace("（元）", "（万元）")
                 if change.field in masked:
                     old, new = mask(change.old) or "—", mask(change.new) or "—"
                 else:

@@ -200,6 +200,8 @@ class Enterprise(SpelledName, BaseModel):
 
     scope_paths = ScopePaths(region="town", org="organisation")
     personal_fields = {"contact_phone": "registry.view_contact_enterprise"}
+    # Stored in yuan, read in 万元 wherever a person reads them (forms, lists, history).
+    money_fields = ("registered_capital",)
 
     class Meta:
         verbose_name = "企业"

@@ -641,3 +641,24 @@ def test_a_date_already_stored_ahead_does_not_block_other_changes(world, login):
     assert client.post(url, edit_data(enterprise, employees="99")).status_code == 302
     enterprise.refresh_from_db()
     assert enterprise.employees == 99
+
+
+def test_the_change_history_reads_money_in_wan_and_leaves_out_the_spellings(world, login):
+    enterprise = EnterpriseFactory(
+        name="新昌县旧名轴承有限公司", registered_capital=5_000_000, town_id=NANMING
+    )
+    client = login(world.staff)
+    url = reverse("registry:enterprise_edit", args=[enterprise.pk])
+    changed = edit_data(
+        enterprise,
+        name="新昌县新名轴承有限公司",
+        registered_capital="1234.5678",
+        founded_on="2016-03-08",
+    )
+    assert client.post(url, changed).status_code == 302
+    history = client.get(enterprise.get_absolute_url()).context["history"]
+    changes = {c.label: (c.old, c.new) for c in history[0].changes}
+    assert changes["注册资本（万元）"] == ("500.00 万元", "1,234.57 万元")
+    assert changes["成立日期"] == ("2010年5月1日", "2016年3月8日")
+    assert changes["企业名称"] == ("新昌县旧名轴承有限公司", "新昌县新名轴承有限公司")
+    assert not [label for label in changes if "拼音" in label or "全拼" in label]
