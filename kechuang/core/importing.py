@@ -226,18 +226,32 @@ class ImportSpec:
     def _row_form(self, row_number, values, seen_keys, update_existing, result):
         errors_before = len(result.errors)
         data = {}
+        filled = []
         for column, text in values.items():
             if not text:
                 # A blank cell says nothing: a new record keeps the model's default (经营状态
                 # 存续), an existing one its value, and of two columns filling one field
                 # (capital in 元 or 万元) the blank one does not erase the other.
                 continue
+            written = text
             if column.parse and text:
                 try:
                     text = column.parse(text)
                 except ValueError as exc:
                     result.errors.append(Issue(row_number, column.header, text, str(exc)))
                     continue
+            if column.field in data and not _same_value(data[column.field], text):
+                other = next(c.header for c in filled if c.field == column.field)
+                result.errors.append(
+                    Issue(
+                        row_number,
+                        column.header,
+                        written,
+                        f"与“{other}”列不一致：两列填写同一项，请只填一列或改为一致。",
+                    )
+                )
+                continue
+            filled.append(column)
             data[column.field] = text
 
         key = self.normalise_key(data.get(self.key_field, ""))
@@ -294,6 +308,14 @@ class ImportSpec:
             for message in messages:
                 result.errors.append(Issue(row_number, header or "", value, message))
         return None
+
+
+def _same_value(first: str, second: str) -> bool:
+    """Two cells filling one field agree: equal numbers (1000000 and 1000000.00) or text."""
+    try:
+        return Decimal(first) == Decimal(second)
+    except (ArithmeticError, ValueError):
+        return first == second
 
 
 def _form_value(value):

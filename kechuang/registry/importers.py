@@ -40,6 +40,9 @@ ENTERPRISE_HEADERS: dict[str, tuple[str, ...]] = {
     "industry": (
         "行业代码",
         "国民经济行业代码",
+        "国民经济行业",
+        "国民经济行业分类",
+        "所属行业",
         "行业小类代码",
         "行业代码（GB/T4754）",
         "行业",
@@ -97,13 +100,20 @@ def date_text(text: str) -> str:
     raise ValueError("日期格式不正确，应为 2020-03-01、2020/3/1 或 2020年3月1日。")
 
 
-def amount(multiplier: int):
+def amount(multiplier: int, places: int):
+    """An amount in the column's unit, read into yuan; finer than a fen is refused rather
+    than rounded away (万元 to 6 decimals, 元 to 2)."""
+
     def parse(text: str) -> str:
         cleaned = text.replace(",", "").replace("，", "").strip()
         try:
             value = Decimal(cleaned)
         except InvalidOperation:
             raise ValueError("应为数字。") from None
+        if not value.is_finite():
+            raise ValueError("应为数字。")
+        if -value.as_tuple().exponent > places:
+            raise ValueError(f"最多 {places} 位小数（精确到分）。")
         return format(value * multiplier, "f")
 
     return parse
@@ -142,11 +152,15 @@ def region(text: str) -> str:
 
 
 def industry(text: str) -> str:
-    """GB/T 4754 class code, with or without its section letter ('C3451' or '3451')."""
+    """GB/T 4754 class code, with or without its section letter ('C3451' or '3451'), or the
+    class's name ('滚动轴承制造'), as registers write it."""
     _section, code = split_code(text.split(" ")[0])
-    if not Industry.objects.filter(code=code, level=4).exists():
-        raise ValueError("行业代码应为 GB/T 4754-2017 的四位小类代码，如 C3451。")
-    return code
+    if Industry.objects.filter(code=code, level=4).exists():
+        return code
+    named = Industry.objects.filter(name=text.strip(), level=4).values_list("code", flat=True)
+    if len(named) == 1:
+        return named[0]
+    raise ValueError("行业应为 GB/T 4754-2017 的四位小类代码（如 C3451）或小类名称。")
 
 
 def uscc_text(text: str) -> str:
@@ -186,13 +200,13 @@ class EnterpriseImportSpec(ImportSpec):
             "registered_capital",
             synonyms=("注册资本",),
             help="单位：万元",
-            parse=amount(10_000),
+            parse=amount(10_000, places=6),
         ),
         Column(
             "注册资本（元）",
             "registered_capital",
             help="单位：元（与上一列二选一）",
-            parse=amount(1),
+            parse=amount(1, places=2),
         ),
         Column(
             "从业人员",

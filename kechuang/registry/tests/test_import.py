@@ -328,6 +328,34 @@ def test_filled_template_can_be_uploaded_again(world, login):
     assert enterprise.is_listed is False
 
 
+def test_capital_in_yuan_to_the_fen_and_no_finer(world):
+    header = [*HEADER[:5], "注册资本（元）"]
+    result = run(world.staff, xlsx([row(1)[:5] + ["1234.567"]], header=header))
+    assert [(e.column, e.message) for e in result.errors] == [
+        ("注册资本（元）", "最多 2 位小数（精确到分）。")
+    ]
+    result = run(world.staff, xlsx([row(1)[:5] + ["1234.56"]], header=header))
+    assert result.ok, result.errors
+    assert Enterprise.objects.get(uscc=code(1)).registered_capital == Decimal("1234.56")
+
+
+def test_both_capital_columns_must_agree(world):
+    header = [*HEADER[:6], "注册资本（元）"]
+    disagree = run(world.staff, xlsx([row(1, capital=100)[:6] + ["2,000,000"]], header=header))
+    assert [(e.column, e.value) for e in disagree.errors] == [("注册资本（元）", "2,000,000")]
+    assert "与“注册资本（万元）”列不一致" in disagree.errors[0].message
+    agree = run(world.staff, xlsx([row(1, capital=200)[:6] + ["2,000,000.00"]], header=header))
+    assert agree.ok, agree.errors
+    assert Enterprise.objects.get(uscc=code(1)).registered_capital == Decimal("2000000")
+
+
+def test_industry_under_the_forms_own_label_and_by_name(world):
+    header = [*HEADER[:3], "国民经济行业", *HEADER[4:]]
+    result = run(world.staff, xlsx([row(1, industry="滚动轴承制造")], header=header))
+    assert result.ok, result.errors
+    assert Enterprise.objects.get(uscc=code(1)).industry_id == "3451"
+
+
 def test_capital_in_yuan_column(world):
     header = [*HEADER[:5], "注册资本（元）"]
     result = run(world.staff, xlsx([row(1)[:5] + ["3,000,000"]], header=header))
@@ -514,7 +542,13 @@ def test_duplicates_within_the_file(world):
             {"industry": "C9999"},
             "行业代码",
             "C9999",
-            "行业代码应为 GB/T 4754-2017 的四位小类代码，如 C3451。",
+            "行业应为 GB/T 4754-2017 的四位小类代码（如 C3451）或小类名称。",
+        ),
+        (
+            {"capital": "12.3456789"},
+            "注册资本（万元）",
+            "12.3456789",
+            "最多 6 位小数（精确到分）。",
         ),
         ({"name": ""}, "企业名称", "", "该字段是必填项。"),
     ],
