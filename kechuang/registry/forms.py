@@ -138,7 +138,7 @@ class EnterpriseForm(ScopedModelForm):
 
 
 class QualificationForm(ScopedModelForm):
-    past_dates = ("issued_on",)
+    past_dates = ("issued_on", "revoked_on")
 
     class Meta:
         model = Qualification
@@ -176,6 +176,9 @@ class QualificationForm(ScopedModelForm):
         issued, until = cleaned.get("issued_on"), cleaned.get("valid_until")
         if issued and until and until < issued:
             self.add_error("valid_until", "有效期至不能早于认定日期。")
+        revoked = cleaned.get("revoked_on")
+        if issued and revoked and revoked < issued:
+            self.add_error("revoked_on", "撤销日期不能早于认定日期。")
         if cleaned.get("kind") == choices.QualificationKind.RD_INSTITUTION and not cleaned.get(
             "level"
         ):

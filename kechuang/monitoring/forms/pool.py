@@ -11,6 +11,8 @@ from kechuang.registry.models import Enterprise
 
 
 class PoolEntryForm(ScopedModelForm):
+    past_dates = ("joined_on", "left_on")
+
     class Meta:
         model = PoolEntry
         fields = ["enterprise", "officer", "target", "reason", "joined_on", "status", "left_on"]
@@ -43,11 +45,14 @@ class PoolEntryForm(ScopedModelForm):
                 self.add_error("enterprise", "该企业已在培育库中。")
         if cleaned.get("status") != choices.PoolStatus.ACTIVE and not cleaned.get("left_on"):
             self.add_error("left_on", "出库或达成目标时请填写出库日期。")
+        joined, left = cleaned.get("joined_on"), cleaned.get("left_on")
+        if joined and left and left < joined:
+            self.add_error("left_on", "出库日期不能早于入库日期。")
         return cleaned
 
 
 class ServiceVisitForm(ScopedModelForm):
-    past_dates = ("visited_on",)
+    past_dates = ("visited_on", "follow_up_done_on")
 
     class Meta:
         model = ServiceVisit
@@ -85,6 +90,8 @@ class ServiceVisitForm(ScopedModelForm):
         if visited and due and due < visited:
             self.add_error("follow_up_due", "跟进期限不能早于走访日期。")
         done = cleaned.get("follow_up_done_on")
+        if visited and done and done < visited:
+            self.add_error("follow_up_done_on", "跟进完成日期不能早于走访日期。")
         if done and not cleaned.get("follow_up_result"):
             self.add_error("follow_up_result", "填写跟进完成日期时请说明跟进结果。")
         return cleaned

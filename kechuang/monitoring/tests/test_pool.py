@@ -356,6 +356,20 @@ def test_town_cannot_record_a_visit_to_another_towns_entry(world, pool, login):
             "跟进期限不能早于走访日期。",
         ),
         ({"follow_up_done_on": today().isoformat()}, "follow_up_result", "请说明跟进结果"),
+        (
+            {"follow_up_done_on": days(30).isoformat(), "follow_up_result": "已解决"},
+            "follow_up_done_on",
+            f"跟进完成日期不能晚于今天（{days(0).isoformat()}）。",
+        ),
+        (
+            {
+                "visited_on": days(-3).isoformat(),
+                "follow_up_done_on": days(-5).isoformat(),
+                "follow_up_result": "已解决",
+            },
+            "follow_up_done_on",
+            "跟进完成日期不能早于走访日期。",
+        ),
     ],
 )
 def test_visit_rules(world, pool, login, changes, field, message):
@@ -642,3 +656,36 @@ def test_panel_for_readers_without_the_right_to_add(world, login):
 
 def test_panel_hidden_without_the_right_to_view_the_pool(world, pool, login):
     assert panel(login(world.enterprise), world.own_enterprise) is None
+
+
+@pytest.mark.parametrize(
+    ("changes", "field", "message"),
+    [
+        ({"joined_on": days(1).isoformat()}, "joined_on", "入库日期不能晚于今天"),
+        (
+            {
+                "joined_on": days(-5).isoformat(),
+                "status": "graduated",
+                "left_on": days(2).isoformat(),
+            },
+            "left_on",
+            "出库日期不能晚于今天",
+        ),
+        (
+            {
+                "joined_on": days(-5).isoformat(),
+                "status": "graduated",
+                "left_on": days(-6).isoformat(),
+            },
+            "left_on",
+            "出库日期不能早于入库日期。",
+        ),
+    ],
+)
+def test_pool_dates_lie_in_order_and_not_ahead(world, login, changes, field, message):
+    response = login(world.staff).post(
+        reverse("monitoring:poolentry_add"),
+        entry_data(world.own_enterprise, world.staff, **changes),
+    )
+    assert response.status_code == 200
+    assert message in " ".join(response.context["form"].errors[field])

@@ -662,3 +662,23 @@ def test_the_change_history_reads_money_in_wan_and_leaves_out_the_spellings(worl
     assert changes["成立日期"] == ("2010年5月1日", "2016年3月8日")
     assert changes["企业名称"] == ("新昌县旧名轴承有限公司", "新昌县新名轴承有限公司")
     assert not [label for label in changes if "拼音" in label or "全拼" in label]
+
+
+@pytest.mark.parametrize(
+    ("revoked", "message"),
+    [
+        ("2030-01-01", "撤销日期不能晚于今天"),
+        ("2023-12-31", "撤销日期不能早于认定日期。"),
+    ],
+)
+def test_a_revocation_lies_between_the_issue_and_today(world, login, revoked, message):
+    response = login(world.staff).post(
+        reverse("registry:qualification_add"),
+        {
+            "enterprise": world.own_enterprise.pk,
+            "kind": "hnte",
+            "issued_on": "2024-01-01",
+            "revoked_on": revoked,
+        },
+    )
+    assert message in " ".join(errors_of(response)["revoked_on"])
