@@ -1,6 +1,7 @@
 import datetime
 
 from django import forms
+from django.conf import settings
 
 from kechuang.core.forms import DateInput, ScopedModelForm, WanField
 from kechuang.core.masking import hidden_fields
@@ -15,6 +16,7 @@ from kechuang.registry.models import (
     Institution,
     Person,
     Qualification,
+    Region,
 )
 
 # Recognitions are dated within living memory; a later date is a typing slip (9999-12-31).
@@ -261,6 +263,23 @@ class InstitutionForm(ScopedModelForm):
         if result.status != uscc_engine.UsccStatus.VALID:
             raise forms.ValidationError("统一社会信用代码不正确（格式或校验位错误）。")
         return result.code
+
+    def clean(self):
+        cleaned = super().clean()
+        region, local = cleaned.get("region"), cleaned.get("is_local")
+        if region is None or "region" in self.errors:
+            return cleaned
+        in_county = region.code.startswith(settings.HOME_REGION_CODE)
+        if not local and in_county:
+            self.add_error(
+                "region", "县外合作机构的所在区划应在本县以外；本县的机构请勾选“县内机构”。"
+            )
+        elif local and not Region.objects.within_scope(self.user).filter(pk=region.pk).exists():
+            self.add_error(
+                "region",
+                "县内机构的所在区划应在您的数据范围内；县外的合作机构请取消勾选“县内机构”。",
+            )
+        return cleaned
 
     def settle_instance(self):
         self.instance.settle_partner_county()

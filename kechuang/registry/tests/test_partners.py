@@ -96,7 +96,7 @@ def test_county_staff_register_a_partner_standing_in_another_city(world, login):
     data = {"name": "浙江大学", "kind": "university", "region": HANGZHOU, "status": "active"}
     refused = client.post(reverse("registry:institution_add"), {**data, "is_local": "on"})
     assert refused.status_code == 200
-    assert "保存后该记录将不在您的数据范围内" in refused.content.decode()
+    assert "县内机构的所在区划应在您的数据范围内" in refused.content.decode()
     assert not Institution.objects.filter(name="浙江大学").exists()
     saved = client.post(reverse("registry:institution_add"), data)
     assert saved.status_code == 302, saved.content.decode()[:3000]
@@ -119,3 +119,18 @@ def test_county_staff_register_an_expert_of_a_partner_in_its_city(world, login, 
     )
     assert response.status_code == 302, response.content.decode()[:3000]
     assert Person.objects.get(name="孙研究员").region_id == HANGZHOU
+
+
+def test_a_partner_outside_the_county_cannot_stand_inside_it(world, login):
+    response = login(world.staff).post(
+        reverse("registry:institution_add"),
+        {
+            "name": "某某研究院",
+            "kind": "research_institute",
+            "region": "330624003",
+            "status": "active",
+        },
+    )
+    assert response.status_code == 200
+    assert "县外合作机构的所在区划应在本县以外" in response.content.decode()
+    assert not Institution.objects.filter(name="某某研究院").exists()
