@@ -326,7 +326,6 @@ SPECTACULAR_SETTINGS = {
 }
 
 FILTERS_EMPTY_CHOICE_LABEL = "全部"
-FILTERS_NULL_CHOICE_LABEL = "（空）"
 
 DJANGO_TABLES2_TEMPLATE = "core/table.html"
 DJANGO_TABLES2_TABLE_ATTRS = {"class": "table table-sm table-hover align-middle"}

@@ -67,7 +67,10 @@ class EnterpriseFilterSet(KeywordFilterSet):
     )
     industry = django_filters.CharFilter(label="行业代码", method="filter_industry")
     chain = django_filters.ModelChoiceFilter(
-        label="产业链", queryset=IndustryChain.objects.filter(is_active=True), method="filter_chain"
+        label="产业链",
+        queryset=IndustryChain.objects.filter(is_active=True),
+        method="filter_chain",
+        null_label="未归入产业链",
     )
     size_class = django_filters.ChoiceFilter(label="规模", choices=choices.SizeClass.choices)
     above_scale_year = django_filters.ChoiceFilter(
@@ -106,13 +109,11 @@ class EnterpriseFilterSet(KeywordFilterSet):
     @extend_schema_field(OpenApiTypes.INT)
     def filter_chain(self, queryset, name, value: IndustryChain | str):
         links = ChainLink.objects.filter(enterprise=OuterRef("pk"))
-        if value == self.filters[name].null_value:  # the "（空）" choice: on no chain at all
+        if value == self.filters[name].null_value:  # 未归入产业链: on no chain at all
             return queryset.exclude(Exists(links))
         return queryset.filter(Exists(links.filter(chain_id__in=_chain_subtree(value))))
 
     def filter_above_scale(self, queryset, name, value: int | str):
-        if value == self.filters[name].null_value:  # the "（空）" choice: no year chosen
-            return queryset
         return queryset.filter(
             Exists(
                 ScaleRecord.objects.filter(
