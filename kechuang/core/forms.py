@@ -26,6 +26,14 @@ class WanField(forms.DecimalField):
         kwargs.setdefault("min_value", 0)
         kwargs.setdefault("widget", forms.NumberInput(attrs={"step": "any"}))
         super().__init__(**kwargs)
+        self.error_messages.update(
+            {
+                "max_decimal_places": "最多 %(max)s 位小数（精确到分）。",
+                "min_value": "不能为负数。",
+                "max_digits": "金额过大，请核对单位（万元）。",
+                "max_whole_digits": "金额过大，请核对单位（万元）。",
+            }
+        )
 
     @staticmethod
     def from_yuan(value):
@@ -129,12 +137,6 @@ class ScopedModelForm(forms.ModelForm):
             regions = regions | model.objects.filter(level__in=elsewhere)
         field.queryset = regions.select_related("parent")
         field.label_from_instance = _region_label
-        if field.queryset.count() > SEARCHABLE_CHOICES:
-            field.widget.attrs["data-searchable"] = f"筛选{field.label}"
-
-
-# A list longer than this gets a filter box (core/static/core/behaviours.js).
-SEARCHABLE_CHOICES = 30
 
 
 def _region_label(region) -> str:

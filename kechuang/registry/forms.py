@@ -75,6 +75,8 @@ class EnterpriseForm(ScopedModelForm):
         self.fields["town"].error_messages["invalid_choice"] = "该乡镇街道不在您的数据范围内。"
         self.fields["industry"].queryset = Industry.objects.filter(level=4)
         self.fields["founded_on"].required = True
+        if self.instance.founded_on:
+            self.fields["founded_on"].help_text = ""  # says only why a date may be missing
         if self.instance.pk and self.instance.uscc_state == choices.UsccState.LEGACY:
             self.fields["confirm_legacy_uscc"].initial = True
         if self.instance.pk and not _administers(self.user):

@@ -55,3 +55,21 @@ def test_officer_edit_with_bad_input_gets_chinese_message(world, page):
     assert "已保存" in page.content()
     history = page.get_by_test_id("history").inner_text()
     assert "256" in history
+
+
+def test_a_long_drop_down_gets_a_filter_box(world, page):
+    from kechuang.registry.tests.factories import EnterpriseFactory
+
+    for n in range(35):
+        EnterpriseFactory(name=f"新昌县筛选{n:02d}号机械有限公司")
+    log_in(page, "staff")
+    page.goto("/registry/qualifications/add/")
+    box = page.get_by_label("筛选企业")
+    box.fill("筛选07")
+    shown = page.eval_on_selector_all(
+        "#id_enterprise option",
+        "options => options.filter(o => !o.hidden && o.value).map(o => o.text)",
+    )
+    assert shown == ["新昌县筛选07号机械有限公司"]
+    page.select_option("#id_enterprise", label="新昌县筛选07号机械有限公司")
+    page.screenshot(path=ARTIFACTS / "qualification-enterprise-filter.png", full_page=True)

@@ -682,3 +682,25 @@ def test_a_revocation_lies_between_the_issue_and_today(world, login, revoked, me
         },
     )
     assert message in " ".join(errors_of(response)["revoked_on"])
+
+
+@pytest.mark.parametrize(
+    ("typed", "message"),
+    [
+        ("-1", "不能为负数。"),
+        ("1.1234567", "最多 6 位小数（精确到分）。"),
+        ("1" * 13, "金额过大，请核对单位（万元）。"),
+    ],
+)
+def test_capital_errors_speak_plainly(world, login, typed, message):
+    response = add_enterprise(login(world.staff), registered_capital=typed)
+    assert errors_of(response)["registered_capital"] == [message]
+
+
+def test_the_founding_date_help_shows_only_while_the_date_is_missing(world, login):
+    client = login(world.staff)
+    dated = client.get(reverse("registry:enterprise_edit", args=[world.own_enterprise.pk]))
+    assert "待补登" not in dated.content.decode()
+    undated = EnterpriseFactory(founded_on=None, town_id=NANMING)
+    missing = client.get(reverse("registry:enterprise_edit", args=[undated.pk]))
+    assert "待补登" in missing.content.decode()

@@ -26,14 +26,17 @@ document.addEventListener("click", (event) => {
   }
 });
 
-// A long list of choices (<select data-searchable="筛选…">) gets a box above it that keeps
-// only the options containing what is typed; the chosen option always stays.
+// A drop-down too long to scroll (2,000 enterprises, a province's regions) gets a box above
+// it that keeps only the options containing what is typed; the chosen option always stays.
+const SEARCHABLE_OPTIONS = 30;
+
 function makeSearchable(select) {
+  const label = select.labels && select.labels.length ? select.labels[0].textContent.replace("*", "").trim() : "选项";
   const box = document.createElement("input");
   box.type = "search";
   box.className = "form-control form-control-sm mb-1";
-  box.placeholder = select.dataset.searchable;
-  box.setAttribute("aria-label", select.dataset.searchable);
+  box.placeholder = `筛选${label}`;
+  box.setAttribute("aria-label", `筛选${label}`);
   box.setAttribute("aria-controls", select.id);
   box.addEventListener("input", () => {
     const typed = box.value.trim();
@@ -44,4 +47,8 @@ function makeSearchable(select) {
   select.before(box);
 }
 
-document.querySelectorAll("select[data-searchable]").forEach(makeSearchable);
+document.querySelectorAll("form select:not([multiple])").forEach((select) => {
+  if (select.options.length > SEARCHABLE_OPTIONS && !select.disabled) {
+    makeSearchable(select);
+  }
+});
