@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.core.paginator import Paginator
+from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.utils.urls import replace_query_param
 
@@ -28,6 +29,17 @@ class ApiPagination(PageNumberPagination):
     @property
     def max_page_size(self):
         return settings.API_MAX_PAGE_SIZE
+
+    def paginate_queryset(self, queryset, request, view=None):
+        """A page number or size that is not a whole number is a malformed request (400),
+        not a page that does not exist, nor a size silently replaced by the default."""
+        for name in (self.page_query_param, self.page_size_query_param):
+            asked = request.query_params.get(name)
+            if asked is None or (name == self.page_query_param and asked in self.last_page_strings):
+                continue
+            if not (asked.isascii() and asked.isdigit() and int(asked) > 0):
+                raise ValidationError({name: [f"应为正整数，收到“{asked}”。"]})
+        return super().paginate_queryset(queryset, request, view)
 
     def get_next_link(self):
         return self._as_served(super().get_next_link())

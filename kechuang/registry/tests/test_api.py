@@ -646,3 +646,19 @@ def test_an_unknown_monitoring_list_is_refused_with_the_lists_there_are(world, l
     response = login(world.staff).get("/api/monitoring/entries/", {"list": "top_everything"})
     assert response.status_code == 400
     assert response.json()["list"][0].startswith("没有名单“top_everything”。可用：top_spend")
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [("page_size", "abc"), ("page_size", "-1"), ("page_size", "0"), ("page", "abc"), ("page", "0")],
+)
+def test_malformed_paging_is_a_bad_request(world, login, name, value):
+    response = login(world.staff).get(ENTERPRISES, {name: value})
+    assert response.status_code == 400
+    assert response.json()[name] == [f"应为正整数，收到“{value}”。"]
+
+
+def test_a_page_beyond_the_last_is_not_found_and_last_is_the_last(world, login):
+    client = login(world.staff)
+    assert client.get(ENTERPRISES, {"page": 999}).status_code == 404
+    assert client.get(ENTERPRISES, {"page": "last"}).status_code == 200
