@@ -283,6 +283,16 @@ class ChainLink(BaseModel):
     def __str__(self) -> str:
         return f"{self.enterprise} @ {self.chain}"
 
+    @staticmethod
+    def under_q(chain) -> models.Q:
+        """Links to `chain` or to the chains and segments below it (a cluster holds the
+        enterprises of its chains). `chain` may be an OuterRef."""
+        return (
+            models.Q(chain=chain)
+            | models.Q(chain__parent=chain)
+            | models.Q(chain__parent__parent=chain)
+        )
+
 
 class ScaleRecord(BaseModel):
     """Whether the enterprise was above designated size (规上) in a year, as the statistics say."""

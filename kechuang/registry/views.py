@@ -1,5 +1,6 @@
 from django.conf import settings
-from django.db.models import Count, Q
+from django.db.models import Count, OuterRef, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from kechuang.core.masking import hidden_fields, shown
@@ -158,14 +159,19 @@ class IndustryChainListView(ObjectListView):
 
     def get_queryset(self):
         visible = Enterprise.objects.restrict(self.request.user).values("pk")
+        # Enterprises on the chain or below it, each once: a cluster counts its chains'.
+        counted = (
+            ChainLink.objects.filter(ChainLink.under_q(OuterRef("pk")), enterprise__in=visible)
+            .order_by()
+            .annotate(everything=Value(1))
+            .values("everything")
+            .annotate(n=Count("enterprise", distinct=True))
+            .values("n")
+        )
         return (
             super()
             .get_queryset()
-            .annotate(
-                enterprise_count=Count(
-                    "links", filter=Q(links__enterprise__in=visible), distinct=True
-                )
-            )
+            .annotate(enterprise_count=Coalesce(Subquery(counted), 0))
             .order_by("order", "name")
         )
 
@@ -186,12 +192,13 @@ class IndustryChainDetailView(ObjectDetailView):
         context["industries"] = self.object.industries.all()
         links = (
             ChainLink.objects.restrict(self.request.user)
-            .filter(chain=self.object)
-            .select_related("enterprise__town")
+            .filter(ChainLink.under_q(self.object))
+            .select_related("enterprise__town", "chain")
             .order_by("-is_chain_leader", "position", "enterprise__name_sort")
         )
         context["links"] = links[:200]
-        context["link_count"] = links.count()
+        context["link_count"] = links.values("enterprise").distinct().count()
+        context["shows_chain"] = self.object.children.exists()
         context["can_change"] = context["can_change"] and keeps_county_chains(self.request.user)
         return context
 

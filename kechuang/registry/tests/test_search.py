@@ -162,3 +162,27 @@ def test_chains_sort_by_pinyin_and_are_found_by_initials(world, login):
     assert mine == ["低空经济", "化学药", "兽药", "制冷配件"]
     found = client.get("/api/registry/chains/", {"q": "dkjj"}).json()["results"]
     assert [row["name"] for row in found] == ["低空经济"]
+
+
+def test_a_cluster_counts_and_lists_the_enterprises_of_its_chains(world, login):
+    from kechuang.registry.models import ChainLink
+    from kechuang.registry.tests.factories import IndustryChainFactory
+
+    cluster = IndustryChainFactory(name="高端装备集群", kind="cluster")
+    bearings = IndustryChainFactory(name="轴承链", kind="chain", parent=cluster)
+    segment = IndustryChainFactory(name="精密轴承", kind="segment", parent=bearings)
+    ChainLink.objects.create(
+        enterprise=world.nanming_enterprise, chain=bearings, position="midstream"
+    )
+    ChainLink.objects.create(
+        enterprise=world.nanming_enterprise, chain=segment, position="midstream"
+    )
+    ChainLink.objects.create(enterprise=world.qixing_enterprise, chain=segment, position="upstream")
+    client = login(world.staff)
+    page = client.get(reverse("registry:industrychain_list"), {"q": "高端装备"})
+    assert [row.record.enterprise_count for row in page.context["table"].page.object_list] == [2]
+    detail = client.get(cluster.get_absolute_url())
+    assert detail.context["link_count"] == 2
+    assert "精密轴承" in detail.content.decode()
+    town = login(world.town).get(reverse("registry:industrychain_list"), {"q": "高端装备"})
+    assert [row.record.enterprise_count for row in town.context["table"].page.object_list] == [1]
