@@ -26,6 +26,25 @@ def query_lists(query) -> list:
 @register.filter
 def add_class(bound_field, css: str):
     """Render a form field with Bootstrap classes that fit its widget."""
+    return _with_classes(bound_field, css)
+
+
+@register.filter
+def cell_field(bound_field, css: str):
+    """A form field in a table cell, with the classes `add_class` gives and `is-invalid` when
+    it has errors. Its column header is its only visible label, which assistive technology
+    does not tie to the control, so the control carries its own name: the field's label
+    and, in a formset, the row number."""
+    name = str(bound_field.label)
+    index = (bound_field.form.prefix or "").rpartition("-")[2]
+    if index.isdigit():
+        name = f"{name}（第{int(index) + 1}行）"
+    if bound_field.errors:
+        css = f"{css} is-invalid"
+    return _with_classes(bound_field, css, {"aria-label": name})
+
+
+def _with_classes(bound_field, css: str, attrs: dict | None = None):
     widget = bound_field.field.widget
     if isinstance(widget, forms.CheckboxInput):
         css = "form-check-input"
@@ -34,7 +53,7 @@ def add_class(bound_field, css: str):
     elif not isinstance(widget, forms.Select | forms.SelectMultiple):
         css = css.replace("form-select", "form-control")
     existing = widget.attrs.get("class", "")
-    return bound_field.as_widget(attrs={"class": f"{existing} {css}".strip()})
+    return bound_field.as_widget(attrs={**(attrs or {}), "class": f"{existing} {css}".strip()})
 
 
 @register.filter
