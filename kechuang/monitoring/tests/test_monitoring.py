@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from kechuang.conftest import PERSONAS, SHARED_WORLD
+from kechuang.conftest import NANMING, PERSONAS, SHARED_WORLD
 from kechuang.monitoring import services
 from kechuang.monitoring.facts import build_facts, fact_reads
 from kechuang.monitoring.models import (
@@ -267,6 +267,20 @@ def test_top_list_is_scoped(county, login, persona, visible):
     page = response.content.decode()
     names = {"浙江新禾成生物医药股份有限公司", "新昌县七星制冷配件有限公司"}
     assert {n for n in names if n in page} == visible
+
+
+def test_ranked_list_shows_its_n_on_one_page(world, login):
+    """研发50强 is one list of 50, not two pages of 25; other lists keep the page size."""
+    for i in range(55):
+        enterprise = EnterpriseFactory(town_id=NANMING)
+        _figures(enterprise, 2024, rd=100 + i, revenue=10_000)
+    services.recompute(2024)
+    client = login(world.staff)
+    url = reverse("monitoring:snapshotentry_list")
+    top = client.get(url, {"list": "top_spend", "year": 2024}).context["table"]
+    assert (len(top.page.object_list), top.paginator.num_pages) == (50, 1)
+    coverage = client.get(url, {"list": "coverage", "year": 2024}).context["table"]
+    assert len(coverage.page.object_list) == 25 and coverage.paginator.num_pages > 1
 
 
 @pytest.mark.parametrize("persona", ["enterprise", "university", "outsider"])

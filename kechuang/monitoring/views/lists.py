@@ -35,6 +35,8 @@ LISTS = {
     "tier": ("tier", "previous_tier", "rd_expense", "revenue", "intensity"),
 }
 IDENTITY_COLUMNS = ("enterprise", "uscc", "town", "industry")
+# Ranked lists of the rules' N: a 研发50强 read over two pages of 25 is not a list of 50.
+RANKED_LISTS = ("top_spend", "top_intensity")
 
 
 def _chosen_year(request) -> int | None:
@@ -174,6 +176,13 @@ class SnapshotEntryListView(ObjectListView):
     @property
     def list_title(self) -> str:
         return results.list_titles(self._list_rules())[self.list_key]
+
+    def get_table_pagination(self, table):
+        pagination = super().get_table_pagination(table)
+        if self.list_key in RANKED_LISTS:
+            # BoundedPaginator still caps it at LIST_MAX_PER_PAGE.
+            pagination["per_page"] = max(self._list_rules().top_n, self.paginate_by)
+        return pagination
 
     def table_extra_kwargs(self):
         snapshot = self._snapshot()
