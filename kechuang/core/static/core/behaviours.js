@@ -52,3 +52,18 @@ document.querySelectorAll("form select:not([multiple])").forEach((select) => {
     makeSearchable(select);
   }
 });
+
+// A table wider or longer than its box scrolls inside it: the box takes the keyboard focus so
+// that it can be scrolled without a mouse (WCAG 2.1.1).
+function focusableScrollers() {
+  document.querySelectorAll(".table-responsive").forEach((box) => {
+    if (box.scrollWidth > box.clientWidth || box.scrollHeight > box.clientHeight) {
+      box.setAttribute("tabindex", "0");
+    } else {
+      box.removeAttribute("tabindex");
+    }
+  });
+}
+document.addEventListener("DOMContentLoaded", focusableScrollers);
+document.addEventListener("htmx:afterSettle", focusableScrollers);
+window.addEventListener("resize", focusableScrollers);
