@@ -8,6 +8,9 @@ from django.utils import timezone
 from kechuang.registry.choices import QualificationKind
 from kechuang.registry.models import Enterprise, Institution, Person, Qualification, ScaleRecord
 
+# Pixels of chart height per town in the home page's bar chart (two bars side by side).
+TOWN_BAR_HEIGHT = 34
+
 
 def home(request):
     """The officer's landing page: the registry at a glance, within the user's scope.
@@ -52,6 +55,10 @@ def home(request):
         .select_related("enterprise")
         .order_by("valid_until")
     )
+    qualification_items = [
+        {"name": label, "value": qualification_counts.get(value, 0)}
+        for value, label in QualificationKind.choices
+    ]
     context = {
         "title": "首页",
         "enterprise_count": enterprises.count(),
@@ -63,6 +70,9 @@ def home(request):
         "person_count": Person.objects.restrict(user).filter(is_active=True).count(),
         "expiring": expiring[:10],
         "expiring_count": expiring.count(),
+        # A chart of one town is one bar: a town officer sees the figures above instead.
+        "town_chart_shown": len(by_town) > 1,
+        "town_chart_height": max(220, TOWN_BAR_HEIGHT * len(by_town) + 60),
         "town_chart": json.dumps(
             {
                 "towns": [row["town__name"] for row in by_town],
@@ -71,13 +81,9 @@ def home(request):
             },
             ensure_ascii=False,
         ),
-        "qualification_chart": json.dumps(
-            [
-                {"name": label, "value": qualification_counts.get(value, 0)}
-                for value, label in QualificationKind.choices
-            ],
-            ensure_ascii=False,
-        ),
+        "qualification_items": qualification_items,
+        "qualification_ring_shown": sum(1 for q in qualification_items if q["value"]) > 1,
+        "qualification_chart": json.dumps(qualification_items, ensure_ascii=False),
     }
     return render(request, "dashboard/home.html", context)
 

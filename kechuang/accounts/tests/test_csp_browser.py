@@ -11,6 +11,7 @@ from kechuang.monitoring.models import ImportBatch
 from kechuang.monitoring.tests.factories import full_row, full_workbook
 from kechuang.monitoring.tests.test_intake_views import _upload
 from kechuang.monitoring.tests.test_monitoring import county
+from kechuang.registry.tests.factories import QualificationFactory
 
 pytestmark = BROWSER_MARKS
 
@@ -67,6 +68,8 @@ def test_pages_pass_their_policy(world, watched, settings, tmp_path):
     workbook = full_workbook([full_row(world.nanming_enterprise)])
     batch: ImportBatch = _upload(uploader, workbook)
     county.__wrapped__(world)
+    # A second qualification kind: a ring of one kind is not drawn.
+    QualificationFactory(enterprise=world.nanming_enterprise, kind="tech_sme")
     services.recompute(2023)
     services.recompute(2024)
 

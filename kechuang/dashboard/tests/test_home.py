@@ -81,3 +81,24 @@ def test_anonymous_visitors_are_sent_to_log_in(client):
     response = client.get("/")
     assert response.status_code == 302
     assert response["Location"].startswith("/accounts/login/")
+
+
+@pytest.mark.parametrize("persona, shown", [("staff", True), ("town", False)])
+def test_town_chart_only_with_more_than_one_town(county, login, persona, shown):
+    """A town officer's scope is one town: a chart of one bar says nothing."""
+    page = login(getattr(county, persona)).get("/").content.decode()
+    assert ('id="town-chart"' in page) is shown
+    assert ('id="town-data"' in page) is shown
+
+
+def test_qualification_legend_is_page_text(county, login):
+    """The ring's legend, with the counts, is text beside the chart (read aloud, wraps at
+    any width) rather than drawn on the canvas; a ring of one kind is not drawn."""
+    client = login(county.staff)
+    legend = {item["name"]: item["value"] for item in _context(client)["qualification_items"]}
+    assert legend["高新技术企业"] == 2 and legend["科技型中小企业"] == 0
+    assert 'id="qualification-chart"' not in client.get("/").content.decode()
+    QualificationFactory(enterprise=county.own_enterprise, kind="tech_sme")
+    page = client.get("/").content.decode()
+    assert 'id="qualification-chart" class="chart chart-ring" role="img"' in page
+    assert 'data-testid="qualification-legend"' in page

@@ -1,23 +1,30 @@
 (function () {
-  const towns = JSON.parse(JSON.parse(document.getElementById("town-data").textContent));
-  const quals = JSON.parse(JSON.parse(document.getElementById("qualification-data").textContent));
-  const townChart = echarts.init(document.getElementById("town-chart"));
-  townChart.setOption({
-    tooltip: { trigger: "axis" },
-    legend: { data: ["企业总数", "规上企业"] },
-    grid: { left: 40, right: 10, bottom: 60 },
-    xAxis: { type: "category", data: towns.towns, axisLabel: { rotate: 40 } },
-    yAxis: { type: "value" },
-    series: [
-      { name: "企业总数", type: "bar", data: towns.total },
-      { name: "规上企业", type: "bar", data: towns.above },
-    ],
-  });
-  const qualChart = echarts.init(document.getElementById("qualification-chart"));
-  qualChart.setOption({
-    tooltip: { trigger: "item", formatter: "{b}：{c} 家" },
-    legend: { type: "scroll", orient: "vertical", left: 0, top: "middle" },
-    series: [{ type: "pie", center: ["68%", "50%"], radius: ["35%", "65%"], data: quals, label: { position: "inside", formatter: "{c}", color: "#fff" } }],
-  });
-  window.addEventListener("resize", () => { townChart.resize(); qualChart.resize(); });
+  if (document.getElementById("town-data")) {
+    const towns = KechuangCharts.data("town-data");
+    KechuangCharts.draw(
+      "town-chart",
+      {
+        tooltip: { trigger: "axis", axisPointer: { type: "shadow" } },
+        // Towns down the side, largest first: their names stay whole at any width.
+        grid: { left: 8, right: 24, top: 8, bottom: 36, containLabel: true },
+        yAxis: { type: "category", data: towns.towns, inverse: true, axisTick: { show: false } },
+        xAxis: { type: "value", name: "企业数（家）", nameLocation: "middle", nameGap: 28, minInterval: 1 },
+        series: [
+          { name: "企业总数", type: "bar", data: towns.total },
+          { name: "规上企业", type: "bar", data: towns.above },
+        ],
+      },
+      { 企业总数: " 家", 规上企业: " 家" },
+    );
+  }
+  if (document.getElementById("qualification-data")) {
+    KechuangCharts.draw(
+      "qualification-chart",
+      {
+        tooltip: { trigger: "item", formatter: "{b}：{c} 家（{d}%）" },
+        series: [{ name: "企业数", type: "pie", radius: ["50%", "85%"], label: { show: false }, data: KechuangCharts.data("qualification-data") }],
+      },
+      { 企业数: " 家" },
+    );
+  }
 })();
