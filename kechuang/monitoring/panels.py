@@ -50,7 +50,26 @@ def enterprise_rd_panel(enterprise, request) -> dict | None:
         "latest": latest,
         "standing": industry_standing(enterprise, latest),
         "chart": json.dumps(series, ensure_ascii=False),
+        "single_year": _figures_of_last_year(series) if len(years) == 1 else None,
     }
+
+
+def _figures_of_last_year(series: dict) -> list[tuple[str, str | None]]:
+    """The last year's figures as (label, text with unit): a chart of one year would be a
+    row of single bars, so the panel lists them instead."""
+
+    def last(key: str, unit: str, fmt: str = ",") -> str | None:
+        value = series[key][-1]
+        return None if value is None else f"{value:{fmt}} {unit}"
+
+    return [
+        ("营业收入", last("revenue", "万元", ",.2f")),
+        ("研发投入", last("rd_expense", "万元", ",.2f")),
+        ("研发强度", last("intensity", "%", ".2f")),
+        ("新产品销售收入", last("new_product_sales", "万元", ",.2f")),
+        ("研发人员", last("rd_staff", "人")),
+        ("专利申请", last("patents", "件")),
+    ]
 
 
 # The fewest enterprises of an industry to compare one with: below it, a share of peers

@@ -385,7 +385,7 @@ def test_enterprise_page_shows_ten_years_and_industry_standing(five_peers, login
     county = five_peers
     page = login(county.staff).get(county.nanming_enterprise.get_absolute_url()).content.decode()
     assert 'data-testid="rd-panel"' in page
-    assert 'id="rd-chart-money"' in page
+    assert 'id="rd-chart-spend"' in page
     data = page[page.index('id="rd-panel-data"') :][:300]
     assert "2023" in data and "2024" in data
     standing = page[page.index('data-testid="industry-standing"') :][:400]

@@ -77,6 +77,8 @@ def overview(request):
                     (key, label, summary["classes"].get(key, 0))
                     for key, label in engine.CLASS_LABELS.items()
                 ],
+                # A ring of one class is one colour: the table beside it says as much.
+                "class_ring_shown": sum(1 for n in summary["classes"].values() if n) > 1,
                 "tier_rows": [
                     (key, tier_labels[key], summary["tiers"].get(key, 0)) for key in tier_keys
                 ],

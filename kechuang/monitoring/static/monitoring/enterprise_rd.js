@@ -1,31 +1,49 @@
 (function () {
-  const data = JSON.parse(JSON.parse(document.getElementById("rd-panel-data").textContent));
+  const data = KechuangCharts.data("rd-panel-data");
   const years = data.years.map(String);
-  const money = echarts.init(document.getElementById("rd-chart-money"));
-  money.setOption({
-    tooltip: { trigger: "axis" },
-    legend: { data: ["营业收入（万元）", "研发投入（万元）", "新产品销售收入（万元）", "研发强度（%）"], bottom: 0 },
-    grid: { left: 60, right: 50, top: 20, bottom: 60 },
-    xAxis: { type: "category", data: years },
-    yAxis: [{ type: "value", name: "万元" }, { type: "value", name: "%", splitLine: { show: false } }],
-    series: [
-      { name: "营业收入（万元）", type: "bar", data: data.revenue },
-      { name: "研发投入（万元）", type: "bar", data: data.rd_expense },
-      { name: "新产品销售收入（万元）", type: "line", data: data.new_product_sales },
-      { name: "研发强度（%）", type: "line", yAxisIndex: 1, data: data.intensity },
-    ],
+  const units = { 营业收入: " 万元", 新产品销售收入: " 万元", 研发投入: " 万元", 研发强度: "%", 研发人员: " 人", 专利申请: " 件" };
+  // Each series says its unit in the tooltip; each axis names its unit above it.
+  const series = (name, type, values, yAxisIndex = 0) => ({
+    name,
+    type,
+    yAxisIndex,
+    data: values,
+    tooltip: { valueFormatter: (v) => (v == null ? "—" : `${v}${units[name]}`) },
   });
-  const counts = echarts.init(document.getElementById("rd-chart-counts"));
-  counts.setOption({
+  const axis = (name, extra = {}) => ({ type: "value", name, ...extra });
+  // Room above the plot for the axis units; the labels sit inside the chart's box.
+  const common = {
     tooltip: { trigger: "axis" },
-    legend: { data: ["研发人员（人）", "专利申请（件）"], bottom: 0 },
-    grid: { left: 50, right: 20, top: 20, bottom: 60 },
+    grid: { left: 8, right: 8, top: 36, bottom: 8, containLabel: true },
     xAxis: { type: "category", data: years },
-    yAxis: { type: "value" },
-    series: [
-      { name: "研发人员（人）", type: "bar", data: data.rd_staff },
-      { name: "专利申请（件）", type: "line", data: data.patents },
-    ],
-  });
-  window.addEventListener("resize", () => { money.resize(); counts.resize(); });
+  };
+
+  KechuangCharts.draw(
+    "rd-chart-revenue",
+    {
+      ...common,
+      yAxis: axis("万元"),
+      series: [series("营业收入", "bar", data.revenue), series("新产品销售收入", "line", data.new_product_sales)],
+    },
+    units,
+  );
+  // R&D spending is a few percent of revenue: on the revenue axis its bars would not show.
+  KechuangCharts.draw(
+    "rd-chart-spend",
+    {
+      ...common,
+      yAxis: [axis("万元"), axis("%", { splitLine: { show: false } })],
+      series: [series("研发投入", "bar", data.rd_expense), series("研发强度", "line", data.intensity, 1)],
+    },
+    units,
+  );
+  KechuangCharts.draw(
+    "rd-chart-counts",
+    {
+      ...common,
+      yAxis: [axis("人", { minInterval: 1 }), axis("件", { minInterval: 1, splitLine: { show: false } })],
+      series: [series("研发人员", "bar", data.rd_staff), series("专利申请", "line", data.patents, 1)],
+    },
+    units,
+  );
 })();

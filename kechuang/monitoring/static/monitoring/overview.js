@@ -1,9 +1,13 @@
 (function () {
-  const data = JSON.parse(JSON.parse(document.getElementById("monitoring-chart").textContent));
-  const chart = echarts.init(document.getElementById("class-chart"));
-  chart.setOption({
-    tooltip: { trigger: "item", formatter: "{b}：{c} 家（{d}%）" },
-    series: [{ type: "pie", radius: ["40%", "70%"], data: data.classes, label: { formatter: "{b}\n{c}" } }],
-  });
-  window.addEventListener("resize", () => chart.resize());
+  if (!document.getElementById("monitoring-chart")) return;
+  const data = KechuangCharts.data("monitoring-chart");
+  // The table under the ring is its legend: names, counts and links to each list.
+  KechuangCharts.draw(
+    "class-chart",
+    {
+      tooltip: { trigger: "item", formatter: "{b}：{c} 家（{d}%）" },
+      series: [{ name: "企业数", type: "pie", radius: ["50%", "85%"], label: { show: false }, data: data.classes }],
+    },
+    { 企业数: " 家" },
+  );
 })();
