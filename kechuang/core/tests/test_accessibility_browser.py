@@ -30,9 +30,10 @@ pytestmark = BROWSER_MARKS
 
 # Pages no menu leads to.
 ALWAYS = ("/accounts/password/",)
-# What a list page leads on to: its first record, and its buttons to add, import or upload.
+# What a list page leads on to: its first record, and its buttons to add, import, upload
+# or handle (an alert).
 DETAIL = re.compile(r"/\d+/$")
-ACTION = re.compile(r"/(add|import|upload|new)/$")
+ACTION = re.compile(r"/(add|import|upload|new|acknowledge)/$")
 # A registry import with an error in its only row: the page then lists the errors.
 BAD_IMPORT = "企业名称,统一社会信用代码\n测试企业,91330624MA2BC3D4X3\n".encode()
 
@@ -78,7 +79,7 @@ class Walk:
         links = _hrefs(self.page, "main a[href]")
         details = [h for h in _hrefs(self.page, "main table tbody a[href]") if DETAIL.search(h)]
         tabs = _hrefs(self.page, "[data-testid=list-tabs] a")
-        actions = [h for h in links if ACTION.search(h)]
+        actions = [h for h in links if ACTION.search(urlsplit(h).path)]
         if details:
             self.visit(details[0])
             edits = [h for h in _hrefs(self.page, "main a[href]") if h.endswith("/edit/")]
