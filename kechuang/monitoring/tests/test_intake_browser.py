@@ -123,7 +123,7 @@ def test_officer_uploads_sees_errors_fixes_and_commits(world, page, settings, tm
     assert rows.count() == 1
     assert a.name in rows.first.inner_text()
     cells = rows.first.locator("td").all_inner_texts()
-    assert cells[-4:] == ["100.00", "160.00", "60.00", "-37.50%"]  # 万元, as the list shows
+    assert cells[-4:] == ["100.00", "160.00", "60.00", "37.50%"]  # 万元, as the list shows
     page.screenshot(path=ARTIFACTS / "intake-decline-list.png", full_page=True)
     rows.first.get_by_role("link", name=a.name).click()
     page.wait_for_url(f"**{a.get_absolute_url()}")
