@@ -271,6 +271,8 @@ class InstitutionForm(ScopedModelForm):
         region, local = cleaned.get("region"), cleaned.get("is_local")
         if region is None or "region" in self.errors:
             return cleaned
+        if not {"region", "is_local"} & set(self.changed_data):
+            return cleaned  # the place stands as registered (and may not be the user's to set)
         in_county = region.code.startswith(settings.HOME_REGION_CODE)
         if not local and in_county:
             self.add_error(

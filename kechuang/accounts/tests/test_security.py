@@ -100,9 +100,9 @@ def alert(world):
 @pytest.mark.parametrize(
     "target, expected",
     [
-        ("https://evil.example/", "/monitoring/alerts/"),
-        ("//evil.example", "/monitoring/alerts/"),
-        ("/\\evil.example", "/monitoring/alerts/"),
+        ("https://evil.example/", "/monitoring/alerts/?year=2024"),
+        ("//evil.example", "/monitoring/alerts/?year=2024"),
+        ("/\\evil.example", "/monitoring/alerts/?year=2024"),
         ("/monitoring/alerts/?page=2", "/monitoring/alerts/?page=2"),
     ],
 )

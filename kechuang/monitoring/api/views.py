@@ -248,11 +248,12 @@ class AlertViewSet(ReadOnlyScopedViewSet):
     )
     @action(detail=True, methods=["post"])
     def acknowledge(self, request, pk=None):
+        alert = self.get_object()  # out of scope: 404 before anything sent is read
         handling = serializers.AlertHandlingSerializer(data=request.data)
         handling.is_valid(raise_exception=True)
         try:
             alert = services.acknowledge_alert(
-                self.get_object(), user=request.user, note=handling.validated_data["note"]
+                alert, user=request.user, note=handling.validated_data["note"]
             )
         except services.AlertAlreadyHandled as handled:
             return Response({"detail": str(handled)}, status=status.HTTP_409_CONFLICT)
