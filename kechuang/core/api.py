@@ -30,7 +30,10 @@ class ScopedQueryMixin:
         queryset = self.model.objects.restrict(self.request.user, action)
         if self.select_related:
             queryset = queryset.select_related(*self.select_related)
-        return queryset.order_by("pk")
+        # The model's order, as its list page opens (names in pinyin order), then the id so
+        # that pages never repeat or skip a row.
+        ordering = [o for o in self.model._meta.ordering if o not in ("pk", "id")]
+        return queryset.order_by(*ordering, "pk")
 
     def get_serializer_context(self):
         return {**super().get_serializer_context(), "user": self.request.user}

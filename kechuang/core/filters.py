@@ -19,9 +19,10 @@ class KeywordFilterSet(django_filters.FilterSet):
     ("name", "enterprise__name") whose pinyin is searched too.
 
     Rows come back best match first: the exact name or code, then names beginning with the
-    words, then names whose pinyin initials begin with the letters (with or without the
-    place the name opens with: "xhc" finds 新昌县新禾成), then names whose full pinyin
-    holds them, then everything else that contains them; each group in pinyin order.
+    words, then names whose pinyin initials begin with the letters once the place the name
+    opens with is left out ("xhc" finds 新昌县新禾成), then names whose pinyin so begins
+    ("xinhe"), then names whose initials begin with them place and all ("xcx"), then names
+    holding them after their place; each group in pinyin order.
     """
 
     q = django_filters.CharFilter(label="关键词", method="search")
@@ -72,14 +73,20 @@ class KeywordFilterSet(django_filters.FilterSet):
             ranks.append(When(Q(**{f"{named}__istartswith": value}), then=1))
         if self.spelled_name and PINYIN_QUERY.match(value):
             typed, spelled = value.lower(), self.spelled_name
-            initials = Q(**{f"{spelled}_initials__startswith": typed}) | Q(
-                **{f"{spelled}_core_initials__startswith": typed}
+            core_initials = Q(**{f"{spelled}_core_initials__startswith": typed})
+            initials = Q(**{f"{spelled}_initials__startswith": typed})
+            core_pinyin = Q(**{f"{spelled}_core_pinyin__startswith": typed})
+            # Inside the name after its place, not across it ("xhc" is in 新昌县海成 only as
+            # the county's 县 and the name's 海成), nor in its legal form (有限 is "youxian").
+            inside = Q(**{f"{spelled}_core_initials__contains": typed}) | Q(
+                **{f"{spelled}_core_pinyin__contains": typed}
             )
-            pinyin = Q(**{f"{spelled}_pinyin__contains": typed})
-            ranks += [When(initials, then=2), When(pinyin, then=3)]
-            # Inside the name after its place, not across it: "xhc" is in 新昌县海成 only
-            # as the county's 县 followed by the name's 海成.
-            condition |= initials | pinyin | Q(**{f"{spelled}_core_initials__contains": typed})
+            ranks += [
+                When(core_initials, then=2),  # xhc: 新昌县新禾成
+                When(core_pinyin, then=3),  # xinhe: 新昌县新禾成
+                When(initials, then=4),  # xcx: every 新昌县 name, after the names meant
+            ]
+            condition |= core_initials | initials | core_pinyin | inside
         self.ranked = True
         if self.spelled_name:
             within = [f"{self.spelled_name}_sort", "pk"]
@@ -87,7 +94,7 @@ class KeywordFilterSet(django_filters.FilterSet):
             within = [*queryset.query.order_by] or [*queryset.model._meta.ordering, "pk"]
         return (
             queryset.filter(condition)
-            .annotate(search_rank=Case(*ranks, default=Value(4)))
+            .annotate(search_rank=Case(*ranks, default=Value(5)))
             .order_by("search_rank", *within)
         )
 

@@ -74,6 +74,7 @@ class SpelledName(models.Model):
         "字号拼音首字母", max_length=200, db_index=True, editable=False, default=""
     )
     name_pinyin = models.CharField("全拼", max_length=600, editable=False, default="")
+    name_core_pinyin = models.CharField("字号全拼", max_length=600, editable=False, default="")
     name_sort = models.CharField("拼音排序", max_length=1000, editable=False, default="")
 
     class Meta:
@@ -91,6 +92,7 @@ class SpelledName(models.Model):
         self.name_initials = spelling.initials[:200]
         self.name_core_initials = spelling.core_initials[:200]
         self.name_pinyin = spelling.pinyin[:600]
+        self.name_core_pinyin = spelling.core_pinyin[:600]
         self.name_sort = spelling.sort_key[:1000]
 
 

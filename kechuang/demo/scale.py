@@ -141,6 +141,7 @@ def generate_scale(
                         name_initials="".join(s[0] for s in spelled)[:200],
                         # The name opens with its county, left out as `spell` leaves it out.
                         name_core_initials="".join(s[0] for s in spelled[1:])[:200],
+                        name_core_pinyin="".join(s[1] for s in spelled[1:-1])[:600],
                         name_pinyin="".join(s[1] for s in spelled)[:600],
                         name_sort=" ".join(s[2] for s in spelled)[:1000],
                         town_id=rng.choice(towns_by_county[county]),

@@ -5,7 +5,12 @@ import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from pypinyin import Style, lazy_pinyin
+from pypinyin import Style, lazy_pinyin, load_phrases_dict, load_single_dict
+
+# Readings pypinyin gets wrong in the county's names: 晟 is read shèng in names (新昌县晟力),
+# and the county's own 天姥山 is tiān mǔ.
+load_single_dict({ord("晟"): "shèng"})
+load_phrases_dict({"天姥": [["tiān"], ["mǔ"]]})
 
 # What a place name may end with; "新昌县" is also written "新昌", "七星街道" as "七星".
 PLACE_SUFFIXES = (
@@ -51,6 +56,28 @@ def pinyin_sort_key(text: str) -> str:
     return " ".join(p.lower() for p in parts if p.strip())
 
 
+# How enterprise names end (组织形式), longest first; "xian" is in every 有限公司.
+LEGAL_FORMS = (
+    "股份有限公司",
+    "有限责任公司",
+    "集团有限公司",
+    "有限公司",
+    "合伙企业",
+    "集团",
+    "公司",
+    "企业",
+    "厂",
+)
+
+
+def without_legal_form(name: str) -> str:
+    """The name without the legal form it ends with ('新禾成机械有限公司' -> '新禾成机械')."""
+    for form in LEGAL_FORMS:
+        if name.endswith(form) and len(name) > len(form):
+            return name[: -len(form)]
+    return name
+
+
 def place_variants(places: Iterable[str]) -> set[str]:
     """Each place name as written in full and without its administrative suffix."""
     variants = set()
@@ -82,15 +109,18 @@ def without_place_prefix(name: str, places: Iterable[str]) -> str:
 class Spelling:
     initials: str
     core_initials: str
+    core_pinyin: str
     pinyin: str
     sort_key: str
 
 
 def spell(name: str, places: Iterable[str] = ()) -> Spelling:
     """Everything a name is searched and sorted by, in one reading."""
+    core = without_place_prefix(name, places)
     return Spelling(
         initials=pinyin_initials(name),
-        core_initials=pinyin_initials(without_place_prefix(name, places)),
+        core_pinyin=pinyin_full(without_legal_form(core)),
+        core_initials=pinyin_initials(core),
         pinyin=pinyin_full(name),
         sort_key=pinyin_sort_key(name),
     )

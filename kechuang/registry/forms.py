@@ -33,7 +33,17 @@ def _administers(user) -> bool:
 
 
 class EnterpriseForm(ScopedModelForm):
-    REGISTERED_FACTS = ("uscc", "confirm_legacy_uscc", "name", "town", "status", "founded_on")
+    # Registered with market regulation or classified by the statistics office (the
+    # industry, which also picks the peers an enterprise is compared with).
+    REGISTERED_FACTS = (
+        "uscc",
+        "confirm_legacy_uscc",
+        "name",
+        "town",
+        "industry",
+        "status",
+        "founded_on",
+    )
     past_dates = ("founded_on",)
 
     # Longer than 18 so that a code pasted with spaces or dashes reaches clean_uscc, which

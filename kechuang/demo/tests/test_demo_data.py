@@ -208,6 +208,7 @@ def test_generate_scale_spreads_valid_codes_over_counties():
             "name",
             "name_initials",
             "name_core_initials",
+            "name_core_pinyin",
             "name_pinyin",
             "name_sort",
         )
@@ -220,6 +221,7 @@ def test_generate_scale_spreads_valid_codes_over_counties():
         assert spellings == [
             expected.initials,
             expected.core_initials,
+            expected.core_pinyin,
             expected.pinyin,
             expected.sort_key,
         ]

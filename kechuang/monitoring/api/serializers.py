@@ -151,9 +151,7 @@ class AlertSerializer(serializers.ModelSerializer):
     acknowledged_by = serializers.CharField(
         source="acknowledged_by.username", read_only=True, default=""
     )
-    acknowledged_by_name = serializers.StringRelatedField(
-        source="acknowledged_by", read_only=True, label="处理人姓名"
-    )
+    acknowledged_by_name = serializers.SerializerMethodField(label="处理人姓名")
 
     class Meta:
         model = Alert
@@ -174,6 +172,9 @@ class AlertSerializer(serializers.ModelSerializer):
             "handling_note",
         ]
         read_only_fields = fields
+
+    def get_acknowledged_by_name(self, alert) -> str:
+        return str(alert.acknowledged_by) if alert.acknowledged_by else ""
 
 
 class AlertHandlingSerializer(StrictSerializer):

@@ -83,15 +83,36 @@ def test_exact_name_then_name_prefix_then_contains(named):
 def test_full_pinyin_ranks_after_initials(named):
     EnterpriseFactory(name="新昌县鑫华诚包装有限公司", town_id=NANMING)  # xin hua cheng
     assert found("xinhecheng") == [
-        "杭州新禾成贸易有限公司",
+        # 3: the pinyin of the name after its place begins so
         "新昌县新禾成机械有限公司",
         "浙江新和成股份有限公司",
+        # 5: holds it after its place (杭州 is not this county's)
+        "杭州新禾成贸易有限公司",
     ]
     assert found("xhc")[:3] == [
         "新昌县七星街道小黄车服务部",
         "新昌县新禾成机械有限公司",
         "新昌县鑫华诚包装有限公司",
     ]
+
+
+def test_initials_of_the_place_rank_after_the_names_they_begin(named):
+    EnterpriseFactory(name="浙江信晨物流有限公司", town_id=QIXING)
+    # xc is also 新昌县's initials: the names whose own words are xc come first.
+    assert found("xc")[0] == "浙江信晨物流有限公司"
+    assert set(found("xc")[1:]) == {n for n in NAMES if n.startswith("新昌县")}
+
+
+def test_a_legal_form_is_no_match(named):
+    assert found("xian") == []  # the 县 of 新昌县, the 限 of 有限公司
+    assert found("gongsi") == []
+
+
+def test_names_are_read_as_names_read(world):
+    from kechuang.engines.text import spell
+
+    assert spell("新昌县晟力冷链有限公司").pinyin.startswith("xinchangxianshengli")
+    assert spell("天姥实验室").pinyin == "tianmushiyanshi"
 
 
 def test_credit_code_typed_whole_comes_first(named):
@@ -186,3 +207,26 @@ def test_a_cluster_counts_and_lists_the_enterprises_of_its_chains(world, login):
     assert "精密轴承" in detail.content.decode()
     town = login(world.town).get(reverse("registry:industrychain_list"), {"q": "高端装备"})
     assert [row.record.enterprise_count for row in town.context["table"].page.object_list] == [1]
+
+
+def test_the_api_lists_in_the_pages_order_by_default(world, login):
+    for name in ("艾科精密有限公司", "阿里轴承有限公司", "安防科技有限公司"):
+        EnterpriseFactory(name=name, town_id=NANMING)
+    client = login(world.staff)
+    api = [row["name"] for row in client.get("/api/registry/enterprises/").json()["results"]]
+    page = client.get(reverse("registry:enterprise_list"))
+    assert api == [row.record.name for row in page.context["table"].page.object_list]
+
+
+def test_an_enterprise_user_cannot_move_its_own_industry(world, login):
+    client = login(world.enterprise)
+    enterprise = world.own_enterprise
+    form = client.get(reverse("registry:enterprise_edit", args=[enterprise.pk])).context["form"]
+    assert form.fields["industry"].disabled
+    response = client.patch(
+        f"/api/registry/enterprises/{enterprise.pk}/",
+        {"industry": "2710"},
+        content_type="application/json",
+    )
+    assert response.status_code == 400
+    assert response.json()["industry"] == ["您无权修改此字段。"]
