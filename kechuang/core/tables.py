@@ -10,6 +10,8 @@ import datetime
 import re
 
 import django_tables2 as tables
+from django.core.exceptions import FieldDoesNotExist
+from django.db import models
 from django.template.defaultfilters import date as date_filter
 from django.utils import formats, timezone
 from django.utils.html import format_html, format_html_join
@@ -134,6 +136,39 @@ class CreditCodeColumn(tables.Column):
         super().__init__(accessor=accessor, verbose_name=verbose_name, **kwargs)
 
 
+# A text longer than this is free text (a problem noted on a visit, a name) and wraps.
+SHORT_TEXT = 100
+
+
+def _is_short(model, name: str, column) -> bool:
+    """Whether a column holds short values (a date, an amount, a code, a choice, a town)
+    that read badly broken over lines; free text and names longer than SHORT_TEXT wrap."""
+    if isinstance(column, TypedValue | CreditCodeColumn):
+        return True
+    if model is None:
+        return False
+    accessor = str(column.accessor or name).replace(".", "__")
+    field, current = None, model
+    try:
+        for part in accessor.split("__"):
+            field = current._meta.get_field(part)
+            current = field.related_model or current
+    except (FieldDoesNotExist, AttributeError):
+        return False
+    if field.is_relation:
+        named = getattr(field.related_model, "_meta", None)
+        try:
+            label = named.get_field("name") if named else None
+        except FieldDoesNotExist:
+            return True
+        return (label.max_length or 0) < SHORT_TEXT
+    if isinstance(field, models.TextField | models.JSONField):
+        return False
+    if isinstance(field, models.CharField):
+        return bool(field.choices) or (field.max_length or 0) < SHORT_TEXT
+    return True
+
+
 class BaseTable(tables.Table):
     """Every list table. `Meta.always_visible` columns cannot be hidden by the column chooser;
     `Meta.export_exclude` columns (links, actions) are left out of Excel exports; columns
@@ -157,8 +192,16 @@ class BaseTable(tables.Table):
                 column.__class__ = YesNoColumn
                 if tuple(column.yesno) == STOCK_YES_NO:
                     column.yesno = YES_NO
+        model = getattr(cls._meta, "model", None)
+        for name, column in cls.base_columns.items():
+            if _is_short(model, name, column):
+                td = dict(column.attrs.get("td", {}))
+                td["class"] = f"{td.get('class', '')} nowrap".strip()
+                column.attrs = {**column.attrs, "td": td}
 
     def __init__(self, *args, **kwargs):
+        if getattr(self._meta, "empty_text", None) is None:
+            kwargs.setdefault("empty_text", "没有符合条件的记录。")
         super().__init__(*args, **kwargs)
         for bound in self.columns.iterall():
             if isinstance(bound.column, TypedValue) and not hasattr(self, f"value_{bound.name}"):

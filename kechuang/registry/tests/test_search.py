@@ -230,3 +230,17 @@ def test_an_enterprise_user_cannot_move_its_own_industry(world, login):
     )
     assert response.status_code == 400
     assert response.json()["industry"] == ["您无权修改此字段。"]
+
+
+def test_short_values_stay_on_one_line_and_free_text_wraps(world, login):
+    page = login(world.staff).get(reverse("registry:enterprise_list")).content.decode()
+    body = page.split("<tbody", 1)[1]
+    assert 'class="nowrap"' in body  # dates, amounts, codes, towns
+    first_row = body.split("</tr>", 1)[0]
+    assert first_row.count('class="nowrap"') >= 5
+    assert "<td >" in first_row or "<td>" in first_row  # the name wraps
+
+
+def test_a_search_finding_nothing_says_so(world, login):
+    page = login(world.staff).get(reverse("registry:enterprise_list"), {"q": "不存在的企业名"})
+    assert "没有符合条件的记录。" in page.content.decode()
