@@ -59,7 +59,7 @@ PERCENT_FORMAT = "0.00%"
 MIN_WIDTH = 6
 MAX_WIDTH = 50
 WIDTH_PADDING = 2
-WIDTH_SAMPLE_ROWS = 1_000
+WIDTH_SAMPLE_ROWS = 5_000  # as many rows as an export written in the request holds
 
 
 class UnreadableFile(ValueError):

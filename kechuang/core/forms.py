@@ -68,20 +68,15 @@ def as_typed(form_class: type[forms.BaseForm], stored: dict) -> dict:
     return typed
 
 
-class ScopedModelForm(forms.ModelForm):
-    """A ModelForm that knows its user, so that choices stay inside the user's scope, and
-    that refuses to save a row the user could not see afterwards."""
+class EntryRules(forms.ModelForm):
+    """What every form that writes a row keeps to, the admin's included: money typed in
+    万元 (WanField) over yuan stored, and dates that cannot lie ahead (`past_dates`:
+    founded, issued, established) refused when typed later than today, the picker stopping
+    at today."""
 
-    out_of_scope_message = (
-        "保存后该记录将不在您的数据范围内，请选择您数据范围内的企业、机构或区划。"
-    )
-
-    # Dates that cannot lie ahead (founded, issued, established): refused when typed later
-    # than today, and the date picker stops at today.
     past_dates: tuple[str, ...] = ()
 
-    def __init__(self, *args, user, **kwargs):
-        self.user = user
+    def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for name, field in self.fields.items():
             if isinstance(field, WanField) and name in self.initial:
@@ -100,6 +95,19 @@ class ScopedModelForm(forms.ModelForm):
             if day and day > today and name in self.changed_data:
                 self.add_error(name, f"{self.fields[name].label}不能晚于今天（{today:%Y-%m-%d}）。")
         return cleaned
+
+
+class ScopedModelForm(EntryRules):
+    """A ModelForm that knows its user, so that choices stay inside the user's scope, and
+    that refuses to save a row the user could not see afterwards."""
+
+    out_of_scope_message = (
+        "保存后该记录将不在您的数据范围内，请选择您数据范围内的企业、机构或区划。"
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        self.user = user
+        super().__init__(*args, **kwargs)
 
     def _post_clean(self):
         super()._post_clean()

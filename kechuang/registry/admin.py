@@ -1,7 +1,36 @@
 from django.contrib import admin
 
 from kechuang.core.admin import NoDeleteAdmin
-from kechuang.registry import models
+from kechuang.core.forms import EntryRules, WanField
+from kechuang.registry import forms, models
+
+
+class EnterpriseAdminForm(EntryRules):
+    """The back office keeps the pages' rules: capital in 万元, no founding date ahead."""
+
+    past_dates = forms.EnterpriseForm.past_dates
+    registered_capital = WanField(label="注册资本（万元）", required=False)
+
+    class Meta:
+        model = models.Enterprise
+        fields = "__all__"
+
+
+class QualificationAdminForm(EntryRules):
+    past_dates = forms.QualificationForm.past_dates
+
+    class Meta:
+        model = models.Qualification
+        fields = "__all__"
+
+
+class InstitutionAdminForm(EntryRules):
+    past_dates = forms.InstitutionForm.past_dates
+    website = forms.InstitutionForm.base_fields["website"]
+
+    class Meta:
+        model = models.Institution
+        fields = "__all__"
 
 
 @admin.register(models.Region)
@@ -32,6 +61,7 @@ class IndustryChainAdmin(NoDeleteAdmin):
 
 @admin.register(models.Enterprise)
 class EnterpriseAdmin(NoDeleteAdmin):
+    form = EnterpriseAdminForm
     list_display = ("name", "uscc", "town", "industry", "status")
     list_filter = ("status", "size_class", "town")
     search_fields = ("name", "uscc", "name_initials")
@@ -40,6 +70,7 @@ class EnterpriseAdmin(NoDeleteAdmin):
 
 @admin.register(models.Qualification)
 class QualificationAdmin(NoDeleteAdmin):
+    form = QualificationAdminForm
     list_display = ("enterprise", "kind", "level", "issued_on", "valid_until")
     list_filter = ("kind", "level")
     raw_id_fields = ("enterprise",)
@@ -47,6 +78,7 @@ class QualificationAdmin(NoDeleteAdmin):
 
 @admin.register(models.Institution)
 class InstitutionAdmin(NoDeleteAdmin):
+    form = InstitutionAdminForm
     list_display = ("name", "kind", "level", "region", "status")
     list_filter = ("kind", "level")
     search_fields = ("name",)

@@ -704,3 +704,24 @@ def test_the_founding_date_help_shows_only_while_the_date_is_missing(world, logi
     undated = EnterpriseFactory(founded_on=None, town_id=NANMING)
     missing = client.get(reverse("registry:enterprise_edit", args=[undated.pk]))
     assert "待补登" in missing.content.decode()
+
+
+def test_the_back_office_keeps_the_pages_money_and_date_rules(world, login):
+    enterprise = EnterpriseFactory(registered_capital=5_000_000, town_id=NANMING)
+    client = login(world.admin)
+    url = reverse("admin:registry_enterprise_change", args=[enterprise.pk])
+    form = client.get(url).context["adminform"].form
+    assert form["registered_capital"].value() == "500"
+    assert form.fields["registered_capital"].label == "注册资本（万元）"
+    data = {
+        name: form[name].value()
+        for name in form.fields
+        if form[name].value() is not None and name != "chains"
+    }
+    data.update(founded_on="2030-01-01", registered_capital="600")
+    refused = client.post(url, data)
+    assert "成立日期不能晚于今天" in refused.content.decode()
+    data["founded_on"] = "2015-01-01"
+    assert client.post(url, data).status_code == 302
+    enterprise.refresh_from_db()
+    assert enterprise.registered_capital == 6_000_000
