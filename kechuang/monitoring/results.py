@@ -23,6 +23,16 @@ def years() -> list[int]:
     return sorted(found, reverse=True)
 
 
+def asked_year(asked: str | None) -> int | None:
+    """The year a page or API call asks for (`?year=`), or the year the pages open on;
+    ValueError, saying what came, for anything but a four-digit year of 2000 to 2100."""
+    if not asked:
+        return default_year()
+    if not (asked.isascii() and asked.isdigit() and 2000 <= int(asked) <= 2100):
+        raise ValueError(f"年度应为 2000 至 2100 之间的四位数字，收到“{asked}”。")
+    return int(asked)
+
+
 def default_year() -> int | None:
     """The year a page or API call shows when none is asked for: the newest of `years`."""
     known = years()

@@ -204,13 +204,10 @@ class SnapshotEntryViewSet(ReadOnlyScopedViewSet):
 
 def _year_snapshot(request):
     """The current results of `?year=` (by default the year the pages open on)."""
-    asked = request.query_params.get("year")
-    if asked is None or asked == "":
-        year = results.default_year()
-    elif asked.isascii() and asked.isdigit() and 2000 <= int(asked) <= 2100:
-        year = int(asked)
-    else:
-        raise ValidationError({"year": [f"年度应为 2000 至 2100 之间的四位数字，收到“{asked}”。"]})
+    try:
+        year = results.asked_year(request.query_params.get("year"))
+    except ValueError as exc:
+        raise ValidationError({"year": [str(exc)]}) from None
     return services.current_snapshot(year) if year else None
 
 

@@ -40,12 +40,10 @@ RANKED_LISTS = ("top_spend", "top_intensity")
 
 
 def _chosen_year(request) -> int | None:
-    asked = request.GET.get("year")
-    if not asked:
-        return results.default_year()
-    if not (asked.isascii() and asked.isdigit() and 2000 <= int(asked) <= 2100):
-        raise BadRequest(f"年度应为 2000 至 2100 之间的四位数字，收到“{asked}”。")
-    return int(asked)
+    try:
+        return results.asked_year(request.GET.get("year"))
+    except ValueError as exc:
+        raise BadRequest(str(exc)) from None
 
 
 def overview(request):
