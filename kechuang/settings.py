@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "kechuang.accounts",
     "kechuang.registry",
     "kechuang.monitoring",
+    "kechuang.assessment",
     "kechuang.dashboard",
     "kechuang.demo",
 ]
