@@ -1,9 +1,10 @@
 """Every benchmark, one after another (`make bench`, or `python -m bench`).
 
 1. The monitoring engine in memory (300,000 enterprises × 5 years) beside DuckDB and pandas.
-2. Monitoring from the database (SQLite in var/bench): recompute and a 100,000-row import;
+2. The recognition engine (高企 and 科小 assessment of 300,000 enterprises) beside pandas.
+3. Monitoring from the database (SQLite in var/bench): recompute and a 100,000-row import;
    the province-scale data is generated first when var/bench has none (7 to 15 min).
-3. Load on PostgreSQL (BENCH_DATABASE_URL, by default the k_load database on the local
+4. Load on PostgreSQL (BENCH_DATABASE_URL, by default the k_load database on the local
    server): the list, API and detail pages under concurrent clients beside a bare view;
    skipped, saying so, when no PostgreSQL answers.
 
@@ -56,6 +57,10 @@ def main() -> int:
     engine = ["-m", "bench.bench_monitoring_engine"]
     engine += ["--enterprises", "30000"] if args.quick else ["--enterprises", "300000"]
     failures += run("Monitoring engine", [*engine, "--years", "5"]) != 0
+
+    recognition = ["-m", "bench.bench_recognition"]
+    recognition += ["--enterprises", "30000"] if args.quick else ["--enterprises", "300000"]
+    failures += run("Recognition engine", recognition) != 0
 
     # SQLite in var/bench unless DATABASE_URL names another database.
     database = {"KECHUANG_VAR_DIR": str(ROOT / "var" / "bench")}

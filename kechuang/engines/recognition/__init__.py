@@ -7,6 +7,8 @@ a sentence each, and the score parts as ranges. `table` turns FACTS rows into RE
 for `kechuang assess` and for the batch job alike.
 """
 
+import gc
+from collections.abc import Iterable
 from datetime import date
 
 from kechuang.engines.recognition.facts import Facts
@@ -29,6 +31,23 @@ def assess(
     return assess_with(facts, rules, day)
 
 
+def assess_many(
+    facts: Iterable[Facts],
+    code: str,
+    on: date | None = None,
+    versions: tuple[RuleSet, ...] | None = None,
+) -> list[Assessment]:
+    """`assess` for many enterprises. The results are kept, so the cyclic collector is
+    paused meanwhile: it would otherwise rescan every result already made, again and again."""
+    paused = gc.isenabled()
+    gc.disable()
+    try:
+        return [assess(item, code, on, versions) for item in facts]
+    finally:
+        if paused:
+            gc.enable()
+
+
 def assess_with(facts: Facts, rules: RuleSet, on: date | None = None) -> Assessment:
     if rules.code == HNTE:
         return assess_hnte(facts, rules, on)
@@ -37,4 +56,4 @@ def assess_with(facts: Facts, rules: RuleSet, on: date | None = None) -> Assessm
     raise ValueError(f"未知的规则：{rules.code}")
 
 
-__all__ = ["HNTE", "SME", "Assessment", "Facts", "assess", "assess_with"]
+__all__ = ["HNTE", "SME", "Assessment", "Facts", "assess", "assess_many", "assess_with"]

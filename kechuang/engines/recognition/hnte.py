@@ -106,6 +106,7 @@ class _Hnte(Evaluation):
         days = (self.on - f.registered_on).days
         values = {"注册成立日期": f.registered_on.isoformat(), "至申请日天数": days}
         need = self.r.min_days_registered
+        self.progress["c1"] = days / need
         if days >= need:
             return self.criterion("c1", MET, f"注册成立 {days} 天，满 {need} 天。", values)
         return self.criterion(
@@ -181,6 +182,7 @@ class _Hnte(Evaluation):
             return self.criterion("c4", NOT_MET, "职工总数为 0。", values, period)
         ratio = tech / staff
         values["占比"] = float(ratio)
+        self.progress["c4"] = float(ratio / need)
         if tech >= need * staff:
             return self.criterion(
                 "c4",
@@ -237,6 +239,7 @@ class _Hnte(Evaluation):
             return self.criterion("c5", NOT_MET, f"{period}销售收入合计为 0。", values, period)
         ratio = rd / sales
         self.figures["rd_ratio"] = ratio
+        self.progress["c5"] = float(ratio / threshold)
         values["研发费用占比"] = float(ratio)
         verdicts, sentences, gaps = [], [], []
         span = "近三年" if len(years) == 3 else f"实际经营的{len(years)}年"
@@ -274,6 +277,7 @@ class _Hnte(Evaluation):
                 sentences.append(f"境内研发费用占 {pct(share)}")
             else:
                 verdicts.append(NOT_MET)
+                self.progress["c5"] = min(self.progress["c5"], float(share / share_need))
                 sentences.append(
                     f"境内研发费用仅占 {pct(share)}，需不低于 {threshold_pct(share_need)}"
                 )
@@ -304,6 +308,7 @@ class _Hnte(Evaluation):
             return self.criterion("c6", NOT_MET, "最近一年总收入为 0。", values, period)
         share = hightech / income
         values["占比"] = float(share)
+        self.progress["c6"] = float(share / need)
         if hightech >= need * income:
             return self.criterion(
                 "c6", MET, f"高新技术产品（服务）收入占总收入 {pct(share)}。", values, period
@@ -469,6 +474,7 @@ class _Hnte(Evaluation):
         self.figures["score_max"] = high
         need = r.pass_score_above
         values = {"评分区间": f"{low}–{high}"}
+        self.progress["c7"] = high / (need + 1)
         expert = self.f.expert_score
         if expert is not None:
             values["专家评分或自评分"] = expert

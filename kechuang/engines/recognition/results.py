@@ -35,6 +35,17 @@ class Criterion:
     values: dict = field(default_factory=dict)
     period: str = ""
     gap: str = ""
+    progress: float | None = None
+
+    @property
+    def closeness(self) -> float:
+        """How far along this condition stands, 0–1: met 1; not met, the share of the
+        bar reached where a figure measures it (else 0); unknown ½."""
+        if self.verdict == MET:
+            return 1.0
+        if self.verdict == NEEDS_INFO:
+            return 0.5
+        return min(max(self.progress or 0.0, 0.0), 0.99)
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,6 +86,11 @@ class Assessment:
     @property
     def met_count(self) -> int:
         return sum(c.verdict == MET for c in self.criteria)
+
+    @property
+    def closeness(self) -> float:
+        """0–100: the mean of the criteria's closeness, to rank who stands nearest."""
+        return 100 * sum(c.closeness for c in self.criteria) / len(self.criteria)
 
 
 def overall(verdicts) -> str:
@@ -145,6 +161,7 @@ class Evaluation:
         self.f = facts
         self.r = rules
         self.on = facts.apply_on or on or date.today()
+        self.progress: dict[str, float] = {}
 
     def criterion(self, key, verdict, explanation, values=None, period="", gap="") -> Criterion:
         return Criterion(
@@ -156,4 +173,5 @@ class Evaluation:
             values or {},
             period,
             gap,
+            self.progress.get(key),
         )

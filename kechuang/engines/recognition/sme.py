@@ -209,6 +209,7 @@ class _Sme(Evaluation):
                 return self.criterion("c5", MET, f"{said}，可直接确认。", values, self.period)
         routes_unknown = [said for flag, _route, said in DIRECT_ROUTES if getattr(f, flag) is None]
         need = r.pass_score
+        self.progress["c5"] = high / need if staff.high > 0 else 0.0
         if low >= need and staff.low > 0:
             return self.criterion(
                 "c5",

@@ -619,3 +619,14 @@ def test_sme_score_is_the_sum_of_its_parts_when_known(item):
         )
     if result.criterion("c5").verdict == "met" and result.figures["direct_route"] is None:
         assert parts["staff"].low > 0 and sum(p.low for p in parts.values()) >= 60
+
+
+def test_closeness_ranks_who_stands_nearest():
+    eligible = hnte()
+    assert eligible.closeness == 100
+    short_of_rd = hnte(rd_t1=D("400"), rd_t2=D("320"), rd_t3=D("240"))  # 3.2% of 4%
+    assert short_of_rd.criterion("c5").closeness == pytest.approx(0.8)
+    far = hnte(rd_t1=D("40"), rd_t2=D("32"), rd_t3=D("24"), tech_staff=D(5))
+    unknown = hnte(major_incident=None)
+    assert far.closeness < short_of_rd.closeness < eligible.closeness
+    assert far.closeness < unknown.closeness == 100 - 100 / 8 / 2
