@@ -54,6 +54,7 @@ urlpatterns = [
     path("accounts/", include("kechuang.accounts.urls")),
     path("registry/", include("kechuang.registry.urls")),
     path("monitoring/", include("kechuang.monitoring.urls")),
+    path("assessment/", include("kechuang.assessment.urls")),
     path("", include("kechuang.core.urls")),
     path("api/", include(api_patterns)),
     path("admin/", admin.site.urls),

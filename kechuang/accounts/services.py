@@ -54,6 +54,22 @@ MONITORING_SERVICE = [
 ]
 
 
+ASSESSMENT_FACTS = (
+    "intellectualproperty",
+    "recognitionfigures",
+    "enterpriseevent",
+    "recognitionprofile",
+)
+ASSESSMENT_READ = [
+    "assessment.view_assessmentresult",
+    "assessment.view_assessmentrun",
+    "assessment.view_recognitionrules",
+    *(f"assessment.view_{m}" for m in ASSESSMENT_FACTS),
+]
+ASSESSMENT_EXPORT = ["assessment.export_assessmentresult", "assessment.export_intellectualproperty"]
+ASSESSMENT_ENTRY = [f"assessment.{a}_{m}" for m in ASSESSMENT_FACTS for a in ("add", "change")]
+
+
 # name -> (description, data scope, permissions as "app_label.codename")
 STANDARD_ROLES: dict[str, tuple[str, str, list[str]]] = {
     "系统管理员": (
@@ -74,7 +90,9 @@ STANDARD_ROLES: dict[str, tuple[str, str, list[str]]] = {
             "accounts.view_organisation",
         )
         + MONITORING_READ
-        + MONITORING_EXPORT,
+        + MONITORING_EXPORT
+        + ASSESSMENT_READ
+        + ASSESSMENT_EXPORT,
     ),
     "科技局科员": (
         "科技局业务人员：本局及以下（全县）数据，维护、导入、导出",
@@ -101,7 +119,11 @@ STANDARD_ROLES: dict[str, tuple[str, str, list[str]]] = {
         )
         + MONITORING_READ
         + MONITORING_EXPORT
-        + MONITORING_SERVICE,
+        + MONITORING_SERVICE
+        + ASSESSMENT_READ
+        + ASSESSMENT_EXPORT
+        + ASSESSMENT_ENTRY
+        + ["assessment.run_assessment"],
     ),
     "乡镇街道科员": (
         "乡镇街道：本乡镇街道数据，维护、导入、导出",
@@ -125,7 +147,10 @@ STANDARD_ROLES: dict[str, tuple[str, str, list[str]]] = {
             "monitoring.export_poolentry",
             "monitoring.export_servicevisit",
         )
-        + MONITORING_SERVICE,
+        + MONITORING_SERVICE
+        + ASSESSMENT_READ
+        + ASSESSMENT_EXPORT
+        + ASSESSMENT_ENTRY,
     ),
     "企业填报员": (
         "企业：仅本企业数据",
@@ -145,6 +170,16 @@ STANDARD_ROLES: dict[str, tuple[str, str, list[str]]] = {
             "registry.export_enterprise",
             "monitoring.view_rdrecord",
             "monitoring.view_financialrecord",
+            "assessment.view_assessmentresult",
+            "assessment.view_intellectualproperty",
+            "assessment.view_recognitionfigures",
+            "assessment.view_enterpriseevent",
+            "assessment.view_recognitionprofile",
+            *(
+                f"assessment.{a}_{m}"
+                for m in ("intellectualproperty", "recognitionfigures", "recognitionprofile")
+                for a in ("add", "change")
+            ),
         ),
     ),
     "高校院所用户": (

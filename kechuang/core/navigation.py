@@ -70,6 +70,29 @@ MENU = (
         ),
     ),
     MenuGroup(
+        "认定测评与惠企政策",
+        (
+            MenuItem(
+                "测评总览",
+                "assessment:overview",
+                "clipboard-check",
+                "assessment.view_assessmentresult",
+            ),
+            MenuItem(
+                "测评结果",
+                "assessment:assessmentresult_list",
+                "list-check",
+                "assessment.view_assessmentresult",
+            ),
+            MenuItem(
+                "知识产权",
+                "assessment:intellectualproperty_list",
+                "lightbulb",
+                "assessment.view_intellectualproperty",
+            ),
+        ),
+    ),
+    MenuGroup(
         "系统管理",
         (
             MenuItem(

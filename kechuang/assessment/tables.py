@@ -1,0 +1,174 @@
+import django_tables2 as tables
+from django.utils.html import format_html
+
+from kechuang.assessment import choices
+from kechuang.assessment.models import (
+    AssessmentResult,
+    EnterpriseEvent,
+    IntellectualProperty,
+    RecognitionFigures,
+)
+from kechuang.core.tables import BaseTable, CreditCodeColumn, MoneyColumn, PercentColumn
+
+BADGES = {"met": ("success", "✓"), "not_met": ("danger", "✗"), "needs_info": ("secondary", "?")}
+VERDICT_BADGES = {"eligible": "success", "needs_info": "warning", "not_eligible": "danger"}
+CRITERION_LABELS = dict(choices.CriterionVerdict.choices)
+
+
+def town_column() -> tables.Column:
+    return tables.Column(
+        verbose_name="乡镇街道", accessor="enterprise__town__name", order_by=("enterprise__town",)
+    )
+
+
+class CriterionColumn(tables.Column):
+    """One condition's verdict: a mark on the page, the word in the export."""
+
+    def __init__(self, key: str, title: str):
+        self.key = key
+        super().__init__(
+            verbose_name=title,
+            accessor="verdicts",
+            orderable=False,
+            attrs={"td": {"class": "text-center"}},
+        )
+
+    def render(self, value):
+        verdict = (value or {}).get(self.key, "")
+        colour, mark = BADGES.get(verdict, ("light", "—"))
+        return format_html(
+            '<span class="badge text-bg-{}" title="{}">{}</span>',
+            colour,
+            CRITERION_LABELS.get(verdict, ""),
+            mark,
+        )
+
+    def value(self, value):
+        return CRITERION_LABELS.get((value or {}).get(self.key, ""), "")
+
+
+class AssessmentResultTable(BaseTable):
+    enterprise = tables.Column(
+        verbose_name="企业",
+        linkify=lambda record: record.assessment_url(),
+        order_by=("enterprise__name_sort",),
+    )
+    uscc = CreditCodeColumn(accessor="enterprise__uscc")
+    town = town_column()
+    verdict = tables.Column(verbose_name="结论")
+    closeness = tables.Column(verbose_name="接近度")
+    met_count = tables.Column(verbose_name="符合条件数")
+    rd_ratio = PercentColumn(verbose_name="研发费用占比")
+    rd_threshold = PercentColumn(verbose_name="适用比例")
+    score_range = tables.Column(
+        verbose_name="创新能力评分", accessor="score_min", order_by=("score_max",)
+    )
+    score = tables.Column(verbose_name="评价得分")
+    hnte_valid_until = tables.DateColumn(verbose_name="高企证书有效期至")
+    gaps = tables.Column(verbose_name="差距", attrs={"td": {"class": "text-wrap small"}})
+
+    class Meta:
+        model = AssessmentResult
+        fields = (
+            "enterprise",
+            "uscc",
+            "town",
+            "verdict",
+            "closeness",
+            "met_count",
+            "rd_ratio",
+            "rd_threshold",
+            "score_range",
+            "score",
+            "hnte_valid_until",
+            "gaps",
+        )
+        always_visible = ("enterprise",)
+
+    def __init__(self, *args, criteria: dict[str, str] | None = None, **kwargs):
+        extra = [
+            (f"c_{key}", CriterionColumn(key, title)) for key, title in (criteria or {}).items()
+        ]
+        super().__init__(*args, extra_columns=extra, **kwargs)
+
+    def render_verdict(self, value, record):
+        return format_html(
+            '<span class="badge text-bg-{}">{}</span>',
+            VERDICT_BADGES.get(record.verdict, "light"),
+            record.get_verdict_display(),
+        )
+
+    def value_verdict(self, value, record):
+        return record.get_verdict_display()
+
+    def render_closeness(self, value):
+        return f"{value:.0f}"
+
+    def render_score_range(self, value, record):
+        if record.score_min is None:
+            return "—"
+        if record.score_min == record.score_max:
+            return str(record.score_min)
+        return f"{record.score_min}–{record.score_max}"
+
+    value_score_range = render_score_range
+
+
+class IntellectualPropertyTable(BaseTable):
+    enterprise = tables.Column(
+        verbose_name="企业", linkify=lambda record: record.get_absolute_url()
+    )
+    title = tables.Column(linkify=lambda record: record.edit_url())
+
+    class Meta:
+        model = IntellectualProperty
+        fields = (
+            "enterprise",
+            "kind",
+            "number",
+            "title",
+            "granted_on",
+            "expires_on",
+            "lapsed_on",
+            "acquisition",
+            "used_in_hnte_year",
+            "source",
+        )
+        always_visible = ("title",)
+
+
+class RecognitionFiguresTable(BaseTable):
+    year = tables.Column(linkify=lambda record: record.edit_url())
+    sales = MoneyColumn("销售收入")
+    total_income = MoneyColumn("总收入")
+    hightech_income = MoneyColumn("高新技术产品（服务）收入")
+    rd_expense = MoneyColumn("研发费用（高企口径）")
+    rd_domestic = MoneyColumn("境内研发费用")
+    net_assets = MoneyColumn("净资产")
+
+    class Meta:
+        model = RecognitionFigures
+        fields = (
+            "year",
+            "sales",
+            "total_income",
+            "hightech_income",
+            "rd_expense",
+            "rd_domestic",
+            "net_assets",
+            "staff_total",
+            "tech_staff",
+            "conversions",
+            "source",
+            "confirmed_at",
+        )
+        always_visible = ("year",)
+
+
+class EnterpriseEventTable(BaseTable):
+    title = tables.Column(linkify=lambda record: record.edit_url())
+
+    class Meta:
+        model = EnterpriseEvent
+        fields = ("kind", "title", "occurred_on", "ended_on", "source")
+        always_visible = ("title",)
