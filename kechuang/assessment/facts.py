@@ -186,7 +186,11 @@ class FactsLoader:
         self.profiles = {
             row["enterprise_id"]: row
             for row in RecognitionProfile.objects.filter(enterprise_id__in=ids).values(
-                "enterprise_id", "tech_domain", "restricted_catalogue", "no_incidents_confirmed_on"
+                "enterprise_id",
+                "tech_domain",
+                "restricted_catalogue",
+                "no_incidents_confirmed_on",
+                "self_assessed_score",
             )
         }
         self.qualifications = defaultdict(set)
@@ -232,6 +236,9 @@ class FactsLoader:
             if profile["tech_domain"]:
                 values["tech_domain"] = profile["tech_domain"]
                 sources["tech_domain"] = "认定基本情况"
+            if profile["self_assessed_score"] is not None:
+                values["expert_score"] = profile["self_assessed_score"]
+                sources["expert_score"] = "企业自评分"
             if profile["restricted_catalogue"] is not None:
                 values["restricted_catalogue"] = profile["restricted_catalogue"]
                 sources["restricted_catalogue"] = "认定基本情况"

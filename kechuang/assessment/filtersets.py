@@ -25,11 +25,12 @@ class AssessmentResultFilterSet(EnterpriseKeywordFilterSet):
         method="filter_needs_info",
         choices=[(f"c{i}", f"第{i}项") for i in range(1, 9)],
     )
+    awaiting_experts = yes_no_filter("数据条件均符合，待专家评审")
     enterprise = id_filter(label="企业", field_name="enterprise")
 
     class Meta:
         model = AssessmentResult
-        fields = ["q", "town", "verdict", "unmet", "needs_info"]
+        fields = ["q", "town", "verdict", "awaiting_experts", "unmet", "needs_info"]
 
     def filter_unmet(self, queryset, name, value):
         return queryset.filter(**{f"verdicts__{value}": "not_met"})

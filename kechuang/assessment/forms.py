@@ -151,10 +151,17 @@ class RecognitionProfileForm(EnterpriseFactForm):
             "enterprise",
             "tech_domain",
             "restricted_catalogue",
+            "self_assessed_score",
             "no_incidents_confirmed_on",
             "source",
         ]
         widgets = {"no_incidents_confirmed_on": DateInput()}
+
+    def clean_self_assessed_score(self):
+        score = self.cleaned_data.get("self_assessed_score")
+        if score is not None and score > 100:
+            raise forms.ValidationError("自评分应在 0 至 100 分之间。")
+        return score
 
     def clean_tech_domain(self):
         text = (self.cleaned_data.get("tech_domain") or "").strip()

@@ -227,6 +227,12 @@ class RecognitionProfile(BaseModel):
     restricted_catalogue = models.BooleanField(
         "产品或服务属于禁止、限制和淘汰类", null=True, blank=True
     )
+    self_assessed_score = models.PositiveSmallIntegerField(
+        "创新能力评价自评分",
+        null=True,
+        blank=True,
+        help_text="企业按《工作指引》评分标准自评的总分（0–100）；填写后据此判断第（七）项",
+    )
     no_incidents_confirmed_on = models.DateField(
         "确认无重大事故及失信记录的日期",
         null=True,
@@ -310,6 +316,7 @@ class AssessmentResult(models.Model):
     score = models.PositiveSmallIntegerField("评分", null=True)
     gaps = models.TextField("差距", blank=True)
     detail = models.JSONField("测评明细", default=dict)
+    awaiting_experts = models.BooleanField("数据条件均符合，待专家评审", default=False)
     holds_hnte = models.BooleanField("持有效高企证书", default=False)
     holds_sme = models.BooleanField("已入库科技型中小企业", default=False)
     hnte_valid_until = models.DateField("高企证书有效期至", null=True)

@@ -110,6 +110,7 @@ def result_row(run: AssessmentRun, enterprise_id: int, result: Assessment, held:
         score=figures.get("score"),
         gaps=gaps,
         detail=detail_of(result),
+        awaiting_experts=result.awaiting_experts,
         holds_hnte=hnte_until is not None,
         holds_sme="sme" in held,
         hnte_valid_until=hnte_until if hnte_until is not True else None,
@@ -155,6 +156,7 @@ def run_assessment(
     )
     verdicts: Counter = Counter()
     unmet: Counter = Counter()
+    awaiting = 0
     with transaction.atomic(), changelog.recording(user):
         run = AssessmentRun.objects.create(code=code, rules=row, assessed_on=on, computed_by=user)
         for start in range(0, len(ids), CHUNK):
@@ -166,6 +168,7 @@ def run_assessment(
             rows = []
             for pk, result in zip(chunk, results, strict=True):
                 verdicts[result.verdict] += 1
+                awaiting += result.awaiting_experts
                 unmet.update(c.key for c in result.criteria if c.verdict == "not_met")
                 rows.append(result_row(run, pk, result, held.get(pk, {})))
             AssessmentResult.objects.bulk_create(rows, batch_size=WRITE_BATCH)
@@ -178,6 +181,7 @@ def run_assessment(
             "enterprises": len(ids),
             "verdicts": dict(verdicts),
             "unmet": dict(sorted(unmet.items())),
+            "awaiting_experts": awaiting,
             "rules": row.version,
         }
         run.save(update_fields=["summary"])

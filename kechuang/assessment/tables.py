@@ -13,6 +13,7 @@ from kechuang.core.tables import BaseTable, CreditCodeColumn, MoneyColumn, Perce
 BADGES = {"met": ("success", "✓"), "not_met": ("danger", "✗"), "needs_info": ("secondary", "?")}
 VERDICT_BADGES = {"eligible": "success", "needs_info": "warning", "not_eligible": "danger"}
 CRITERION_LABELS = dict(choices.CriterionVerdict.choices)
+AWAITING = "待专家评审"
 
 
 def town_column() -> tables.Column:
@@ -52,6 +53,7 @@ class AssessmentResultTable(BaseTable):
         verbose_name="企业",
         linkify=lambda record: record.assessment_url(),
         order_by=("enterprise__name_sort",),
+        attrs={"td": {"class": "name-cell"}},
     )
     uscc = CreditCodeColumn(accessor="enterprise__uscc")
     town = town_column()
@@ -65,7 +67,7 @@ class AssessmentResultTable(BaseTable):
     )
     score = tables.Column(verbose_name="评价得分")
     hnte_valid_until = tables.DateColumn(verbose_name="高企证书有效期至")
-    gaps = tables.Column(verbose_name="差距", attrs={"td": {"class": "text-wrap small"}})
+    gaps = tables.Column(verbose_name="主要差距", attrs={"td": {"class": "small gap-cell"}})
 
     class Meta:
         model = AssessmentResult
@@ -83,6 +85,16 @@ class AssessmentResultTable(BaseTable):
             "hnte_valid_until",
             "gaps",
         )
+        sequence = (
+            "enterprise",
+            "uscc",
+            "town",
+            "verdict",
+            "closeness",
+            "met_count",
+            "...",
+            "gaps",
+        )
         always_visible = ("enterprise",)
 
     def __init__(self, *args, criteria: dict[str, str] | None = None, **kwargs):
@@ -92,6 +104,8 @@ class AssessmentResultTable(BaseTable):
         super().__init__(*args, extra_columns=extra, **kwargs)
 
     def render_verdict(self, value, record):
+        if record.awaiting_experts:
+            return format_html('<span class="badge text-bg-info">{}</span>', AWAITING)
         return format_html(
             '<span class="badge text-bg-{}">{}</span>',
             VERDICT_BADGES.get(record.verdict, "light"),
@@ -99,7 +113,14 @@ class AssessmentResultTable(BaseTable):
         )
 
     def value_verdict(self, value, record):
-        return record.get_verdict_display()
+        return AWAITING if record.awaiting_experts else record.get_verdict_display()
+
+    def render_gaps(self, value):
+        first = value.split("；")[0]
+        shown = first if len(first) <= 36 else first[:35] + "…"
+        more = value.count("；")
+        suffix = f"（另 {more} 项）" if more else ""
+        return format_html('<span title="{}">{}{}</span>', value, shown, suffix)
 
     def render_closeness(self, value):
         return f"{value:.0f}"

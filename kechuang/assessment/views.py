@@ -28,7 +28,6 @@ from kechuang.core.models import OperationLog
 from kechuang.core.oplog import log_operation
 from kechuang.core.views import ObjectEditView, ObjectListView
 from kechuang.engines.recognition import hnte, sme
-from kechuang.engines.recognition.facts import LABELS
 from kechuang.engines.recognition.results import VERDICT_LABELS
 from kechuang.registry.models import Enterprise
 
@@ -77,6 +76,7 @@ def overview(request):
                 for key in ("eligible", "needs_info", "not_eligible")
             ]
             card["total"] = sum(counts.values())
+            card["awaiting"] = results.filter(awaiting_experts=True).count()
             unmet = []
             for key, title in TITLES[code].items():
                 n = results.filter(**{f"verdicts__{key}": "not_met"}).count()
@@ -193,6 +193,44 @@ class AssessmentResultListView(ObjectListView):
         return context
 
 
+# What the assessment page calls each fact; `{t1}` … stand for the accounting years.
+FACT_LABELS = {
+    "registered_on": "注册成立日期",
+    "sales_t1": "{t1}年销售收入",
+    "sales_t2": "{t2}年销售收入",
+    "sales_t3": "{t3}年销售收入",
+    "total_income_t1": "{t1}年总收入",
+    "hightech_income_t1": "{t1}年高新技术产品（服务）收入",
+    "rd_t1": "{t1}年研究开发费用",
+    "rd_t2": "{t2}年研究开发费用",
+    "rd_t3": "{t3}年研究开发费用",
+    "rd_domestic_t1": "{t1}年境内研究开发费用",
+    "rd_domestic_t2": "{t2}年境内研究开发费用",
+    "rd_domestic_t3": "{t3}年境内研究开发费用",
+    "cost_expense_t1": "{t1}年成本费用支出总额",
+    "assets_t1": "{t1}年末资产总额",
+    "net_assets_t1": "{t1}年末净资产",
+    "net_assets_t2": "{t2}年末净资产",
+    "net_assets_t3": "{t3}年末净资产",
+    "staff_total": "{t1}年职工总数",
+    "tech_staff": "{t1}年科技人员数",
+    "ip_class1": "有效Ⅰ类知识产权（件）",
+    "ip_class2": "可用Ⅱ类知识产权（件）",
+    "conversions_avg_3y": "近三年科技成果转化年均数（项）",
+    "major_incident": "有重大事故或失信记录",
+    "hnte_valid": "持有效高企证书",
+    "provincial_rd_institution": "有省部级以上研发机构",
+    "led_standard_5y": "近五年主导制定标准",
+    "national_award_5y": "近五年获国家级科技奖励",
+    "tech_domain": "核心技术所属领域",
+    "restricted_catalogue": "属于禁止、限制和淘汰类",
+}
+
+
+def fact_label(name: str, on: datetime.date) -> str:
+    return FACT_LABELS[name].format(t1=on.year - 1, t2=on.year - 2, t3=on.year - 3)
+
+
 def _scoped_enterprise(request, pk: int, action: str = "view") -> Enterprise:
     if not request.user.has_perm("registry.view_enterprise"):
         raise PermissionDenied
@@ -230,10 +268,11 @@ def enterprise_assessment(request, pk: int):
     except services.AssessmentRefused as refusal:
         raise BadRequest(str(refusal)) from None
     used = [
-        (LABELS.get(name, name), _shown(name, getattr(facts, name)), sources.get(name, "未掌握"))
-        for name in LABELS
-        if name not in ("uscc", "name", "apply_on", "expert_score", "ip_self_developed")
+        (fact_label(name, on), _shown(name, getattr(facts, name)), sources.get(name, "未掌握"))
+        for name in FACT_LABELS
     ]
+    if facts.expert_score is not None:
+        used.append(("创新能力评价自评分", str(facts.expert_score), sources.get("expert_score", "")))
     parts = list(result.parts)
     data_parts = [p for p in parts if not p.by_experts]
     context = {

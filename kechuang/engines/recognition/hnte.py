@@ -424,7 +424,7 @@ class _Hnte(Evaluation):
             low,
             high,
             maximum,
-            f"近三年年均转化 {value.normalize():f} 项，{label} 档",
+            f"近三年年均转化 {value.quantize(Decimal('0.01')).normalize():f} 项，{label} 档",
         )
 
     def growth_part(self, key: str, title: str, field: str) -> ScorePart:

@@ -12,6 +12,9 @@ NEEDS_INFO = "needs_info"
 ELIGIBLE = "eligible"
 NOT_ELIGIBLE = "not_eligible"
 
+# Conditions only an expert panel decides (unless a panel's or a self-assessed score is given).
+EXPERT_JUDGED = {"hnte": {"c7"}}
+
 VERDICT_LABELS = {
     MET: "符合",
     NOT_MET: "不符合",
@@ -86,6 +89,12 @@ class Assessment:
     @property
     def met_count(self) -> int:
         return sum(c.verdict == MET for c in self.criteria)
+
+    @property
+    def awaiting_experts(self) -> bool:
+        """Every condition the data decide is met; only what an expert panel judges is open."""
+        open_keys = {c.key for c in self.unknown}
+        return self.verdict == NEEDS_INFO and open_keys <= EXPERT_JUDGED.get(self.rules, set())
 
     @property
     def closeness(self) -> float:

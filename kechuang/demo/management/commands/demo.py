@@ -9,6 +9,7 @@ from kechuang.demo import records
 from kechuang.demo.county import generate_demo
 from kechuang.demo.logins import DEMO_PASSWORD, DemoLogin, demo_logins
 from kechuang.demo.profiles import DEFAULT_SEED, FIRST_YEAR, LAST_YEAR, REFERENCE_SIZE, DemoError
+from kechuang.demo.recognition import ASSESSED_ON, generate_demo_recognition
 from kechuang.demo.reset import reset_domain_data
 from kechuang.demo.scale import generate_scale
 from kechuang.monitoring import services
@@ -106,11 +107,16 @@ class Command(BaseCommand):
         pool_count, visit_count = records.generate_demo_pool(options["seed"])
         for year in range(FIRST_YEAR + 1, LAST_YEAR + 1):
             services.recompute(year)
+        recognition_counts = generate_demo_recognition(options["seed"])
         self.stdout.write(
             f"  研发统计记录 {rd_count} 条，财务指标记录 {financial_count} 条；"
             f"重点培育库 {pool_count} 家，走访记录 {visit_count} 条；"
             f"{FIRST_YEAR + 1}-{LAST_YEAR}年监测结果已计算"
             f"（{time.monotonic() - started:.1f} 秒）"
+        )
+        self.stdout.write(
+            f"  知识产权 {recognition_counts['rights']} 件，认定口径年度数据 "
+            f"{recognition_counts['figures']} 条；{ASSESSED_ON:%Y-%m-%d} 高企、科小全县测评已完成"
         )
         self._print_logins(summary.logins)
 
