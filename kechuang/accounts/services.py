@@ -66,7 +66,30 @@ ASSESSMENT_READ = [
     "assessment.view_recognitionrules",
     *(f"assessment.view_{m}" for m in ASSESSMENT_FACTS),
 ]
-ASSESSMENT_EXPORT = ["assessment.export_assessmentresult", "assessment.export_intellectualproperty"]
+ASSESSMENT_READ += [
+    "assessment.view_policy",
+    "assessment.view_policyrun",
+    "assessment.view_policyoutcome",
+    "assessment.view_pointsscheme",
+    "assessment.view_pointsrun",
+    "assessment.view_pointsresult",
+    "assessment.view_figureflag",
+]
+ASSESSMENT_EXPORT = [
+    "assessment.export_assessmentresult",
+    "assessment.export_intellectualproperty",
+    "assessment.export_policyoutcome",
+    "assessment.export_pointsresult",
+]
+ASSESSMENT_HANDLING = ["assessment.change_figureflag", "assessment.handle_figureflag"]
+ASSESSMENT_BUREAU = [
+    "assessment.run_assessment",
+    "assessment.add_policy",
+    "assessment.change_policy",
+    "assessment.run_policy",
+    "assessment.add_pointsscheme",
+    "assessment.run_points",
+]
 ASSESSMENT_ENTRY = [f"assessment.{a}_{m}" for m in ASSESSMENT_FACTS for a in ("add", "change")]
 
 
@@ -123,7 +146,8 @@ STANDARD_ROLES: dict[str, tuple[str, str, list[str]]] = {
         + ASSESSMENT_READ
         + ASSESSMENT_EXPORT
         + ASSESSMENT_ENTRY
-        + ["assessment.run_assessment"],
+        + ASSESSMENT_HANDLING
+        + ASSESSMENT_BUREAU,
     ),
     "乡镇街道科员": (
         "乡镇街道：本乡镇街道数据，维护、导入、导出",
@@ -150,7 +174,8 @@ STANDARD_ROLES: dict[str, tuple[str, str, list[str]]] = {
         + MONITORING_SERVICE
         + ASSESSMENT_READ
         + ASSESSMENT_EXPORT
-        + ASSESSMENT_ENTRY,
+        + ASSESSMENT_ENTRY
+        + ASSESSMENT_HANDLING,
     ),
     "企业填报员": (
         "企业：仅本企业数据",
@@ -175,6 +200,10 @@ STANDARD_ROLES: dict[str, tuple[str, str, list[str]]] = {
             "assessment.view_recognitionfigures",
             "assessment.view_enterpriseevent",
             "assessment.view_recognitionprofile",
+            "assessment.view_policyoutcome",
+            "assessment.view_pointsresult",
+            "assessment.view_figureflag",
+            "assessment.add_figureflag",
             *(
                 f"assessment.{a}_{m}"
                 for m in ("intellectualproperty", "recognitionfigures", "recognitionprofile")

@@ -84,3 +84,29 @@ class FactSource(models.TextChoices):
     ENVIRONMENT = "environment", "生态环境部门"
     EMERGENCY = "emergency", "应急管理部门"
     OTHER = "other", "其他"
+
+
+class PolicyKind(models.TextChoices):
+    RD_INCREASE = "rd_increase", "研发投入增量补助（按增量比例，封顶）"
+    RD_SHARE = "rd_share", "研发投入补助（按当年研发投入比例，封顶）"
+    FIXED = "fixed", "定额奖励或券额"
+
+
+class RdCaliber(models.TextChoices):
+    """Which R&D figure a policy pays on: the three calibers are kept apart (RULES.md §4.4)."""
+
+    STATISTICAL = "statistical", "研发统计口径（107-2）"
+    DEDUCTION = "deduction", "加计扣除口径"
+    HNTE = "hnte", "高企认定口径"
+
+
+class Stage(models.TextChoices):
+    STARTUP = "startup", "初创期"
+    GROWTH = "growth", "成长期"
+    MATURE = "mature", "稳定期"
+
+
+class FlagStatus(models.TextChoices):
+    OPEN = "open", "待处理"
+    FIXED = "fixed", "已更正"
+    KEPT = "kept", "核实无误"

@@ -1,13 +1,18 @@
 import django_filters
+from django import forms
 
 from kechuang.assessment import choices
 from kechuang.assessment.models import (
     AssessmentResult,
     EnterpriseEvent,
+    FigureFlag,
     IntellectualProperty,
+    PointsResult,
+    Policy,
+    PolicyOutcome,
     RecognitionFigures,
 )
-from kechuang.core.filters import id_filter, yes_no_filter
+from kechuang.core.filters import KeywordFilterSet, id_filter, yes_no_filter
 from kechuang.monitoring.filtersets import EnterpriseKeywordFilterSet
 from kechuang.registry.filtersets import town_filter
 
@@ -65,3 +70,44 @@ class EnterpriseEventFilterSet(EnterpriseKeywordFilterSet):
     class Meta:
         model = EnterpriseEvent
         fields = ["q", "kind"]
+
+
+class PolicyFilterSet(KeywordFilterSet):
+    search_fields = ("title", "code", "basis")
+    kind = django_filters.ChoiceFilter(label="计算方式", choices=choices.PolicyKind.choices)
+    no_application = yes_no_filter("免申即享")
+    is_active = yes_no_filter("启用")
+
+    class Meta:
+        model = Policy
+        fields = ["q", "kind", "no_application", "is_active"]
+
+
+class PolicyOutcomeFilterSet(EnterpriseKeywordFilterSet):
+    town = town_filter("enterprise__town")
+    verdict = django_filters.ChoiceFilter(label="结论", choices=choices.Verdict.choices)
+    run = id_filter(label="测算批次", field_name="run", widget=forms.HiddenInput)
+    enterprise = id_filter(label="企业", field_name="enterprise", widget=forms.HiddenInput)
+
+    class Meta:
+        model = PolicyOutcome
+        fields = ["q", "town", "verdict"]
+
+
+class PointsResultFilterSet(EnterpriseKeywordFilterSet):
+    town = town_filter("enterprise__town")
+    stage = django_filters.ChoiceFilter(label="发展阶段", choices=choices.Stage.choices)
+
+    class Meta:
+        model = PointsResult
+        fields = ["q", "town", "stage"]
+
+
+class FigureFlagFilterSet(EnterpriseKeywordFilterSet):
+    town = town_filter("enterprise__town")
+    status = django_filters.ChoiceFilter(label="处理状态", choices=choices.FlagStatus.choices)
+    is_confirmation = yes_no_filter("确认无误")
+
+    class Meta:
+        model = FigureFlag
+        fields = ["q", "town", "status", "is_confirmation"]

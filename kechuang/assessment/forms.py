@@ -1,4 +1,5 @@
 import datetime
+from decimal import Decimal, InvalidOperation
 
 from django import forms
 from django.utils import timezone
@@ -6,11 +7,14 @@ from django.utils import timezone
 from kechuang.assessment import choices
 from kechuang.assessment.models import (
     EnterpriseEvent,
+    FigureFlag,
     IntellectualProperty,
+    Policy,
     RecognitionFigures,
     RecognitionProfile,
 )
 from kechuang.core.forms import DateInput, ScopedModelForm, WanField
+from kechuang.engines.recognition import policies as policy_engine
 from kechuang.engines.recognition.domains import find_domain
 from kechuang.registry.models import Enterprise
 
@@ -82,6 +86,7 @@ class RecognitionFiguresForm(EnterpriseFactForm):
     rd_expense = WanField(label="研究开发费用（高企口径，万元）", required=False)
     rd_domestic = WanField(label="其中：境内研究开发费用（万元）", required=False)
     net_assets = WanField(label="年末净资产（万元）", required=False, min_value=None)
+    tech_contract_turnover = WanField(label="技术合同成交额（万元）", required=False)
 
     class Meta:
         model = RecognitionFigures
@@ -97,6 +102,7 @@ class RecognitionFiguresForm(EnterpriseFactForm):
             "staff_total",
             "tech_staff",
             "conversions",
+            "tech_contract_turnover",
             "source",
         ]
 
@@ -184,3 +190,166 @@ class RunForm(forms.Form):
         if day.year < FIRST_YEAR + 3 or day > timezone.localdate() + datetime.timedelta(days=366):
             raise forms.ValidationError("基准日应在今后一年以内。")
         return day
+
+
+class PolicyForm(ScopedModelForm):
+    cap = WanField(label="单家封顶金额（万元）", required=False)
+    amount = WanField(label="定额金额（万元）", required=False)
+
+    class Meta:
+        model = Policy
+        fields = [
+            "title",
+            "code",
+            "basis",
+            "kind",
+            "rd_caliber",
+            "rate",
+            "cap",
+            "amount",
+            "no_application",
+            "effective_from",
+            "effective_to",
+            "is_active",
+            "note",
+        ]
+        widgets = {"effective_from": DateInput(), "effective_to": DateInput()}
+        help_texts = {"code": "英文字母、数字和连字符，如 rd-increase-2025"}
+
+    def clean(self):
+        cleaned = super().clean()
+        kind = cleaned.get("kind")
+        rate = cleaned.get("rate")
+        if kind in (choices.PolicyKind.RD_INCREASE, choices.PolicyKind.RD_SHARE):
+            if rate is None or rate <= 0 or rate > 1:
+                self.add_error("rate", "按比例补助须填写 0 至 1 之间的比例（如 0.10）。")
+        if kind == choices.PolicyKind.FIXED and not cleaned.get("amount"):
+            self.add_error("amount", "定额奖励须填写金额。")
+        start, end = cleaned.get("effective_from"), cleaned.get("effective_to")
+        if start and end and end < start:
+            self.add_error("effective_to", "失效日期不能早于生效日期。")
+        return cleaned
+
+
+FACT_CHOICES = [("", "—")] + list(policy_engine.FACT_TITLES.items())
+OP_CHOICES = list(policy_engine.OPS.items())
+BOOLEAN_FACTS = {"is_above_scale", "holds_hnte", "holds_sme"}
+TEXT_FACTS = {"town", "industry"}
+
+
+class ConditionForm(forms.Form):
+    """One condition row: a fact, a comparison and a value as an officer writes it (是/否,
+    a number in 万元 or a fraction, 政策年度, or codes separated by commas)."""
+
+    fact = forms.ChoiceField(label="数据项", choices=FACT_CHOICES, required=False)
+    op = forms.ChoiceField(label="比较", choices=OP_CHOICES, required=False)
+    value = forms.CharField(label="值", max_length=200, required=False)
+
+    def clean(self):
+        cleaned = super().clean()
+        fact, op, text = (
+            cleaned.get("fact"),
+            cleaned.get("op"),
+            (cleaned.get("value") or "").strip(),
+        )
+        if not fact:
+            return cleaned
+        if not text:
+            self.add_error("value", "请填写比较的值。")
+            return cleaned
+        if fact in BOOLEAN_FACTS:
+            if text not in ("是", "否"):
+                self.add_error("value", "填写“是”或“否”。")
+                return cleaned
+            if op not in ("==", "!="):
+                self.add_error("op", "是/否条件只能用“等于”或“不等于”。")
+            cleaned["parsed"] = text == "是"
+        elif fact in TEXT_FACTS:
+            codes = [code.strip() for code in text.replace("，", ",").split(",") if code.strip()]
+            if op not in ("==", "!=", "in"):
+                self.add_error("op", "代码条件只能用“等于”“不等于”或“属于”。")
+            cleaned["parsed"] = codes if op == "in" else codes[0]
+        elif fact == "first_hnte_year" and text == "政策年度":
+            cleaned["parsed"] = policy_engine.YEAR
+        else:
+            try:
+                number = Decimal(text.rstrip("%")) / (100 if text.endswith("%") else 1)
+            except InvalidOperation:
+                self.add_error("value", f"“{text}”不是数字。")
+                return cleaned
+            if op == "in":
+                self.add_error("op", "数值条件不能用“属于”。")
+            cleaned["parsed"] = int(number) if fact == "first_hnte_year" else str(number)
+        return cleaned
+
+    def as_condition(self) -> dict | None:
+        data = self.cleaned_data
+        if not data.get("fact"):
+            return None
+        return {"fact": data["fact"], "op": data["op"], "value": data["parsed"]}
+
+
+ConditionFormSet = forms.formset_factory(ConditionForm, extra=2, max_num=10)
+
+
+def condition_initial(conditions: list[dict]) -> list[dict]:
+    """Stored conditions as the rows show them."""
+    rows = []
+    for condition in conditions:
+        value = condition["value"]
+        if isinstance(value, bool):
+            text = "是" if value else "否"
+        elif value == policy_engine.YEAR:
+            text = "政策年度"
+        elif isinstance(value, list):
+            text = ",".join(value)
+        else:
+            text = str(value)
+        rows.append({"fact": condition["fact"], "op": condition["op"], "value": text})
+    return rows
+
+
+class YearForm(forms.Form):
+    year = forms.IntegerField(label="年度", min_value=2000)
+
+    def clean_year(self):
+        year = self.cleaned_data["year"]
+        if year > timezone.localdate().year:
+            raise forms.ValidationError("年度不能晚于今年。")
+        return year
+
+
+class FigureFlagForm(forms.ModelForm):
+    """An enterprise confirms a year's figures or flags one as wrong."""
+
+    class Meta:
+        model = FigureFlag
+        fields = ["year", "figure", "is_confirmation", "note"]
+        widgets = {"note": forms.Textarea(attrs={"rows": 2})}
+
+    def __init__(self, *args, figures: list[tuple[str, str]] = (), years: list[int] = (), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["figure"] = forms.ChoiceField(
+            label="数据项", choices=[("", "全部数据")] + list(figures), required=False
+        )
+        self.fields["year"] = forms.TypedChoiceField(
+            label="年度", choices=[(y, f"{y}年") for y in years], coerce=int
+        )
+
+    def clean(self):
+        cleaned = super().clean()
+        if not cleaned.get("is_confirmation") and not (cleaned.get("note") or "").strip():
+            self.add_error("note", "提出异议请说明哪项数据有误、正确的数值及依据。")
+        if not cleaned.get("is_confirmation") and not cleaned.get("figure"):
+            self.add_error("figure", "提出异议请选择有误的数据项。")
+        return cleaned
+
+
+class FlagHandlingForm(forms.Form):
+    status = forms.ChoiceField(
+        label="处理结果",
+        choices=[(choices.FlagStatus.FIXED, "已更正"), (choices.FlagStatus.KEPT, "核实无误")],
+    )
+    handling_note = forms.CharField(
+        label="处理情况", max_length=500, widget=forms.Textarea(attrs={"rows": 2})
+    )

@@ -138,6 +138,7 @@ class RecognitionFigures(BaseModel):
         "科技人员（全年月平均）", max_digits=9, decimal_places=2, null=True, blank=True
     )
     conversions = models.PositiveIntegerField("当年科技成果转化数（项）", null=True, blank=True)
+    tech_contract_turnover = money("技术合同成交额", help_text="经登记的技术合同成交额")
     source = models.CharField(
         "来源", max_length=12, choices=choices.FactSource.choices, default="enterprise"
     )
@@ -342,3 +343,232 @@ class AssessmentResult(models.Model):
             reverse("assessment:enterprise", args=[self.enterprise_id])
             + f"?rules={self.run.code}&on={self.run.assessed_on:%Y-%m-%d}"
         )
+
+
+class Policy(BaseModel):
+    """A county support policy as data: who qualifies (conditions over the policy facts of
+    engines.recognition.policies) and how much it pays (the formula kind with its rate, cap or
+    amount). `no_application` marks a 免申即享 policy: paid to whoever qualifies, without an
+    application. Changes are kept in the history; a calculation keeps the policy as it was."""
+
+    code = models.SlugField("政策代码", max_length=40, unique=True)
+    title = models.CharField("政策名称", max_length=200)
+    basis = models.CharField("政策依据（文件及条款）", max_length=300)
+    kind = models.CharField("计算方式", max_length=20, choices=choices.PolicyKind.choices)
+    rd_caliber = models.CharField(
+        "研发费用口径",
+        max_length=12,
+        choices=choices.RdCaliber.choices,
+        default=choices.RdCaliber.DEDUCTION,
+    )
+    rate = models.DecimalField(
+        "补助比例",
+        max_digits=6,
+        decimal_places=4,
+        null=True,
+        blank=True,
+        help_text="如 0.10 表示 10%",
+    )
+    cap = money("单家封顶金额")
+    amount = money("定额金额")
+    conditions = models.JSONField("适用条件", default=list, blank=True)
+    no_application = models.BooleanField("免申即享", default=False)
+    effective_from = models.DateField("生效日期")
+    effective_to = models.DateField("失效日期", null=True, blank=True)
+    is_active = models.BooleanField("启用", default=True)
+    note = models.TextField("说明", blank=True)
+
+    class Meta:
+        verbose_name = "惠企政策"
+        verbose_name_plural = "惠企政策"
+        ordering = ["-effective_from", "code"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("assessment:policy_detail", args=[self.pk])
+
+
+class PolicyRun(models.Model):
+    """A calculation of one policy for one year's figures, keeping the policy as it stood."""
+
+    policy = models.ForeignKey(
+        Policy, verbose_name="政策", on_delete=models.PROTECT, related_name="runs"
+    )
+    year = models.PositiveSmallIntegerField("政策年度")
+    policy_as_run = models.JSONField("测算时的政策内容")
+    computed_at = models.DateTimeField("测算时间", auto_now_add=True)
+    computed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="测算人", null=True, on_delete=models.SET_NULL
+    )
+    summary = models.JSONField("汇总", default=dict)
+    is_current = models.BooleanField("当前结果", default=True)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "政策测算"
+        verbose_name_plural = "政策测算"
+        ordering = ["-computed_at"]
+        permissions = [("run_policy", "测算惠企政策")]
+
+    def __str__(self) -> str:
+        return f"{self.policy} {self.year}年"
+
+
+class PolicyOutcome(models.Model):
+    """One enterprise in a policy calculation: eligible or not (or short of data), the
+    amount in yuan and why."""
+
+    run = models.ForeignKey(
+        PolicyRun, verbose_name="测算", on_delete=models.PROTECT, related_name="outcomes"
+    )
+    enterprise = models.ForeignKey(
+        "registry.Enterprise", verbose_name="企业", on_delete=models.PROTECT, related_name="+"
+    )
+    verdict = models.CharField("结论", max_length=12, choices=choices.Verdict.choices)
+    amount = money("金额")
+    explanation = models.TextField("测算说明")
+    checks = models.JSONField("条件核对", default=list)
+
+    scope_paths = ENTERPRISE_SCOPE
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "政策测算结果"
+        verbose_name_plural = "政策测算结果"
+        ordering = ["-amount", "enterprise_id"]
+        constraints = [
+            models.UniqueConstraint(fields=["run", "enterprise"], name="uniq_policy_outcome")
+        ]
+        permissions = [("export_policyoutcome", "导出政策测算结果")]
+
+    def __str__(self) -> str:
+        return f"{self.enterprise_id} @ {self.run_id}"
+
+
+class PointsScheme(BaseModel):
+    """A version of the 企业创新积分 scheme (engines.recognition.points as JSON)."""
+
+    version = models.CharField("版本号", max_length=30, unique=True)
+    effective_from = models.DateField("生效日期")
+    scheme = models.JSONField("方案内容")
+    note = models.TextField("说明", blank=True)
+
+    class Meta:
+        verbose_name = "创新积分方案"
+        verbose_name_plural = "创新积分方案"
+        ordering = ["-effective_from", "-version"]
+
+    def __str__(self) -> str:
+        return self.version
+
+
+class PointsRun(models.Model):
+    scheme = models.ForeignKey(
+        PointsScheme, verbose_name="积分方案", on_delete=models.PROTECT, related_name="+"
+    )
+    year = models.PositiveSmallIntegerField("数据年度")
+    computed_at = models.DateTimeField("计算时间", auto_now_add=True)
+    computed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="计算人", null=True, on_delete=models.SET_NULL
+    )
+    summary = models.JSONField("汇总", default=dict)
+    is_current = models.BooleanField("当前结果", default=True)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "创新积分计算"
+        verbose_name_plural = "创新积分计算"
+        ordering = ["-computed_at"]
+        permissions = [("run_points", "计算企业创新积分")]
+
+    def __str__(self) -> str:
+        return f"{self.year}年 {self.scheme}"
+
+
+class PointsResult(models.Model):
+    """An enterprise's innovation points in a run: stage, total, rank in the county, and
+    each indicator's value, points and explanation."""
+
+    run = models.ForeignKey(
+        PointsRun, verbose_name="计算", on_delete=models.PROTECT, related_name="results"
+    )
+    enterprise = models.ForeignKey(
+        "registry.Enterprise", verbose_name="企业", on_delete=models.PROTECT, related_name="+"
+    )
+    stage = models.CharField("发展阶段", max_length=10, choices=choices.Stage.choices)
+    total = models.DecimalField("创新积分", max_digits=6, decimal_places=2)
+    rank = models.PositiveIntegerField("全县排名")
+    items = models.JSONField("指标明细", default=list)
+
+    scope_paths = ENTERPRISE_SCOPE
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "企业创新积分"
+        verbose_name_plural = "企业创新积分"
+        ordering = ["rank"]
+        constraints = [
+            models.UniqueConstraint(fields=["run", "enterprise"], name="uniq_points_result")
+        ]
+        permissions = [("export_pointsresult", "导出企业创新积分")]
+
+    def __str__(self) -> str:
+        return f"{self.enterprise_id} {self.total}"
+
+
+class FigureFlag(BaseModel):
+    """An enterprise's word on its figures for a year: confirmed as right, or flagged as
+    wrong with a note; flags land in the officers' work list until handled."""
+
+    enterprise = models.ForeignKey(
+        "registry.Enterprise",
+        verbose_name="企业",
+        on_delete=models.PROTECT,
+        related_name="figure_flags",
+    )
+    year = models.PositiveSmallIntegerField("年度")
+    figure = models.CharField(
+        "数据项", max_length=60, blank=True, help_text="为空表示确认该年度全部数据"
+    )
+    is_confirmation = models.BooleanField("确认无误", default=False)
+    note = models.TextField("说明", blank=True)
+    status = models.CharField(
+        "处理状态",
+        max_length=10,
+        choices=choices.FlagStatus.choices,
+        default=choices.FlagStatus.OPEN,
+    )
+    handled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="处理人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    handled_at = models.DateTimeField("处理时间", null=True, blank=True)
+    handling_note = models.CharField("处理情况", max_length=500, blank=True)
+
+    scope_paths = ENTERPRISE_SCOPE
+
+    class Meta:
+        verbose_name = "企业数据确认与异议"
+        verbose_name_plural = "企业数据确认与异议"
+        ordering = ["status", "-created_at"]
+        permissions = [("handle_figureflag", "处理企业数据异议")]
+
+    def __str__(self) -> str:
+        kind = "确认" if self.is_confirmation else "异议"
+        return f"{self.enterprise} {self.year}年 {kind}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("assessment:figureflag_list")
+
+    def get_figure_label(self) -> str:
+        from kechuang.assessment.profile import FLAGGABLE
+
+        return dict(FLAGGABLE).get(self.figure, self.figure) or "全部数据"

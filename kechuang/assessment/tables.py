@@ -1,11 +1,16 @@
 import django_tables2 as tables
+from django.urls import reverse
 from django.utils.html import format_html
 
 from kechuang.assessment import choices
 from kechuang.assessment.models import (
     AssessmentResult,
     EnterpriseEvent,
+    FigureFlag,
     IntellectualProperty,
+    PointsResult,
+    Policy,
+    PolicyOutcome,
     RecognitionFigures,
 )
 from kechuang.core.tables import BaseTable, CreditCodeColumn, MoneyColumn, PercentColumn
@@ -193,3 +198,132 @@ class EnterpriseEventTable(BaseTable):
         model = EnterpriseEvent
         fields = ("kind", "title", "occurred_on", "ended_on", "source")
         always_visible = ("title",)
+
+
+class PolicyTable(BaseTable):
+    title = tables.Column(linkify=True)
+
+    class Meta:
+        model = Policy
+        fields = (
+            "title",
+            "code",
+            "kind",
+            "rd_caliber",
+            "no_application",
+            "effective_from",
+            "effective_to",
+            "is_active",
+            "basis",
+        )
+        always_visible = ("title",)
+
+
+class PolicyOutcomeTable(BaseTable):
+    policy = tables.Column(
+        verbose_name="政策",
+        accessor="run__policy__title",
+        linkify=lambda record: record.run.policy.get_absolute_url(),
+    )
+    year = tables.Column(verbose_name="政策年度", accessor="run__year")
+    enterprise = tables.Column(
+        verbose_name="企业",
+        linkify=lambda record: record.enterprise.get_absolute_url(),
+        order_by=("enterprise__name_sort",),
+        attrs={"td": {"class": "name-cell"}},
+    )
+    uscc = CreditCodeColumn(accessor="enterprise__uscc")
+    town = town_column()
+    amount = MoneyColumn("金额")
+    explanation = tables.Column(verbose_name="测算说明", attrs={"td": {"class": "small gap-cell"}})
+    basis = tables.Column(verbose_name="政策依据", accessor="run__policy__basis")
+
+    class Meta:
+        model = PolicyOutcome
+        fields = (
+            "policy",
+            "year",
+            "enterprise",
+            "uscc",
+            "town",
+            "verdict",
+            "amount",
+            "explanation",
+            "basis",
+        )
+        always_visible = ("enterprise",)
+
+    def render_verdict(self, value, record):
+        return format_html(
+            '<span class="badge text-bg-{}">{}</span>',
+            VERDICT_BADGES.get(record.verdict, "light"),
+            record.get_verdict_display(),
+        )
+
+    def value_verdict(self, value, record):
+        return record.get_verdict_display()
+
+
+class PointsResultTable(BaseTable):
+    rank = tables.Column(verbose_name="排名")
+    enterprise = tables.Column(
+        verbose_name="企业",
+        linkify=lambda record: reverse(
+            "assessment:enterprise_overview", args=[record.enterprise_id]
+        ),
+        order_by=("enterprise__name_sort",),
+        attrs={"td": {"class": "name-cell"}},
+    )
+    uscc = CreditCodeColumn(accessor="enterprise__uscc")
+    town = town_column()
+    total = tables.Column(verbose_name="创新积分")
+    breakdown = tables.Column(
+        verbose_name="得分构成",
+        accessor="items",
+        orderable=False,
+        attrs={"td": {"class": "small gap-cell"}},
+    )
+
+    class Meta:
+        model = PointsResult
+        fields = ("rank", "enterprise", "uscc", "town", "stage", "total", "breakdown")
+        always_visible = ("enterprise",)
+
+    def render_breakdown(self, value):
+        return "；".join(
+            f"{item['title']} {item['points']}" for item in value if item["points"] != "0"
+        )
+
+    value_breakdown = render_breakdown
+
+
+class FigureFlagTable(BaseTable):
+    enterprise = tables.Column(
+        verbose_name="企业",
+        linkify=lambda record: reverse(
+            "assessment:enterprise_overview", args=[record.enterprise_id]
+        ),
+        attrs={"td": {"class": "name-cell"}},
+    )
+    town = town_column()
+    actions = tables.TemplateColumn(
+        template_name="assessment/includes/flag_actions.html", verbose_name="", orderable=False
+    )
+
+    class Meta:
+        model = FigureFlag
+        fields = (
+            "enterprise",
+            "town",
+            "year",
+            "figure",
+            "is_confirmation",
+            "note",
+            "created_at",
+            "status",
+            "handled_by",
+            "handled_at",
+            "handling_note",
+        )
+        always_visible = ("enterprise", "actions")
+        export_exclude = ("actions",)

@@ -72,6 +72,7 @@ MENU = (
     MenuGroup(
         "认定测评与惠企政策",
         (
+            MenuItem("我的创新画像", "assessment:me", "person-vcard", "assessment.add_figureflag"),
             MenuItem(
                 "测评总览",
                 "assessment:overview",
@@ -83,6 +84,22 @@ MENU = (
                 "assessment:assessmentresult_list",
                 "list-check",
                 "assessment.view_assessmentresult",
+            ),
+            MenuItem("惠企政策", "assessment:policy_list", "cash-coin", "assessment.view_policy"),
+            MenuItem(
+                "企业创新积分",
+                "assessment:pointsresult_list",
+                "trophy",
+                "assessment.view_pointsresult",
+            ),
+            MenuItem(
+                "数据异议", "assessment:figureflag_list", "flag", "assessment.handle_figureflag"
+            ),
+            MenuItem(
+                "体检报告批量生成",
+                "assessment:report_batch",
+                "file-earmark-pdf",
+                "assessment.run_assessment",
             ),
             MenuItem(
                 "知识产权",

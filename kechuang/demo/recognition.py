@@ -12,15 +12,19 @@ import datetime
 import random
 from decimal import Decimal
 
+from django.contrib.auth import get_user_model
 from django.db import transaction
 
-from kechuang.assessment import services
+from kechuang.assessment import services, support
 from kechuang.assessment.models import (
     EnterpriseEvent,
+    FigureFlag,
     IntellectualProperty,
+    Policy,
     RecognitionFigures,
     RecognitionProfile,
 )
+from kechuang.core import changelog
 from kechuang.demo.profiles import DEFAULT_SEED, LAST_YEAR
 from kechuang.monitoring.models import FinancialRecord, RDRecord
 from kechuang.registry.models import Enterprise, Qualification
@@ -229,9 +233,86 @@ def generate_demo_recognition(seed: int = DEFAULT_SEED) -> dict[str, int]:
     EnterpriseEvent.objects.bulk_create(events, batch_size=2000)
     services.run_assessment("hnte", ASSESSED_ON)
     services.run_assessment("sme", ASSESSED_ON)
+    policies = _demo_policies()
+    for policy in policies:
+        support.calculate_policy(policy, LAST_YEAR)
+    support.calculate_points(LAST_YEAR)
+    _demo_flags()
     return {
         "rights": len(rights),
         "figures": len(figures),
         "profiles": len(profiles),
         "events": len(events),
+        "policies": len(policies),
     }
+
+
+DEMO_BASIS = "新昌县人民政府关于加快推进科技创新的若干政策意见（示例）"
+
+
+def _demo_policies() -> list[Policy]:
+    """Three county policies of the usual shapes: an R&D increase subsidy and a first-
+    recognition award paid without application, and a 科小 innovation voucher."""
+    start = datetime.date(LAST_YEAR, 1, 1)
+    return [
+        Policy.objects.create(
+            code="rd-increase",
+            title="规上企业研发投入增量补助",
+            basis=f"{DEMO_BASIS} 第二条",
+            kind="rd_increase",
+            rd_caliber="statistical",
+            rate=Decimal("0.10"),
+            cap=Decimal(500_000),
+            conditions=[
+                {"fact": "is_above_scale", "op": "==", "value": True},
+                {"fact": "rd_intensity", "op": ">=", "value": "0.015"},
+            ],
+            no_application=True,
+            effective_from=start,
+        ),
+        Policy.objects.create(
+            code="hnte-first",
+            title="首次认定高新技术企业奖励",
+            basis=f"{DEMO_BASIS} 第五条",
+            kind="fixed",
+            amount=Decimal(200_000),
+            conditions=[{"fact": "first_hnte_year", "op": "==", "value": "year"}],
+            no_application=True,
+            effective_from=start,
+        ),
+        Policy.objects.create(
+            code="sme-voucher",
+            title="科技型中小企业创新券",
+            basis=f"{DEMO_BASIS} 第七条",
+            kind="fixed",
+            amount=Decimal(20_000),
+            conditions=[
+                {"fact": "holds_sme", "op": "==", "value": True},
+                {"fact": "holds_hnte", "op": "==", "value": False},
+            ],
+            effective_from=start,
+        ),
+    ]
+
+
+def _demo_flags() -> None:
+    """The demo enterprise login's company confirms one year and disputes a figure."""
+    user = (
+        get_user_model()
+        .objects.filter(username="enterprise")
+        .select_related("organisation")
+        .first()
+    )
+    enterprise = getattr(getattr(user, "organisation", None), "enterprise", None)
+    if enterprise is None:
+        return
+    with changelog.recording(user):
+        FigureFlag.objects.create(
+            enterprise=enterprise, year=LAST_YEAR - 1, is_confirmation=True, status="kept"
+        )
+        FigureFlag.objects.create(
+            enterprise=enterprise,
+            year=LAST_YEAR,
+            figure="rd_staff",
+            note="研究开发人员应为 46 人，统计报表漏报了兼职研发人员 6 人（有考勤和工资表为证）",
+        )

@@ -272,7 +272,9 @@ def enterprise_assessment(request, pk: int):
         for name in FACT_LABELS
     ]
     if facts.expert_score is not None:
-        used.append(("创新能力评价自评分", str(facts.expert_score), sources.get("expert_score", "")))
+        used.append(
+            ("创新能力评价自评分", str(facts.expert_score), sources.get("expert_score", ""))
+        )
     parts = list(result.parts)
     data_parts = [p for p in parts if not p.by_experts]
     context = {
