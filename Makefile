@@ -7,15 +7,15 @@ ASSETS := node_modules/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: demo test install assets browser lint check serve bench
+.PHONY: demo test install assets browser reports lint check serve bench
 
-demo: install assets
+demo: install assets reports
 	$(BIN)/kechuang migrate --noinput -v0
 	$(BIN)/kechuang collectstatic --noinput -v0
 	$(BIN)/kechuang demo --if-empty
 	$(BIN)/kechuang serve --host $(HOST) --port $(PORT)
 
-test: install assets browser lint
+test: install assets browser reports lint
 	$(BIN)/kechuang makemigrations --check --dry-run -v0
 	$(BIN)/pytest
 
@@ -41,6 +41,11 @@ $(ASSETS): package.json package-lock.json $(INSTALLED)
 # installed when missing (needs root, as on CI).
 browser:
 	@(command -v chromium >/dev/null 2>&1 && fc-list :lang=zh | grep -q .) || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-wqy-microhei >/dev/null)
+
+# Reports: WeasyPrint lays PDFs out with Pango, in a CJK font that charts use too; installed
+# when missing (needs root, as on CI).
+reports:
+	@(ldconfig -p | grep -q libpangoft2-1.0 && fc-list :lang=zh | grep -q .) || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libpango-1.0-0 libpangoft2-1.0-0 fonts-wqy-microhei >/dev/null)
 
 lint: install
 	$(BIN)/ruff check .

@@ -74,6 +74,7 @@ class EnterpriseEventFilterSet(EnterpriseKeywordFilterSet):
 
 class PolicyFilterSet(KeywordFilterSet):
     search_fields = ("title", "code", "basis")
+    spelled_name = None
     kind = django_filters.ChoiceFilter(label="计算方式", choices=choices.PolicyKind.choices)
     no_application = yes_no_filter("免申即享")
     is_active = yes_no_filter("启用")

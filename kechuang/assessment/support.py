@@ -298,7 +298,8 @@ def calculate_points(year: int, *, user=None) -> PointsRun:
     latest = timezone.localdate().year
     if not 2000 <= year <= latest:
         raise CalculationRefused(f"数据年度应在2000年至{latest}年之间。")
-    row, scheme = scheme_in_force(datetime.date(year, 12, 31))
+    # The scheme is the bureau's method as it stands when the points are calculated.
+    row, scheme = scheme_in_force(timezone.localdate())
     ids = active_ids()
     values = points_values(ids, year)
     scored = []

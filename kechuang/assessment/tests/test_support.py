@@ -1,0 +1,304 @@
+"""Policies, the 免申即享 list, innovation points, the enterprise's own page, its flags and
+its report, for each role in and out of scope."""
+
+import datetime
+import io
+import zipfile
+from decimal import Decimal
+
+import pytest
+from docx import Document
+
+from kechuang.assessment import support
+from kechuang.assessment.models import FigureFlag, Policy, PolicyOutcome
+from kechuang.assessment.tests.factories import financial, rd_record, ready_enterprise
+from kechuang.core.models import Job
+from kechuang.registry.tests.factories import QualificationFactory, ScaleRecordFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def increase_policy(**changes) -> Policy:
+    values = {
+        "code": "rd-increase",
+        "title": "规上企业研发投入增量补助",
+        "basis": "县政府若干政策意见 第二条",
+        "kind": "rd_increase",
+        "rd_caliber": "statistical",
+        "rate": Decimal("0.10"),
+        "cap": Decimal(500_000),
+        "conditions": [{"fact": "is_above_scale", "op": "==", "value": True}],
+        "no_application": True,
+        "effective_from": datetime.date(2024, 1, 1),
+    }
+    return Policy.objects.create(**{**values, **changes})
+
+
+@pytest.fixture
+def county(world):
+    """Nanming's enterprise grew its R&D by 100 万元 in 2024 and is 规上; Qixing's grew by
+    6,000 万元 (capped); the user's own enterprise has no 2023 figure."""
+    for enterprise, before, now in (
+        (world.nanming_enterprise, 300, 400),
+        (world.qixing_enterprise, 1000, 7000),
+    ):
+        rd_record(enterprise, 2023, rd_expense=before)
+        rd_record(enterprise, 2024, rd_expense=now, rd_staff=30, valid_inventions=4)
+        financial(enterprise, 2023, revenue=9000, employees=200)
+        financial(enterprise, 2024, revenue=10000, employees=200)
+        ScaleRecordFactory(enterprise=enterprise, year=2024)
+    rd_record(world.own_enterprise, 2024, rd_expense=50)
+    ScaleRecordFactory(enterprise=world.own_enterprise, year=2024)
+    return world
+
+
+def test_a_calculation_pays_each_by_the_formula_and_says_why(county):
+    run = support.calculate_policy(increase_policy(), 2024, user=county.staff)
+    outcomes = {o.enterprise_id: o for o in PolicyOutcome.objects.filter(run=run)}
+    nanming = outcomes[county.nanming_enterprise.pk]
+    assert nanming.verdict == "eligible" and nanming.amount == Decimal("100000.00")
+    assert "比上年增加 100 万元" in nanming.explanation
+    qixing = outcomes[county.qixing_enterprise.pk]
+    assert qixing.amount == Decimal("500000.00") and "封顶" in qixing.explanation
+    assert outcomes[county.own_enterprise.pk].verdict == "needs_info"
+    assert run.summary["eligible"] == 2 and Decimal(run.summary["total"]) == Decimal(600000)
+    again = support.calculate_policy(increase_policy(code="x", title="另一项"), 2024)
+    assert again.is_current and run.policy.runs.get().is_current
+
+
+def test_a_stopped_policy_or_a_future_year_is_refused(county):
+    with pytest.raises(support.CalculationRefused, match="停用"):
+        support.calculate_policy(increase_policy(is_active=False), 2024)
+    with pytest.raises(support.CalculationRefused, match="年度"):
+        support.calculate_policy(increase_policy(code="y"), 2999)
+
+
+def test_the_exempt_list_is_scoped_and_exports_with_the_basis(county, login):
+    support.calculate_policy(increase_policy(), 2024)
+    support.calculate_policy(
+        increase_policy(code="apply", title="需申报的政策", no_application=False), 2024
+    )
+    staff = login(county.staff).get("/assessment/outcomes/?exempt=1")
+    rows = list(staff.context["table"].page.object_list)
+    assert {r.record.run.policy.code for r in rows} == {"rd-increase"}
+    assert len(rows) == 2
+    assert "60.00 万元" in staff.content.decode()
+    town = login(county.town).get("/assessment/outcomes/?exempt=1")
+    assert [r.record.enterprise_id for r in town.context["table"].page.object_list] == [
+        county.nanming_enterprise.pk
+    ]
+    export = login(county.staff).get("/assessment/outcomes/?exempt=1&export=xlsx")
+    from openpyxl import load_workbook
+
+    sheet = load_workbook(io.BytesIO(export.content)).active
+    header = [cell.value for cell in sheet[1]]
+    assert "政策依据" in header and "金额（万元）" in header and "统一社会信用代码" in header
+    amounts = sorted(
+        row[header.index("金额（万元）")] for row in sheet.iter_rows(min_row=2, values_only=True)
+    )
+    assert amounts == [10, 50]
+    assert (
+        login(county.enterprise).get("/assessment/outcomes/?exempt=1&export=xlsx").status_code
+        == 403
+    )
+
+
+def test_staff_writes_a_policy_with_conditions_and_calculates_it(county, login):
+    client = login(county.staff)
+    data = {
+        "title": "首次认定高新技术企业奖励",
+        "code": "hnte-first",
+        "basis": "若干政策意见 第五条",
+        "kind": "fixed",
+        "rd_caliber": "deduction",
+        "amount": "20",
+        "no_application": "on",
+        "effective_from": "2024-01-01",
+        "is_active": "on",
+        "conditions-TOTAL_FORMS": "2",
+        "conditions-INITIAL_FORMS": "0",
+        "conditions-0-fact": "first_hnte_year",
+        "conditions-0-op": "==",
+        "conditions-0-value": "政策年度",
+        "conditions-1-fact": "",
+        "conditions-1-op": ">=",
+        "conditions-1-value": "",
+    }
+    response = client.post("/assessment/policies/add/", data)
+    assert response.status_code == 302, response.context["form"].errors
+    policy = Policy.objects.get(code="hnte-first")
+    assert policy.amount == Decimal(200_000)
+    assert policy.conditions == [{"fact": "first_hnte_year", "op": "==", "value": "year"}]
+    QualificationFactory(enterprise=county.nanming_enterprise, issued_on=datetime.date(2024, 12, 1))
+    response = client.post(f"/assessment/policies/{policy.pk}/calculate/", {"year": "2024"})
+    assert response.status_code == 302
+    eligible = PolicyOutcome.objects.filter(verdict="eligible")
+    assert list(eligible.values_list("enterprise_id", flat=True)) == [county.nanming_enterprise.pk]
+    page = client.get(f"/assessment/policies/{policy.pk}/").content.decode()
+    assert "首次认定高企年度等于2025年" not in page and "首次认定高企年度等于" in page
+    bad = client.post(
+        f"/assessment/policies/{policy.pk}/edit/",
+        {
+            **data,
+            "kind": "rd_share",
+            "rate": "",
+            "conditions-0-value": "明年",
+        },
+    )
+    assert bad.status_code == 200
+    assert "按比例补助须填写 0 至 1 之间的比例（如 0.10）。" in bad.context["form"].errors["rate"]
+    assert "value" in bad.context["rows"].forms[0].errors
+    assert login(county.town).get("/assessment/policies/add/").status_code == 403
+    assert (
+        login(county.town)
+        .post(f"/assessment/policies/{policy.pk}/calculate/", {"year": "2024"})
+        .status_code
+        == 403
+    )
+
+
+def test_points_rank_the_county_and_explain_each_score(county, login):
+    run = support.calculate_points(2024, user=county.staff)
+    results = list(run.results.order_by("rank"))
+    assert [r.rank for r in results] == sorted(r.rank for r in results)
+    nanming = run.results.get(enterprise=county.nanming_enterprise)
+    items = {item["key"]: item for item in nanming.items}
+    assert items["rd_intensity"]["value"] == "0.04"  # 400 / 10,000
+    assert "4.00%" in items["rd_intensity"]["explanation"]
+    assert items["tech_contract_turnover"]["points"] == "0"
+    page = login(county.town).get("/assessment/points/")
+    assert {r.record.enterprise_id for r in page.context["table"].page.object_list} == {
+        county.nanming_enterprise.pk,
+        county.own_enterprise.pk,  # also in Nanming
+    }
+    assert (
+        login(county.town).post("/assessment/points/calculate/", {"year": "2024"}).status_code
+        == 403
+    )
+    assert (
+        login(county.staff).post("/assessment/points/calculate/", {"year": "2999"}).status_code
+        == 302
+    )
+
+
+@pytest.mark.parametrize(
+    ("persona", "which", "status"),
+    [
+        ("enterprise", "own_enterprise", 200),
+        ("enterprise", "nanming_enterprise", 404),
+        ("town", "nanming_enterprise", 200),
+        ("town", "qixing_enterprise", 404),
+        ("leader", "qixing_enterprise", 200),
+        ("university", "own_enterprise", 403),
+    ],
+)
+def test_the_enterprise_page_in_and_out_of_scope(county, login, persona, which, status):
+    pk = getattr(county, which).pk
+    assert (
+        login(getattr(county, persona)).get(f"/assessment/enterprises/{pk}/overview/").status_code
+        == status
+    )
+
+
+def test_an_enterprise_user_lands_on_its_own_page(county, login):
+    response = login(county.enterprise).get("/assessment/me/")
+    assert response["Location"] == f"/assessment/enterprises/{county.own_enterprise.pk}/overview/"
+    assert login(county.staff).get("/assessment/me/")["Location"] == "/assessment/"
+
+
+def test_the_page_compares_with_the_industry_only_among_five_or_more(county, login):
+    from kechuang.registry.tests.factories import EnterpriseFactory
+
+    for i in range(4):
+        peer = EnterpriseFactory(
+            town_id="330624004", industry_id=county.nanming_enterprise.industry_id
+        )
+        rd_record(peer, 2024, rd_expense=100 + i * 100)
+        financial(peer, 2024, revenue=5000)
+    page = login(county.staff).get(
+        f"/assessment/enterprises/{county.nanming_enterprise.pk}/overview/"
+    )
+    rows = {row["year"]: row for row in page.context["profile"].rows}
+    assert rows[2024]["peers"] == 7 and rows[2024]["quartiles"] is not None
+    assert rows[2023]["quartiles"] is None  # two enterprises reported 2023
+    assert "同行业不足 5 家" in page.content.decode()
+
+
+def test_confirmations_and_flags_reach_the_officers(county, login):
+    client = login(county.enterprise)
+    pk = county.own_enterprise.pk
+    refused = client.post(
+        f"/assessment/enterprises/{pk}/flags/", {"year": "2024", "figure": "rd_staff"}, follow=True
+    )
+    assert "提出异议请说明" in refused.content.decode()
+    client.post(f"/assessment/enterprises/{pk}/flags/", {"year": "2024", "is_confirmation": "on"})
+    client.post(
+        f"/assessment/enterprises/{pk}/flags/",
+        {
+            "year": "2024",
+            "figure": "rd_expense",
+            "note": "应为 80 万元，漏报委托研发 30 万元",
+        },
+    )
+    flags = FigureFlag.objects.filter(enterprise_id=pk).order_by("pk")
+    assert [(f.is_confirmation, f.status) for f in flags] == [(True, "kept"), (False, "open")]
+    assert (
+        client.post(
+            f"/assessment/enterprises/{county.nanming_enterprise.pk}/flags/",
+            {"year": "2024", "is_confirmation": "on"},
+        ).status_code
+        == 404
+    )
+    work = login(county.town).get("/assessment/flags/?status=open")
+    assert [r.record.pk for r in work.context["table"].page.object_list] == [flags[1].pk]
+    assert login(county.other_town).get("/assessment/flags/").context["table"].paginator.count == 0
+    handled = login(county.town).post(
+        f"/assessment/flags/{flags[1].pk}/handle/",
+        {"status": "fixed", "handling_note": "已通知统计局更正，重新导入后生效"},
+    )
+    assert handled.status_code == 302
+    flags[1].refresh_from_db()
+    assert flags[1].status == "fixed" and flags[1].handled_by == county.town
+    again = login(county.staff).post(
+        f"/assessment/flags/{flags[1].pk}/handle/", {"status": "kept", "handling_note": "x"}
+    )
+    assert "已处理" in again.content.decode()
+    assert (
+        login(county.enterprise).get(f"/assessment/flags/{flags[1].pk}/handle/").status_code == 403
+    )
+
+
+def test_reports_in_pdf_and_word_say_what_the_page_says(county, login):
+    ready_enterprise(county.own_enterprise, on_year=datetime.date.today().year)
+    client = login(county.enterprise)
+    pk = county.own_enterprise.pk
+    pdf = client.get(f"/assessment/enterprises/{pk}/report.pdf")
+    assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf"
+    assert pdf.content.startswith(b"%PDF") and len(pdf.content) > 10_000
+    assert "attachment" in pdf["Content-Disposition"]
+    word = client.get(f"/assessment/enterprises/{pk}/report.docx")
+    document = Document(io.BytesIO(word.content))
+    text = "\n".join(p.text for p in document.paragraphs)
+    assert county.own_enterprise.name in text and "认定准备情况" in text
+    assert "{{" not in text and "{%" not in text
+    assert document.inline_shapes  # the charts
+    assert (
+        client.get(f"/assessment/enterprises/{county.nanming_enterprise.pk}/report.pdf").status_code
+        == 404
+    )
+    assert client.get(f"/assessment/enterprises/{pk}/report.exe").status_code == 404
+
+
+def test_a_town_s_reports_in_one_job(county, login):
+    client = login(county.staff)
+    response = client.post("/assessment/reports/", {"town": "330624002", "format": "docx"})
+    job = Job.objects.get(kind="assessment.reports")
+    assert response.status_code == 302 and job.status == "succeeded", job.error
+    download = client.get(f"/assessment/reports/{job.pk}/download/")
+    archive = zipfile.ZipFile(io.BytesIO(b"".join(download.streaming_content)))
+    names = sorted(archive.namelist())
+    assert len(names) == 2 and all(name.endswith(".docx") for name in names)
+    assert login(county.leader).get(f"/assessment/reports/{job.pk}/download/").status_code == 404
+    refused = client.post("/assessment/reports/", {"town": "330683001", "format": "pdf"})
+    assert refused.status_code == 302 and Job.objects.filter(kind="assessment.reports").count() == 1
+    assert login(county.town).get("/assessment/reports/").status_code == 403
