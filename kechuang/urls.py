@@ -33,6 +33,7 @@ api_patterns = [
     ),
     path("accounts/", include("kechuang.accounts.api.urls")),
     path("monitoring/", include("kechuang.monitoring.api.urls")),
+    path("assessment/", include("kechuang.assessment.api.urls")),
     path("jobs/", include("kechuang.core.jobs_api")),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", _docs_page(SpectacularSwaggerSplitView), name="api-docs"),
