@@ -292,7 +292,7 @@ class AssessmentRun(models.Model):
         return f"{self.get_code_display()} {self.assessed_on}"
 
     def get_absolute_url(self) -> str:
-        return reverse("assessment:run_detail", args=[self.pk])
+        return f"{reverse('assessment:assessmentresult_list')}?rules={self.code}"
 
 
 class AssessmentResult(models.Model):

@@ -103,7 +103,8 @@ def _records(enterprise_id: int, years: list[int]) -> pd.DataFrame:
         ).values("year", "revenue", "employees"),
         columns=["year", "revenue", "employees"],
     )
-    return fin.merge(rd, on="year", how="outer").sort_values("year")
+    merged = fin.merge(rd, on="year", how="outer").sort_values("year")
+    return merged.astype(object).where(merged.notna(), None)  # a missing figure is None
 
 
 def _peer_quartiles(enterprise: Enterprise, years: list[int]) -> tuple[dict, dict]:

@@ -7,7 +7,7 @@ import pytest
 from openpyxl import load_workbook
 
 from kechuang.assessment import services
-from kechuang.assessment.models import IntellectualProperty, RecognitionFigures
+from kechuang.assessment.models import AssessmentRun, IntellectualProperty, RecognitionFigures
 from kechuang.assessment.tests.factories import ready_enterprise
 from kechuang.registry.tests.factories import QualificationFactory
 
@@ -272,6 +272,10 @@ def test_profile_takes_a_domain_code_or_title(county, login):
 def test_run_is_started_by_bureau_staff_only(county, login):
     response = login(county.staff).post("/assessment/run/", {"code": "sme", "on": "2025-06-01"})
     assert response.status_code == 302
+    assert response["Location"] == "/assessment/results/?rules=sme"  # done at once in tests
+    assert (
+        AssessmentRun.objects.filter(code="sme", is_current=True).get().computed_by == county.staff
+    )
     assert (
         login(county.town).post("/assessment/run/", {"code": "sme", "on": "2025-06-01"}).status_code
         == 403
