@@ -264,7 +264,29 @@ class RecognitionProfile(BaseModel):
         return find_domain(self.tech_domain) if self.tech_domain else None
 
 
-class AssessmentRun(models.Model):
+class Calculation(models.Model):
+    """What every stored calculation keeps: when, by whom, a summary, and whether it is the
+    current one of its kind (older ones stay readable)."""
+
+    computed_at = models.DateTimeField("计算时间", auto_now_add=True)
+    computed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="计算人",
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    summary = models.JSONField("汇总", default=dict)
+    is_current = models.BooleanField("当前结果", default=True)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+        ordering = ["-computed_at"]
+
+
+class AssessmentRun(Calculation):
     """One assessment of every enterprise in force on a date under a rule version. Results
     are kept; the latest finished run of each rule set is the current one."""
 
@@ -273,14 +295,6 @@ class AssessmentRun(models.Model):
         RecognitionRules, verbose_name="规则版本", on_delete=models.PROTECT, related_name="+"
     )
     assessed_on = models.DateField("测评基准日")
-    computed_at = models.DateTimeField("计算时间", auto_now_add=True)
-    computed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="发起人", null=True, on_delete=models.SET_NULL
-    )
-    summary = models.JSONField("汇总", default=dict)
-    is_current = models.BooleanField("当前结果", default=True)
-
-    objects = ScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = "认定测评批次"
@@ -390,7 +404,7 @@ class Policy(BaseModel):
         return reverse("assessment:policy_detail", args=[self.pk])
 
 
-class PolicyRun(models.Model):
+class PolicyRun(Calculation):
     """A calculation of one policy for one year's figures, keeping the policy as it stood."""
 
     policy = models.ForeignKey(
@@ -398,14 +412,6 @@ class PolicyRun(models.Model):
     )
     year = models.PositiveSmallIntegerField("政策年度")
     policy_as_run = models.JSONField("测算时的政策内容")
-    computed_at = models.DateTimeField("测算时间", auto_now_add=True)
-    computed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="测算人", null=True, on_delete=models.SET_NULL
-    )
-    summary = models.JSONField("汇总", default=dict)
-    is_current = models.BooleanField("当前结果", default=True)
-
-    objects = ScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = "政策测算"
@@ -465,19 +471,13 @@ class PointsScheme(BaseModel):
         return self.version
 
 
-class PointsRun(models.Model):
+class PointsRun(Calculation):
+    """The innovation points of every enterprise for a year's figures under a scheme."""
+
     scheme = models.ForeignKey(
         PointsScheme, verbose_name="积分方案", on_delete=models.PROTECT, related_name="+"
     )
     year = models.PositiveSmallIntegerField("数据年度")
-    computed_at = models.DateTimeField("计算时间", auto_now_add=True)
-    computed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="计算人", null=True, on_delete=models.SET_NULL
-    )
-    summary = models.JSONField("汇总", default=dict)
-    is_current = models.BooleanField("当前结果", default=True)
-
-    objects = ScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = "创新积分计算"

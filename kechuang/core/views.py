@@ -383,6 +383,27 @@ def announce(request, outcome: dict) -> None:
             messages.add_message(request, getattr(messages, level.upper()), outcome[level])
 
 
+def announce_errors(request, form) -> None:
+    """A small form posted from a page that does not redisplay it: its errors as messages."""
+    for errors in form.errors.values():
+        for error in errors:
+            messages.error(request, error)
+
+
+class PrefillFromQuery:
+    """An edit view whose new object's form starts from the page it was opened on:
+    `?enterprise=12` preselects that enterprise (the form still checks the scope)."""
+
+    prefill_params: tuple[str, ...] = ("enterprise",)
+
+    def get_initial(self):
+        initial = super().get_initial()
+        for name in self.prefill_params:
+            if name in self.request.GET:
+                initial[name] = self.request.GET[name]
+        return initial
+
+
 def _first_line(text: str) -> str:
     return text.split("\n", 1)[0] if text else ""
 

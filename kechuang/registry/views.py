@@ -4,7 +4,13 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from kechuang.core.masking import hidden_fields, shown
-from kechuang.core.views import ImportView, ObjectDetailView, ObjectEditView, ObjectListView
+from kechuang.core.views import (
+    ImportView,
+    ObjectDetailView,
+    ObjectEditView,
+    ObjectListView,
+    PrefillFromQuery,
+)
 from kechuang.registry import filtersets, forms, tables
 from kechuang.registry.importers import EnterpriseImportSpec, InstitutionImportSpec
 from kechuang.registry.models import (
@@ -65,29 +71,17 @@ class QualificationListView(ObjectListView):
     create_url_name = "registry:qualification_add"
 
 
-class QualificationEditView(ObjectEditView):
+class QualificationEditView(PrefillFromQuery, ObjectEditView):
     model = Qualification
     form_class = forms.QualificationForm
-
-    def get_initial(self):
-        initial = super().get_initial()
-        if "enterprise" in self.request.GET:
-            initial["enterprise"] = self.request.GET["enterprise"]
-        return initial
 
     def get_success_url(self):
         return self.object.enterprise.get_absolute_url()
 
 
-class ChainLinkEditView(ObjectEditView):
+class ChainLinkEditView(PrefillFromQuery, ObjectEditView):
     model = ChainLink
     form_class = forms.ChainLinkForm
-
-    def get_initial(self):
-        initial = super().get_initial()
-        if "enterprise" in self.request.GET:
-            initial["enterprise"] = self.request.GET["enterprise"]
-        return initial
 
     def get_success_url(self):
         return self.object.enterprise.get_absolute_url()

@@ -21,7 +21,7 @@ from kechuang.core import changelog
 from kechuang.core.exports import exports_folder
 from kechuang.core.models import Job, OperationLog
 from kechuang.core.oplog import log_operation, request_origin
-from kechuang.core.views import ObjectListView
+from kechuang.core.views import ObjectListView, announce_errors
 from kechuang.registry.choices import RegionLevel
 from kechuang.registry.models import Enterprise, Region
 
@@ -101,9 +101,7 @@ def flag_create(request, pk: int):
     years = list(range(today.year - 10, today.year))
     form = forms.FigureFlagForm(request.POST, figures=FLAGGABLE, years=years)
     if not form.is_valid():
-        for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, error)
+        announce_errors(request, form)
         return redirect("assessment:enterprise_overview", pk)
     with transaction.atomic(), changelog.recording(request.user):
         flag = form.save(commit=False)

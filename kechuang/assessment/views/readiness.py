@@ -26,7 +26,7 @@ from kechuang.assessment.models import (
 from kechuang.core.filters import MAX_ID
 from kechuang.core.models import OperationLog
 from kechuang.core.oplog import log_operation
-from kechuang.core.views import ObjectEditView, ObjectListView
+from kechuang.core.views import ObjectEditView, ObjectListView, PrefillFromQuery, announce_errors
 from kechuang.engines.recognition import hnte, sme
 from kechuang.engines.recognition.results import VERDICT_LABELS
 from kechuang.registry.models import Enterprise
@@ -100,9 +100,7 @@ def overview(request):
 def run_view(request):
     form = forms.RunForm(request.POST)
     if not form.is_valid():
-        for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, error)
+        announce_errors(request, form)
         return redirect("assessment:overview")
     code, on = form.cleaned_data["code"], form.cleaned_data["on"]
     job = tasks.start_run(code, on, user=request.user)
@@ -342,15 +340,9 @@ def enterprise_facts(request, pk: int):
     return render(request, "assessment/enterprise_facts.html", context)
 
 
-class EnterpriseFactEditView(ObjectEditView):
+class EnterpriseFactEditView(PrefillFromQuery, ObjectEditView):
     """Add or change a fact; the enterprise comes from `?enterprise=` and the page goes back
     to the enterprise's facts."""
-
-    def get_initial(self):
-        initial = super().get_initial()
-        if "enterprise" in self.request.GET:
-            initial["enterprise"] = self.request.GET["enterprise"]
-        return initial
 
     def get_success_url(self):
         return reverse("assessment:facts", args=[self.object.enterprise_id])

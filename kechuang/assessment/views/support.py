@@ -17,7 +17,7 @@ from kechuang.assessment.models import PointsResult, Policy, PolicyOutcome, Poli
 from kechuang.core import changelog
 from kechuang.core.models import OperationLog
 from kechuang.core.oplog import log_operation
-from kechuang.core.views import ObjectListView
+from kechuang.core.views import ObjectListView, announce_errors
 from kechuang.engines.recognition import points as points_engine
 from kechuang.engines.recognition import policies as policy_engine
 
@@ -115,9 +115,7 @@ def policy_calculate(request, pk: int):
     policy = get_object_or_404(Policy, pk=pk)
     form = forms.YearForm(request.POST)
     if not form.is_valid():
-        for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, error)
+        announce_errors(request, form)
         return redirect(policy.get_absolute_url())
     try:
         run = support.calculate_policy(policy, form.cleaned_data["year"], user=request.user)
@@ -230,9 +228,7 @@ class PointsResultListView(ObjectListView):
 def points_calculate(request):
     form = forms.YearForm(request.POST)
     if not form.is_valid():
-        for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, error)
+        announce_errors(request, form)
         return redirect("assessment:pointsresult_list")
     try:
         run = support.calculate_points(form.cleaned_data["year"], user=request.user)
