@@ -14,6 +14,7 @@ from kechuang.assessment.models import (
     RecognitionProfile,
 )
 from kechuang.core.forms import DateInput, ScopedModelForm, WanField
+from kechuang.engines.recognition import points as points_engine
 from kechuang.engines.recognition import policies as policy_engine
 from kechuang.engines.recognition.domains import find_domain
 from kechuang.registry.models import Enterprise
@@ -353,3 +354,82 @@ class FlagHandlingForm(forms.Form):
     handling_note = forms.CharField(
         label="处理情况", max_length=500, widget=forms.Textarea(attrs={"rows": 2})
     )
+
+
+class PointsSchemeForm(forms.Form):
+    """The innovation-points scheme as an officer edits it: each indicator's full-mark value
+    and its weight at each stage (0 leaves it out of that stage), and the stage bounds.
+    Saving makes a new version; the weights of each stage must add up to 100."""
+
+    startup_years = forms.IntegerField(label="初创期：成立不满（年）", min_value=1, max_value=50)
+    startup_revenue = forms.DecimalField(label="初创期：或营业收入低于（万元）", min_value=0)
+    mature_years = forms.IntegerField(label="稳定期：成立满（年）", min_value=1, max_value=100)
+    mature_revenue = forms.DecimalField(label="稳定期：且营业收入不低于（万元）", min_value=0)
+    note = forms.CharField(
+        label="修订说明", max_length=500, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def __init__(self, *args, scheme: points_engine.PointsScheme, **kwargs):
+        self.scheme = scheme
+        initial = {
+            "startup_years": scheme.startup_years,
+            "startup_revenue": scheme.startup_revenue,
+            "mature_years": scheme.mature_years,
+            "mature_revenue": scheme.mature_revenue,
+        }
+        for indicator in scheme.indicators:
+            initial[f"full_{indicator.key}"] = indicator.full_mark_at
+            for stage in points_engine.STAGES:
+                initial[f"w_{stage}_{indicator.key}"] = scheme.weights[stage].get(indicator.key, 0)
+        super().__init__(*args, initial=initial, **kwargs)
+        for indicator in scheme.indicators:
+            self.fields[f"full_{indicator.key}"] = forms.DecimalField(
+                label=f"{indicator.title}满分值",
+                min_value=Decimal("0.0001"),
+                max_digits=12,
+                decimal_places=4,
+            )
+            for stage, label in points_engine.STAGES.items():
+                self.fields[f"w_{stage}_{indicator.key}"] = forms.DecimalField(
+                    label=f"{indicator.title}（{label}）权重",
+                    min_value=0,
+                    max_value=100,
+                    decimal_places=2,
+                )
+
+    def rows(self):
+        """(indicator, full-mark field, weight fields by stage) for the table."""
+        return [
+            (
+                indicator,
+                self[f"full_{indicator.key}"],
+                [self[f"w_{stage}_{indicator.key}"] for stage in points_engine.STAGES],
+            )
+            for indicator in self.scheme.indicators
+        ]
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.errors:
+            return cleaned
+        if cleaned["mature_years"] <= cleaned["startup_years"]:
+            self.add_error("mature_years", "稳定期的成立年限应长于初创期。")
+            return cleaned
+        data = points_engine.scheme_to_dict(self.scheme)
+        for item in data["indicators"]:
+            item["full_mark_at"] = str(cleaned[f"full_{item['key']}"])
+        data["weights"] = {
+            stage: {
+                indicator.key: str(cleaned[f"w_{stage}_{indicator.key}"])
+                for indicator in self.scheme.indicators
+                if cleaned[f"w_{stage}_{indicator.key}"]
+            }
+            for stage in points_engine.STAGES
+        }
+        for name in ("startup_years", "startup_revenue", "mature_years", "mature_revenue"):
+            data[name] = str(cleaned[name])
+        try:
+            cleaned["scheme"] = points_engine.scheme_from_dict(data)
+        except points_engine.SchemeError as error:
+            self.add_error(None, str(error))
+        return cleaned

@@ -214,6 +214,19 @@ def scheme_in_force(on: datetime.date) -> tuple[PointsScheme, points_engine.Poin
     return row, points_engine.scheme_from_dict(row.scheme)
 
 
+def save_scheme(scheme: points_engine.PointsScheme, note: str, *, user) -> PointsScheme:
+    """A revised scheme as a new version in force from today."""
+    today = timezone.localdate()
+    count = PointsScheme.objects.filter(version__startswith=f"{today:%Y%m%d}").count()
+    version = f"{today:%Y%m%d}" + (f"-{count + 1}" if count else "")
+    data = points_engine.scheme_to_dict(scheme)
+    data.update(version=version, effective_from=today.isoformat())
+    with transaction.atomic(), changelog.recording(user):
+        return PointsScheme.objects.create(
+            version=version, effective_from=today, scheme=data, note=note
+        )
+
+
 def _ratio(numerator, denominator) -> Decimal | None:
     if numerator is None or not denominator:
         return None

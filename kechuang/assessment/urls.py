@@ -33,6 +33,7 @@ urlpatterns = [
     path("outcomes/", support.PolicyOutcomeListView.as_view(), name="policyoutcome_list"),
     path("points/", support.PointsResultListView.as_view(), name="pointsresult_list"),
     path("points/calculate/", support.points_calculate, name="points_calculate"),
+    path("points/scheme/", support.points_scheme, name="points_scheme"),
     path("ip/", views.IntellectualPropertyListView.as_view(), name="intellectualproperty_list"),
     path("ip/add/", views.IntellectualPropertyEditView.as_view(), name="intellectualproperty_add"),
     path(

@@ -302,3 +302,22 @@ def test_a_town_s_reports_in_one_job(county, login):
     refused = client.post("/assessment/reports/", {"town": "330683001", "format": "pdf"})
     assert refused.status_code == 302 and Job.objects.filter(kind="assessment.reports").count() == 1
     assert login(county.town).get("/assessment/reports/").status_code == 403
+
+
+def test_staff_revises_the_points_scheme_and_the_next_calculation_uses_it(county, login):
+    client = login(county.staff)
+    page = client.get("/assessment/points/scheme/")
+    form = page.context["form"]
+    data = {name: form[name].value() for name in form.fields}
+    data["note"] = "提高研发投入强度权重"
+    data["w_growth_rd_intensity"] = "25"  # 20 → 25: the stage now adds up to 105
+    refused = client.post("/assessment/points/scheme/", data)
+    assert "成长期的权重合计为 105，应为 100" in refused.content.decode()
+    data["w_growth_rd_growth"] = "5"  # 10 → 5
+    saved = client.post("/assessment/points/scheme/", data)
+    assert saved.status_code == 302
+    run = support.calculate_points(2024)
+    assert run.scheme.version.startswith(datetime.date.today().strftime("%Y%m%d"))
+    assert run.scheme.scheme["weights"]["growth"]["rd_intensity"] == "25"
+    assert login(county.town).post("/assessment/points/scheme/", data).status_code == 403
+    assert login(county.town).get("/assessment/points/scheme/").status_code == 200

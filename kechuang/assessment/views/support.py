@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from kechuang.assessment import filtersets, forms, support, tables
-from kechuang.assessment.models import PointsResult, Policy, PolicyOutcome, PolicyRun
+from kechuang.assessment.models import PointsResult, PointsScheme, Policy, PolicyOutcome, PolicyRun
 from kechuang.core import changelog
 from kechuang.core.models import OperationLog
 from kechuang.core.oplog import log_operation
@@ -244,3 +244,45 @@ def points_calculate(request):
     )
     messages.success(request, f"已按方案 {run.scheme.version} 计算{run.year}年企业创新积分。")
     return redirect("assessment:pointsresult_list")
+
+
+def points_scheme(request):
+    """The scheme in force, and a revised version to save (it applies from the next
+    calculation; earlier calculations keep the version they used)."""
+    if not request.user.has_perm("assessment.view_pointsscheme"):
+        raise PermissionDenied
+    row, scheme = support.scheme_in_force(timezone.localdate())
+    can_change = request.user.has_perm("assessment.add_pointsscheme")
+    if request.method == "POST":
+        if not can_change:
+            raise PermissionDenied
+        form = forms.PointsSchemeForm(request.POST, scheme=scheme)
+        if form.is_valid():
+            saved = support.save_scheme(
+                form.cleaned_data["scheme"], form.cleaned_data["note"], user=request.user
+            )
+            messages.success(
+                request, f"已保存积分方案 {saved.version}；重新计算积分后按新方案计分。"
+            )
+            return redirect("assessment:pointsresult_list")
+    else:
+        form = forms.PointsSchemeForm(scheme=scheme)
+    context = {
+        "title": "企业创新积分方案",
+        "row": row,
+        "form": form,
+        "settings_fields": [
+            form[name]
+            for name in (
+                "startup_years",
+                "startup_revenue",
+                "mature_years",
+                "mature_revenue",
+                "note",
+            )
+        ],
+        "stages": points_engine.STAGES,
+        "can_change": can_change,
+        "versions": PointsScheme.objects.order_by("-effective_from", "-pk")[:10],
+    }
+    return render(request, "assessment/points_scheme.html", context)
