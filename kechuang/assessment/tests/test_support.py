@@ -231,7 +231,12 @@ def test_confirmations_and_flags_reach_the_officers(county, login):
         f"/assessment/enterprises/{pk}/flags/", {"year": "2024", "figure": "rd_staff"}, follow=True
     )
     assert "提出异议请说明" in refused.content.decode()
+    from kechuang.assessment.tests.factories import RecognitionFiguresFactory
+
+    figures = RecognitionFiguresFactory(enterprise=county.own_enterprise, year=2024)
     client.post(f"/assessment/enterprises/{pk}/flags/", {"year": "2024", "is_confirmation": "on"})
+    figures.refresh_from_db()
+    assert figures.confirmed_at is not None
     client.post(
         f"/assessment/enterprises/{pk}/flags/",
         {

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 
 from kechuang.assessment import filtersets, forms, reports, tables
 from kechuang.assessment.choices import FlagStatus
-from kechuang.assessment.models import FigureFlag
+from kechuang.assessment.models import FigureFlag, RecognitionFigures
 from kechuang.assessment.profile import FLAGGABLE, build_profile
 from kechuang.core import changelog
 from kechuang.core.exports import exports_folder
@@ -108,6 +108,9 @@ def flag_create(request, pk: int):
         flag.enterprise = enterprise
         if flag.is_confirmation:
             flag.status = FlagStatus.KEPT
+            for figures in RecognitionFigures.objects.filter(enterprise=enterprise, year=flag.year):
+                figures.confirmed_at = timezone.now()  # the year's recognition figures too
+                figures.save(update_fields=["confirmed_at", "updated_at", "updated_by"])
         flag.save()
     if flag.is_confirmation:
         messages.success(request, f"已确认{flag.year}年数据无误。")
