@@ -156,7 +156,7 @@ def main() -> None:
     text = buffer.getvalue()
 
     def analyst_file():
-        read, problems = read_facts(csv.DictReader(io.StringIO(text)))
+        read, problems = read_facts(enumerate(csv.DictReader(io.StringIO(text)), start=2))
         assert not problems
         return sum(1 for _ in results(read, "hnte"))
 

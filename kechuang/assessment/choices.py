@@ -107,6 +107,7 @@ class Stage(models.TextChoices):
 
 
 class FlagStatus(models.TextChoices):
+    CONFIRMED = "confirmed", "企业已确认"
     OPEN = "open", "待处理"
     FIXED = "fixed", "已更正"
     KEPT = "kept", "核实无误"

@@ -296,9 +296,15 @@ class FactsLoader:
                 return
         profile = self.profiles.get(enterprise_id)
         confirmed = profile and profile["no_incidents_confirmed_on"]
-        if confirmed and on - datetime.timedelta(days=CONFIRMATION_DAYS) <= confirmed <= on:
+        if not confirmed:
+            return
+        if on - datetime.timedelta(days=CONFIRMATION_DAYS) <= confirmed <= on:
             values["major_incident"] = False
             sources["major_incident"] = f"企业确认（{confirmed:%Y-%m-%d}）"
+        elif confirmed < on:
+            sources["major_incident"] = (
+                f"最近一次确认为 {confirmed:%Y-%m-%d}，距测评日已超过 {CONFIRMATION_DAYS} 天，需重新确认"
+            )
 
     def _routes(self, enterprise_id, values, sources) -> None:
         held = self.qualifications.get(enterprise_id, set())

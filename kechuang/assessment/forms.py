@@ -17,7 +17,7 @@ from kechuang.core.forms import DateInput, ScopedModelForm, WanField
 from kechuang.engines.recognition import points as points_engine
 from kechuang.engines.recognition import policies as policy_engine
 from kechuang.engines.recognition.domains import find_domain
-from kechuang.registry.models import Enterprise
+from kechuang.registry.models import Enterprise, Industry, Region
 
 FIRST_YEAR = 2000
 
@@ -125,6 +125,11 @@ class RecognitionFiguresForm(EnterpriseFactForm):
             value = cleaned.get(name)
             if value is not None and value < 0:
                 self.add_error(name, "不能为负数。")
+        figures = [
+            name for name in self._meta.fields if name not in ("enterprise", "year", "source")
+        ]
+        if not self.errors and all(cleaned.get(name) is None for name in figures):
+            self.add_error(None, "请至少填写一项数据。")
         return cleaned
 
 
@@ -147,9 +152,7 @@ class EnterpriseEventForm(EnterpriseFactForm):
 class RecognitionProfileForm(EnterpriseFactForm):
     past_dates = ("no_incidents_confirmed_on",)
     restricted_catalogue = forms.NullBooleanField(
-        label="产品或服务属于禁止、限制和淘汰类",
-        required=False,
-        widget=forms.Select(choices=[("unknown", "未确认"), ("false", "否"), ("true", "是")]),
+        label="产品或服务属于禁止、限制和淘汰类", required=False, widget=forms.NullBooleanSelect
     )
 
     class Meta:
@@ -163,6 +166,28 @@ class RecognitionProfileForm(EnterpriseFactForm):
             "source",
         ]
         widgets = {"no_incidents_confirmed_on": DateInput()}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["restricted_catalogue"].widget.choices = [
+            ("unknown", "未确认"),
+            ("false", "否"),
+            ("true", "是"),
+        ]
+
+    def clean_no_incidents_confirmed_on(self):
+        day = self.cleaned_data.get("no_incidents_confirmed_on")
+        if day is not None and day.year < FIRST_YEAR:
+            raise forms.ValidationError(f"确认日期应在{FIRST_YEAR}年以后。")
+        return day
+
+    def clean(self):
+        cleaned = super().clean()
+        day, enterprise = cleaned.get("no_incidents_confirmed_on"), cleaned.get("enterprise")
+        founded = getattr(enterprise, "founded_on", None)
+        if day and founded and day < founded:
+            self.add_error("no_incidents_confirmed_on", "确认日期不能早于企业成立日期。")
+        return cleaned
 
     def clean_self_assessed_score(self):
         score = self.cleaned_data.get("self_assessed_score")
@@ -186,11 +211,21 @@ class RunForm(forms.Form):
     code = forms.ChoiceField(label="测评类型", choices=choices.RuleCode.choices)
     on = forms.DateField(label="测评基准日", widget=DateInput())
 
-    def clean_on(self):
-        day = self.cleaned_data["on"]
-        if day.year < FIRST_YEAR + 3 or day > timezone.localdate() + datetime.timedelta(days=366):
-            raise forms.ValidationError("基准日应在今后一年以内。")
-        return day
+    def clean(self):
+        cleaned = super().clean()
+        day, code = cleaned.get("on"), cleaned.get("code")
+        if day is None or code is None:
+            return cleaned
+        if day > timezone.localdate() + datetime.timedelta(days=366):
+            self.add_error("on", "基准日应在今后一年以内。")
+            return cleaned
+        from kechuang.assessment.services import AssessmentRefused, rules_in_force
+
+        try:
+            rules_in_force(code, day)
+        except AssessmentRefused as refusal:
+            self.add_error("on", f"{refusal}，请选择规则生效以后的日期。")
+        return cleaned
 
 
 class PolicyForm(ScopedModelForm):
@@ -227,6 +262,8 @@ class PolicyForm(ScopedModelForm):
         if kind == choices.PolicyKind.FIXED and not cleaned.get("amount"):
             self.add_error("amount", "定额奖励须填写金额。")
         start, end = cleaned.get("effective_from"), cleaned.get("effective_to")
+        if start and start.year < FIRST_YEAR:
+            self.add_error("effective_from", f"生效日期应在{FIRST_YEAR}年以后。")
         if start and end and end < start:
             self.add_error("effective_to", "失效日期不能早于生效日期。")
         return cleaned
@@ -254,6 +291,8 @@ class ConditionForm(forms.Form):
             (cleaned.get("value") or "").strip(),
         )
         if not fact:
+            if text:
+                self.add_error("fact", "请选择数据项，或清空这一行的值。")
             return cleaned
         if not text:
             self.add_error("value", "请填写比较的值。")
@@ -269,6 +308,12 @@ class ConditionForm(forms.Form):
             codes = [code.strip() for code in text.replace("，", ",").split(",") if code.strip()]
             if op not in ("==", "!=", "in"):
                 self.add_error("op", "代码条件只能用“等于”“不等于”或“属于”。")
+            model = Region if fact == "town" else Industry
+            known = set(model.objects.filter(pk__in=codes).values_list("pk", flat=True))
+            unknown = [code for code in codes if code not in known]
+            if unknown:
+                kind = "乡镇街道代码" if fact == "town" else "国民经济行业代码"
+                self.add_error("value", f"没有这个{kind}：{'、'.join(unknown)}。")
             cleaned["parsed"] = codes if op == "in" else codes[0]
         elif fact == "first_hnte_year" and text == "政策年度":
             cleaned["parsed"] = policy_engine.YEAR
@@ -276,10 +321,16 @@ class ConditionForm(forms.Form):
             try:
                 number = Decimal(text.rstrip("%")) / (100 if text.endswith("%") else 1)
             except InvalidOperation:
+                number = None
+            if number is None or not number.is_finite():
                 self.add_error("value", f"“{text}”不是数字。")
                 return cleaned
             if op == "in":
                 self.add_error("op", "数值条件不能用“属于”。")
+            if fact == "rd_intensity" and not 0 <= number <= 1:
+                self.add_error("value", "研发投入强度应在 0 至 100% 之间。")
+            if fact == "first_hnte_year" and not 2000 <= number <= 2100:
+                self.add_error("value", "年度应为 2000 至 2100 之间的四位数字，或填“政策年度”。")
             cleaned["parsed"] = int(number) if fact == "first_hnte_year" else str(number)
         return cleaned
 
@@ -290,7 +341,7 @@ class ConditionForm(forms.Form):
         return {"fact": data["fact"], "op": data["op"], "value": data["parsed"]}
 
 
-ConditionFormSet = forms.formset_factory(ConditionForm, extra=2, max_num=10)
+ConditionFormSet = forms.formset_factory(ConditionForm, extra=3, max_num=10)
 
 
 def condition_initial(conditions: list[dict]) -> list[dict]:

@@ -86,7 +86,11 @@ class IntellectualProperty(BaseModel):
         verbose_name_plural = "知识产权"
         ordering = ["enterprise", "-granted_on"]
         constraints = [
-            models.UniqueConstraint(fields=["enterprise", "number"], name="uniq_enterprise_ip")
+            models.UniqueConstraint(
+                fields=["enterprise", "number"],
+                name="uniq_enterprise_ip",
+                violation_error_message="该企业已登记过这个专利号/登记号，请修改原记录。",
+            )
         ]
         permissions = [("export_intellectualproperty", "导出知识产权")]
 
@@ -160,7 +164,9 @@ class RecognitionFigures(BaseModel):
         ordering = ["enterprise", "-year"]
         constraints = [
             models.UniqueConstraint(
-                fields=["enterprise", "year"], name="uniq_recognition_figures_year"
+                fields=["enterprise", "year"],
+                name="uniq_recognition_figures_year",
+                violation_error_message="该企业这一年度的认定口径数据已填报，请修改原记录。",
             )
         ]
 

@@ -291,7 +291,10 @@ def town_reports(job: Job, report) -> dict:
         rows=len(enterprises),
         origin=params.get("origin"),
     )
+    from django.urls import reverse
+
     return {
+        "url": reverse("assessment:report_download", args=[job.pk]),
         "path": str(path),
         "filename": f"{town.name}_企业创新体检报告_{stamp()}.zip",
         "rows": len(enterprises),

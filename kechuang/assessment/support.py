@@ -148,9 +148,15 @@ def calculate_policy(policy: Policy, year: int, *, user=None) -> PolicyRun:
     outcomes as the policy's current calculation for that year."""
     if not policy.is_active:
         raise CalculationRefused("该政策已停用，不能测算。")
-    latest = timezone.localdate().year
-    if not 2000 <= year <= latest:
-        raise CalculationRefused(f"政策年度应在2000年至{latest}年之间。")
+    latest = timezone.localdate().year - 1  # figures of a year are complete once it ends
+    first = policy.effective_from.year
+    last = min(latest, policy.effective_to.year if policy.effective_to else latest)
+    if not first <= year <= last:
+        if first > last:
+            raise CalculationRefused(f"该政策{first}年起施行，尚无已结束的政策年度可测算。")
+        raise CalculationRefused(
+            f"政策年度应在{first}年至{last}年之间（政策有效期内、已结束的年度）。"
+        )
     try:
         rules = engine_policy(policy)
     except policy_engine.PolicyError as error:
@@ -186,6 +192,23 @@ def calculate_policy(policy: Policy, year: int, *, user=None) -> PolicyRun:
         PolicyRun.objects.filter(policy=policy, year=year, is_current=True).exclude(
             pk=run.pk
         ).update(is_current=False)
+    return run
+
+
+def withdraw_policy_run(run: PolicyRun, *, user, reason: str) -> PolicyRun:
+    """Take a calculation off the lists (the 免申即享 list, enterprise pages and reports);
+    its outcomes stay readable, with who withdrew it and why in the summary."""
+    if not run.is_current:
+        raise CalculationRefused("该测算已不是当前结果。")
+    with transaction.atomic(), changelog.recording(user, reason=reason):
+        run.is_current = False
+        run.summary = {
+            **run.summary,
+            "withdrawn_at": timezone.now().isoformat(timespec="seconds"),
+            "withdrawn_by": user.username,
+            "withdrawn_reason": reason,
+        }
+        run.save(update_fields=["is_current", "summary"])
     return run
 
 
@@ -281,13 +304,12 @@ def points_values(ids: list[int], year: int) -> dict[int, tuple[dict, int | None
         rd_now, rd_before = rd.get((pk, year)) or {}, rd.get((pk, year - 1)) or {}
         fin_now, fin_before = fin.get((pk, year)) or {}, fin.get((pk, year - 1)) or {}
         figures = fig.get((pk, year)) or {}
-        patents = (
-            Decimal(inventions[pk])
-            if pk in recorded
-            else None
-            if rd_now.get("valid_inventions") is None
-            else Decimal(rd_now["valid_inventions"])
-        )
+        # The statistics office's year-end count, as the enterprise's page shows it; the IP
+        # register where the enterprise files no 107-2.
+        if rd_now.get("valid_inventions") is not None:
+            patents = Decimal(rd_now["valid_inventions"])
+        else:
+            patents = Decimal(inventions[pk]) if pk in recorded else None
         indicator_values = {
             "rd_intensity": _ratio(rd_now.get("rd_expense"), fin_now.get("revenue")),
             "rd_staff_share": _ratio(rd_now.get("rd_staff"), fin_now.get("employees")),
@@ -308,9 +330,9 @@ def points_values(ids: list[int], year: int) -> dict[int, tuple[dict, int | None
 
 def calculate_points(year: int, *, user=None) -> PointsRun:
     """Score every enterprise in business with `year`'s figures and rank them."""
-    latest = timezone.localdate().year
+    latest = timezone.localdate().year - 1
     if not 2000 <= year <= latest:
-        raise CalculationRefused(f"数据年度应在2000年至{latest}年之间。")
+        raise CalculationRefused(f"数据年度应在2000年至{latest}年之间（已结束的年度）。")
     # The scheme is the bureau's method as it stands when the points are calculated.
     row, scheme = scheme_in_force(timezone.localdate())
     ids = active_ids()
@@ -354,12 +376,24 @@ def calculate_points(year: int, *, user=None) -> PointsRun:
             stages[score.stage] += 1
         run.summary = {"enterprises": len(scored), "stages": dict(stages), "scheme": row.version}
         run.save(update_fields=["summary"])
-        PointsRun.objects.filter(is_current=True).exclude(pk=run.pk).update(is_current=False)
+        PointsRun.objects.filter(year=year, is_current=True).exclude(pk=run.pk).update(
+            is_current=False
+        )
     return run
 
 
-def current_points_run() -> PointsRun | None:
-    return PointsRun.objects.filter(is_current=True).select_related("scheme").first()
+def current_points_run(year: int | None = None) -> PointsRun | None:
+    """The current calculation of `year`, or of the latest year calculated."""
+    runs = PointsRun.objects.filter(is_current=True).select_related("scheme")
+    if year is not None:
+        runs = runs.filter(year=year)
+    return runs.order_by("-year", "-computed_at").first()
+
+
+def points_years() -> list[int]:
+    return sorted(
+        set(PointsRun.objects.filter(is_current=True).values_list("year", flat=True)), reverse=True
+    )
 
 
 def latest_points(enterprise_id: int) -> PointsResult | None:

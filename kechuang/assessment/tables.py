@@ -306,6 +306,7 @@ class FigureFlagTable(BaseTable):
         attrs={"td": {"class": "name-cell"}},
     )
     town = town_column()
+    figure = tables.Column(verbose_name="数据项", empty_values=())
     actions = tables.TemplateColumn(
         template_name="assessment/includes/flag_actions.html", verbose_name="", orderable=False
     )
@@ -327,3 +328,8 @@ class FigureFlagTable(BaseTable):
         )
         always_visible = ("enterprise", "actions")
         export_exclude = ("actions",)
+
+    def render_figure(self, value, record):
+        return record.get_figure_label()
+
+    value_figure = render_figure

@@ -30,6 +30,9 @@ urlpatterns = [
     path("policies/<int:pk>/", support.policy_detail, name="policy_detail"),
     path("policies/<int:pk>/edit/", support.policy_edit, name="policy_edit"),
     path("policies/<int:pk>/calculate/", support.policy_calculate, name="policy_calculate"),
+    path(
+        "policies/runs/<int:pk>/withdraw/", support.policy_run_withdraw, name="policyrun_withdraw"
+    ),
     path("outcomes/", support.PolicyOutcomeListView.as_view(), name="policyoutcome_list"),
     path("points/", support.PointsResultListView.as_view(), name="pointsresult_list"),
     path("points/calculate/", support.points_calculate, name="points_calculate"),

@@ -99,7 +99,7 @@ MENU = (
                 "体检报告批量生成",
                 "assessment:report_batch",
                 "file-earmark-pdf",
-                "assessment.run_assessment",
+                "assessment.export_assessmentresult",
             ),
             MenuItem(
                 "知识产权",

@@ -107,6 +107,13 @@ class PolicyOutcomeSerializer(serializers.ModelSerializer):
     policy_basis = serializers.CharField(source="run.policy.basis", read_only=True)
     no_application = serializers.BooleanField(source="run.policy.no_application", read_only=True)
     year = serializers.IntegerField(source="run.year", read_only=True)
+    amount = serializers.DecimalField(
+        max_digits=18,
+        decimal_places=2,
+        read_only=True,
+        allow_null=True,
+        help_text="金额，单位：元（页面和导出以万元显示）",
+    )
 
     class Meta:
         model = PolicyOutcome

@@ -158,6 +158,11 @@ class PolicyOutcomeViewSet(ReadOnlyScopedViewSet):
         return queryset
 
 
+@extend_schema_view(
+    list=extend_schema(
+        parameters=[OpenApiParameter("year", int, description="数据年度，默认最近一次计算的年度")]
+    )
+)
 class PointsResultViewSet(ReadOnlyScopedViewSet):
     """Innovation points of the current calculation, ranked, each score explained."""
 
@@ -168,7 +173,12 @@ class PointsResultViewSet(ReadOnlyScopedViewSet):
     table_class = tables.PointsResultTable
     select_related = ("enterprise", "run__scheme")
 
+    extra_query_params = ("year",)
+
     def get_queryset(self):
-        run = support.current_points_run()
+        asked = self.request.query_params.get("year", "")
+        if asked and not (asked.isascii() and asked.isdigit() and len(asked) == 4):
+            raise ValidationError({"year": "年度应为四位数字。"})
+        run = support.current_points_run(int(asked) if asked else None)
         queryset = super().get_queryset()
         return queryset.filter(run=run) if run else queryset.none()

@@ -246,7 +246,14 @@ def test_confirmations_and_flags_reach_the_officers(county, login):
         },
     )
     flags = FigureFlag.objects.filter(enterprise_id=pk).order_by("pk")
-    assert [(f.is_confirmation, f.status) for f in flags] == [(True, "kept"), (False, "open")]
+    assert [(f.is_confirmation, f.status) for f in flags] == [(True, "confirmed"), (False, "open")]
+    again = client.post(
+        f"/assessment/enterprises/{pk}/flags/",
+        {"year": "2024", "is_confirmation": "on"},
+        follow=True,
+    )
+    assert "未处理的数据异议" in again.content.decode()
+    assert FigureFlag.objects.filter(enterprise_id=pk).count() == 2
     assert (
         client.post(
             f"/assessment/enterprises/{county.nanming_enterprise.pk}/flags/",
@@ -306,7 +313,11 @@ def test_a_town_s_reports_in_one_job(county, login):
     assert login(county.leader).get(f"/assessment/reports/{job.pk}/download/").status_code == 404
     refused = client.post("/assessment/reports/", {"town": "330683001", "format": "pdf"})
     assert refused.status_code == 302 and Job.objects.filter(kind="assessment.reports").count() == 1
-    assert login(county.town).get("/assessment/reports/").status_code == 403
+    town = login(county.town)
+    assert town.get("/assessment/reports/").status_code == 200
+    town.post("/assessment/reports/", {"town": "330624003", "format": "pdf"})  # 七星: not theirs
+    assert Job.objects.filter(kind="assessment.reports").count() == 1
+    assert login(county.university).get("/assessment/reports/").status_code == 403
 
 
 def test_staff_revises_the_points_scheme_and_the_next_calculation_uses_it(county, login):
@@ -326,3 +337,106 @@ def test_staff_revises_the_points_scheme_and_the_next_calculation_uses_it(county
     assert run.scheme.scheme["weights"]["growth"]["rd_intensity"] == "25"
     assert login(county.town).post("/assessment/points/scheme/", data).status_code == 403
     assert login(county.town).get("/assessment/points/scheme/").status_code == 200
+
+
+def test_a_policy_is_calculated_only_for_ended_years_in_effect_and_can_be_withdrawn(county, login):
+    policy = increase_policy(effective_from=datetime.date(2024, 1, 1))
+    with pytest.raises(support.CalculationRefused, match="2024年至"):
+        support.calculate_policy(policy, 2020)
+    this_year = datetime.date.today().year
+    with pytest.raises(support.CalculationRefused):
+        support.calculate_policy(policy, this_year)
+    later = increase_policy(code="later", effective_from=datetime.date(this_year, 1, 1))
+    with pytest.raises(support.CalculationRefused, match="尚无已结束的政策年度"):
+        support.calculate_policy(later, this_year - 1)
+    run = support.calculate_policy(policy, 2024)
+    client = login(county.staff)
+    assert client.get("/assessment/outcomes/?exempt=1").context["table"].paginator.count == 2
+    refused = client.post(
+        f"/assessment/policies/runs/{run.pk}/withdraw/", {"reason": ""}, follow=True
+    )
+    assert "须说明原因" in refused.content.decode()
+    client.post(f"/assessment/policies/runs/{run.pk}/withdraw/", {"reason": "政策年度选错"})
+    run.refresh_from_db()
+    assert not run.is_current and run.summary["withdrawn_reason"] == "政策年度选错"
+    assert client.get("/assessment/outcomes/?exempt=1").context["table"].paginator.count == 0
+    assert (
+        login(county.town)
+        .post(f"/assessment/policies/runs/{run.pk}/withdraw/", {"reason": "x"})
+        .status_code
+        == 403
+    )
+
+
+def test_points_are_kept_per_year_and_only_for_ended_years(county, login):
+    with pytest.raises(support.CalculationRefused, match="已结束的年度"):
+        support.calculate_points(datetime.date.today().year)
+    support.calculate_points(2024)
+    support.calculate_points(2023)
+    client = login(county.staff)
+    assert client.get("/assessment/points/").context["run"].year == 2024
+    assert client.get("/assessment/points/?year=2023").context["run"].year == 2023
+    assert client.get("/assessment/points/?year=20x3").status_code == 400
+    assert (
+        client.get("/api/assessment/points/", {"year": 2023}).json()["results"][0]["year"] == 2023
+    )
+
+
+def test_condition_rows_refuse_what_cannot_be_checked(county, login):
+    data = {
+        "title": "测试政策",
+        "code": "t",
+        "basis": "文件",
+        "kind": "fixed",
+        "rd_caliber": "deduction",
+        "amount": "1",
+        "effective_from": "2024-01-01",
+        "is_active": "on",
+        "conditions-TOTAL_FORMS": "4",
+        "conditions-INITIAL_FORMS": "0",
+        "conditions-0-fact": "town",
+        "conditions-0-op": "in",
+        "conditions-0-value": "330624002,999999999",
+        "conditions-1-fact": "rd_intensity",
+        "conditions-1-op": ">=",
+        "conditions-1-value": "300%",
+        "conditions-2-fact": "",
+        "conditions-2-op": ">=",
+        "conditions-2-value": "5",
+        "conditions-3-fact": "revenue",
+        "conditions-3-op": ">=",
+        "conditions-3-value": "NaN",
+    }
+    response = login(county.staff).post("/assessment/policies/add/", data)
+    rows = response.context["rows"].forms
+    assert "没有这个乡镇街道代码：999999999。" in rows[0].errors["value"]
+    assert "研发投入强度应在 0 至 100% 之间。" in rows[1].errors["value"]
+    assert "请选择数据项，或清空这一行的值。" in rows[2].errors["fact"]
+    assert "“NaN”不是数字。" in rows[3].errors["value"]
+    assert not Policy.objects.filter(code="t").exists()
+
+
+def test_an_empty_year_of_figures_and_a_repeated_year_are_refused(county, login):
+    client = login(county.staff)
+    pk = county.qixing_enterprise.pk
+    empty = client.post(
+        "/assessment/figures/add/", {"enterprise": pk, "year": "2023", "source": "bureau"}
+    )
+    assert "请至少填写一项数据。" in empty.content.decode()
+    client.post(
+        "/assessment/figures/add/",
+        {"enterprise": pk, "year": "2023", "sales": "10", "source": "bureau"},
+    )
+    again = client.post(
+        "/assessment/figures/add/",
+        {"enterprise": pk, "year": "2023", "sales": "11", "source": "bureau"},
+    )
+    assert "该企业这一年度的认定口径数据已填报，请修改原记录。" in again.content.decode()
+
+
+def test_a_run_date_without_rules_in_force_is_refused_before_any_job(county, login):
+    response = login(county.staff).post(
+        "/assessment/run/", {"code": "hnte", "on": "2010-01-01"}, follow=True
+    )
+    assert "没有生效的高新技术企业认定规则" in response.content.decode()
+    assert not Job.objects.filter(kind="assessment.run").exists()

@@ -103,11 +103,20 @@ def flag_create(request, pk: int):
     if not form.is_valid():
         announce_errors(request, form)
         return redirect("assessment:enterprise_overview", pk)
+    flag = form.save(commit=False)
+    flag.enterprise = enterprise
+    if flag.is_confirmation:
+        earlier = FigureFlag.objects.filter(enterprise=enterprise, year=flag.year)
+        if earlier.filter(status=FlagStatus.OPEN).exists():
+            messages.error(request, f"{flag.year}年尚有未处理的数据异议，处理后再确认。")
+            return redirect("assessment:enterprise_overview", pk)
+        if earlier.filter(is_confirmation=True).exists():
+            messages.info(request, f"{flag.year}年数据此前已确认。")
+            return redirect("assessment:enterprise_overview", pk)
     with transaction.atomic(), changelog.recording(request.user):
-        flag = form.save(commit=False)
-        flag.enterprise = enterprise
         if flag.is_confirmation:
-            flag.status = FlagStatus.KEPT
+            flag.figure = ""  # a confirmation covers the whole year
+            flag.status = FlagStatus.CONFIRMED
             for figures in RecognitionFigures.objects.filter(enterprise=enterprise, year=flag.year):
                 figures.confirmed_at = timezone.now()  # the year's recognition figures too
                 figures.save(update_fields=["confirmed_at", "updated_at", "updated_by"])
@@ -159,8 +168,11 @@ def flag_handle(request, pk: int):
 
 
 def report_batch(request):
-    """Reports for every enterprise of a town in one job: the form, and the jobs started."""
-    if not request.user.has_perm("assessment.run_assessment"):
+    """Reports for every enterprise of a town in one job: the form, and the jobs started.
+    Officers choose among the towns in their scope."""
+    if not request.user.has_perm("assessment.view_assessmentresult") or not request.user.has_perm(
+        "registry.view_enterprise"
+    ):
         raise PermissionDenied
     towns = (
         Region.objects.within_scope(request.user).filter(level=RegionLevel.TOWN).order_by("code")

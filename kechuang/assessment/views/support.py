@@ -4,7 +4,7 @@ from decimal import Decimal
 
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import BadRequest, PermissionDenied
 from django.db import transaction
 from django.db.models import Count, Sum
 from django.shortcuts import get_object_or_404, redirect, render
@@ -137,6 +137,29 @@ def policy_calculate(request, pk: int):
     return redirect(f"{reverse('assessment:policyoutcome_list')}?run={run.pk}")
 
 
+@require_POST
+@permission_required("assessment.run_policy", raise_exception=True)
+def policy_run_withdraw(request, pk: int):
+    run = get_object_or_404(PolicyRun.objects.select_related("policy"), pk=pk)
+    reason = (request.POST.get("reason") or "").strip()
+    if not reason:
+        messages.error(request, "撤回测算须说明原因。")
+        return redirect(run.policy.get_absolute_url())
+    try:
+        support.withdraw_policy_run(run, user=request.user, reason=reason[:300])
+    except support.CalculationRefused as refusal:
+        messages.error(request, str(refusal))
+        return redirect(run.policy.get_absolute_url())
+    log_operation(
+        request,
+        OperationLog.Action.OTHER,
+        "惠企政策测算",
+        summary=f"撤回{run.year}年“{run.policy.title}”测算：{reason}"[:500],
+    )
+    messages.success(request, f"已撤回{run.year}年的测算，其结果不再列入兑现清单。")
+    return redirect(run.policy.get_absolute_url())
+
+
 class PolicyOutcomeListView(ObjectListView):
     """A calculation's outcomes (`?run=`), or the 免申即享 list (`?exempt=1`): the eligible
     outcomes of every current calculation of the policies paid without applying."""
@@ -199,7 +222,10 @@ class PointsResultListView(ObjectListView):
 
     def setup(self, request, *args, **kwargs):
         super().setup(request, *args, **kwargs)
-        self.run = support.current_points_run()
+        asked = request.GET.get("year", "")
+        if asked and not (asked.isascii() and asked.isdigit() and len(asked) == 4):
+            raise BadRequest("年度应为四位数字。")
+        self.run = support.current_points_run(int(asked) if asked else None)
 
     def get_queryset(self):
         queryset = super().get_queryset()
@@ -214,10 +240,12 @@ class PointsResultListView(ObjectListView):
         context.update(
             {
                 "run": self.run,
+                "years": support.points_years(),
                 "scheme": scheme,
                 "stages": points_engine.STAGES,
                 "can_run": self.request.user.has_perm("assessment.run_points"),
                 "year_form": forms.YearForm(initial={"year": timezone.localdate().year - 1}),
+                "filter_year": self.run.year if self.run else None,
             }
         )
         return context
@@ -243,7 +271,7 @@ def points_calculate(request):
         rows=run.summary["enterprises"],
     )
     messages.success(request, f"已按方案 {run.scheme.version} 计算{run.year}年企业创新积分。")
-    return redirect("assessment:pointsresult_list")
+    return redirect(f"{reverse('assessment:pointsresult_list')}?year={run.year}")
 
 
 def points_scheme(request):

@@ -162,6 +162,8 @@ def parse_value(column: str, raw: str | None):
     if column in INT_FIELDS:
         if number != number.to_integral_value():
             raise FactError(column, f"{text} 应为整数")
+        if column == "expert_score" and number > 100:
+            raise FactError(column, f"{text} 超过满分 100")
         return int(number)
     return number
 
@@ -179,6 +181,15 @@ def read_row(row: dict[str, str | None]) -> tuple[Facts | None, list[FactError]]
                 continue
             if value is not None:
                 values[column] = value
+    if not errors:
+        registered, applying = values.get("registered_on"), values.get("apply_on")
+        if registered and applying and applying < registered:
+            errors.append(
+                FactError("apply_on", f"申请日期 {applying} 早于注册成立日期 {registered}")
+            )
+        code = values.get("uscc")
+        if code and not uscc_engine.FORMAT.match(code):
+            errors.append(FactError("uscc", f"“{code}”不是 18 位统一社会信用代码"))
     return (None if errors else Facts(**values)), errors
 
 

@@ -8,7 +8,7 @@ growth bands; experts judge the rest); and figures (`rd_ratio`, `rd_threshold`,
 """
 
 from datetime import date
-from decimal import Decimal
+from decimal import ROUND_CEILING, Decimal
 
 from kechuang.engines.recognition.domains import find_domain
 from kechuang.engines.recognition.facts import Facts
@@ -191,7 +191,7 @@ class _Hnte(Evaluation):
                 values,
                 period,
             )
-        short = -(-(need * staff - tech) // 1)
+        short = (need * staff - tech).to_integral_value(rounding=ROUND_CEILING)
         return self.criterion(
             "c4",
             NOT_MET,
@@ -478,6 +478,11 @@ class _Hnte(Evaluation):
         expert = self.f.expert_score
         if expert is not None:
             values["专家评分或自评分"] = expert
+            if not low <= expert <= high:
+                said = f"评分 {expert} 分与数据不符：按已掌握的数据，评分应在 {low}–{high} 分之间。"
+                return parts, self.criterion(
+                    "c7", NEEDS_INFO, said, values, gap="核实评分或所依据的数据"
+                )
             verdict = MET if expert > need else NOT_MET
             said = f"评分 {expert} 分，{'高于' if expert > need else '未超过'} {need} 分。"
             return parts, self.criterion("c7", verdict, said, values)
@@ -494,7 +499,8 @@ class _Hnte(Evaluation):
                 f"{sum(p.low for p in parts if not p.by_experts)}–"
                 f"{sum(p.high for p in parts if not p.by_experts)} 分，其余由专家评判。"
             )
-            gap = f"数据确定部分之外，专家评判部分需至少得 {max(0, need + 1 - low)} 分"
+            data_low = sum(p.low for p in parts if not p.by_experts)
+            gap = f"数据确定部分之外，专家评判部分需至少得 {max(0, need + 1 - data_low)} 分"
         return parts, self.criterion("c7", verdict, said, values, gap=gap)
 
     def run(self) -> Assessment:

@@ -81,6 +81,19 @@ class Condition:
         return f"{title}{OPS[self.op]}{value}"
 
 
+def shown(fact: str, value) -> str:
+    """An enterprise's fact as the explanation states it."""
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if fact == "rd_intensity":
+        return f"{Decimal(str(value)) * 100:.2f}%"
+    if fact == "first_hnte_year":
+        return f"{value}年"
+    if fact in ("rd", "rd_previous", "rd_increase", "revenue"):
+        return wan(Decimal(str(value)))
+    return str(value)
+
+
 @dataclass(frozen=True)
 class Policy:
     code: str
@@ -140,7 +153,7 @@ def _compare(actual, op: str, expected) -> bool:
 def evaluate(policy: Policy, facts: Mapping, year: int) -> PolicyOutcome:
     """Whether `facts` (one enterprise, figures of policy year `year`) meet the policy, and
     how much it pays."""
-    checks, verdicts = [], []
+    checks, verdicts, failed = [], [], []
     for condition in policy.conditions:
         said = condition.describe(year)
         actual = facts.get(condition.fact)
@@ -151,10 +164,13 @@ def evaluate(policy: Policy, facts: Mapping, year: int) -> PolicyOutcome:
         expected = year if condition.value == YEAR else condition.value
         met = _compare(actual, condition.op, expected)
         verdicts.append(ELIGIBLE if met else NOT_ELIGIBLE)
-        checks.append((said, "符合" if met else "不符合"))
+        checks.append((said, "符合" if met else f"不符合（实际：{shown(condition.fact, actual)}）"))
+        if not met:
+            failed.append(f"要求{said}，实际为{shown(condition.fact, actual)}")
     if NOT_ELIGIBLE in verdicts:
-        failed = [said for said, verdict in checks if verdict == "不符合"]
-        return PolicyOutcome(NOT_ELIGIBLE, None, f"不符合：{'；'.join(failed)}。", tuple(checks))
+        return PolicyOutcome(
+            NOT_ELIGIBLE, None, f"不符合条件：{'；'.join(failed)}。", tuple(checks)
+        )
     amount, sentence, verdict = _amount(policy, facts, year)
     if NEEDS_INFO in verdicts or verdict == NEEDS_INFO:
         missing = [said for said, v in checks if v == "缺数据"]

@@ -8,7 +8,7 @@ ratio reached, or of the lowest band when it reached none), `rd_basis` and `dire
 """
 
 from datetime import date
-from decimal import Decimal
+from decimal import ROUND_CEILING, Decimal
 
 from kechuang.engines import uscc as uscc_engine
 from kechuang.engines.recognition.facts import Facts
@@ -44,6 +44,14 @@ DIRECT_ROUTES = (
     ("provincial_rd_institution", "rd_institution", "拥有经认定的省部级以上研发机构"),
     ("led_standard_5y", "standard", "近五年内主导制定过国际标准、国家标准或行业标准"),
 )
+
+
+# What each score part needs, named as the FACTS columns and the forms name it.
+NEEDED = {
+    "staff": "科技人员数和职工总数（staff_total、tech_staff）",
+    "rd": "研发费用及销售收入或成本费用（rd_t1、sales_t1、cost_expense_t1）",
+    "ip": "Ⅰ类、Ⅱ类知识产权件数（ip_class1、ip_class2）",
+}
 
 
 def band_score(bands: tuple[Band, ...], value: Decimal) -> int:
@@ -236,13 +244,14 @@ class _Sme(Evaluation):
             return self.criterion(
                 "c5", NOT_MET, reason + "。", values, self.period, self.gap(parts)
             )
+        missing = [NEEDED[p.key] for p in parts if p.low != p.high]
         return self.criterion(
             "c5",
             NEEDS_INFO,
             f"综合评价在 {low}–{high} 分之间，缺数据的指标待补充。",
             values,
             self.period,
-            "补充缺少的数据",
+            "补充" + "；".join(missing),
         )
 
     def gap(self, parts: list[ScorePart]) -> str:
@@ -253,7 +262,7 @@ class _Sme(Evaluation):
         if staff.high == 0 and f.staff_total:
             need = r.staff_bands[-1].lower * f.staff_total - f.tech_staff
             tips.append(
-                f"科技人员还需增加约 {-(-need // 1)} 人（达到 {threshold_pct(r.staff_bands[-1].lower)}）"
+                f"科技人员还需增加约 {need.to_integral_value(rounding=ROUND_CEILING)} 人（达到 {threshold_pct(r.staff_bands[-1].lower)}）"
             )
         total = sum(p.low for p in parts)
         if f.sales_t1 and f.rd_t1 is not None and total < r.pass_score:

@@ -76,13 +76,20 @@ class RowProblem:
         return f"{where}，{self.message}"
 
 
-def read_facts(rows: Iterable[dict[str, str | None]]) -> tuple[list[Facts], list[RowProblem]]:
-    """Every row as Facts, or every problem found; rows are numbered as in the file."""
-    facts, problems = [], []
-    for number, row in enumerate(rows, start=2):
+def read_facts(
+    rows: Iterable[tuple[int, dict[str, str | None]]],
+) -> tuple[list[Facts], list[RowProblem]]:
+    """Every (line number, row) as Facts, or every problem found, repeated codes included."""
+    facts, problems, seen = [], [], {}
+    for number, row in rows:
         item, errors = read_row(row)
         if item is not None:
             facts.append(item)
+            if item.uscc and item.uscc in seen:
+                problems.append(
+                    RowProblem(number, "uscc", f"uscc：“{item.uscc}”与第 {seen[item.uscc]} 行重复")
+                )
+            seen.setdefault(item.uscc, number)
         problems += [RowProblem(number, error.column, str(error)) for error in errors]
     return facts, problems
 

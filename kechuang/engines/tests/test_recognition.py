@@ -630,3 +630,43 @@ def test_closeness_ranks_who_stands_nearest():
     unknown = hnte(major_incident=None)
     assert far.closeness < short_of_rd.closeness < eligible.closeness
     assert far.closeness < unknown.closeness == 100 - 100 / 8 / 2
+
+
+@pytest.mark.parametrize(
+    ("score", "expected"), [(95, "needs_info"), (30, "needs_info"), (80, "met")]
+)
+def test_a_score_outside_what_the_data_allow_is_queried(score, expected):
+    result = hnte(expert_score=score)
+    low, high = result.figures["score_min"], result.figures["score_max"]
+    assert low <= 80 <= high and not low <= 95 <= high
+    assert verdict(result, "c7") == expected
+
+
+def test_gaps_in_people_round_up():
+    result = hnte(staff_total=D(12), tech_staff=D(1))  # 8.33% of 10%: 0.2 more people
+    assert "约 1 人" in result.criterion("c4").gap
+
+
+def test_the_catalogue_s_own_numbering_is_read():
+    assert find_domain("一(一)1").code == "1.1.1"
+    assert find_domain("八（五）4").code == "8.5.4"
+    assert find_domain("五(四)").code == "5.4"  # no third level under it
+    assert find_domain("九(一)1") is None
+
+
+def test_rows_that_cannot_be_so_are_refused():
+    from kechuang.engines.recognition.table import read_facts
+
+    _facts, problems = read_facts(
+        [
+            (2, {"uscc": CODE, "registered_on": "2024-01-01", "apply_on": "2023-06-01"}),
+            (3, {"uscc": CODE}),
+            (4, {"uscc": "9133"}),
+            (5, {"uscc": uscc.make("91", "330624", "MA2E5L7R"), "expert_score": "101"}),
+        ]
+    )
+    said = [str(p) for p in problems]
+    assert any("第 2 行" in s and "早于注册成立日期" in s for s in said)
+    assert any("第 3 行" in s and "与第 2 行重复" in s for s in said)
+    assert any("第 4 行" in s and "不是 18 位" in s for s in said)
+    assert any("第 5 行" in s and "超过满分 100" in s for s in said)

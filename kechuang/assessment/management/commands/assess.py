@@ -95,11 +95,8 @@ class Command(BaseCommand):
                 )
                 continue
             rows.append((number, dict(zip(names, cells, strict=False))))
-        all_facts = []
-        for number, row in rows:
-            read, row_problems = table.read_facts([row])
-            all_facts += read
-            problems += [table.RowProblem(number, p.column, p.message) for p in row_problems]
+        all_facts, row_problems = table.read_facts(rows)
+        problems += row_problems
         if problems:
             for problem in problems:
                 self.stderr.write(str(problem))
