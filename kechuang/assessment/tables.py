@@ -13,7 +13,14 @@ from kechuang.assessment.models import (
     PolicyOutcome,
     RecognitionFigures,
 )
-from kechuang.core.tables import BaseTable, CreditCodeColumn, MoneyColumn, PercentColumn
+from kechuang.core.tables import (
+    BaseTable,
+    CreditCodeColumn,
+    DecimalColumn,
+    MoneyColumn,
+    PercentColumn,
+    QuickDateColumn,
+)
 
 BADGES = {"met": ("success", "✓"), "not_met": ("danger", "✗"), "needs_info": ("secondary", "?")}
 VERDICT_BADGES = {"eligible": "success", "needs_info": "warning", "not_eligible": "danger"}
@@ -71,7 +78,7 @@ class AssessmentResultTable(BaseTable):
         verbose_name="创新能力评分", accessor="score_min", order_by=("score_max",)
     )
     score = tables.Column(verbose_name="评价得分")
-    hnte_valid_until = tables.DateColumn(verbose_name="高企证书有效期至")
+    hnte_valid_until = QuickDateColumn(verbose_name="高企证书有效期至")
     gaps = tables.Column(verbose_name="主要差距", attrs={"td": {"class": "small gap-cell"}})
 
     class Meta:
@@ -130,6 +137,9 @@ class AssessmentResultTable(BaseTable):
     def render_closeness(self, value):
         return f"{value:.0f}"
 
+    def value_closeness(self, value):
+        return round(value)
+
     def render_score_range(self, value, record):
         if record.score_min is None:
             return "—"
@@ -144,12 +154,14 @@ class IntellectualPropertyTable(BaseTable):
     enterprise = tables.Column(
         verbose_name="企业", linkify=lambda record: record.get_absolute_url()
     )
+    uscc = CreditCodeColumn(accessor="enterprise__uscc")
     title = tables.Column(linkify=lambda record: record.edit_url())
 
     class Meta:
         model = IntellectualProperty
         fields = (
             "enterprise",
+            "uscc",
             "kind",
             "number",
             "title",
@@ -276,7 +288,7 @@ class PointsResultTable(BaseTable):
     )
     uscc = CreditCodeColumn(accessor="enterprise__uscc")
     town = town_column()
-    total = tables.Column(verbose_name="创新积分")
+    total = DecimalColumn(verbose_name="创新积分")
     breakdown = tables.Column(
         verbose_name="得分构成",
         accessor="items",
@@ -305,6 +317,7 @@ class FigureFlagTable(BaseTable):
         ),
         attrs={"td": {"class": "name-cell"}},
     )
+    uscc = CreditCodeColumn(accessor="enterprise__uscc")
     town = town_column()
     figure = tables.Column(verbose_name="数据项", empty_values=())
     actions = tables.TemplateColumn(
@@ -315,6 +328,7 @@ class FigureFlagTable(BaseTable):
         model = FigureFlag
         fields = (
             "enterprise",
+            "uscc",
             "town",
             "year",
             "figure",

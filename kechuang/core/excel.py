@@ -52,6 +52,7 @@ DATE_FORMAT = "yyyy-mm-dd"
 DATETIME_FORMAT = "yyyy-mm-dd hh:mm"
 MONEY_FORMAT = "#,##0.00"
 PERCENT_FORMAT = "0.00%"
+DECIMAL_FORMAT = "0.00"
 
 # Column widths, in Excel's units (about one Latin digit; a CJK character takes two): the
 # widest text among the header and the first WIDTH_SAMPLE_ROWS rows, padded, within bounds.
@@ -156,6 +157,8 @@ def display_text(value, number_format: str | None = None) -> str:
         return f"{value:.2%}"
     if number_format == MONEY_FORMAT:
         return f"{value:,.2f}"
+    if number_format == DECIMAL_FORMAT:
+        return f"{value:.2f}"
     if isinstance(value, datetime.datetime):
         if number_format == DATE_FORMAT:
             return value.strftime("%Y-%m-%d")

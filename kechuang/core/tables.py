@@ -125,6 +125,21 @@ class PercentColumn(TypedValue, tables.Column):
         return round(self.sign * float(value), 4)
 
 
+class DecimalColumn(TypedValue, tables.Column):
+    """A figure with two decimals that is neither money nor a share (points, scores): the
+    page shows "86.49", the export the number."""
+
+    excel_format = excel.DECIMAL_FORMAT
+
+    def render(self, value):
+        return excel.display_text(self.value(value), self.excel_format)
+
+    def value(self, value):
+        if value is None or value == "":
+            return None
+        return round(float(value), 2)
+
+
 class CreditCodeColumn(tables.Column):
     """The 统一社会信用代码 of the enterprise a row is about (`accessor` reaches it). Every
     export of such rows carries it, even when the user hid it on the page: it is how the

@@ -3,8 +3,10 @@ from rest_framework import serializers
 from kechuang.assessment import forms
 from kechuang.assessment.models import (
     AssessmentResult,
+    FigureFlag,
     IntellectualProperty,
     PointsResult,
+    Policy,
     PolicyOutcome,
     RecognitionFigures,
 )
@@ -153,4 +155,53 @@ class PointsResultSerializer(serializers.ModelSerializer):
             "total",
             "rank",
             "items",
+        ]
+
+
+class PolicySerializer(serializers.ModelSerializer):
+    """A policy as data; `cap` and `amount` in yuan (the pages show 万元)."""
+
+    class Meta:
+        model = Policy
+        fields = [
+            "id",
+            "code",
+            "title",
+            "basis",
+            "kind",
+            "rd_caliber",
+            "rate",
+            "cap",
+            "amount",
+            "conditions",
+            "no_application",
+            "effective_from",
+            "effective_to",
+            "is_active",
+            "note",
+        ]
+
+
+class FigureFlagSerializer(serializers.ModelSerializer):
+    """An enterprise's confirmation of a year's figures, or a flag on one, with its handling."""
+
+    enterprise_name = serializers.CharField(source="enterprise.name", read_only=True)
+    figure_label = serializers.CharField(source="get_figure_label", read_only=True)
+
+    class Meta:
+        model = FigureFlag
+        fields = [
+            "id",
+            "enterprise",
+            "enterprise_name",
+            "year",
+            "figure",
+            "figure_label",
+            "is_confirmation",
+            "note",
+            "status",
+            "created_at",
+            "handled_by",
+            "handled_at",
+            "handling_note",
         ]

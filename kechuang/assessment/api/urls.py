@@ -9,6 +9,8 @@ router.register("ip", views.IntellectualPropertyViewSet, basename="intellectualp
 router.register("figures", views.RecognitionFiguresViewSet, basename="recognitionfigures")
 router.register("policy-outcomes", views.PolicyOutcomeViewSet, basename="policyoutcome")
 router.register("points", views.PointsResultViewSet, basename="pointsresult")
+router.register("policies", views.PolicyViewSet, basename="policy")
+router.register("flags", views.FigureFlagViewSet, basename="figureflag")
 
 urlpatterns = [
     path(

@@ -14,8 +14,10 @@ from kechuang.assessment.api import serializers
 from kechuang.assessment.choices import RuleCode
 from kechuang.assessment.models import (
     AssessmentResult,
+    FigureFlag,
     IntellectualProperty,
     PointsResult,
+    Policy,
     PolicyOutcome,
     RecognitionFigures,
 )
@@ -182,3 +184,24 @@ class PointsResultViewSet(ReadOnlyScopedViewSet):
         run = support.current_points_run(int(asked) if asked else None)
         queryset = super().get_queryset()
         return queryset.filter(run=run) if run else queryset.none()
+
+
+class PolicyViewSet(ReadOnlyScopedViewSet):
+    """The county's policies as data (written on the policy page, with its checks)."""
+
+    model = Policy
+    queryset = Policy.objects.none()
+    serializer_class = serializers.PolicySerializer
+    filterset_class = filtersets.PolicyFilterSet
+    table_class = tables.PolicyTable
+
+
+class FigureFlagViewSet(ReadOnlyScopedViewSet):
+    """Confirmations and flags on enterprises' figures: the officers' work list."""
+
+    model = FigureFlag
+    queryset = FigureFlag.objects.none()
+    serializer_class = serializers.FigureFlagSerializer
+    filterset_class = filtersets.FigureFlagFilterSet
+    table_class = tables.FigureFlagTable
+    select_related = ("enterprise",)

@@ -55,7 +55,7 @@ from kechuang.registry.tests.factories import (
 
 pytestmark = SHARED_WORLD
 
-YES_NO, DATE, DATETIME, MONEY, PERCENT, INT, CODE, TEXT = (
+YES_NO, DATE, DATETIME, MONEY, PERCENT, INT, CODE, TEXT, DECIMAL = (
     "是/否",
     "date",
     "date-time",
@@ -64,6 +64,7 @@ YES_NO, DATE, DATETIME, MONEY, PERCENT, INT, CODE, TEXT = (
     "integer",
     "credit code",
     "text",  # identifiers that may look like numbers: never converted
+    "decimal",  # points and scores with two decimals
 )
 # url -> header -> what the column holds. Columns not named here are text, and no text cell
 # may look like a boolean, a date, a number or a percentage.
@@ -115,6 +116,36 @@ KINDS = {
         "跟进期限": DATE,
         "跟进完成日期": DATE,
     },
+    "/assessment/results/": {
+        "统一社会信用代码": CODE,
+        "接近度": INT,
+        "符合条件数": INT,
+        "研发费用占比": PERCENT,
+        "适用比例": PERCENT,
+    },
+    "/assessment/ip/": {
+        "统一社会信用代码": CODE,
+        "专利号/登记号": TEXT,
+        "授权（登记）日期": DATE,
+        "保护期届满日": DATE,
+        "失效日期": DATE,
+        "已用于哪年高企申请": INT,
+    },
+    "/assessment/policies/": {
+        "生效日期": DATE,
+        "失效日期": DATE,
+        "免申即享": YES_NO,
+        "启用": YES_NO,
+    },
+    "/assessment/outcomes/": {"政策年度": INT, "统一社会信用代码": CODE, "金额（万元）": MONEY},
+    "/assessment/points/": {"排名": INT, "统一社会信用代码": CODE, "创新积分": DECIMAL},
+    "/assessment/flags/": {
+        "统一社会信用代码": CODE,
+        "年度": INT,
+        "确认无误": YES_NO,
+        "创建时间": DATETIME,
+        "处理时间": DATETIME,
+    },
     "/monitoring/batches/": {
         "批次": INT,
         "年度": INT,
@@ -130,6 +161,7 @@ FORMATS = {
     DATETIME: excel.DATETIME_FORMAT,
     MONEY: excel.MONEY_FORMAT,
     PERCENT: excel.PERCENT_FORMAT,
+    DECIMAL: excel.DECIMAL_FORMAT,
 }
 YEAR = 2024
 ENTRIES = "/monitoring/entries/"
@@ -210,7 +242,57 @@ def county(world):
         row_count=3,
     )
     record_operation(world.staff, OperationLog.Action.EXPORT, "企业", rows=3)
+    _assessment(world, grower)
     return world
+
+
+def _assessment(world, grower):
+    """A 高企 run with a three-year ratio, an IP right with every date, a policy with an end
+    date calculated for 2024, points, and a handled flag."""
+    from kechuang.assessment import services as assessment
+    from kechuang.assessment import support
+    from kechuang.assessment.models import FigureFlag, Policy
+    from kechuang.assessment.tests.factories import (
+        IntellectualPropertyFactory,
+        RecognitionFiguresFactory,
+    )
+
+    for year in (2022, 2023, 2024):
+        RecognitionFiguresFactory(
+            enterprise=grower, year=year, sales=Decimal(100_000_000), rd_expense=Decimal(4_000_000)
+        )
+    IntellectualPropertyFactory(
+        enterprise=grower,
+        kind="utility_model",
+        expires_on=datetime.date(2030, 3, 1),
+        lapsed_on=datetime.date(2024, 3, 1),
+        used_in_hnte_year=2023,
+    )
+    assessment.run_assessment("hnte", datetime.date(2025, 6, 1), user=world.staff)
+    policy = Policy.objects.create(
+        code="rd-increase",
+        title="研发投入增量补助",
+        basis="若干政策意见 第二条",
+        kind="rd_increase",
+        rd_caliber="statistical",
+        rate=Decimal("0.1"),
+        cap=Decimal(500_000),
+        no_application=True,
+        effective_from=datetime.date(2024, 1, 1),
+        effective_to=datetime.date(2026, 12, 31),
+    )
+    support.calculate_policy(policy, 2024)
+    support.calculate_points(2024)
+    FigureFlag.objects.create(
+        enterprise=grower,
+        year=2024,
+        figure="revenue",
+        note="营业收入漏报其他业务收入",
+        status="fixed",
+        handled_by=world.staff,
+        handled_at=timezone.now(),
+        handling_note="已更正",
+    )
 
 
 def fetch(client, url: str, query: dict, fmt: str) -> bytes:
@@ -255,7 +337,7 @@ def check_cell(kind: str | None, cell) -> str | None:
         ok = value in ("是", "否")
     elif kind in (DATE, DATETIME):
         ok = isinstance(value, datetime.datetime) and number_format == FORMATS[kind]
-    elif kind in (MONEY, PERCENT):
+    elif kind in (MONEY, PERCENT, DECIMAL):
         ok = type(value) in (int, float) and number_format == FORMATS[kind]
     elif kind == INT:
         ok = type(value) is int and cell.data_type == "n" and number_format == "General"

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
+from kechuang.engines import uscc as uscc_engine
 from kechuang.engines.recognition import assess
 from kechuang.engines.recognition.facts import FIELD_NAMES, Facts, read_row
 from kechuang.engines.recognition.results import Assessment
@@ -85,11 +86,10 @@ def read_facts(
         item, errors = read_row(row)
         if item is not None:
             facts.append(item)
-            if item.uscc and item.uscc in seen:
-                problems.append(
-                    RowProblem(number, "uscc", f"uscc：“{item.uscc}”与第 {seen[item.uscc]} 行重复")
-                )
-            seen.setdefault(item.uscc, number)
+        code = uscc_engine.normalise(row.get("uscc") or "")
+        if code and code in seen:
+            problems.append(RowProblem(number, "uscc", f"uscc：“{code}”与第 {seen[code]} 行重复"))
+        seen.setdefault(code, number)
         problems += [RowProblem(number, error.column, str(error)) for error in errors]
     return facts, problems
 
