@@ -95,6 +95,14 @@ def years_ago(day: datetime.date, years: int) -> datetime.date:
         return day.replace(year=day.year - years, day=28)
 
 
+# 科小 R&D follows the super-deduction rules (财税〔2015〕119号, RULES.md §2.3): that caliber
+# first, then the rest as for 高企.
+SME_RD = [
+    (FINANCIAL_SOURCE + "（加计扣除口径）", "financial", "rd_expense_deduction"),
+    *YEARLY["rd"],
+]
+
+
 class FactsLoader:
     def __init__(self, enterprise_ids: Iterable[int], on: datetime.date, code: str = HNTE):
         self.ids = list(enterprise_ids)
@@ -146,6 +154,7 @@ class FactsLoader:
                     "employees",
                     "tech_staff",
                     "rd_expense_hnte",
+                    "rd_expense_deduction",
                     "department",
                 ),
                 year__in=years,
@@ -217,6 +226,8 @@ class FactsLoader:
             values["registered_on"] = base["founded_on"]
             sources["registered_on"] = "企业登记信息"
         for stem, candidates in YEARLY.items():
+            if stem == "rd" and self.code != HNTE:
+                candidates = SME_RD
             for suffix, year in zip(SUFFIXES, self.years, strict=True):
                 value, source = self._pick(enterprise_id, year, candidates)
                 if value is not None:

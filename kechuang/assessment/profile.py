@@ -234,6 +234,10 @@ def build_profile(enterprise: Enterprise, today: datetime.date | None = None) ->
         except services.AssessmentRefused:
             continue
         profile.readiness.append(Readiness(code, label, result))
+        if code == RuleCode.SME and result.criterion("c2").verdict == "not_met":
+            # Too large to be a 科小: nothing else about it is a gap to close.
+            profile.gaps.append((label, f"不适用：{result.criterion('c2').explanation}"))
+            continue
         for criterion in result.criteria:
             if criterion.verdict == "not_met":
                 profile.gaps.append(

@@ -94,7 +94,7 @@ def _plain(value):
 
 def result_row(run: AssessmentRun, enterprise_id: int, result: Assessment, held: dict):
     figures = result.figures
-    gaps = "；".join(c.gap for c in result.criteria if c.gap and c.verdict != "met")
+    gaps = "\n".join(c.gap for c in result.criteria if c.gap and c.verdict != "met")
     hnte_until = held.get("hnte")
     return AssessmentResult(
         run=run,

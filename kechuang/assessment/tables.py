@@ -128,17 +128,18 @@ class AssessmentResultTable(BaseTable):
         return AWAITING if record.awaiting_experts else record.get_verdict_display()
 
     def render_gaps(self, value):
-        first = value.split("；")[0]
-        shown = first if len(first) <= 36 else first[:35] + "…"
-        more = value.count("；")
-        suffix = f"（另 {more} 项）" if more else ""
-        return format_html('<span title="{}">{}{}</span>', value, shown, suffix)
+        gaps = value.splitlines()
+        suffix = f"（另 {len(gaps) - 1} 项）" if len(gaps) > 1 else ""
+        return format_html('<span title="{}">{}{}</span>', "；".join(gaps), gaps[0], suffix)
+
+    def value_gaps(self, value):
+        return "；".join(value.splitlines())
 
     def render_closeness(self, value):
-        return f"{value:.0f}"
+        return str(int(value))  # 100 only when every condition is met
 
     def value_closeness(self, value):
-        return round(value)
+        return int(value)
 
     def render_score_range(self, value, record):
         if record.score_min is None:

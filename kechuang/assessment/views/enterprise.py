@@ -170,9 +170,7 @@ def flag_handle(request, pk: int):
 def report_batch(request):
     """Reports for every enterprise of a town in one job: the form, and the jobs started.
     Officers choose among the towns in their scope."""
-    if not request.user.has_perm("assessment.view_assessmentresult") or not request.user.has_perm(
-        "registry.view_enterprise"
-    ):
+    if not request.user.has_perm("assessment.export_assessmentresult"):
         raise PermissionDenied
     towns = (
         Region.objects.within_scope(request.user).filter(level=RegionLevel.TOWN).order_by("code")

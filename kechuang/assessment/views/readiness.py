@@ -64,6 +64,13 @@ def overview(request):
     """Both assessments at a glance within the user's scope, and a new run to start."""
     if not request.user.has_perm("assessment.view_assessmentresult"):
         raise PermissionDenied
+    own = (
+        getattr(request.user.organisation, "enterprise", None)
+        if request.user.organisation_id
+        else None
+    )
+    if own is not None:  # an enterprise's user: its own page says what the county's would
+        return redirect("assessment:enterprise_overview", own.pk)
     cards = []
     for code, label in RuleCode.choices:
         run = services.current_run(code)

@@ -94,10 +94,19 @@ FACT_COLUMNS: tuple[tuple[str, str], ...] = (
     ("provincial_rd_institution", "拥有经认定的省部级以上研发机构"),
     ("led_standard_5y", "近五年内主导制定过国际标准、国家标准或行业标准（排名前五）"),
     ("national_award_5y", "近五年内获得过国家级科技奖励，且在获奖单位中排名前三"),
-    ("tech_domain", "（可选）核心技术所属高新技术领域三级编号，如 1.1.1 或 一(一)1"),
-    ("restricted_catalogue", "（可选）产品或服务属于国家规定的禁止、限制和淘汰类"),
-    ("ip_self_developed", "（可选）有自主研发取得的知识产权（否：仅受让、受赠、并购）"),
-    ("expert_score", "（可选）创新能力评价专家评分或自评分（整数，0–100）"),
+    (
+        "tech_domain",
+        "（补充）核心技术所属高新技术领域三级编号，如 1.1.1 或 一(一)1；高企第（三）项据此判断，缺则需补充信息",
+    ),
+    (
+        "restricted_catalogue",
+        "（补充）产品或服务属于国家规定的禁止、限制和淘汰类；科小第（三）项据此判断，缺则需补充信息",
+    ),
+    ("ip_self_developed", "（补充）有自主研发取得的知识产权（否：仅受让、受赠、并购）"),
+    (
+        "expert_score",
+        "（补充）创新能力评价专家评分或自评分（整数，0–100）；高企第（七）项据此判断，缺则按评分区间",
+    ),
 )
 
 DATE_FIELDS = {"registered_on", "apply_on"}
@@ -117,6 +126,15 @@ NON_NEGATIVE = {
     for name in FIELD_NAMES
     if name not in DATE_FIELDS | BOOL_FIELDS | TEXT_FIELDS and not name.startswith("net_assets")
 }
+
+# A part can never exceed its whole: (part, whole, the whole's name).
+CONSISTENCY = (
+    ("tech_staff", "staff_total", "职工总数"),
+    ("hightech_income_t1", "total_income_t1", "总收入"),
+    ("rd_domestic_t1", "rd_t1", "t1 年研究开发费用"),
+    ("rd_domestic_t2", "rd_t2", "t2 年研究开发费用"),
+    ("rd_domestic_t3", "rd_t3", "t3 年研究开发费用"),
+)
 
 TRUE_WORDS = {"1", "true", "yes", "y", "t", "是", "有", "√", "✓"}
 FALSE_WORDS = {"0", "false", "no", "n", "f", "否", "无", "×", "✗"}
@@ -187,6 +205,13 @@ def read_row(row: dict[str, str | None]) -> tuple[Facts | None, list[FactError]]
             errors.append(
                 FactError("apply_on", f"申请日期 {applying} 早于注册成立日期 {registered}")
             )
+        for part, whole, said in CONSISTENCY:
+            if (
+                values.get(part) is not None
+                and values.get(whole) is not None
+                and values[part] > values[whole]
+            ):
+                errors.append(FactError(part, f"{values[part]} 大于{said} {values[whole]}"))
         code = values.get("uscc")
         if code and not uscc_engine.FORMAT.match(code):
             errors.append(FactError("uscc", f"“{code}”不是 18 位统一社会信用代码"))

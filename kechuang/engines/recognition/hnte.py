@@ -24,6 +24,7 @@ from kechuang.engines.recognition.results import (
     cn_date,
     overall,
     pct,
+    pct_below,
     threshold_pct,
     wan,
     years_label,
@@ -251,7 +252,9 @@ class _Hnte(Evaluation):
         else:
             verdicts.append(NOT_MET)
             more = threshold * sales - rd
-            sentences.append(f"{span}研发费用占比 {pct(ratio)}，需达到 {threshold_pct(threshold)}")
+            sentences.append(
+                f"{span}研发费用占比 {pct_below(ratio, threshold)}，需达到 {threshold_pct(threshold)}"
+            )
             gaps.append(
                 f"最近一年销售收入 {wan(f.sales_t1)}，适用 {threshold_pct(threshold)} 的标准；"
                 f"还需投入研发费用约 {wan(more)}"
@@ -485,7 +488,15 @@ class _Hnte(Evaluation):
                 )
             verdict = MET if expert > need else NOT_MET
             said = f"评分 {expert} 分，{'高于' if expert > need else '未超过'} {need} 分。"
-            return parts, self.criterion("c7", verdict, said, values)
+            gap = (
+                ""
+                if verdict == MET
+                else (
+                    f"评分需达到 {need + 1} 分以上，按数据可在 {low}–{high} 分之间；"
+                    "可从成果转化、知识产权和研发组织管理入手"
+                )
+            )
+            return parts, self.criterion("c7", verdict, said, values, gap=gap)
         if low > need:
             verdict, said, gap = MET, f"按数据测算评分不低于 {low} 分，高于 {need} 分。", ""
         elif high <= need:
@@ -499,8 +510,11 @@ class _Hnte(Evaluation):
                 f"{sum(p.low for p in parts if not p.by_experts)}–"
                 f"{sum(p.high for p in parts if not p.by_experts)} 分，其余由专家评判。"
             )
-            data_low = sum(p.low for p in parts if not p.by_experts)
-            gap = f"数据确定部分之外，专家评判部分需至少得 {max(0, need + 1 - data_low)} 分"
+            data_high = sum(p.high for p in parts if not p.by_experts)
+            gap = (
+                f"数据确定的部分按档内最高计，专家评判部分也需至少得 "
+                f"{max(0, need + 1 - data_high)} 分"
+            )
         return parts, self.criterion("c7", verdict, said, values, gap=gap)
 
     def run(self) -> Assessment:

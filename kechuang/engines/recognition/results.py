@@ -132,6 +132,15 @@ def pct(value: Decimal | float | None, places: int = 2) -> str:
     return f"{number:.{places}f}%"
 
 
+def pct_below(value: Decimal, bar: Decimal) -> str:
+    """A share below its bar, with as many places as it takes not to read as the bar."""
+    for places in (2, 4, 6):
+        text = pct(value, places)
+        if Decimal(text.rstrip("%")) < bar * 100:
+            return text
+    return f"略低于 {threshold_pct(bar)}"
+
+
 def threshold_pct(value: Decimal) -> str:
     number = (value * 100).normalize()
     return f"{number:f}%"
@@ -141,6 +150,8 @@ def wan(value: Decimal | None) -> str:
     """An amount in 万元 as written in the bureau's papers: 亿元 from 10,000 万元 up."""
     if value is None:
         return "—"
+    if 0 < abs(value) < Decimal("0.005"):
+        return "不足 0.01 万元"
     if abs(value) >= 10000:
         return f"{value / 10000:,.2f} 亿元"
     if abs(value) >= 100:

@@ -20,6 +20,10 @@ def describe() -> str:
     ]
     lines += [f"  {name:<27}{meaning}" for name, meaning in FACT_COLUMNS]
     lines.append("是/否列填 1/0、是/否、true/false 或 yes/no。")
+    lines.append(
+        "只给出上面前 30 列时：高企第（三）、（七）项和科小第（三）项需补充信息，结论最多为 needs_info；"
+        "给出标为“补充”的列后才可能为 eligible。"
+    )
     for code, title in ((rule_sets.HNTE, "--rules hnte"), (rule_sets.SME, "--rules sme")):
         lines.append("")
         lines.append(f"RESULTS 列（{title}）：uscc, " + ", ".join(table.RESULT_COLUMNS[code][1:]))
