@@ -218,3 +218,11 @@ def test_a_run_stores_every_active_enterprise_and_becomes_current(world):
     row = second.results.get(enterprise=ready)
     assert row.verdicts["c5"] == "met" and row.closeness > 90
     assert row.detail["criteria"][4]["period"] == "2022—2024年"
+
+
+def test_sme_reads_rd_on_the_super_deduction_caliber_first():
+    company = EnterpriseFactory()
+    financial(company, 2024, revenue=9000, rd_expense_hnte=300, rd_expense_deduction=280)
+    assert facts(company, "hnte")[0].rd_t1 == Decimal("300")
+    sme, sources = facts(company, "sme")
+    assert sme.rd_t1 == Decimal("280") and "加计扣除" in sources["rd_t1"]

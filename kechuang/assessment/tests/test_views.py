@@ -44,7 +44,7 @@ def county(world):
         ("leader", 200),
         ("staff", 200),
         ("town", 200),
-        ("enterprise", 200),
+        ("enterprise", 302),  # to its own page
         ("university", 403),
         ("outsider", 403),
     ],

@@ -670,3 +670,33 @@ def test_rows_that_cannot_be_so_are_refused():
     assert any("第 3 行" in s and "与第 2 行重复" in s for s in said)
     assert any("第 4 行" in s and "不是 18 位" in s for s in said)
     assert any("第 5 行" in s and "超过满分 100" in s for s in said)
+
+
+def test_a_ratio_just_under_its_bar_does_not_read_as_the_bar():
+    result = hnte(
+        sales_t1=D("20000.01"),
+        sales_t2=D("10000"),
+        sales_t3=D("10000"),
+        rd_t1=D("1200"),
+        rd_t2=D("0"),
+        rd_t3=D("0"),
+        rd_domestic_t1=D("1200"),
+        rd_domestic_t2=D("0"),
+        rd_domestic_t3=D("0"),
+    )
+    c5 = result.criterion("c5")
+    assert c5.verdict == "not_met"
+    assert "需达到 3%" in c5.explanation and "占比 3.00%" not in c5.explanation
+    assert "不足 0.01 万元" in c5.gap
+
+
+def test_a_score_not_above_seventy_says_what_it_needs():
+    c7 = hnte(expert_score=70).criterion("c7")
+    assert c7.verdict == "not_met" and "71 分以上" in c7.gap
+
+
+def test_parts_larger_than_their_wholes_are_refused():
+    from kechuang.engines.recognition.facts import read_row
+
+    _facts, errors = read_row({"uscc": CODE, "staff_total": "10", "tech_staff": "20"})
+    assert errors and errors[0].column == "tech_staff" and "大于职工总数" in str(errors[0])
