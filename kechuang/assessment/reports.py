@@ -17,6 +17,7 @@ import matplotlib
 matplotlib.use("Agg")
 
 from django.template.loader import render_to_string
+from django.urls import reverse
 from docx.shared import Mm
 from docxtpl import DocxTemplate, InlineImage
 from matplotlib import pyplot
@@ -244,8 +245,6 @@ def start_town_reports(town: Region, fmt: str, *, user, origin: dict) -> Job:
 
 
 def _back(job: Job) -> tuple[str, str]:
-    from django.urls import reverse
-
     return reverse("assessment:report_batch"), "体检报告批量生成"
 
 
@@ -291,8 +290,6 @@ def town_reports(job: Job, report) -> dict:
         rows=len(enterprises),
         origin=params.get("origin"),
     )
-    from django.urls import reverse
-
     return {
         "url": reverse("assessment:report_download", args=[job.pk]),
         "path": str(path),

@@ -28,22 +28,6 @@ class AssessmentRefused(Exception):
     """An assessment asked for something that cannot be assessed (said in Chinese)."""
 
 
-def ensure_default_rules() -> None:
-    """The shipped rule versions (RULES.md §1–§2) as rows, once."""
-    for versions in rule_sets.DEFAULTS.values():
-        for rules in versions:
-            RecognitionRules.objects.get_or_create(
-                code=rules.code,
-                version=rules.version,
-                defaults={
-                    "title": rules.title,
-                    "effective_from": rules.effective_from,
-                    "effective_to": rules.effective_to,
-                    "rules": rule_sets.to_dict(rules),
-                },
-            )
-
-
 def rules_in_force(code: str, on: datetime.date) -> tuple[RecognitionRules, rule_sets.RuleSet]:
     """The stored version of rule set `code` in force on `on`, and the engine's rules.
     The shipped versions are stored by a migration, so reading never writes."""
@@ -201,6 +185,14 @@ def candidates(run: AssessmentRun):
     return run.results.filter(holds_sme=True, holds_hnte=False).order_by(
         "-closeness", "enterprise__name_sort"
     )
+
+
+def listed(queryset, run: AssessmentRun, key: str):
+    """The rows of `queryset` (a user's scoped results) on list `key` of `run` ("all",
+    "candidates" or "expiring"), in the list's order; the page and the API read it here."""
+    chosen = {"candidates": candidates, "expiring": expiring}.get(key)
+    rows = chosen(run) if chosen else run.results.order_by("-closeness", "enterprise__name_sort")
+    return queryset.filter(pk__in=rows.values("pk")).order_by(*rows.query.order_by, "pk")
 
 
 def expiring(run: AssessmentRun):

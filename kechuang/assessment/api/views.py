@@ -61,9 +61,7 @@ class AssessmentResultViewSet(ReadOnlyScopedViewSet):
         run = services.current_run(RuleCode.HNTE if key != "all" else code)
         if run is None:
             return queryset.none()
-        rows = {"candidates": services.candidates, "expiring": services.expiring}.get(key)
-        chosen = rows(run) if rows else run.results.order_by("-closeness", "enterprise__name_sort")
-        return queryset.filter(pk__in=chosen.values("pk")).order_by(*chosen.query.order_by, "pk")
+        return services.listed(queryset, run, key)
 
 
 class CanViewAssessments(permissions.BasePermission):

@@ -174,7 +174,6 @@ def test_a_ready_enterprise_passes_every_condition_the_data_decide():
 
 
 def test_rules_in_force_come_from_stored_versions():
-    services.ensure_default_rules()
     assert RecognitionRules.objects.count() == 2  # stored by the migration, once
     row, rules = services.rules_in_force("hnte", ON)
     revised = dict(row.rules, version="2026", min_tech_staff_ratio="0.2")

@@ -148,13 +148,7 @@ class AssessmentResultListView(ObjectListView):
         queryset = super().get_queryset()
         if self.run is None:
             return queryset.none()
-        if self.list_key == "candidates":
-            rows = services.candidates(self.run)
-        elif self.list_key == "expiring":
-            rows = services.expiring(self.run)
-        else:
-            rows = self.run.results.order_by("-closeness", "enterprise__name_sort")
-        return queryset.filter(pk__in=rows.values("pk")).order_by(*rows.query.order_by)
+        return services.listed(queryset, self.run, self.list_key)
 
     def table_extra_kwargs(self):
         return {"criteria": {key: f"条件{key[1:]}" for key in TITLES[self.code]}}
