@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "kechuang.registry",
     "kechuang.monitoring",
     "kechuang.assessment",
+    "kechuang.indicators",
     "kechuang.dashboard",
     "kechuang.demo",
 ]

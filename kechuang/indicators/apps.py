@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class IndicatorsConfig(AppConfig):
+    name = "kechuang.indicators"
+    label = "indicators"
+    verbose_name = "区域指标与创新指数"
