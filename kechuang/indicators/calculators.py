@@ -13,10 +13,13 @@ from django.db.models import F
 
 from kechuang.monitoring.models import RDRecord, SnapshotEntry
 from kechuang.monitoring.services import current_snapshot
-from kechuang.registry.choices import QualificationKind
+from kechuang.registry.choices import Level, QualificationKind
 from kechuang.registry.models import Qualification
 
 YI = 100_000_000  # yuan per 亿元
+# An enterprise has an R&D institution when its 107-2 form reports one or it holds a
+# recognised institution of city level or above in force at the year's end.
+INSTITUTION_LEVELS = (Level.CITY, Level.PROVINCE, Level.NATIONAL)
 
 
 @dataclass(frozen=True)
@@ -34,13 +37,19 @@ def _with_county(frame: pd.DataFrame) -> pd.DataFrame:
 def _entries(year: int) -> tuple[pd.DataFrame, int | None]:
     snapshot = current_snapshot(year)
     if snapshot is None:
-        return pd.DataFrame(columns=["enterprise", "town", "rd", "revenue", "above", "missing"]), None
+        return pd.DataFrame(
+            columns=["enterprise", "town", "rd", "revenue", "above", "missing"]
+        ), None
     rows = (
         SnapshotEntry.objects.of(snapshot)
         .annotate(town=F("enterprise__town_id"))
-        .values_list("enterprise_id", "town", "rd_expense", "revenue", "is_above_scale", "coverage_missing")
+        .values_list(
+            "enterprise_id", "town", "rd_expense", "revenue", "is_above_scale", "coverage_missing"
+        )
     )
-    frame = pd.DataFrame(list(rows), columns=["enterprise", "town", "rd", "revenue", "above", "missing"])
+    frame = pd.DataFrame(
+        list(rows), columns=["enterprise", "town", "rd", "revenue", "above", "missing"]
+    )
     frame["rd"] = pd.to_numeric(frame["rd"], errors="coerce").astype(float)
     frame["revenue"] = pd.to_numeric(frame["revenue"], errors="coerce").astype(float)
     return frame, snapshot.pk
@@ -61,7 +70,9 @@ def compute(year: int) -> dict[tuple[str, str], Computed]:
         both = _with_county(entries)
         above = both[both["above"]]
         above_sums = above.groupby("region").agg(
-            rd=("rd", "sum"), revenue=("revenue", "sum"), count=("enterprise", "count"),
+            rd=("rd", "sum"),
+            revenue=("revenue", "sum"),
+            count=("enterprise", "count"),
             with_rd=("rd", lambda s: int((s > 0).sum())),
             full=("missing", lambda s: int(sum(1 for m in s if not m))),
         )
@@ -82,7 +93,9 @@ def compute(year: int) -> dict[tuple[str, str], Computed]:
         totals = both.groupby("region").agg(rd=("rd", "sum"), count=("enterprise", "count"))
         previous, previous_id = _entries(year - 1)
         before = (
-            _with_county(previous).groupby("region")["rd"].sum() if previous_id is not None and len(previous) else None
+            _with_county(previous).groupby("region")["rd"].sum()
+            if previous_id is not None and len(previous)
+            else None
         )
         for region, row in totals.iterrows():
             facts = {**basis, "enterprises": int(row["count"]), "rd_yuan": row["rd"]}
@@ -90,28 +103,49 @@ def compute(year: int) -> dict[tuple[str, str], Computed]:
             if before is not None and before.get(region):
                 out[("enterprise_rd_growth", region)] = Computed(
                     (row["rd"] / before[region] - 1) * 100,
-                    {**facts, "previous_rd_yuan": float(before[region]), "previous_snapshot": previous_id},
+                    {
+                        **facts,
+                        "previous_rd_yuan": float(before[region]),
+                        "previous_snapshot": previous_id,
+                    },
                 )
         above_ids = entries.loc[entries["above"], ["enterprise", "town"]]
         institutions = pd.DataFrame(
             list(
-                RDRecord.objects.filter(year=year, quarter=0, enterprise_id__in=list(above_ids["enterprise"]))
-                .values_list("enterprise_id", "institutions")
+                RDRecord.objects.filter(
+                    year=year, quarter=0, enterprise_id__in=list(above_ids["enterprise"])
+                ).values_list("enterprise_id", "institutions")
             ),
             columns=["enterprise", "institutions"],
         )
+        certified = set(
+            Qualification.objects.filter(
+                Qualification.valid_on_q(datetime.date(year, 12, 31)),
+                kind=QualificationKind.RD_INSTITUTION,
+                level__in=INSTITUTION_LEVELS,
+                enterprise_id__in=list(above_ids["enterprise"]),
+            ).values_list("enterprise_id", flat=True)
+        )
         merged = above_ids.merge(institutions, on="enterprise", how="left")
-        merged["has"] = merged["institutions"].fillna(0) > 0
-        for region, row in _with_county(merged).groupby("region").agg(
-            count=("enterprise", "count"), has=("has", "sum")
-        ).iterrows():
+        merged["has"] = (merged["institutions"].fillna(0) > 0) | merged["enterprise"].isin(
+            certified
+        )
+        for region, row in (
+            _with_county(merged)
+            .groupby("region")
+            .agg(count=("enterprise", "count"), has=("has", "sum"))
+            .iterrows()
+        ):
             out[("rd_institution_share", region)] = Computed(
-                row["has"] / row["count"] * 100, {**basis, "enterprises": int(row["count"]), "with_institution": int(row["has"])}
+                row["has"] / row["count"] * 100,
+                {**basis, "enterprises": int(row["count"]), "with_institution": int(row["has"])},
             )
     year_end = datetime.date(year, 12, 31)
     hnte = pd.DataFrame(
         list(
-            Qualification.objects.filter(Qualification.valid_on_q(year_end), kind=QualificationKind.HNTE)
+            Qualification.objects.filter(
+                Qualification.valid_on_q(year_end), kind=QualificationKind.HNTE
+            )
             .values_list("enterprise_id", "enterprise__town_id")
             .distinct()
         ),
@@ -119,5 +153,7 @@ def compute(year: int) -> dict[tuple[str, str], Computed]:
     )
     if len(hnte):
         for region, count in _with_county(hnte).groupby("region")["enterprise"].nunique().items():
-            out[("hnte_total", region)] = Computed(float(count), {"year": year, "valid_on": year_end.isoformat()})
+            out[("hnte_total", region)] = Computed(
+                float(count), {"year": year, "valid_on": year_end.isoformat()}
+            )
     return out

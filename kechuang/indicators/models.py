@@ -25,10 +25,20 @@ class Indicator(BaseModel):
         "计算方法", max_length=40, blank=True, help_text="由企业数据计算的指标所用的算法"
     )
     numerator = models.ForeignKey(
-        "self", verbose_name="分子", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        "self",
+        verbose_name="分子",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     denominator = models.ForeignKey(
-        "self", verbose_name="分母", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        "self",
+        verbose_name="分母",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     scale = models.FloatField("倍数", default=1, help_text="两项相除后乘以此数，如百分比为 100")
     definition = models.TextField("口径", blank=True)

@@ -7,6 +7,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from kechuang.demo import records
 from kechuang.demo.county import generate_demo
+from kechuang.demo.indicators import generate_demo_indicators
 from kechuang.demo.logins import DEMO_PASSWORD, DemoLogin, demo_logins
 from kechuang.demo.profiles import DEFAULT_SEED, FIRST_YEAR, LAST_YEAR, REFERENCE_SIZE, DemoError
 from kechuang.demo.recognition import ASSESSED_ON, generate_demo_recognition
@@ -118,6 +119,13 @@ class Command(BaseCommand):
             f"  知识产权 {recognition_counts['rights']} 件，认定口径年度数据 "
             f"{recognition_counts['figures']} 条；{ASSESSED_ON:%Y-%m-%d} 高企、科小全县测评已完成"
         )
+        indicator_counts = generate_demo_indicators(options["seed"])
+        if indicator_counts["values"]:
+            first, last = indicator_counts["years"]
+            self.stdout.write(
+                f"  区域指标：全省 90 个县（市、区）{first}-{last}年数值 {indicator_counts['values']} 条，"
+                f"由企业数据计算的本县及乡镇指标 {indicator_counts['computed']} 条"
+            )
         self._print_logins(summary.logins)
 
     def _scale(self, options) -> None:
