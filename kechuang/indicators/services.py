@@ -110,7 +110,9 @@ def save_value(
     if not source.strip():
         raise ValueRefused("请写明数值的出处（如“2024年新昌县国民经济和社会发展统计公报”）")
     with transaction.atomic(), changelog.recording(user, reason=reason or "录入指标数值"):
-        stored = _store(indicator, region, year, value, origin=origin, source=source, note=note)
+        stored, _written = _store(
+            indicator, region, year, value, origin=origin, source=source, note=note
+        )
         derive(region, year, [indicator])
     return stored
 
@@ -126,11 +128,11 @@ def _store(
     if row is None:
         row = IndicatorValue(indicator=indicator, region=region, year=year)
     elif row.value == value and row.source == source and row.origin == origin and row.note == note:
-        return row
+        return row, False
     row.value, row.origin, row.source, row.note = value, origin, source, note
     row.provenance = provenance or {}
     row.save()
-    return row
+    return row, True
 
 
 def derive(
@@ -156,22 +158,21 @@ def derive(
         source = DERIVED_SOURCE.format(
             numerator=ratio.numerator.name, denominator=ratio.denominator.name
         )
-        stored.append(
-            _store(
-                ratio,
-                region,
-                year,
-                value,
-                origin=ValueOrigin.DERIVED,
-                source=source,
-                provenance={
-                    "numerator": str(top.value),
-                    "denominator": str(bottom.value),
-                    "numerator_source": top.source,
-                    "denominator_source": bottom.source,
-                },
-            )
+        row, _written = _store(
+            ratio,
+            region,
+            year,
+            value,
+            origin=ValueOrigin.DERIVED,
+            source=source,
+            provenance={
+                "numerator": str(top.value),
+                "denominator": str(bottom.value),
+                "numerator_source": top.source,
+                "denominator_source": bottom.source,
+            },
         )
+        stored.append(row)
     return stored
 
 

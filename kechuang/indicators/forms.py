@@ -1,0 +1,151 @@
+from django import forms
+from django.core.validators import MaxValueValidator
+from django.utils import timezone
+
+from kechuang.engines.composite.methods import AGGREGATIONS, IMPUTATIONS, NORMALISATIONS
+from kechuang.indicators import filtersets
+from kechuang.indicators.choices import IndicatorKind
+from kechuang.indicators.models import Indicator, Target
+from kechuang.registry.models import Region
+
+FIRST_YEAR = 2000
+
+
+class IndicatorValueForm(forms.Form):
+    """An official value: the indicator, the region, the year, the value and where it is from."""
+
+    indicator = forms.ModelChoiceField(
+        label="指标",
+        queryset=Indicator.objects.filter(is_active=True).exclude(kind=IndicatorKind.RATIO),
+        help_text="比率类指标（如 R&D 经费支出占 GDP 比重）由其分子、分母自动算出，无需录入",
+    )
+    region = forms.ModelChoiceField(label="地区", queryset=Region.objects.none())
+    year = forms.IntegerField(label="年度", min_value=FIRST_YEAR)
+    value = forms.DecimalField(label="数值", max_digits=24, decimal_places=6)
+    source = forms.CharField(
+        label="出处", max_length=300, help_text="如“2024年新昌县国民经济和社会发展统计公报”"
+    )
+    note = forms.CharField(label="备注", max_length=300, required=False)
+    reason = forms.CharField(
+        label="修改原因", max_length=200, required=False, help_text="修改已有数值时填写"
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["region"].queryset = filtersets._regions(None)
+        this_year = timezone.localdate().year
+        self.fields["year"].validators.append(MaxValueValidator(this_year))
+        self.fields["year"].widget.attrs["max"] = this_year
+
+    def clean_value(self):
+        value = self.cleaned_data["value"]
+        indicator = self.cleaned_data.get("indicator")
+        if value < 0:
+            raise forms.ValidationError("数值不能为负数")
+        if indicator is not None and indicator.unit == "%" and value > 100:
+            raise forms.ValidationError(f"“{indicator.name}”是百分比，不能超过 100")
+        return value
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(
+        label="文件",
+        help_text="Excel（.xlsx/.xls）或 CSV。每行一个地区、一个年度；列为 地区（名称或区划代码）、年度、出处，"
+        "其余列名为指标名称或代码（宽表）；也可用 指标、数值 两列（长表）。",
+    )
+    source = forms.CharField(label="出处（文件无“出处”列时使用）", max_length=300, required=False)
+
+
+class TargetForm(forms.ModelForm):
+    class Meta:
+        model = Target
+        fields = ["region", "indicator", "year", "value", "note"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["region"].queryset = filtersets._regions(None)
+        self.fields["indicator"].queryset = Indicator.objects.filter(is_active=True)
+        this_year = timezone.localdate().year
+        self.fields["year"].widget.attrs.update(min=this_year, max=this_year + 15)
+
+    def clean_year(self):
+        year = self.cleaned_data["year"]
+        this_year = timezone.localdate().year
+        if not this_year - 1 <= year <= this_year + 15:
+            raise forms.ValidationError(f"目标年度应在 {this_year - 1} 至 {this_year + 15} 年之间")
+        return year
+
+    def clean(self):
+        data = super().clean()
+        indicator, value = data.get("indicator"), data.get("value")
+        if (
+            indicator is not None
+            and value is not None
+            and indicator.unit == "%"
+            and not 0 <= value <= 100
+        ):
+            self.add_error("value", f"“{indicator.name}”是百分比，目标应在 0 到 100 之间")
+        return data
+
+
+class SimulationForm(forms.Form):
+    """What-if: the R&D growth of the top enterprises, zero-R&D enterprises starting R&D,
+    and any indicator set by hand."""
+
+    year = forms.IntegerField(label="基准年度", min_value=FIRST_YEAR)
+    target_year = forms.IntegerField(label="测算到", min_value=FIRST_YEAR)
+    top_n = forms.IntegerField(label="研发投入前 N 家企业", min_value=1, max_value=500, initial=50)
+    top_growth = forms.DecimalField(
+        label="前 N 家研发投入年增长（%）",
+        min_value=-50,
+        max_value=200,
+        decimal_places=2,
+        initial=15,
+    )
+    others_growth = forms.DecimalField(
+        label="其他企业研发投入年增长（%）",
+        min_value=-50,
+        max_value=200,
+        decimal_places=2,
+        initial=5,
+    )
+    zero_start_share = forms.DecimalField(
+        label="零研发规上企业中开展研发的比例（%）",
+        min_value=0,
+        max_value=100,
+        decimal_places=2,
+        initial=20,
+    )
+    gdp_growth = forms.DecimalField(
+        label="GDP 名义年增长（%）", min_value=-20, max_value=50, decimal_places=2, initial=7
+    )
+
+    def __init__(self, *args, years: list[int], **kwargs):
+        super().__init__(*args, **kwargs)
+        this_year = timezone.localdate().year
+        if years:
+            self.fields["year"].widget = forms.Select(
+                choices=[(y, f"{y}年") for y in reversed(years)]
+            )
+        self.fields["target_year"].validators.append(MaxValueValidator(this_year + 10))
+        self.fields["target_year"].widget.attrs["max"] = this_year + 10
+
+    def clean(self):
+        data = super().clean()
+        year, target = data.get("year"), data.get("target_year")
+        if year is not None and target is not None and target < year:
+            self.add_error("target_year", "测算年度不能早于基准年度")
+        return data
+
+
+class MethodsForm(forms.Form):
+    impute = forms.ChoiceField(label="插补", choices=list(IMPUTATIONS.items())[:3])
+    normalise = forms.ChoiceField(
+        label="标准化",
+        choices=[
+            (k, v)
+            for k, v in NORMALISATIONS.items()
+            if k in ("minmax", "zscore", "rank", "percentile")
+        ],
+    )
+    aggregate = forms.ChoiceField(label="加总", choices=list(AGGREGATIONS.items()))

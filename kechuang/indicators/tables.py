@@ -1,0 +1,73 @@
+import django_tables2 as tables
+from django.urls import reverse
+from django.utils.html import format_html
+
+from kechuang.core.tables import BaseTable, DecimalColumn
+from kechuang.indicators.models import IndicatorValue, Target
+
+
+class FigureColumn(DecimalColumn):
+    """An indicator's value, with the decimals its indicator says."""
+
+    def render(self, value, record):
+        decimals = record.indicator.decimals
+        return f"{float(value):,.{decimals}f}"
+
+    def value(self, value, record=None):
+        if value is None or value == "":
+            return None
+        return float(value)
+
+
+class IndicatorValueTable(BaseTable):
+    region = tables.Column(verbose_name="地区", accessor="region__name", order_by=("region",))
+    region_code = tables.Column(verbose_name="区划代码", accessor="region_id", order_by=("region",))
+    indicator = tables.Column(
+        verbose_name="指标", accessor="indicator__name", order_by=("indicator__position",)
+    )
+    unit = tables.Column(verbose_name="单位", accessor="indicator__unit", orderable=False)
+    value = FigureColumn(verbose_name="数值")
+    history = tables.Column(verbose_name="", empty_values=(), orderable=False)
+
+    class Meta:
+        model = IndicatorValue
+        fields = (
+            "region",
+            "region_code",
+            "year",
+            "indicator",
+            "value",
+            "unit",
+            "origin",
+            "source",
+            "note",
+            "updated_at",
+            "history",
+        )
+        always_visible = ("region", "indicator", "value")
+        export_exclude = ("history",)
+
+    def render_history(self, record):
+        link = reverse("indicators:indicatorvalue_detail", args=[record.pk])
+        return format_html('<a href="{}">依据与历次数值</a>', link)
+
+
+class TargetTable(BaseTable):
+    region = tables.Column(verbose_name="地区", accessor="region__name", order_by=("region",))
+    indicator = tables.Column(
+        verbose_name="指标", accessor="indicator__name", order_by=("indicator__position",)
+    )
+    unit = tables.Column(verbose_name="单位", accessor="indicator__unit", orderable=False)
+    value = FigureColumn(verbose_name="目标值")
+    edit = tables.Column(verbose_name="", empty_values=(), orderable=False)
+
+    class Meta:
+        model = Target
+        fields = ("region", "indicator", "year", "value", "unit", "note", "updated_at", "edit")
+        always_visible = ("region", "indicator", "value")
+        export_exclude = ("edit",)
+
+    def render_edit(self, record):
+        return format_html(
+            '<a href="{}">修改</a>', reverse("indicators:target_edit", args=[record.pk])
+        )

@@ -1,0 +1,139 @@
+"""The index page: where the county stands among the province's counties, why, and how sure."""
+
+import json
+
+from django.contrib.auth.decorators import permission_required
+from django.core.exceptions import BadRequest
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.views.decorators.cache import cache_control
+from django.views.decorators.gzip import gzip_page
+
+from kechuang.indicators import analysis, geo, services
+from kechuang.indicators.models import Indicator
+from kechuang.registry.models import Region
+
+VIEW = "indicators.view_indicatorvalue"
+
+
+def asked_year(request, years: list[int]) -> int | None:
+    asked = request.GET.get("year")
+    if not asked:
+        return years[-1] if years else None
+    if not (asked.isascii() and asked.isdigit() and 2000 <= int(asked) <= 2100):
+        raise BadRequest(f"年度应为 2000 至 2100 之间的四位数字，收到“{asked}”。")
+    return int(asked)
+
+
+def chosen_peers(request, home: Region) -> list[Region]:
+    asked = request.GET.getlist("peer")
+    if not asked:
+        return services.peers(home)
+    units = services.county_units(home).exclude(pk=home.pk)
+    chosen = list(
+        units.filter(code__in=[code for code in asked if code.isascii() and code.isdigit()])
+    )
+    return sorted(chosen, key=lambda region: asked.index(region.code))
+
+
+@permission_required(VIEW, raise_exception=True)
+def overview(request):
+    home = services.home_region()
+    years = services.index_years()
+    year = asked_year(request, years)
+    context = {
+        "title": "创新指数与区域对标",
+        "home": home,
+        "years": list(reversed(years)),
+        "year": year,
+    }
+    if year is None or year not in years:
+        return render(request, "indicators/overview.html", context)
+    peers = chosen_peers(request, home)
+    units = [home, *peers]
+    codes = [region.code for region in units]
+    build = services.build_year(year)
+    previous = services.build_year(year - 1) if year - 1 in years else None
+    names = dict(Indicator.objects.values_list("code", "name"))
+    framework = build.framework
+    pillars = [element for element in framework.at_level(framework.depth - 1)]
+    top = build.index_code
+    metric = request.GET.get("map") or top
+    metric_choices = (
+        [(top, framework.top.label)]
+        + [(p.code, p.label) for p in pillars]
+        + [(e.code, e.label) for e in framework.indicators]
+    )
+    if metric not in dict(metric_choices):
+        metric = top
+    interval = analysis.rank_interval(year, codes)
+    table = []
+    for region in units:
+        row = {"region": region, "is_home": region == home, "cells": []}
+        for element in [framework.top, *pillars]:
+            row["cells"].append(
+                (
+                    analysis._score(build, region.code, element.code),
+                    analysis._rank(build, region.code, element.code),
+                )
+            )
+        if region.code in interval.index:
+            row["interval"] = interval.loc[region.code].to_dict()
+        table.append(row)
+    decomposition = analysis.decomposition(build, home.code)
+    changes = analysis.changes(build, previous, home.code)
+    trend = analysis.trend(years, codes)
+    region_names = dict(services.county_units(home).values_list("code", "name"))
+    chart = {
+        "pillars": [p.label for p in pillars],
+        "radar": [
+            {"name": region.name, "value": [cells[0] for cells in row["cells"][1:]]}
+            for region, row in zip(units, table, strict=True)
+        ],
+        "years": [str(y) for y in years],
+        "trend": [
+            {"name": region.name, "ranks": [trend[region.code][y][1] for y in years]}
+            for region in units
+        ],
+        "unitCount": len(region_names),
+        "map": {
+            "metric": dict(metric_choices)[metric],
+            "values": [
+                {"name": code, "value": value, "label": region_names.get(code, code)}
+                for code, value in analysis.map_values(build, metric).items()
+            ],
+            "highlight": codes,
+        },
+    }
+    context.update(
+        {
+            "peers": peers,
+            "units": units,
+            "columns": [framework.top.label, *[p.label for p in pillars]],
+            "table": table,
+            "standings": analysis.standings(build, previous, home.code),
+            "indicators": analysis.indicator_table(build, home.code, names),
+            "pull": decomposition.head(5).to_dict("records"),
+            "drag": decomposition.tail(5).iloc[::-1].to_dict("records"),
+            "changes": None if changes is None else changes.to_dict("records"),
+            "interval": interval.loc[home.code].to_dict() if home.code in interval.index else None,
+            "runs": analysis.MONTE_CARLO_RUNS,
+            "county_units": sorted(region_names.items()),
+            "peer_codes": [p.code for p in peers],
+            "metric": metric,
+            "metric_choices": metric_choices,
+            "without_shape": geo.units_without_shape(),
+            "chart": json.dumps(chart, ensure_ascii=False),
+            "framework_row": services.current_framework(),
+            "methods": build.methods.describe(),
+            "unit_count": len(build.aggregated),
+        }
+    )
+    return render(request, "indicators/overview.html", context)
+
+
+@gzip_page
+@cache_control(max_age=86400, private=True)
+@permission_required(VIEW, raise_exception=True)
+def zhejiang_map(request):
+    return HttpResponse(geo.zhejiang_counties_json(), content_type="application/json")
