@@ -15,6 +15,9 @@ from kechuang.engines.composite.framework import Framework
 from kechuang.engines.composite.methods import Methods
 
 RANK_DECIMALS = 9
+# A statistic within this of its threshold counts as reaching it: [0, 0, 0, 1] has skewness
+# exactly 2, which floating point gives as 1.9999999999999998.
+THRESHOLD_TOLERANCE = 1e-9
 
 
 class BuildError(ValueError):
@@ -113,8 +116,8 @@ def kurtosis(values: np.ndarray) -> float:
 
 def outlying(values: np.ndarray, methods: Methods) -> bool:
     return (
-        abs(skewness(values)) >= methods.skew_threshold
-        and kurtosis(values) >= methods.kurtosis_threshold
+        abs(skewness(values)) >= methods.skew_threshold - THRESHOLD_TOLERANCE
+        and kurtosis(values) >= methods.kurtosis_threshold - THRESHOLD_TOLERANCE
     )
 
 

@@ -70,7 +70,16 @@ def read_rows(path: Path) -> list[dict]:
     if not reader.fieldnames:
         raise CommandError(f"{path} 是空文件")
     reader.fieldnames = [name.strip() for name in reader.fieldnames]
-    return list(reader)
+    # The readers number rows from line 2 by position, but DictReader drops blank lines:
+    # keep each row at its line in the file by putting an empty row in for every line skipped.
+    blank = dict.fromkeys(reader.fieldnames, "")
+    rows: list[dict] = []
+    for row in reader:
+        inside = sum(value.count("\n") for value in row.values() if isinstance(value, str))
+        while len(rows) + 2 < reader.line_num - inside:
+            rows.append(dict(blank))
+        rows.append(row)
+    return rows
 
 
 def write_csv(frame, path: Path | None, stdout) -> None:
