@@ -93,6 +93,23 @@ ASSESSMENT_BUREAU = [
 ASSESSMENT_ENTRY = [f"assessment.{a}_{m}" for m in ASSESSMENT_FACTS for a in ("add", "change")]
 
 
+INDICATORS_READ = _perms(
+    "indicators.view_indicator",
+    "indicators.view_indicatorvalue",
+    "indicators.view_target",
+    "indicators.view_indexframework",
+)
+INDICATORS_EXPORT = _perms("indicators.export_indicatorvalue", "indicators.export_target")
+INDICATORS_BUREAU = _perms(
+    "indicators.add_indicatorvalue",
+    "indicators.change_indicatorvalue",
+    "indicators.import_indicatorvalue",
+    "indicators.refresh_indicatorvalue",
+    "indicators.add_target",
+    "indicators.change_target",
+    "indicators.change_peerset",
+)
+
 # name -> (description, data scope, permissions as "app_label.codename")
 STANDARD_ROLES: dict[str, tuple[str, str, list[str]]] = {
     "系统管理员": (
@@ -115,7 +132,9 @@ STANDARD_ROLES: dict[str, tuple[str, str, list[str]]] = {
         + MONITORING_READ
         + MONITORING_EXPORT
         + ASSESSMENT_READ
-        + ASSESSMENT_EXPORT,
+        + ASSESSMENT_EXPORT
+        + INDICATORS_READ
+        + INDICATORS_EXPORT,
     ),
     "科技局科员": (
         "科技局业务人员：本局及以下（全县）数据，维护、导入、导出",
@@ -147,7 +166,10 @@ STANDARD_ROLES: dict[str, tuple[str, str, list[str]]] = {
         + ASSESSMENT_EXPORT
         + ASSESSMENT_ENTRY
         + ASSESSMENT_HANDLING
-        + ASSESSMENT_BUREAU,
+        + ASSESSMENT_BUREAU
+        + INDICATORS_READ
+        + INDICATORS_EXPORT
+        + INDICATORS_BUREAU,
     ),
     "乡镇街道科员": (
         "乡镇街道：本乡镇街道数据，维护、导入、导出",
@@ -175,7 +197,8 @@ STANDARD_ROLES: dict[str, tuple[str, str, list[str]]] = {
         + ASSESSMENT_READ
         + ASSESSMENT_EXPORT
         + ASSESSMENT_ENTRY
-        + ASSESSMENT_HANDLING,
+        + ASSESSMENT_HANDLING
+        + INDICATORS_READ,
     ),
     "企业填报员": (
         "企业：仅本企业数据",

@@ -55,7 +55,10 @@ class ApiRoot(APIView):
     schema = None  # an index of links, like each app's router root
 
     def get(self, request):
-        links = {app: f"{app}-api-root" for app in ("registry", "monitoring", "accounts")}
+        links = {
+            app: f"{app}-api-root"
+            for app in ("registry", "monitoring", "assessment", "indicators", "accounts")
+        }
         links.update({"schema": "api-schema", "docs": "api-docs"})
         return Response({name: reverse(view, request=request) for name, view in links.items()})
 

@@ -110,6 +110,28 @@ MENU = (
         ),
     ),
     MenuGroup(
+        "区域指标与创新指数",
+        (
+            MenuItem(
+                "创新指数与对标",
+                "indicators:overview",
+                "bar-chart-line",
+                "indicators.view_indicatorvalue",
+            ),
+            MenuItem("乡镇街道", "indicators:towns", "geo-alt", "indicators.view_indicatorvalue"),
+            MenuItem(
+                "指标数值",
+                "indicators:indicatorvalue_list",
+                "table",
+                "indicators.view_indicatorvalue",
+            ),
+            MenuItem("目标", "indicators:target_list", "bullseye", "indicators.view_target"),
+            MenuItem(
+                "模拟测算", "indicators:simulate", "sliders2", "indicators.view_indicatorvalue"
+            ),
+        ),
+    ),
+    MenuGroup(
         "系统管理",
         (
             MenuItem(

@@ -14,7 +14,9 @@ import numpy as np
 import pandas as pd
 from django.conf import settings
 from django.db import transaction
+from simple_history.utils import bulk_create_with_history
 
+from kechuang.demo.profiles import LAST_YEAR as DEMO_LAST_YEAR
 from kechuang.engines import composite
 from kechuang.engines.composite.methods import Methods
 from kechuang.indicators import defaults, services
@@ -122,8 +124,8 @@ def _latest(units: pd.DataFrame, rng) -> pd.DataFrame:
     frame["hitech_va_share"] = (40 + 35 * strength + rng.normal(0, 5, n)).clip(20, 88)
     frame["digital_share"] = (4 + 12 * strength * rng.uniform(0.5, 1.5, n)).clip(2, 40)
     frame["new_product_rate"] = (22 + 22 * strength + rng.normal(0, 5, n)).clip(10, 55)
-    frame["tech_sme_total"] = gdp * (0.15 + 0.6 * strength * rng.uniform(0.6, 1.4, n))
-    frame["hnte_total"] = gdp * (0.08 + 0.3 * strength * rng.uniform(0.6, 1.4, n))
+    frame["tech_sme_total"] = gdp * (0.15 + 0.45 * strength * rng.uniform(0.6, 1.2, n))
+    frame["hnte_total"] = gdp * (0.08 + 0.22 * strength * rng.uniform(0.6, 1.2, n))
     frame["above_rd_intensity"] = (1.0 + 1.8 * strength + rng.normal(0, 0.25, n)).clip(0.6, 3.3)
     frame["rd_institution_share"] = (15 + 22 * strength + rng.normal(0, 4, n)).clip(8, 40)
     return frame
@@ -179,7 +181,7 @@ def _ranks(latest: pd.DataFrame, home: str) -> tuple[int, int]:
     return int(result.ranks.loc[home, "Index"]), int(result.ranks.loc[home, "innovation"])
 
 
-def _tune_home(latest: pd.DataFrame, home: str) -> None:
+def _tune_home(latest: pd.DataFrame, home: str) -> bool:
     """Scale the home county's unpublished figures until it is 1st in 技术创新 and 5th overall."""
     for _attempt in range(60):
         if _ranks(latest, home)[1] == 1:
@@ -188,7 +190,7 @@ def _tune_home(latest: pd.DataFrame, home: str) -> None:
             latest.loc[home, code] = min(latest.loc[home, code] * 1.03, INNOVATION_CAP)
     base = latest.loc[home, list(TUNABLE)].copy()
     best = None
-    for factor in np.linspace(0.3, 3.0, 271):
+    for factor in np.linspace(0.3, 5.0, 941):
         latest.loc[home, list(TUNABLE)] = base * factor
         overall, innovation = _ranks(latest, home)
         if innovation == 1 and overall == 5:
@@ -196,7 +198,7 @@ def _tune_home(latest: pd.DataFrame, home: str) -> None:
             break
     if best is None:
         latest.loc[home, list(TUNABLE)] = base
-        raise RuntimeError("演示指标无法同时满足“总排名第5、技术创新第1”")
+    return best is not None
 
 
 def _history(latest: pd.DataFrame, rng, home: str) -> dict[int, pd.DataFrame]:
@@ -250,7 +252,7 @@ def generate_demo_indicators(seed: int) -> dict:
         return {"values": 0}
     latest = _latest(units, rng)
     _seed_figures(latest, home)
-    _tune_home(latest, home)
+    placed = _tune_home(latest, home)
     by_year = _history(latest, rng, home)
     indicators = {indicator.code: indicator for indicator in Indicator.objects.all()}
     regions = {region.code: region for region in Region.objects.filter(code__in=list(units.index))}
@@ -282,34 +284,49 @@ def generate_demo_indicators(seed: int) -> dict:
     with transaction.atomic():
         IndicatorValue.objects.all().delete()
         Target.objects.all().delete()
-        IndicatorValue.objects.bulk_create(rows, batch_size=2000)
+        bulk_create_with_history(rows, IndicatorValue, batch_size=2000)
         county = regions[home]
+        towns = {region.name: region for region in Region.objects.filter(parent=county)}
+        plans = [
+            (county, "rd_gdp", 2027, "5.0", "县科技创新“十五五”目标（演示）"),
+            (county, "above_rd_intensity", 2027, "3.8", "规上工业研发投入强度目标（演示）"),
+            (county, "hnte_total", 2027, "360", "高新技术企业培育目标（演示）"),
+            (
+                towns.get("七星街道"),
+                "enterprise_rd_growth",
+                DEMO_LAST_YEAR + 1,
+                "12",
+                "年度考核目标（演示）",
+            ),
+            (
+                towns.get("南明街道"),
+                "rd_coverage",
+                DEMO_LAST_YEAR + 1,
+                "90",
+                "年度考核目标（演示）",
+            ),
+            (
+                towns.get("羽林街道"),
+                "above_rd_intensity",
+                DEMO_LAST_YEAR + 1,
+                "3.0",
+                "年度考核目标（演示）",
+            ),
+        ]
         Target.objects.bulk_create(
             [
                 Target(
-                    region=county,
-                    indicator=indicators["rd_gdp"],
-                    year=2027,
-                    value=Decimal("5.0"),
-                    note="县科技创新“十五五”目标（演示）",
-                ),
-                Target(
-                    region=county,
-                    indicator=indicators["above_rd_intensity"],
-                    year=2026,
-                    value=Decimal("3.8"),
-                    note="规上工业研发投入强度目标（演示）",
-                ),
-                Target(
-                    region=county,
-                    indicator=indicators["hnte_total"],
-                    year=2026,
-                    value=Decimal("420"),
-                    note="高新技术企业培育目标（演示）",
-                ),
+                    region=region,
+                    indicator=indicators[code],
+                    year=year,
+                    value=Decimal(value),
+                    note=note,
+                )
+                for region, code, year, value, note in plans
+                if region is not None
             ]
         )
     computed = 0
-    for year in range(FIRST, datetime.date.today().year + 1):
+    for year in range(FIRST, DEMO_LAST_YEAR + 1):
         computed += services.refresh_computed(year)
-    return {"values": len(rows), "computed": computed, "years": (FIRST, LAST)}
+    return {"values": len(rows), "computed": computed, "years": (FIRST, LAST), "placed": placed}

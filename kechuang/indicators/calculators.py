@@ -10,6 +10,7 @@ from dataclasses import dataclass
 import pandas as pd
 from django.conf import settings
 from django.db.models import F
+from django.utils import timezone
 
 from kechuang.monitoring.models import RDRecord, SnapshotEntry
 from kechuang.monitoring.services import current_snapshot
@@ -140,7 +141,8 @@ def compute(year: int) -> dict[tuple[str, str], Computed]:
                 row["has"] / row["count"] * 100,
                 {**basis, "enterprises": int(row["count"]), "with_institution": int(row["has"])},
             )
-    year_end = datetime.date(year, 12, 31)
+    # A year not yet over counts the certificates in force today.
+    year_end = min(datetime.date(year, 12, 31), timezone.localdate())
     hnte = pd.DataFrame(
         list(
             Qualification.objects.filter(

@@ -8,8 +8,10 @@ the same year, and pages read the official one first. Every change is kept in th
 
 from django.db import models
 from django.urls import reverse
+from django.utils.functional import cached_property
 
 from kechuang.core.models import BaseModel
+from kechuang.core.scope import ScopedQuerySet
 from kechuang.indicators import choices
 
 
@@ -74,6 +76,8 @@ class IndicatorValue(BaseModel):
     provenance = models.JSONField("计算依据", default=dict, blank=True)
     note = models.CharField("备注", max_length=300, blank=True)
 
+    objects = ScopedQuerySet.as_manager()
+
     class Meta:
         verbose_name = "指标数值"
         verbose_name_plural = "指标数值"
@@ -87,6 +91,7 @@ class IndicatorValue(BaseModel):
         permissions = [
             ("import_indicatorvalue", "导入指标数值"),
             ("export_indicatorvalue", "导出指标数值"),
+            ("refresh_indicatorvalue", "按企业数据重新计算指标"),
         ]
 
     def __str__(self) -> str:
@@ -144,6 +149,8 @@ class Target(BaseModel):
     value = models.DecimalField("目标值", max_digits=24, decimal_places=6)
     note = models.CharField("依据", max_length=300, blank=True)
 
+    objects = ScopedQuerySet.as_manager()
+
     class Meta:
         verbose_name = "目标"
         verbose_name_plural = "目标"
@@ -151,6 +158,13 @@ class Target(BaseModel):
         constraints = [
             models.UniqueConstraint(fields=["region", "indicator", "year"], name="uniq_target")
         ]
+        permissions = [("export_target", "导出目标")]
 
     def __str__(self) -> str:
         return f"{self.region} {self.year} 年{self.indicator.name}目标"
+
+    @cached_property
+    def progress(self):
+        from kechuang.indicators.targets import progress
+
+        return progress(self)

@@ -59,11 +59,30 @@ class TargetTable(BaseTable):
     )
     unit = tables.Column(verbose_name="单位", accessor="indicator__unit", orderable=False)
     value = FigureColumn(verbose_name="目标值")
+    latest_year = tables.Column(
+        verbose_name="最新年度", accessor="progress__latest_year", orderable=False
+    )
+    latest = DecimalColumn(verbose_name="最新值", accessor="progress__latest", orderable=False)
+    gap = DecimalColumn(verbose_name="差距", accessor="progress__gap", orderable=False)
+    needed = tables.Column(verbose_name="还需", accessor="progress__needed", orderable=False)
     edit = tables.Column(verbose_name="", empty_values=(), orderable=False)
 
     class Meta:
         model = Target
-        fields = ("region", "indicator", "year", "value", "unit", "note", "updated_at", "edit")
+        fields = (
+            "region",
+            "indicator",
+            "year",
+            "value",
+            "unit",
+            "latest_year",
+            "latest",
+            "gap",
+            "needed",
+            "note",
+            "updated_at",
+            "edit",
+        )
         always_visible = ("region", "indicator", "value")
         export_exclude = ("edit",)
 

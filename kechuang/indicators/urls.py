@@ -1,10 +1,22 @@
 from django.urls import path
 
-from kechuang.indicators.views import index
+from kechuang.indicators.views import index, simulate, towns, values
 
 app_name = "indicators"
 
 urlpatterns = [
     path("", index.overview, name="overview"),
     path("map/zhejiang.json", index.zhejiang_map, name="map"),
+    path("stages.xlsx", simulate.stages, name="stages"),
+    path("simulate/", simulate.simulate, name="simulate"),
+    path("values/", values.IndicatorValueListView.as_view(), name="indicatorvalue_list"),
+    path("values/add/", values.value_edit, name="indicatorvalue_add"),
+    path("values/import/", values.value_import, name="indicatorvalue_import"),
+    path("values/import/issues.xlsx", values.import_issues, name="import_issues"),
+    path("values/refresh/", values.refresh, name="refresh"),
+    path("values/<int:pk>/", values.value_detail, name="indicatorvalue_detail"),
+    path("towns/", towns.town_table, name="towns"),
+    path("targets/", towns.TargetListView.as_view(), name="target_list"),
+    path("targets/add/", towns.target_edit, name="target_add"),
+    path("targets/<int:pk>/edit/", towns.target_edit, name="target_edit"),
 ]

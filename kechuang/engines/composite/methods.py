@@ -6,7 +6,7 @@ IMPUTATIONS = {
     "none": "不插补：缺失值在加总时跳过，其权重按同组其余指标重新归一",
     "mean": "用该指标全部单位的均值插补",
     "median": "用该指标全部单位的中位数插补",
-    "group_mean": "用同组单位（--impute-group 指定的列）的均值插补；组内全缺时用全体均值",
+    "group_mean": "用同组单位的均值插补；组内全缺时用全体均值",
     "group_median": "用同组单位的中位数插补；组内全缺时用全体中位数",
 }
 TREATMENTS = {
@@ -14,13 +14,13 @@ TREATMENTS = {
     "none": "不处理离群值",
 }
 NORMALISATIONS = {
-    "minmax": "最小—最大值法，映射到 --range 区间（默认 0–100）",
-    "zscore": "标准分数：(x − 均值) ÷ 标准差 × 目标标准差 + 目标均值（--zscore，默认 0 1）",
+    "minmax": "最小—最大值法，线性映射到给定区间",
+    "zscore": "标准分数：(x − 均值) ÷ 标准差 × 目标标准差 + 目标均值",
     "rank": "排位：最小者为 1，并列取最小排位",
     "percentile": "百分位排位：(排位 − 1) ÷ (有效单位数 − 1) × 100",
     "borda": "Borda 分：排位 − 1",
-    "dist_ref": "与参照单位的距离：[1 − (x参照 − x) ÷ (x参照 − x最小)] × 100（--reference 指定单位）",
-    "dist_target": "与目标值的距离：[1 − (目标 − x) ÷ (目标 − x最小)] × 100，超过目标计 100（框架 Target 列）",
+    "dist_ref": "与参照单位的距离：[1 − (x参照 − x) ÷ (x参照 − x最小)] × 100",
+    "dist_target": "与目标值的距离：[1 − (目标 − x) ÷ (目标 − x最小)] × 100，超过目标计 100（目标取框架的 Target 列）",
 }
 AGGREGATIONS = {
     "arithmetic": "加权算术平均",
@@ -94,6 +94,12 @@ class Methods:
                 else ""
             ),
             "标准化": NORMALISATIONS[self.normalise]
-            + (f"（{self.low:g}–{self.high:g}）" if self.normalise == "minmax" else ""),
+            + (f"（{self.low:g}–{self.high:g}）" if self.normalise == "minmax" else "")
+            + (
+                f"（均值 {self.zscore_mean:g}，标准差 {self.zscore_sd:g}）"
+                if self.normalise == "zscore"
+                else ""
+            )
+            + (f"（参照单位 {self.reference}）" if self.normalise == "dist_ref" else ""),
             "加总": AGGREGATIONS[self.aggregate],
         }

@@ -70,8 +70,9 @@ def monte_carlo(
     """Each run draws every weight from U(w(1−noise), w(1+noise)) and one option per choice."""
     methods = methods or Methods()
     alternatives = dict(DEFAULT_ALTERNATIVES if alternatives is None else alternatives)
-    if methods.impute.startswith("group_") or methods.impute_group:
-        alternatives.setdefault("impute", (methods.impute,))
+    if methods.impute.startswith("group_") and "impute" in alternatives:
+        # The analyst's group imputation stays among the choices, beside leaving gaps.
+        alternatives["impute"] = (methods.impute, "none")
     if not 0 <= weight_noise < 1:
         raise ValueError("权重扰动幅度应在 0 到 1 之间（不含 1）")
     rng = np.random.default_rng(seed)

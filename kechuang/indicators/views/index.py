@@ -113,8 +113,11 @@ def overview(request):
             "table": table,
             "standings": analysis.standings(build, previous, home.code),
             "indicators": analysis.indicator_table(build, home.code, names),
-            "pull": decomposition.head(5).to_dict("records"),
-            "drag": decomposition.tail(5).iloc[::-1].to_dict("records"),
+            "pull": decomposition[decomposition["versus_mean"] > 0].head(5).to_dict("records"),
+            "drag": decomposition[decomposition["versus_mean"] < 0]
+            .tail(5)
+            .iloc[::-1]
+            .to_dict("records"),
             "changes": None if changes is None else changes.to_dict("records"),
             "interval": interval.loc[home.code].to_dict() if home.code in interval.index else None,
             "runs": analysis.MONTE_CARLO_RUNS,

@@ -125,6 +125,11 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"  区域指标：全省 90 个县（市、区）{first}-{last}年数值 {indicator_counts['values']} 条，"
                 f"由企业数据计算的本县及乡镇指标 {indicator_counts['computed']} 条"
+                + (
+                    ""
+                    if indicator_counts["placed"]
+                    else "（未能使本县 2024 年总排名第 5、技术创新第 1）"
+                )
             )
         self._print_logins(summary.logins)
 

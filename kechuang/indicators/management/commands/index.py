@@ -31,7 +31,7 @@ def describe() -> str:
         "Parent 上级代码（须在高一层）；Direction 1 越大越好、-1 越小越好（空为 1）；Weight 权重（空为 1，",
         "在同一上级内重新归一）；Denominator 分母列（空为不除）；可选 iName 名称、Target 目标值（dist_target 用）。",
         "其他列忽略；Type 为 Denominator / Group / Other 的行跳过。没有上级的元素多于一个时，",
-        "在其上补一个 Index（等权）。",
+        "在其上补一个 Index（各元素按其 Weight 加权，空为 1）。",
         "",
         "RESULTS.csv：uCode[, Time]，然后从总指数往下，每个综合元素一列得分、一列 <代码>_rank 排名",
         "（1 为最高，并列取最小名次）。",
@@ -49,6 +49,12 @@ def describe() -> str:
     ):
         lines.append(f"  {title}")
         lines += [f"    {name:<13}{meaning}" for name, meaning in options.items()]
+    lines.append(
+        "  --impute-group 指定 group_mean / group_median 的分组列；--range 为 minmax 的区间（默认 0 100）；"
+    )
+    lines.append(
+        "  --zscore 为 zscore 的目标均值和标准差（默认 0 1）；--reference 为 dist_ref 的参照单位。"
+    )
     lines.append("")
     lines.append("任一单元格无法读取时，列出全部问题（行号、列、原因），不写出任何文件。")
     return "\n".join(lines)
