@@ -3,6 +3,7 @@ computed from enterprise data, and building the index for a year from the store.
 
 import datetime
 import hashlib
+from collections import Counter
 from collections.abc import Iterable
 from decimal import Decimal
 
@@ -260,16 +261,23 @@ def data_stamp() -> str:
     return hashlib.sha1(text.encode()).hexdigest()[:16]
 
 
+MIN_UNITS = 3
+
+
 def index_years() -> list[int]:
+    """Years in which at least MIN_UNITS county-level units have half the framework's
+    indicators: an index needs units to compare."""
     framework = engine_framework(current_framework())
     codes = [element.code for element in framework.indicators]
-    units = county_units().count()
-    counts = (
+    covered = (
         IndicatorValue.objects.filter(indicator__code__in=codes, region__level=RegionLevel.COUNTY)
-        .values("year")
-        .annotate(n=Count("region", distinct=True))
+        .values("year", "region")
+        .annotate(n=Count("indicator", distinct=True))
+        .filter(n__gte=(len(codes) + 1) // 2)
+        .values_list("year", flat=True)
     )
-    return sorted(row["year"] for row in counts if row["n"] >= max(4, units // 2))
+    units = Counter(covered)
+    return sorted(year for year, count in units.items() if count >= MIN_UNITS)
 
 
 def raw_table(year: int, framework: Framework, units: list[str]) -> pd.DataFrame:
@@ -278,7 +286,8 @@ def raw_table(year: int, framework: Framework, units: list[str]) -> pd.DataFrame
     frame = values_frame(units, [year])
     frame = frame[frame["code"].isin(needed)]
     table = frame.pivot_table(index="region", columns="code", values="value", aggfunc="first")
-    return table.reindex(index=units, columns=sorted(needed)).astype(float)
+    table = table.reindex(index=units, columns=sorted(needed)).astype(float)
+    return table.dropna(how="all")
 
 
 def build_year(year: int, row: IndexFramework | None = None, *, overrides: dict | None = None):
