@@ -64,8 +64,12 @@ def main() -> None:
     options = parser.parse_args()
     data, rows = synthetic(options.regions, options.indicators)
     framework = read_framework(rows)
-    print(f"machine: {platform.processor() or platform.machine()}, python {platform.python_version()}")
-    print(f"{options.regions} regions × {options.indicators} indicators, {options.runs} Monte-Carlo runs\n")
+    print(
+        f"machine: {platform.processor() or platform.machine()}, python {platform.python_version()}"
+    )
+    print(
+        f"{options.regions} regions × {options.indicators} indicators, {options.runs} Monte-Carlo runs\n"
+    )
 
     started = time.perf_counter()
     nominal = build(data, framework, Methods())
