@@ -108,6 +108,7 @@ INDICATORS_BUREAU = _perms(
     "indicators.add_target",
     "indicators.change_target",
     "indicators.change_peerset",
+    "indicators.add_indexframework",
 )
 
 # name -> (description, data scope, permissions as "app_label.codename")

@@ -127,6 +127,12 @@ MENU = (
             ),
             MenuItem("目标", "indicators:target_list", "bullseye", "indicators.view_target"),
             MenuItem(
+                "指标目录与框架",
+                "indicators:catalog",
+                "journal-bookmark",
+                "indicators.view_indicatorvalue",
+            ),
+            MenuItem(
                 "模拟测算", "indicators:simulate", "sliders2", "indicators.view_indicatorvalue"
             ),
         ),

@@ -138,14 +138,57 @@ class SimulationForm(forms.Form):
         return data
 
 
-class MethodsForm(forms.Form):
-    impute = forms.ChoiceField(label="插补", choices=list(IMPUTATIONS.items())[:3])
+PAGE_NORMALISATIONS = ("minmax", "zscore", "rank", "percentile")
+
+
+class WeightsForm(forms.Form):
+    """A revised framework: a weight per element (or a whole table uploaded), the methods,
+    and why it changed."""
+
+    impute = forms.ChoiceField(label="缺失值", choices=list(IMPUTATIONS.items())[:3])
     normalise = forms.ChoiceField(
         label="标准化",
-        choices=[
-            (k, v)
-            for k, v in NORMALISATIONS.items()
-            if k in ("minmax", "zscore", "rank", "percentile")
-        ],
+        choices=[(k, v) for k, v in NORMALISATIONS.items() if k in PAGE_NORMALISATIONS],
     )
     aggregate = forms.ChoiceField(label="加总", choices=list(AGGREGATIONS.items()))
+    file = forms.FileField(
+        label="或上传整张框架表（CSV）",
+        required=False,
+        help_text="列为 iCode、iName、Level、Parent、Direction、Weight、Denominator；"
+        "可先下载现行框架再修改。上传后忽略上面的权重。",
+    )
+    note = forms.CharField(
+        label="修改说明", max_length=300, help_text="如“按2025年考核办法提高科技投入权重”"
+    )
+
+    def __init__(self, *args, framework, methods, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.weight_codes = []
+        for element in framework.elements:
+            if element.parent is None:
+                continue
+            self.fields[f"weight_{element.code}"] = forms.DecimalField(
+                label=element.label,
+                min_value=0,
+                max_value=1000,
+                decimal_places=4,
+                initial=element.weight,
+            )
+            self.weight_codes.append(element.code)
+        for name in ("impute", "normalise", "aggregate"):
+            self.fields[name].widget.attrs["class"] = "form-select form-select-sm"
+        for name in ("file", "note"):
+            self.fields[name].widget.attrs["class"] = "form-control form-control-sm"
+        self.fields["impute"].initial = methods.impute
+        self.fields["normalise"].initial = methods.normalise
+        self.fields["aggregate"].initial = methods.aggregate
+        self.order_fields(
+            [f"weight_{code}" for code in self.weight_codes]
+            + ["impute", "normalise", "aggregate", "file", "note"]
+        )
+
+    def weight_fields(self):
+        return [self[f"weight_{code}"] for code in self.weight_codes]
+
+    def method_fields(self):
+        return [self[name] for name in ("impute", "normalise", "aggregate", "file", "note")]

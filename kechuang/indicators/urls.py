@@ -1,6 +1,6 @@
 from django.urls import path
 
-from kechuang.indicators.views import index, simulate, towns, values
+from kechuang.indicators.views import catalog, index, simulate, towns, values
 
 app_name = "indicators"
 
@@ -9,6 +9,10 @@ urlpatterns = [
     path("map/zhejiang.json", index.zhejiang_map, name="map"),
     path("stages.xlsx", simulate.stages, name="stages"),
     path("simulate/", simulate.simulate, name="simulate"),
+    path("catalog/", catalog.catalog, name="catalog"),
+    path("catalog/<slug:code>/", catalog.indicator_detail, name="indicator_detail"),
+    path("framework/", catalog.framework_view, name="framework"),
+    path("framework.csv", catalog.framework_csv, name="framework_csv"),
     path("values/", values.IndicatorValueListView.as_view(), name="indicatorvalue_list"),
     path("values/add/", values.value_edit, name="indicatorvalue_add"),
     path("values/import/", values.value_import, name="indicatorvalue_import"),

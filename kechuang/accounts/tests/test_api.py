@@ -94,6 +94,8 @@ def test_the_api_index_and_each_apps_root_list_their_endpoints(world, login, cli
     assert {name: url.split("testserver", 1)[1] for name, url in index.items()} == {
         "registry": "/api/registry/",
         "monitoring": "/api/monitoring/",
+        "assessment": "/api/assessment/",
+        "indicators": "/api/indicators/",
         "accounts": "/api/accounts/",
         "schema": "/api/schema/",
         "docs": "/api/docs/",
@@ -102,4 +104,6 @@ def test_the_api_index_and_each_apps_root_list_their_endpoints(world, login, cli
     assert "rules" in staff.get("/api/monitoring/").json()
     assert "organisations" in staff.get("/api/accounts/").json()
     assert "enterprises" in staff.get("/api/registry/").json()
+    assert "results" in staff.get("/api/assessment/").json()
+    assert "values" in staff.get("/api/indicators/").json()
     assert client.get("/api/").status_code in (401, 403)

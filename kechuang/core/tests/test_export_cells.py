@@ -146,6 +146,20 @@ KINDS = {
         "创建时间": DATETIME,
         "处理时间": DATETIME,
     },
+    "/indicators/values/": {
+        "区划代码": TEXT,
+        "年度": INT,
+        "数值": DECIMAL,
+        "更新时间": DATETIME,
+    },
+    "/indicators/targets/": {
+        "目标年度": INT,
+        "目标值": DECIMAL,
+        "最新年度": INT,
+        "最新值": DECIMAL,
+        "差距": DECIMAL,
+        "更新时间": DATETIME,
+    },
     "/monitoring/batches/": {
         "批次": INT,
         "年度": INT,
@@ -243,7 +257,27 @@ def county(world):
     )
     record_operation(world.staff, OperationLog.Action.EXPORT, "企业", rows=3)
     _assessment(world, grower)
+    _indicators()
     return world
+
+
+def _indicators():
+    """A bulletin value with its derived ratio, and a target with its progress."""
+    from kechuang.indicators.models import Indicator, Target
+    from kechuang.indicators.services import derive
+    from kechuang.indicators.tests.factories import official
+    from kechuang.registry.models import Region
+
+    official("gdp", "330624", 2024, "651.56")
+    official("rd_total", "330624", 2024, "29.65")
+    derive(Region.objects.get(code="330624"), 2024)
+    Target.objects.create(
+        region_id="330624",
+        indicator=Indicator.objects.get(code="rd_gdp"),
+        year=2024,  # the year every export of this test is filtered on
+        value=Decimal("5.0"),
+        note="目标",
+    )
 
 
 def _assessment(world, grower):

@@ -114,8 +114,10 @@ def remove_one(
     *,
     level: int = 1,
     groups=None,
+    unit: str | None = None,
 ) -> pd.DataFrame:
-    """Rank of the index per unit with each element of a level left out, and the shift it makes."""
+    """Each element of a level left out in turn: how far the index ranks move (mean and
+    largest shift over all units) and, for `unit`, its rank then (`unit_rank`)."""
     methods = methods or Methods()
     nominal = build(raw, framework, methods, groups)
     top = framework.top.code
@@ -128,14 +130,15 @@ def remove_one(
             reduced = framework.with_weights({element.code: 0.0})
         changed = build(raw, reduced, methods, groups).ranks[top].reindex(nominal.ranks.index)
         shift = (changed - nominal.ranks[top]).abs()
-        rows.append(
-            {
-                "code": element.code,
-                "name": element.label,
-                "mean_shift": shift.mean(),
-                "max_shift": shift.max(),
-            }
-        )
+        row = {
+            "code": element.code,
+            "name": element.label,
+            "mean_shift": shift.mean(),
+            "max_shift": shift.max(),
+        }
+        if unit is not None:
+            row["unit_rank"] = changed.get(unit)
+        rows.append(row)
     return pd.DataFrame(rows)
 
 

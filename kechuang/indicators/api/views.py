@@ -1,5 +1,5 @@
 from django.core.exceptions import BadRequest
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import permissions
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
@@ -47,7 +47,10 @@ class IndexRankingView(APIView):
 
     @extend_schema(
         parameters=[OpenApiParameter("year", int, description="年度；省略为最新有指数的年度")],
-        responses=serializers.RankingSerializer(many=True),
+        responses={
+            200: serializers.RankingSerializer(many=True),
+            400: OpenApiResponse(description="年度不合法，或该年度没有指数"),
+        },
     )
     def get(self, request):
         years = services.index_years()

@@ -1,0 +1,126 @@
+"""Framework versions: what each element weighs, saving a revision, and how far the ranks
+depend on each element (remove-one sensitivity)."""
+
+import csv
+import io
+
+from django.core.cache import cache
+from django.db import transaction
+from django.utils import timezone
+
+from kechuang.core import changelog
+from kechuang.engines import composite
+from kechuang.engines.composite import uncertainty
+from kechuang.engines.composite.framework import Framework, FrameworkError
+from kechuang.engines.composite.methods import Methods
+from kechuang.indicators import services
+from kechuang.indicators.models import IndexFramework, Indicator
+
+
+class FrameworkRefused(Exception):
+    def __init__(self, problems: list[str]):
+        self.problems = problems
+        super().__init__("；".join(problems))
+
+
+def element_rows(framework: Framework) -> list[dict]:
+    shares = framework.effective_weights()
+    rows = []
+    for level in range(framework.depth, 0, -1):
+        for element in framework.at_level(level):
+            rows.append(
+                {
+                    "element": element,
+                    "parent": framework.by_code[element.parent].label if element.parent else "",
+                    "share": shares[element.code],
+                }
+            )
+    return rows
+
+
+def read_uploaded(upload) -> list[dict]:
+    data = upload.read()
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            text = data.decode(encoding)
+            break
+        except UnicodeDecodeError:
+            continue
+    else:
+        raise FrameworkRefused(["框架文件既不是 UTF-8 也不是 GB18030 编码的 CSV"])
+    return list(csv.DictReader(io.StringIO(text, newline="")))
+
+
+def save_version(current: IndexFramework, form, *, user) -> IndexFramework:
+    """A new version from the form: an uploaded table replaces the structure; otherwise the
+    current one with the weights typed in. Every indicator must be in the catalog."""
+    data = form.cleaned_data
+    if data.get("file"):
+        rows = read_uploaded(data["file"])
+    else:
+        framework = services.engine_framework(current)
+        weights = {code: float(data[f"weight_{code}"]) for code in form.weight_codes}
+        rows = framework.with_weights(weights).as_rows()
+    known = set(Indicator.objects.values_list("code", flat=True))
+    try:
+        framework = composite.read_framework(rows, data_columns=known)
+    except FrameworkError as error:
+        raise FrameworkRefused(error.problems) from None
+    methods = Methods(
+        impute=data["impute"], normalise=data["normalise"], aggregate=data["aggregate"]
+    ).for_positive_means()
+    today = timezone.localdate()
+    count = IndexFramework.objects.filter(version__startswith=f"{today:%Y%m%d}").count()
+    version = f"{today:%Y%m%d}" + (f"-{count + 1}" if count else "")
+    with transaction.atomic(), changelog.recording(user, reason=data["note"]):
+        return IndexFramework.objects.create(
+            version=version,
+            title=current.title,
+            effective_from=today,
+            elements=framework.as_rows(),
+            methods={
+                "impute": methods.impute,
+                "normalise": methods.normalise,
+                "aggregate": methods.aggregate,
+                "low": methods.low,
+            },
+            note=data["note"],
+        )
+
+
+def sensitivity(row: IndexFramework, year: int) -> dict:
+    """The home county's rank with each indicator, then each pillar, left out; and how far
+    all units' ranks move on average."""
+    key = f"indicators:sensitivity:{row.pk}:{year}:{services.data_stamp()}"
+    found = cache.get(key)
+    if found is not None:
+        return found
+    framework = services.engine_framework(row)
+    methods = services.engine_methods(row)
+    units = list(services.county_units().values_list("code", flat=True))
+    raw = services.raw_table(year, framework, units)
+    home = services.home_region().code
+    nominal = composite.build(raw, framework, methods)
+    top = framework.top.code
+    result = {"nominal": _rank(nominal, home, top), "levels": []}
+    for level in range(1, framework.depth):
+        table = uncertainty.remove_one(raw, framework, methods, level=level, unit=home)
+        rows = [
+            {
+                **record,
+                "home_rank": None
+                if record["unit_rank"] != record["unit_rank"]
+                else int(record["unit_rank"]),
+            }
+            for record in table.to_dict("records")
+        ]
+        result["levels"].append({"level": level, "rows": rows})
+    cache.set(key, result, 3600)
+    return result
+
+
+def _rank(build, unit, code):
+    if unit not in build.ranks.index:
+        return None
+    value = build.ranks.at[unit, code]
+    return None if value != value else int(value)
