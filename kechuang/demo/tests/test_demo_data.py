@@ -142,6 +142,33 @@ def test_full_demo_county_is_valid_and_calibrated():
     assert people.filter(kind="graduate").count() == 200
     assert all(id_number_valid(number) for number in people.values_list("id_number", flat=True))
 
+    _check_regional_indicators()
+
+
+def _check_regional_indicators():
+    """The seed's published figures hold for 2024 and the index puts the county where the
+    seed says: 5th overall, 1st in 技术创新; R&D/GDP 4.55% 3rd behind 滨江's 9.52%."""
+    from kechuang.demo.indicators import generate_demo_indicators
+    from kechuang.indicators import services
+
+    counts = generate_demo_indicators(2026)
+    assert counts["placed"]
+    assert services.index_years() == list(range(2015, 2025))
+    build = services.build_year(2024)
+    assert len(build.aggregated) == 90
+    assert build.ranks.loc["330624", "Index"] == 5
+    assert build.ranks.loc["330624", "innovation"] == 1
+    raw = build.raw
+    assert raw.loc["330624", "rd_gdp"] == pytest.approx(4.55, abs=0.005)
+    assert raw.loc["330108", "rd_gdp"] == pytest.approx(9.52, abs=0.005)
+    assert (raw["rd_gdp"] > raw.loc["330624", "rd_gdp"]).sum() == 2
+    assert raw.loc["330624", "above_rd_intensity"] == pytest.approx(3.49)
+    assert (raw["above_rd_intensity"] > 3.49).sum() == 0
+    assert raw.loc["330624", "rd_institution_share"] == pytest.approx(42.1)
+    for year in range(2015, 2025):
+        frame = services.values_frame(["330624"], [year]).set_index("code")
+        assert frame.loc["rd_gdp", "value"] >= 4.0  # at least 4% for 11 years up to 2024
+
 
 @pytest.mark.django_db
 def test_same_seed_gives_same_data_and_another_seed_does_not():

@@ -229,3 +229,23 @@ def test_target_progress_for_a_count_is_a_growth_rate(world):
     target.year = 2023
     assert targets.progress(target).latest is None
     assert targets.progress(target).needed == "尚无数值"
+
+
+def test_a_monitoring_recompute_refreshes_the_computed_indicators(
+    monitored, django_capture_on_commit_callbacks
+):
+    IndicatorValue.objects.filter(is_computed=True).delete()
+    with django_capture_on_commit_callbacks(execute=True):
+        monitoring.recompute(2024, today=datetime.date(2024, 12, 31))
+    assert value_of("above_rd_intensity", HOME, 2024, computed=True) == Decimal("3.333333")
+
+
+def test_a_new_hnte_certificate_refreshes_the_count(monitored, django_capture_on_commit_callbacks):
+    this_year = datetime.date.today().year
+    with django_capture_on_commit_callbacks(execute=True):
+        QualificationFactory(
+            enterprise=monitored.nanming_enterprise,
+            kind="hnte",
+            issued_on=datetime.date(this_year, 1, 2),
+        )
+    assert value_of("hnte_total", NANMING, this_year, computed=True) == 1

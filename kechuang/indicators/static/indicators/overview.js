@@ -17,13 +17,20 @@
       data.radar.map((r) => `${r.name} ` + data.pillars.map((p, i) => `${p} ${r.value[i] == null ? "无数据" : r.value[i].toFixed(1)}`).join("、")).join("；"),
   );
 
+  // The axis ends a little below the lowest rank shown, so the lines are not pressed together.
+  function rankAxisMax() {
+    const ranks = data.trend.flatMap((s) => s.ranks).filter((r) => r != null);
+    const lowest = Math.max(10, ...ranks);
+    return Math.min(data.unitCount, Math.ceil((lowest + 2) / 5) * 5);
+  }
+
   KechuangCharts.draw(
     "trend-chart",
     {
       tooltip: { trigger: "axis" },
       grid: { left: 56, right: 16, top: 24, bottom: 32 },
       xAxis: { type: "category", data: data.years },
-      yAxis: { type: "value", name: "名次", inverse: true, min: 1, max: data.unitCount, minInterval: 1 },
+      yAxis: { type: "value", name: "名次", inverse: true, min: 1, max: rankAxisMax(), minInterval: 1 },
       series: data.trend.map((s) => ({ name: s.name, type: "line", data: s.ranks, connectNulls: false })),
     },
     Object.fromEntries(data.trend.map((s) => [s.name, " 名"])),
