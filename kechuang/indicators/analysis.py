@@ -151,3 +151,44 @@ def map_values(build: Build, metric: str) -> dict[str, float]:
     else:
         column = build.aggregated[build.index_code]
     return {unit: float(value) for unit, value in column.items() if not np.isnan(value)}
+
+
+def gap_to_next(build: Build, unit: str) -> dict | None:
+    """What separates a unit from the one ranked just above it: each indicator's contribution
+    to the index, own minus theirs, largest shortfall first."""
+    top = build.index_code
+    rank = _rank(build, unit, top)
+    if rank is None or rank == 1:
+        return None
+    ranks = build.ranks[top]
+    above = ranks[ranks < rank]
+    rival = above.idxmax()
+    own = composite.contributions(build, unit).set_index("code")
+    theirs = composite.contributions(build, rival).set_index("code")
+    table = own[["name", "pillar"]].copy()
+    table["difference"] = own["contribution"] - theirs["contribution"]
+    table = table.dropna(subset=["difference"]).sort_values("difference")
+    return {
+        "rival": rival,
+        "rank": int(ranks[rival]),
+        "score_gap": float(build.aggregated.at[rival, top] - build.aggregated.at[unit, top]),
+        "rows": table.reset_index().to_dict("records"),
+    }
+
+
+def yearly_ranks(years: list[int], unit: str) -> list[dict]:
+    """The unit's rank, overall and per pillar, in each year."""
+    rows = []
+    for year in years:
+        build = services.build_year(year)
+        framework = build.framework
+        pillars = framework.at_level(framework.depth - 1)
+        rows.append(
+            {
+                "year": year,
+                "index": _rank(build, unit, build.index_code),
+                "score": _score(build, unit, build.index_code),
+                "pillars": [_rank(build, unit, p.code) for p in pillars],
+            }
+        )
+    return rows

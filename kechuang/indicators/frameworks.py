@@ -12,7 +12,7 @@ from kechuang.core import changelog
 from kechuang.engines import composite
 from kechuang.engines.composite import uncertainty
 from kechuang.engines.composite.framework import Framework, FrameworkError
-from kechuang.engines.composite.methods import Methods
+from kechuang.engines.composite.methods import AGGREGATIONS, IMPUTATIONS, NORMALISATIONS, Methods
 from kechuang.indicators import services
 from kechuang.indicators.models import IndexFramework, Indicator
 
@@ -115,8 +115,34 @@ def sensitivity(row: IndexFramework, year: int) -> dict:
             for record in table.to_dict("records")
         ]
         result["levels"].append({"level": level, "rows": rows})
+    alternatives = {
+        "impute": ("none", "mean", "median"),
+        "normalise": ("minmax", "zscore", "rank", "percentile"),
+        "aggregate": ("arithmetic", "geometric", "harmonic"),
+    }
+    changed = uncertainty.one_at_a_time(raw, framework, methods, alternatives=alternatives)
+    labels = {**IMPUTATIONS, **NORMALISATIONS, **AGGREGATIONS}
+    result["methods"] = [
+        {
+            "choice": uncertainty.CHOICE_NAMES[column.split("=")[0]],
+            "option": labels[column.split("=")[1]].split("：")[0].split("，")[0],
+            "home_rank": _whole(changed.at[home, column]) if home in changed.index else None,
+            "mean_shift": float((changed[column] - changed["nominal"]).abs().mean()),
+        }
+        for column in changed.columns
+        if column != "nominal"
+    ]
+    names = {element.code: element.label for element in framework.elements}
+    result["correlations"] = [
+        {**row, "name": names[row["code"]], "parent_name": names[row["parent"]]}
+        for row in nominal.correlations().to_dict("records")
+    ]
     cache.set(key, result, 3600)
     return result
+
+
+def _whole(value):
+    return None if value != value else int(value)
 
 
 def _rank(build, unit, code):

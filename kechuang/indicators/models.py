@@ -45,6 +45,7 @@ class Indicator(BaseModel):
     scale = models.FloatField("倍数", default=1, help_text="两项相除后乘以此数，如百分比为 100")
     definition = models.TextField("口径", blank=True)
     source_hint = models.CharField("通常来源", max_length=200, blank=True)
+    period = models.CharField("统计周期", max_length=10, choices=[("year", "年度")], default="year")
     decimals = models.PositiveSmallIntegerField("小数位", default=2)
     position = models.PositiveSmallIntegerField("排序", default=0)
     is_active = models.BooleanField("启用", default=True)

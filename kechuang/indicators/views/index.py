@@ -119,6 +119,8 @@ def overview(request):
             .iloc[::-1]
             .to_dict("records"),
             "changes": None if changes is None else changes.to_dict("records"),
+            "gap": _named(analysis.gap_to_next(build, home.code), region_names),
+            "yearly": analysis.yearly_ranks(list(reversed(years)), home.code),
             "interval": interval.loc[home.code].to_dict() if home.code in interval.index else None,
             "runs": analysis.MONTE_CARLO_RUNS,
             "county_units": sorted(region_names.items()),
@@ -133,6 +135,12 @@ def overview(request):
         }
     )
     return render(request, "indicators/overview.html", context)
+
+
+def _named(gap: dict | None, names: dict[str, str]) -> dict | None:
+    if gap is not None:
+        gap["rival_name"] = names.get(gap["rival"], gap["rival"])
+    return gap
 
 
 @gzip_page
