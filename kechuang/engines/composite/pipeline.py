@@ -110,7 +110,7 @@ def contributions(result: Build, unit: str) -> pd.DataFrame:
             {
                 "code": element.code,
                 "name": element.label,
-                "pillar": element.parent,
+                "pillar": result.framework.by_code[element.parent].label,
                 "normalised": value,
                 "effective_weight": shares[element.code],
                 "contribution": np.nan if pd.isna(value) else value * shares[element.code],
