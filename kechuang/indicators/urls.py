@@ -7,6 +7,7 @@ app_name = "indicators"
 urlpatterns = [
     path("", index.overview, name="overview"),
     path("map/zhejiang.json", index.zhejiang_map, name="map"),
+    path("peers/", index.save_peers, name="peers"),
     path("stages.xlsx", simulate.stages, name="stages"),
     path("simulate/", simulate.simulate, name="simulate"),
     path("catalog/", catalog.catalog, name="catalog"),

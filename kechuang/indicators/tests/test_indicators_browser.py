@@ -26,11 +26,19 @@ def test_officer_reads_the_index_and_simulates(world, page):
     table = page.get_by_test_id("peer-table").inner_text()
     assert "新昌县" in table and "滨江区" in table
 
-    page.select_option("#peer-picker", ["330683"])
-    page.get_by_role("button", name="比较").click()
+    form = page.get_by_test_id("peer-form")
+    form.get_by_role("button", name="对标地区").click()
+    checked = form.locator("input[name=peer]:checked")
+    while checked.count():
+        checked.first.uncheck()
+    form.get_by_label("嵊州市").check()
+    form.get_by_role("button", name="比较").click()
     page.wait_for_url("**peer=330683**")
     table = page.get_by_test_id("peer-table").inner_text()
     assert "嵊州市" in table and "滨江区" not in table
+    page.get_by_test_id("save-peers").click()
+    page.wait_for_url("**/indicators/?year=2024")
+    assert "嵊州市" in page.get_by_test_id("peer-table").inner_text()
 
     page.select_option("#map-metric", "rd_gdp")
     page.wait_for_url("**map=rd_gdp**")

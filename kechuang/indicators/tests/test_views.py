@@ -285,3 +285,17 @@ def test_api_values_and_targets(figures, login):
     target = client.get("/api/indicators/targets/").json()["results"][0]
     assert target["indicator"] == "rd_gdp" and target["latest_year"] == 2024
     assert client.get("/api/indicators/index/", {"year": "1999x"}).status_code == 400
+
+
+def test_chosen_peers_become_the_default(figures, login):
+    assert (
+        login(figures.leader).post(reverse("indicators:peers"), {"peer": ["330683"]}).status_code
+        == 403
+    )
+    response = login(figures.staff).post(
+        reverse("indicators:peers"), {"peer": ["330683", "330624", "x"], "year": "2024"}
+    )
+    assert response.status_code == 302 and response["Location"].endswith("?year=2024")
+    from kechuang.indicators import services
+
+    assert [r.code for r in services.peers()] == ["330683"]  # the home county is not its own peer

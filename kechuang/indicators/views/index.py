@@ -2,12 +2,15 @@
 
 import json
 
+from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import BadRequest
 from django.http import HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.cache import cache_control
 from django.views.decorators.gzip import gzip_page
+from django.views.decorators.http import require_POST
 
 from kechuang.indicators import analysis, geo, services
 from kechuang.indicators.models import Indicator
@@ -124,6 +127,9 @@ def overview(request):
             "interval": interval.loc[home.code].to_dict() if home.code in interval.index else None,
             "runs": analysis.MONTE_CARLO_RUNS,
             "county_units": sorted(region_names.items()),
+            "cities": _by_city(home, region_names),
+            "can_save_peers": request.user.has_perm("indicators.change_peerset"),
+            "peers_are_default": [p.code for p in peers] == [p.code for p in services.peers(home)],
             "peer_codes": [p.code for p in peers],
             "metric": metric,
             "metric_choices": metric_choices,
@@ -137,6 +143,20 @@ def overview(request):
     return render(request, "indicators/overview.html", context)
 
 
+def _by_city(home: Region, names: dict[str, str]) -> list[tuple[str, list[tuple[str, str]]]]:
+    """The county-level units under their cities, for the peer picker."""
+    cities = dict(
+        Region.objects.filter(level="city", code__startswith=home.code[:2]).values_list(
+            "code", "name"
+        )
+    )
+    grouped: dict[str, list[tuple[str, str]]] = {}
+    for code, name in sorted(names.items()):
+        if code != home.code:
+            grouped.setdefault(cities.get(code[:4] + "00", ""), []).append((code, name))
+    return list(grouped.items())
+
+
 def _named(gap: dict | None, names: dict[str, str]) -> dict | None:
     if gap is not None:
         gap["rival_name"] = names.get(gap["rival"], gap["rival"])
@@ -148,3 +168,15 @@ def _named(gap: dict | None, names: dict[str, str]) -> dict | None:
 @permission_required(VIEW, raise_exception=True)
 def zhejiang_map(request):
     return HttpResponse(geo.zhejiang_counties_json(), content_type="application/json")
+
+
+@require_POST
+@permission_required("indicators.change_peerset", raise_exception=True)
+def save_peers(request):
+    home = services.home_region()
+    chosen = services.save_peers(request.POST.getlist("peer"), user=request.user, home=home)
+    messages.success(
+        request, "默认对标地区已设为：" + ("、".join(r.name for r in chosen) or "（无）")
+    )
+    year = request.POST.get("year", "")
+    return redirect(reverse("indicators:overview") + (f"?year={year}" if year.isdigit() else ""))
