@@ -3,7 +3,7 @@ from django.core.validators import MaxValueValidator
 from django.utils import timezone
 
 from kechuang.engines.composite.methods import AGGREGATIONS, IMPUTATIONS, NORMALISATIONS
-from kechuang.indicators import filtersets
+from kechuang.indicators import filtersets, services
 from kechuang.indicators.choices import IndicatorKind
 from kechuang.indicators.models import Indicator, Target
 from kechuang.registry.models import Region
@@ -37,14 +37,14 @@ class IndicatorValueForm(forms.Form):
         self.fields["year"].validators.append(MaxValueValidator(this_year))
         self.fields["year"].widget.attrs["max"] = this_year
 
-    def clean_value(self):
-        value = self.cleaned_data["value"]
-        indicator = self.cleaned_data.get("indicator")
-        if value < 0:
-            raise forms.ValidationError("数值不能为负数")
-        if indicator is not None and indicator.unit == "%" and value > 100:
-            raise forms.ValidationError(f"“{indicator.name}”是百分比，不能超过 100")
-        return value
+    def clean(self):
+        data = super().clean()
+        indicator, value = data.get("indicator"), data.get("value")
+        if indicator is not None and value is not None:
+            problem = services.value_problem(indicator, value)
+            if problem:
+                self.add_error("value", f"“{indicator.name}”{problem}")
+        return data
 
 
 class ImportForm(forms.Form):

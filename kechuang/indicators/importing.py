@@ -2,19 +2,22 @@
 long form: 指标 and 数值 columns). Every cell is read first; any problem is reported by row
 and column and nothing is written; otherwise all values are stored in one transaction."""
 
+import io
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
 from django.db import transaction
 from django.utils import timezone
+from openpyxl import load_workbook
 
 from kechuang.core import changelog
 from kechuang.core.excel import UnreadableFile, read_rows
 from kechuang.core.importing import Issue, cell_text
 from kechuang.indicators import filtersets, services
 from kechuang.indicators.choices import IndicatorKind, ValueOrigin
-from kechuang.indicators.models import Indicator
+from kechuang.indicators.models import Indicator, IndicatorValue
 
 REGION_HEADERS = (
     "地区",
@@ -61,10 +64,19 @@ def _find(header: list[str], names: tuple[str, ...]) -> int | None:
     return None
 
 
+GROUPED = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d+)?$")
+
+
 def _number(text: str) -> Decimal | None:
-    cleaned = text.replace(",", "").replace("，", "").strip()
+    """A cell's number: thousands separators only in groups of three (“41,45” is refused
+    rather than read as 4145), a trailing % dropped (“22.5%” is 22.5)."""
+    cleaned = unicodedata.normalize("NFKC", text).replace("，", ",").strip()
     if cleaned.endswith("%"):
-        cleaned = cleaned[:-1]
+        cleaned = cleaned[:-1].strip()
+    if "," in cleaned:
+        if not GROUPED.match(cleaned):
+            raise ValueError
+        cleaned = cleaned.replace(",", "")
     try:
         value = Decimal(cleaned)
     except InvalidOperation:
@@ -74,6 +86,23 @@ def _number(text: str) -> Decimal | None:
     return value
 
 
+def percent_cells(filename: str, content: bytes) -> set[tuple[int, int]]:
+    """(row, column), 0-based, of the first sheet's cells shown as percentages in Excel: their
+    stored value is a fraction (0.385 shown as 38.5%) and is read as the percentage shown."""
+    if not filename.lower().endswith((".xlsx", ".xlsm")):
+        return set()
+    try:
+        sheet = load_workbook(io.BytesIO(content), read_only=True).worksheets[0]
+    except Exception:
+        return set()
+    found = set()
+    for r, row in enumerate(sheet.iter_rows(max_row=MAX_ROWS + 30)):
+        for c, cell in enumerate(row):
+            if isinstance(cell.value, int | float) and "%" in (cell.number_format or ""):
+                found.add((r, c))
+    return found
+
+
 def read_values(filename: str, content: bytes, *, default_source: str = ""):
     """(rows to store, issues): rows are (indicator, region, year, value, source, note, line)."""
     issues: list[Issue] = []
@@ -81,7 +110,14 @@ def read_values(filename: str, content: bytes, *, default_source: str = ""):
         rows = read_rows(filename, content, max_rows=MAX_ROWS + 30)
     except UnreadableFile as error:
         return [], [Issue(0, "", "", str(error))]
-    rows = [[cell_text(cell) for cell in row] for row in rows]
+    shown_as_percent = percent_cells(filename, content)
+    rows = [
+        [
+            cell_text(cell * 100 if (r, c) in shown_as_percent else cell)
+            for c, cell in enumerate(row)
+        ]
+        for r, row in enumerate(rows)
+    ]
     start = next(
         (i for i, row in enumerate(rows[:30]) if _find(row, REGION_HEADERS) is not None), None
     )
@@ -137,6 +173,12 @@ def read_values(filename: str, content: bytes, *, default_source: str = ""):
         region_by_key.setdefault(region.name, region)
     this_year = timezone.localdate().year
     out, seen = [], {}
+    previous = {
+        (indicator_id, region_id, year): value
+        for indicator_id, region_id, year, value in IndicatorValue.objects.filter(
+            is_computed=False
+        ).values_list("indicator_id", "region_id", "year", "value")
+    }
 
     def cell(row, index):
         return row[index].strip() if index is not None and index < len(row) else ""
@@ -197,11 +239,13 @@ def read_values(filename: str, content: bytes, *, default_source: str = ""):
             except ValueError:
                 issues.append(Issue(offset, header[index], text, "不是数字"))
                 continue
-            if value < 0:
-                issues.append(Issue(offset, header[index], text, "数值不能为负数"))
+            problem = services.value_problem(indicator, value)
+            if problem:
+                issues.append(Issue(offset, header[index], text, f"{indicator.name}{problem}"))
                 continue
-            if indicator.unit == "%" and value > 100:
-                issues.append(Issue(offset, header[index], text, "百分比不能超过 100"))
+            jump = _implausible(indicator, region, year, value, previous)
+            if jump:
+                issues.append(Issue(offset, header[index], text, jump))
                 continue
             key = (indicator.pk, region.pk, year)
             if key in seen:
@@ -217,6 +261,23 @@ def read_values(filename: str, content: bytes, *, default_source: str = ""):
             seen[key] = offset
             out.append((indicator, region, year, value, source, note, offset))
     return out, issues
+
+
+JUMP = 20
+
+
+def _implausible(indicator, region, year, value, previous) -> str:
+    """A value twenty times the year before's, or a twentieth of it: most often a unit slip."""
+    prior = previous.get((indicator.pk, region.pk, year - 1))
+    if prior is None or prior < 1 or value <= 0:
+        return ""
+    ratio = value / prior
+    if ratio >= JUMP or ratio <= Decimal(1) / JUMP:
+        return (
+            f"{indicator.name}与{year - 1}年的 {prior.normalize():f} 相差 {max(ratio, 1 / ratio):.0f} 倍，"
+            "疑似单位有误（如把百分数填成小数、把万元填成亿元），请核对"
+        )
+    return ""
 
 
 def import_values(filename: str, content: bytes, *, user, default_source: str = "") -> ValueImport:

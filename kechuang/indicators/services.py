@@ -25,6 +25,8 @@ from kechuang.registry.choices import RegionLevel
 from kechuang.registry.models import Region
 
 QUANTUM = Decimal("0.000001")
+# Bulletin figures that the default framework divides by (its Denominator column).
+DENOMINATORS = {"gdp", "population", "employment", "fiscal_expenditure"}
 COMPUTED_SOURCE = "企业数据计算"
 DERIVED_SOURCE = "由{numerator}与{denominator}算出"
 
@@ -110,12 +112,36 @@ def save_value(
         )
     if not source.strip():
         raise ValueRefused("请写明数值的出处（如“2024年新昌县国民经济和社会发展统计公报”）")
+    problem = value_problem(indicator, Decimal(str(value)))
+    if problem:
+        raise ValueRefused(f"{indicator.name}{problem}")
     with transaction.atomic(), changelog.recording(user, reason=reason or "录入指标数值"):
         stored, _written = _store(
             indicator, region, year, value, origin=origin, source=source, note=note
         )
         derive(region, year, [indicator])
     return stored
+
+
+def is_denominator(indicator: Indicator) -> bool:
+    return (
+        Indicator.objects.filter(denominator=indicator).exists() or indicator.code in DENOMINATORS
+    )
+
+
+def value_problem(indicator: Indicator, value: Decimal) -> str:
+    """Why a value cannot be the indicator's ('' when it can): shares within 0–100 (growth
+    rates may fall), counts whole, denominators above zero."""
+    growth = indicator.code.endswith("_growth")
+    if value < 0 and not growth:
+        return "不能为负数"
+    if indicator.unit == "%" and value > 100 and not growth:
+        return "是百分比，不能超过 100"
+    if indicator.decimals == 0 and value != value.to_integral_value():
+        return f"以“{indicator.unit or '个'}”计，应为整数"
+    if value == 0 and is_denominator(indicator):
+        return "是其他指标的分母，不能为 0"
+    return ""
 
 
 def _store(
@@ -130,6 +156,11 @@ def _store(
         row = IndicatorValue(indicator=indicator, region=region, year=year)
     elif row.value == value and row.source == source and row.origin == origin and row.note == note:
         return row, False
+    elif not row.history.exists():
+        # A value loaded in bulk has no version yet: keep it as the first before it changes.
+        IndicatorValue.history.bulk_history_create(
+            [row], default_date=row.created_at, default_change_reason="首次载入"
+        )
     row.value, row.origin, row.source, row.note = value, origin, source, note
     row.provenance = provenance or {}
     row.save()

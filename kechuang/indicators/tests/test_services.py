@@ -68,11 +68,43 @@ def test_changing_a_part_recomputes_the_ratio_and_keeps_the_old_value(world):
     assert gdp.history.latest().history_user == world.staff
 
 
-def test_a_zero_denominator_derives_nothing(world):
+def test_a_zero_denominator_is_refused(world):
     home = region(HOME)
-    services.save_value(indicator("gdp"), home, 2024, 0, source="s", user=world.staff)
+    with pytest.raises(services.ValueRefused, match="地区生产总值是其他指标的分母，不能为 0"):
+        services.save_value(indicator("gdp"), home, 2024, 0, source="s", user=world.staff)
     services.save_value(indicator("rd_total"), home, 2024, 5, source="s", user=world.staff)
     assert not IndicatorValue.objects.filter(indicator__code="rd_gdp").exists()
+
+
+@pytest.mark.parametrize(
+    ("code", "value", "problem"),
+    [
+        ("hnte_total", "10.5", "应为整数"),
+        ("hitech_va_share", "100.01", "不能超过 100"),
+        ("tech_contract", "-0.01", "不能为负数"),
+    ],
+)
+def test_impossible_values_are_refused(world, code, value, problem):
+    with pytest.raises(services.ValueRefused, match=problem):
+        services.save_value(indicator(code), region(HOME), 2024, value, source="s", user=world.staff)
+
+
+def test_shares_at_their_bounds_and_falling_growth_are_accepted(world):
+    for code, value in (("hitech_va_share", "100"), ("hitech_va_share", "0"), ("hnte_total", "10")):
+        services.save_value(indicator(code), region(HOME), 2024, value, source="s", user=world.staff)
+    assert services.value_problem(indicator("enterprise_rd_growth"), Decimal("-12.5")) == ""
+
+
+def test_a_value_loaded_in_bulk_keeps_its_first_version_when_changed(world):
+    loaded = IndicatorValue.objects.bulk_create(
+        [IndicatorValue(indicator=indicator("gdp"), region_id=HOME, year=2024, value=Decimal("651.56"),
+                        origin=ValueOrigin.IMPORTED, source="公报")]
+    )[0]
+    assert not loaded.history.exists()
+    services.save_value(indicator("gdp"), region(HOME), 2024, 600, source="修订", user=world.staff)
+    versions = list(loaded.history.order_by("history_date").values_list("value", "history_change_reason"))
+    assert versions[0] == (Decimal("651.560000"), "首次载入")
+    assert versions[1][0] == Decimal("600.000000")
 
 
 def test_the_same_value_again_writes_nothing(world):

@@ -299,3 +299,40 @@ def test_chosen_peers_become_the_default(figures, login):
     from kechuang.indicators import services
 
     assert [r.code for r in services.peers()] == ["330683"]  # the home county is not its own peer
+
+
+def _xlsx(rows, percent_columns=()):
+    book = Workbook()
+    sheet = book.active
+    for row in rows:
+        sheet.append(row)
+    for column in percent_columns:
+        for cell in sheet[column][1:]:
+            cell.number_format = "0.0%"
+    buffer = io.BytesIO()
+    book.save(buffer)
+    buffer.seek(0)
+    buffer.name = "bulletin.xlsx"
+    return buffer
+
+
+def test_a_cell_shown_as_a_percentage_imports_as_the_percentage_shown(figures, login):
+    upload = _xlsx(
+        [["地区", "年度", "规上工业企业研发机构设置率", "出处"], ["余杭区", 2024, 0.385, "公报"]],
+        percent_columns=["C"],
+    )
+    response = login(figures.staff).post(reverse("indicators:indicatorvalue_import"), {"file": upload})
+    assert response.status_code == 302
+    stored = IndicatorValue.objects.get(indicator__code="rd_institution_share", region_id="330110", year=2024)
+    assert stored.value == Decimal("38.5")
+
+
+def test_unit_slips_and_ambiguous_separators_are_refused(figures, login):
+    # 余杭's 2023 设置率 is 30 × 1.2 = 36 in the factory; 0.385 is a hundredth of what it should be.
+    content = "地区,年度,指标,数值,出处\n余杭区,2024,规上工业企业研发机构设置率,0.385,公报\n新昌县,2024,常住人口,\"41,45\",公报\n".encode()
+    upload = io.BytesIO(content)
+    upload.name = "values.csv"
+    response = login(figures.staff).post(reverse("indicators:indicatorvalue_import"), {"file": upload})
+    issues = {issue.row: issue.message for issue in response.context["result"].issues}
+    assert "相差 94 倍" in issues[2] and "疑似单位有误" in issues[2]
+    assert issues[3] == "不是数字"

@@ -29,6 +29,7 @@ def town_years() -> list[int]:
         IndicatorValue.objects.filter(
             is_computed=True, region__parent_id=services.home_region().code
         )
+        .order_by("year")
         .values_list("year", flat=True)
         .distinct(),
         reverse=True,
