@@ -9,6 +9,7 @@ from kechuang.indicators.models import Indicator, Target
 from kechuang.registry.models import Region
 
 FIRST_YEAR = 2000
+SIMULATION_SPAN = 10
 
 
 class IndicatorValueForm(forms.Form):
@@ -98,14 +99,14 @@ class SimulationForm(forms.Form):
     top_growth = forms.DecimalField(
         label="前 N 家研发投入年增长（%）",
         min_value=-50,
-        max_value=200,
+        max_value=100,
         decimal_places=2,
         initial=15,
     )
     others_growth = forms.DecimalField(
         label="其他企业研发投入年增长（%）",
         min_value=-50,
-        max_value=200,
+        max_value=100,
         decimal_places=2,
         initial=5,
     )
@@ -135,6 +136,8 @@ class SimulationForm(forms.Form):
         year, target = data.get("year"), data.get("target_year")
         if year is not None and target is not None and target < year:
             self.add_error("target_year", "测算年度不能早于基准年度")
+        elif year is not None and target is not None and target - year > SIMULATION_SPAN:
+            self.add_error("target_year", f"测算年度距基准年度不宜超过 {SIMULATION_SPAN} 年")
         return data
 
 

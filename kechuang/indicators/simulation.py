@@ -6,6 +6,8 @@ one rate, the rest at another); the given share of above-scale enterprises witho
 it, the largest by revenue first, at the median R&D/revenue of above-scale enterprises that
 do R&D; revenue and GDP grow at the GDP rate; the county's R&D outside enterprises stays as
 in the base year; every other indicator, and every other county, stays at its base-year value.
+The projected figures are scored on the base year's scales (its outlier treatment and
+normalisation), so more R&D never lowers the score; beyond the province's best it stops adding.
 """
 
 from dataclasses import dataclass, field
@@ -13,6 +15,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 from django.db.models import F
 
+from kechuang.engines import composite
 from kechuang.indicators import analysis, services
 from kechuang.monitoring.models import SnapshotEntry
 from kechuang.monitoring.services import current_snapshot
@@ -72,7 +75,9 @@ def _entries(year: int) -> tuple[pd.DataFrame, int | None]:
     return pd.DataFrame(columns=["id", "name", "town", "rd", "revenue", "above"]), None
 
 
-def project(scenario: Scenario) -> Projection:
+def project(scenario: Scenario, *, visible: set[int] | None = None) -> Projection:
+    """The projection; enterprises are listed only when in `visible` (the user's scope),
+    though all count towards the county's figures."""
     home = services.home_region().code
     build = services.build_year(scenario.year)
     top = build.index_code
@@ -114,7 +119,10 @@ def project(scenario: Scenario) -> Projection:
         grown["added"] = grown["projected"] - grown["rd"]
         total_before, total_after = grown["rd"].sum(), grown["projected"].sum()
         enterprise_rd = (total_before / YI, total_after / YI)
-        for _, row in grown.sort_values("added", ascending=False).head(CONTRIBUTORS).iterrows():
+        listed = grown if visible is None else grown[grown["id"].isin(visible)]
+        if visible is not None and len(listed) < len(grown):
+            notes.append("企业名单只列出您数据范围内的企业；全县合计包括所有企业。")
+        for _, row in listed.sort_values("added", ascending=False).head(CONTRIBUTORS).iterrows():
             if row["added"] <= 0:
                 break
             contributors.append(
@@ -137,6 +145,7 @@ def project(scenario: Scenario) -> Projection:
                 "projected": row["projected"] / 10_000,
             }
             for _, row in grown.loc[starting.index].iterrows()
+            if visible is None or row["id"] in visible
         ]
         above = grown[grown["above"]]
         if len(above) and above["revenue"].sum() > 0:
@@ -152,22 +161,34 @@ def project(scenario: Scenario) -> Projection:
         else:
             notes.append("缺少本县全社会R&D经费或GDP，R&D经费支出占GDP比重未测算。")
     overrides.update(scenario.overrides)
-    codes = set(build.raw.columns)
-    index_overrides = {(home, code): value for code, value in overrides.items() if code in codes}
+    figures = build.raw.loc[home].copy() if home in build.raw.index else pd.Series(dtype=float)
+    for code, value in overrides.items():
+        if code in build.raw.columns:
+            figures[code] = value
     projected.update(overrides)
-    simulated = services.build_year(scenario.year, overrides=index_overrides)
+    placed = composite.place(build, figures, unit=home)
+    if placed.capped:
+        names = {e.code: e.label for e in build.framework.indicators}
+        notes.append(
+            "以下指标的模拟值超出基准年全省最高（或最低）值，按端点计分："
+            + "、".join(names[code] for code in placed.capped)
+        )
+    for code in ("rd_gdp", "above_rd_intensity"):
+        if (projected.get(code) or 0) > 100:
+            notes.append("按所填增速，比重超过 100%，假设不现实，请调低增速或缩短年限。")
+            break
     pillars = build.framework.at_level(build.framework.depth - 1)
     return Projection(
         scenario=scenario,
         enterprise_year=enterprise_year,
         base=base,
         projected=projected,
-        score=analysis._score(simulated, home, top),
-        rank=analysis._rank(simulated, home, top),
+        score=placed.scores.get(top),
+        rank=placed.ranks.get(top),
         base_score=analysis._score(build, home, top),
         base_rank=analysis._rank(build, home, top),
         pillar_ranks=[
-            (p.label, analysis._rank(build, home, p.code), analysis._rank(simulated, home, p.code))
+            (p.label, analysis._rank(build, home, p.code), placed.ranks.get(p.code))
             for p in pillars
         ],
         contributors=contributors,

@@ -8,7 +8,7 @@ from kechuang.engines.composite.framework import (
     read_framework,
 )
 from kechuang.engines.composite.methods import Methods
-from kechuang.engines.composite.pipeline import Build, build, contributions
+from kechuang.engines.composite.pipeline import Build, Placement, build, contributions, place
 
 __all__ = [
     "INDEX_CODE",
@@ -17,7 +17,9 @@ __all__ = [
     "Framework",
     "FrameworkError",
     "Methods",
+    "Placement",
     "build",
     "contributions",
+    "place",
     "read_framework",
 ]

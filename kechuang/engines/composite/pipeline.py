@@ -120,3 +120,57 @@ def contributions(result: Build, unit: str) -> pd.DataFrame:
     table = pd.DataFrame(rows)
     table["versus_mean"] = (table["normalised"] - table["mean"]) * table["effective_weight"]
     return table
+
+
+@dataclass
+class Placement:
+    """A unit's figures scored on another build's scales, and where that would place it."""
+
+    scores: dict[str, float]
+    ranks: dict[str, int | None]
+    capped: list[str]  # indicators beyond the build's best (or worst) value, scored at its end
+
+
+def place(result: Build, figures: pd.Series, unit: str | None = None) -> Placement:
+    """Score `figures` (one unit's raw values) with the build's own scales, the others fixed.
+
+    Each indicator is mapped through the build's denominated-to-normalised values (so its
+    outlier treatment and normalisation carry over); a value beyond the build's range scores as
+    its end. The scores are aggregated with the framework's weights and ranked against the
+    other units of the build (`unit`, if given, is left out of the comparison)."""
+    framework = result.framework
+    denominated = stages.denominate(pd.DataFrame([figures]), framework, result.methods).iloc[0]
+    normalised, capped = [], []
+    for element in framework.indicators:
+        pairs = pd.DataFrame(
+            {"x": result.denominated[element.code], "y": result.normalised[element.code]}
+        ).dropna()
+        value = denominated[element.code]
+        if pairs.empty or pd.isna(value):
+            normalised.append(np.nan)
+            continue
+        pairs = pairs.sort_values("x")
+        xs, ys = pairs["x"].to_numpy(), pairs["y"].to_numpy()
+        if value > xs[-1] or value < xs[0]:
+            capped.append(element.code)
+        normalised.append(float(np.interp(value, xs, ys)))
+    matrix = np.array([normalised])
+    scores = stages.aggregate_arrays(
+        matrix, framework, result.methods.aggregate, stages.weight_matrix(framework)
+    )
+    others = (
+        result.aggregated.drop(index=[unit])
+        if unit in result.aggregated.index
+        else result.aggregated
+    )
+    placed_scores, ranks = {}, {}
+    for element in framework.aggregates:
+        score = float(scores[element.code][0, 0])
+        placed_scores[element.code] = score
+        column = others[element.code].dropna().round(stages.RANK_DECIMALS)
+        ranks[element.code] = (
+            None
+            if np.isnan(score)
+            else int((column > round(score, stages.RANK_DECIMALS)).sum() + 1)
+        )
+    return Placement(placed_scores, ranks, capped)

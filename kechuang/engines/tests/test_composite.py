@@ -749,3 +749,60 @@ def test_monte_carlo_invariants_for_any_data(data, seed):
     summary = noisy.summary().dropna()
     assert (summary["q05"] <= summary["median"]).all()
     assert (summary["median"] <= summary["q95"]).all()
+
+
+# -- placing a unit's changed figures on a build's scales ----------------------------------
+
+
+def _placement_build():
+    from kechuang.engines.composite import Methods, build, read_framework
+
+    data = pd.DataFrame(
+        {"a": [1.0, 2.0, 3.0, 4.0, 10.0], "b": [5.0, 4.0, 3.0, 2.0, 1.0]},
+        index=["U1", "U2", "U3", "U4", "U5"],
+    )
+    framework = read_framework(
+        [
+            {"iCode": "a", "Level": 1, "Parent": "P", "Direction": 1, "Weight": 1},
+            {"iCode": "b", "Level": 1, "Parent": "P", "Direction": -1, "Weight": 1},
+            {"iCode": "P", "Level": 2, "Parent": ""},
+        ]
+    )
+    return data, build(data, framework, Methods(treat="none"))
+
+
+def test_placing_a_units_own_figures_gives_back_its_score_and_rank():
+    from kechuang.engines.composite import place
+
+    data, result = _placement_build()
+    for unit in data.index:
+        placed = place(result, data.loc[unit], unit=unit)
+        assert placed.scores["P"] == pytest.approx(result.aggregated.at[unit, "P"])
+        assert placed.ranks["P"] == result.ranks.at[unit, "P"]
+        assert placed.capped == []
+
+
+def test_placing_interpolates_and_stops_at_the_builds_best():
+    from kechuang.engines.composite import place
+
+    data, result = _placement_build()
+    # a = 2.5 lies halfway between 2 and 3 on a's min-max scale 1..10:
+    # (2-1)/9*100 = 11.11 and (3-1)/9*100 = 22.22, so 16.67; b = 3 is 50 (direction -1).
+    figures = pd.Series({"a": 2.5, "b": 3.0})
+    placed = place(result, figures, unit="U1")
+    assert placed.scores["P"] == pytest.approx((16.6667 + 50) / 2, abs=1e-3)
+    beyond = place(result, pd.Series({"a": 50.0, "b": 0.5}), unit="U1")
+    assert beyond.scores["P"] == pytest.approx(100.0)
+    assert beyond.capped == ["a", "b"]
+    assert beyond.ranks["P"] == 1
+
+
+@given(st.floats(min_value=0, max_value=20), st.floats(min_value=0, max_value=20))
+def test_placing_a_larger_value_never_lowers_the_score(low, high):
+    from kechuang.engines.composite import place
+
+    low, high = sorted((low, high))
+    _data, result = _placement_build()
+    first = place(result, pd.Series({"a": low, "b": 3.0}), unit="U3").scores["P"]
+    second = place(result, pd.Series({"a": high, "b": 3.0}), unit="U3").scores["P"]
+    assert second >= first - 1e-9

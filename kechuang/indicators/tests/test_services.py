@@ -86,23 +86,37 @@ def test_a_zero_denominator_is_refused(world):
 )
 def test_impossible_values_are_refused(world, code, value, problem):
     with pytest.raises(services.ValueRefused, match=problem):
-        services.save_value(indicator(code), region(HOME), 2024, value, source="s", user=world.staff)
+        services.save_value(
+            indicator(code), region(HOME), 2024, value, source="s", user=world.staff
+        )
 
 
 def test_shares_at_their_bounds_and_falling_growth_are_accepted(world):
     for code, value in (("hitech_va_share", "100"), ("hitech_va_share", "0"), ("hnte_total", "10")):
-        services.save_value(indicator(code), region(HOME), 2024, value, source="s", user=world.staff)
+        services.save_value(
+            indicator(code), region(HOME), 2024, value, source="s", user=world.staff
+        )
     assert services.value_problem(indicator("enterprise_rd_growth"), Decimal("-12.5")) == ""
 
 
 def test_a_value_loaded_in_bulk_keeps_its_first_version_when_changed(world):
     loaded = IndicatorValue.objects.bulk_create(
-        [IndicatorValue(indicator=indicator("gdp"), region_id=HOME, year=2024, value=Decimal("651.56"),
-                        origin=ValueOrigin.IMPORTED, source="公报")]
+        [
+            IndicatorValue(
+                indicator=indicator("gdp"),
+                region_id=HOME,
+                year=2024,
+                value=Decimal("651.56"),
+                origin=ValueOrigin.IMPORTED,
+                source="公报",
+            )
+        ]
     )[0]
     assert not loaded.history.exists()
     services.save_value(indicator("gdp"), region(HOME), 2024, 600, source="修订", user=world.staff)
-    versions = list(loaded.history.order_by("history_date").values_list("value", "history_change_reason"))
+    versions = list(
+        loaded.history.order_by("history_date").values_list("value", "history_change_reason")
+    )
     assert versions[0] == (Decimal("651.560000"), "首次载入")
     assert versions[1][0] == Decimal("600.000000")
 
@@ -281,3 +295,23 @@ def test_a_new_hnte_certificate_refreshes_the_count(monitored, django_capture_on
             issued_on=datetime.date(this_year, 1, 2),
         )
     assert value_of("hnte_total", NANMING, this_year, computed=True) == 1
+
+
+def test_the_simulation_lists_only_enterprises_in_the_users_scope(monitored):
+    from kechuang.indicators import simulation
+    from kechuang.indicators.tests.factories import province
+    from kechuang.registry.models import Enterprise
+
+    province(2024)
+    scenario = simulation.Scenario(year=2024, target_year=2026, top_growth=0.1, others_growth=0.1)
+    everyone = simulation.project(scenario)
+    assert {c["id"] for c in everyone.contributors} == {
+        monitored.nanming_enterprise.pk,
+        monitored.qixing_enterprise.pk,
+    }
+    visible = set(Enterprise.objects.restrict(monitored.town).values_list("pk", flat=True))
+    town = simulation.project(scenario, visible=visible)
+    assert {c["id"] for c in town.contributors} == {monitored.nanming_enterprise.pk}
+    assert any("数据范围" in note for note in town.notes)
+    # The county's total still counts every enterprise: 600万 × 1.1² = 726万 = 0.0726亿元
+    assert town.enterprise_rd[1] == pytest.approx(0.0726)

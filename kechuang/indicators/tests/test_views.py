@@ -321,18 +321,70 @@ def test_a_cell_shown_as_a_percentage_imports_as_the_percentage_shown(figures, l
         [["地区", "年度", "规上工业企业研发机构设置率", "出处"], ["余杭区", 2024, 0.385, "公报"]],
         percent_columns=["C"],
     )
-    response = login(figures.staff).post(reverse("indicators:indicatorvalue_import"), {"file": upload})
+    response = login(figures.staff).post(
+        reverse("indicators:indicatorvalue_import"), {"file": upload}
+    )
     assert response.status_code == 302
-    stored = IndicatorValue.objects.get(indicator__code="rd_institution_share", region_id="330110", year=2024)
+    stored = IndicatorValue.objects.get(
+        indicator__code="rd_institution_share", region_id="330110", year=2024
+    )
     assert stored.value == Decimal("38.5")
 
 
 def test_unit_slips_and_ambiguous_separators_are_refused(figures, login):
     # 余杭's 2023 设置率 is 30 × 1.2 = 36 in the factory; 0.385 is a hundredth of what it should be.
-    content = "地区,年度,指标,数值,出处\n余杭区,2024,规上工业企业研发机构设置率,0.385,公报\n新昌县,2024,常住人口,\"41,45\",公报\n".encode()
+    content = '地区,年度,指标,数值,出处\n余杭区,2024,规上工业企业研发机构设置率,0.385,公报\n新昌县,2024,常住人口,"41,45",公报\n'.encode()
     upload = io.BytesIO(content)
     upload.name = "values.csv"
-    response = login(figures.staff).post(reverse("indicators:indicatorvalue_import"), {"file": upload})
+    response = login(figures.staff).post(
+        reverse("indicators:indicatorvalue_import"), {"file": upload}
+    )
     issues = {issue.row: issue.message for issue in response.context["result"].issues}
     assert "相差 94 倍" in issues[2] and "疑似单位有误" in issues[2]
     assert issues[3] == "不是数字"
+
+
+SCENARIO = {
+    "year": 2024,
+    "target_year": 2027,
+    "top_n": 50,
+    "top_growth": 15,
+    "others_growth": 5,
+    "zero_start_share": 20,
+    "gdp_growth": 7,
+}
+
+
+def test_more_simulated_growth_never_lowers_the_rank(figures, login):
+    client = login(figures.staff)
+    ranks = []
+    for value in ("3", "4", "6", "50", "99"):
+        response = client.get(reverse("indicators:simulate"), {**SCENARIO, "set_rd_gdp": value})
+        ranks.append(response.context["projection"].rank)
+    assert ranks == sorted(ranks, reverse=True)
+    top = client.get(reverse("indicators:simulate"), {**SCENARIO, "set_rd_gdp": "99"})
+    assert "按端点计分" in top.content.decode()
+
+
+def test_impossible_settings_are_refused(figures, login):
+    client = login(figures.staff)
+    over = client.get(
+        reverse("indicators:simulate"), {**SCENARIO, "set_rd_institution_share": "150"}
+    )
+    assert over.context["projection"] is None and "不能超过 100" in over.content.decode()
+    far = client.get(reverse("indicators:simulate"), {**SCENARIO, "target_year": 2036})
+    assert "target_year" in far.context["form"].errors
+    fast = client.get(reverse("indicators:simulate"), {**SCENARIO, "top_growth": 200})
+    assert "top_growth" in fast.context["form"].errors
+
+
+def test_simulated_targets_are_judged_on_the_simulated_value(figures, login):
+    response = login(figures.staff).get(
+        reverse("indicators:simulate"), {**SCENARIO, "set_rd_gdp": "6"}
+    )
+    row = response.context["target_rows"][0]
+    assert row["simulated"] == 6.0 and row["verdict"] == "模拟到 2027 年可达到"
+    response = login(figures.staff).get(
+        reverse("indicators:simulate"), {**SCENARIO, "set_rd_gdp": "4.5"}
+    )
+    assert response.context["target_rows"][0]["verdict"] == "模拟到 2027 年仍差 0.50 个百分点"

@@ -1,6 +1,7 @@
 """The what-if simulator and the download of every stage of the index."""
 
 import io
+from decimal import Decimal, InvalidOperation
 
 import pandas as pd
 from django.contrib.auth.decorators import permission_required
@@ -13,6 +14,7 @@ from kechuang.engines.composite.pipeline import STAGE_NAMES
 from kechuang.indicators import forms, services, simulation, targets
 from kechuang.indicators.models import Indicator, Target
 from kechuang.indicators.views.index import VIEW, asked_year
+from kechuang.registry.models import Enterprise
 
 PERCENT = 100
 
@@ -26,7 +28,8 @@ def simulate(request):
     initial = {"year": base_year, "target_year": max(this_year + 1, 2027)}
     form = forms.SimulationForm(data, years=years, initial=initial)
     framework = services.engine_framework(services.current_framework())
-    names = dict(Indicator.objects.values_list("code", "name"))
+    indicators = {indicator.code: indicator for indicator in Indicator.objects.all()}
+    names = {code: indicator.name for code, indicator in indicators.items()}
     units = dict(Indicator.objects.values_list("code", "unit"))
     adjustable = [(e.code, e.label) for e in framework.indicators]
     projection = None
@@ -38,9 +41,19 @@ def simulate(request):
             text = request.GET.get(f"set_{code}", "").strip()
             if text:
                 try:
-                    overrides[code] = float(text)
-                except ValueError:
+                    value = Decimal(text)
+                    if not value.is_finite():
+                        raise InvalidOperation
+                except InvalidOperation:
                     form.add_error(None, f"“{names.get(code, code)}”的设定值“{text}”不是数字")
+                    continue
+                problem = (
+                    services.value_problem(indicators[code], value) if code in indicators else ""
+                )
+                if problem:
+                    form.add_error(None, f"“{names.get(code, code)}”的设定值{problem}")
+                    continue
+                overrides[code] = float(value)
     if form.is_bound and form.is_valid():
         data = form.cleaned_data
         scenario = simulation.Scenario(
@@ -53,7 +66,8 @@ def simulate(request):
             gdp_growth=float(data["gdp_growth"]) / PERCENT,
             overrides=overrides,
         )
-        projection = simulation.project(scenario)
+        visible = set(Enterprise.objects.restrict(request.user).values_list("pk", flat=True))
+        projection = simulation.project(scenario, visible=visible)
     home = services.home_region()
     shown = ["rd_gdp", "above_rd_intensity", *[code for code, _ in adjustable if code in overrides]]
     rows = []
@@ -71,6 +85,17 @@ def simulate(request):
         targets.progress(t)
         for t in Target.objects.filter(region=home).select_related("indicator", "region")
     ]
+    target_rows = []
+    for progress in county_targets:
+        target = progress.target
+        simulated = projection.projected.get(target.indicator.code) if projection else None
+        verdict = ""
+        if projection is not None and simulated is not None and simulated == simulated:
+            gap = (float(target.value) - simulated) * target.indicator.direction
+            when = f"模拟到 {projection.scenario.target_year} 年"
+            unit = " 个百分点" if target.indicator.unit == "%" else target.indicator.unit
+            verdict = f"{when}可达到" if gap <= 0 else f"{when}仍差 {gap:,.2f}{unit}"
+        target_rows.append({"progress": progress, "simulated": simulated, "verdict": verdict})
     return render(
         request,
         "indicators/simulate.html",
@@ -84,6 +109,7 @@ def simulate(request):
             ],
             "home": home,
             "county_targets": county_targets,
+            "target_rows": target_rows,
             "projected_by_code": projection.projected if projection else {},
         },
     )
