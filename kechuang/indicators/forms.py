@@ -6,6 +6,7 @@ from kechuang.engines.composite.methods import AGGREGATIONS, IMPUTATIONS, NORMAL
 from kechuang.indicators import filtersets, services
 from kechuang.indicators.choices import IndicatorKind
 from kechuang.indicators.models import Indicator, Target
+from kechuang.registry.choices import RegionLevel
 from kechuang.registry.models import Region
 
 FIRST_YEAR = 2000
@@ -66,8 +67,13 @@ class TargetForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["region"].queryset = filtersets._regions(None)
         self.fields["indicator"].queryset = Indicator.objects.filter(is_active=True)
+        self.fields[
+            "indicator"
+        ].help_text = "乡镇街道只有由企业数据计算的指标（研发投入、规上研发强度、覆盖率、高企数等）"
         this_year = timezone.localdate().year
-        self.fields["year"].widget.attrs.update(min=this_year, max=this_year + 15)
+        self.fields["year"].widget.attrs.update(min=this_year - 1, max=this_year + 15)
+        if self.instance.pk:
+            self.initial["value"] = self.instance.value.normalize()
 
     def clean_year(self):
         year = self.cleaned_data["year"]
@@ -78,14 +84,20 @@ class TargetForm(forms.ModelForm):
 
     def clean(self):
         data = super().clean()
-        indicator, value = data.get("indicator"), data.get("value")
+        indicator, value, region = data.get("indicator"), data.get("value"), data.get("region")
+        if indicator is not None and value is not None:
+            problem = services.value_problem(indicator, value)
+            if problem and "分母" not in problem:
+                self.add_error("value", f"“{indicator.name}”{problem}")
         if (
-            indicator is not None
-            and value is not None
-            and indicator.unit == "%"
-            and not 0 <= value <= 100
+            region is not None
+            and indicator is not None
+            and region.level == RegionLevel.TOWN
+            and indicator.kind != IndicatorKind.COMPUTED
         ):
-            self.add_error("value", f"“{indicator.name}”是百分比，目标应在 0 到 100 之间")
+            self.add_error(
+                "indicator", f"乡镇街道没有“{indicator.name}”的数值，请选择由企业数据计算的指标"
+            )
         return data
 
 

@@ -157,7 +157,11 @@ class Target(BaseModel):
         verbose_name_plural = "目标"
         ordering = ["region", "indicator__position", "year"]
         constraints = [
-            models.UniqueConstraint(fields=["region", "indicator", "year"], name="uniq_target")
+            models.UniqueConstraint(
+                fields=["region", "indicator", "year"],
+                name="uniq_target",
+                violation_error_message="该地区已有这项指标这一年的目标，请在目标列表中修改它。",
+            )
         ]
         permissions = [("export_target", "导出目标")]
 

@@ -87,6 +87,9 @@ class TargetTable(BaseTable):
         export_exclude = ("edit",)
 
     def render_edit(self, record):
+        request = getattr(self, "request", None)
+        if request is None or not request.user.has_perm("indicators.change_target"):
+            return ""
         return format_html(
             '<a href="{}">修改</a>', reverse("indicators:target_edit", args=[record.pk])
         )

@@ -83,7 +83,9 @@ class Methods:
 
     def describe(self) -> dict[str, str]:
         return {
-            "分母": "按框架 Denominator 列相除" if self.denominate else "不除分母",
+            "分母": "按框架规定的分母相除（如每亿元GDP、每万人）"
+            if self.denominate
+            else "不除分母",
             "筛除": f"指标覆盖率低于 {self.screen:.0%} 的单位不参与" if self.screen else "不筛除",
             "插补": IMPUTATIONS[self.impute]
             + (f"（分组列 {self.impute_group}）" if self.impute_group else ""),

@@ -27,3 +27,12 @@ def figure(value, decimals: int = 2) -> str:
     if value is None or value != value:
         return "—"
     return f"{float(value):,.{int(decimals)}f}"
+
+
+@register.filter
+def plain(value) -> str:
+    """A stored decimal as entered: 0.385, 651.56, 300 (no trailing zeros)."""
+    if value is None:
+        return "—"
+    text = f"{value:f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text

@@ -388,3 +388,62 @@ def test_simulated_targets_are_judged_on_the_simulated_value(figures, login):
         reverse("indicators:simulate"), {**SCENARIO, "set_rd_gdp": "4.5"}
     )
     assert response.context["target_rows"][0]["verdict"] == "模拟到 2027 年仍差 0.50 个百分点"
+
+
+def _target_data(**changes):
+    rd_gdp = Indicator.objects.get(code="rd_gdp")
+    return {
+        "region": HOME,
+        "indicator": rd_gdp.pk,
+        "year": 2027,
+        "value": "5.5",
+        "note": "目标",
+        **changes,
+    }
+
+
+def test_a_second_target_for_the_same_year_points_to_the_first(figures, login):
+    response = login(figures.staff).post(reverse("indicators:target_add"), _target_data())
+    assert response.context["form"].non_field_errors() == [
+        "该地区已有这项指标这一年的目标，请在目标列表中修改它。"
+    ]
+
+
+def test_towns_take_targets_on_computed_indicators_and_growth_may_fall(figures, login):
+    client = login(figures.staff)
+    refused = client.post(reverse("indicators:target_add"), _target_data(region=NANMING))
+    assert "乡镇街道没有" in str(refused.context["form"].errors["indicator"])
+    growth = Indicator.objects.get(code="enterprise_rd_growth")
+    accepted = client.post(
+        reverse("indicators:target_add"),
+        _target_data(region=NANMING, indicator=growth.pk, value="-5"),
+    )
+    assert accepted.status_code == 302
+    assert Target.objects.get(region_id=NANMING).value == Decimal("-5")
+
+
+def test_readers_see_no_edit_links_on_targets(figures, login):
+    assert (
+        ">修改</a>"
+        not in login(figures.leader).get(reverse("indicators:target_list")).content.decode()
+    )
+    assert (
+        ">修改</a>" in login(figures.staff).get(reverse("indicators:target_list")).content.decode()
+    )
+    edit = login(figures.staff).get(
+        reverse("indicators:target_edit", args=[Target.objects.get().pk])
+    )
+    assert 'value="5"' in edit.content.decode()
+
+
+def test_changing_a_value_starts_from_the_stored_one_and_says_what_it_came_from(figures, login):
+    client = login(figures.staff)
+    page = client.get(
+        reverse("indicators:indicatorvalue_add"), {"indicator": "gdp", "region": HOME, "year": 2024}
+    )
+    assert page.context["form"].initial["value"] == Decimal("500")
+    derived = IndicatorValue.objects.get(indicator__code="rd_gdp", region_id=HOME, year=2024)
+    html = client.get(
+        reverse("indicators:indicatorvalue_detail", args=[derived.pk])
+    ).content.decode()
+    assert "分子出处：统计公报" in html and "numerator" not in html

@@ -11,6 +11,35 @@ from kechuang.core.views import ObjectListView
 from kechuang.indicators import filtersets, forms, importing, services, tables
 from kechuang.indicators.models import Indicator, IndicatorValue
 
+PROVENANCE = {
+    "numerator": ("分子", None),
+    "denominator": ("分母", None),
+    "numerator_source": ("分子出处", None),
+    "denominator_source": ("分母出处", None),
+    "year": ("监测年度", None),
+    "snapshot": ("监测结果批次", None),
+    "previous_snapshot": ("上年监测结果批次", None),
+    "enterprises": ("计入企业（家）", None),
+    "with_rd": ("其中有研发投入（家）", None),
+    "with_institution": ("其中有研发机构（家）", None),
+    "fully_covered": ("其中五个全覆盖（家）", None),
+    "rd_yuan": ("研发投入合计（万元）", 10_000),
+    "revenue_yuan": ("营业收入合计（万元）", 10_000),
+    "previous_rd_yuan": ("上年研发投入合计（万元）", 10_000),
+    "valid_on": ("截至", None),
+}
+
+
+def provenance_lines(provenance: dict) -> list[tuple[str, str]]:
+    """What a value was computed from, in words and 万元."""
+    lines = []
+    for key, value in provenance.items():
+        label, divisor = PROVENANCE.get(key, (key, None))
+        if divisor and isinstance(value, int | float):
+            value = f"{value / divisor:,.2f}"
+        lines.append((label, value))
+    return lines
+
 
 class IndicatorValueListView(ObjectListView):
     model = IndicatorValue
@@ -33,10 +62,17 @@ def value_detail(request, pk: int):
         .first()
     )
     versions = value.history.select_related("history_user").order_by("-history_date")
+    provenance = provenance_lines(value.provenance)
     return render(
         request,
         "indicators/value_detail.html",
-        {"title": str(value), "value": value, "other": other, "versions": versions},
+        {
+            "title": str(value),
+            "value": value,
+            "other": other,
+            "versions": versions,
+            "provenance": provenance,
+        },
     )
 
 
@@ -47,6 +83,15 @@ def value_edit(request):
         indicator = Indicator.objects.filter(code=request.GET["indicator"]).first()
         if indicator is not None:
             initial["indicator"] = indicator.pk
+    if {"indicator", "region", "year"} <= initial.keys():
+        stored = IndicatorValue.objects.filter(
+            indicator_id=initial["indicator"],
+            region_id=initial["region"],
+            year=initial["year"] if str(initial["year"]).isdigit() else 0,
+            is_computed=False,
+        ).first()
+        if stored is not None:
+            initial.update(value=stored.value.normalize(), source=stored.source, note=stored.note)
     form = forms.IndicatorValueForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
