@@ -40,6 +40,29 @@ CITY_STRENGTH = {
     "3308": 0.45,
     "3311": 0.4,
 }
+# The province's strongest innovators, pinned so that the top of the demo's table looks like
+# Zhejiang's (Hangzhou's and Ningbo's core districts); figures approximate, for the demo only.
+STRONG = {
+    "330108": 1.6,
+    "330106": 1.45,
+    "330110": 1.45,
+    "330102": 1.3,
+    "330109": 1.25,
+    "330105": 1.2,
+    "330212": 1.25,
+    "330203": 1.1,
+    "330402": 1.05,
+    "330521": 1.0,
+}
+GDP_2024 = {
+    "330108": 2310.5,
+    "330110": 2820.0,
+    "330106": 2530.0,
+    "330109": 2350.0,
+    "330212": 2860.0,
+    "330402": 780.0,
+    "330521": 720.0,
+}
 # The seed's figures for 2024 (RULES.md §6): R&D/GDP 4.55% (3rd), 规上 R&D/revenue 3.49% (1st),
 # R&D-institution share 42.1%; 滨江 R&D/GDP 9.52%. GDP 2023 606.67亿元, growth 7.4% in 2024.
 HOME_2024 = {"above_rd_intensity": 3.49, "rd_institution_share": 42.1}
@@ -97,36 +120,40 @@ def _latest(units: pd.DataFrame, rng) -> pd.DataFrame:
     """Each unit's 2024 figures from its strength."""
     strength = np.array(
         [
-            CITY_STRENGTH.get(code[:4], 0.5)
+            STRONG.get(code)
+            or CITY_STRENGTH.get(code[:4], 0.5)
             + (0.12 if name.endswith("区") else 0)
-            + rng.normal(0, 0.12)
+            + rng.normal(0, 0.06)
             for code, name in zip(units.index, units["name"], strict=True)
         ]
-    ).clip(0.2, 1.4)
+    ).clip(0.2, 1.6)
     n = len(units)
-    gdp = np.exp(rng.normal(6.0, 0.45, n)) * (0.6 + strength)
-    population = gdp / rng.uniform(9, 16, n) * 1.0
+    gdp = np.exp(rng.normal(6.0, 0.35, n)) * (0.6 + strength)
+    for code, value in GDP_2024.items():
+        if code in units.index:
+            gdp[units.index.get_loc(code)] = value
+    population = gdp / rng.uniform(9, 16, n)
     employment = population * rng.uniform(0.55, 0.68, n)
     frame = pd.DataFrame(index=units.index)
     frame["gdp"] = gdp
     frame["population"] = population
     frame["employment"] = employment
-    frame["rd_gdp"] = (0.8 + 2.6 * strength + rng.normal(0, 0.35, n)).clip(0.6, 4.3)
+    frame["rd_gdp"] = (0.6 + 2.4 * strength + rng.normal(0, 0.25, n)).clip(0.6, 4.3)
     frame["rd_total"] = frame["gdp"] * frame["rd_gdp"] / 100
     frame["fiscal_expenditure"] = gdp * rng.uniform(0.08, 0.14, n)
-    frame["fiscal_st"] = frame["fiscal_expenditure"] * (0.02 + 0.05 * strength).clip(0.015, 0.09)
-    frame["tech_contract"] = gdp * (0.01 + 0.05 * strength * rng.uniform(0.5, 1.5, n))
-    frame["valid_inventions"] = population * (10 + 45 * strength * rng.uniform(0.6, 1.4, n))
-    frame["rd_personnel"] = employment * (60 + 260 * strength * rng.uniform(0.7, 1.3, n))
-    frame["platforms"] = gdp / 100 * (1 + 5 * strength * rng.uniform(0.5, 1.5, n))
-    frame["incubators"] = population / 10 * (0.3 + 1.5 * strength * rng.uniform(0.5, 1.5, n))
-    frame["hitech_va_share"] = (40 + 35 * strength + rng.normal(0, 5, n)).clip(20, 88)
-    frame["digital_share"] = (4 + 12 * strength * rng.uniform(0.5, 1.5, n)).clip(2, 40)
-    frame["new_product_rate"] = (22 + 22 * strength + rng.normal(0, 5, n)).clip(10, 55)
+    frame["fiscal_st"] = frame["fiscal_expenditure"] * (0.02 + 0.05 * strength).clip(0.015, 0.1)
+    frame["tech_contract"] = gdp * (0.01 + 0.05 * strength**2 * rng.uniform(0.6, 1.4, n))
+    frame["valid_inventions"] = population * (10 + 60 * strength**3 * rng.uniform(0.7, 1.3, n))
+    frame["rd_personnel"] = employment * (60 + 260 * strength**2 * rng.uniform(0.7, 1.3, n))
+    frame["platforms"] = gdp / 100 * (1 + 5 * strength * rng.uniform(0.6, 1.4, n))
+    frame["incubators"] = population / 10 * (0.3 + 1.5 * strength**2 * rng.uniform(0.6, 1.4, n))
+    frame["hitech_va_share"] = (35 + 35 * strength + rng.normal(0, 4, n)).clip(20, 90)
+    frame["digital_share"] = (3 + 14 * strength**2 * rng.uniform(0.6, 1.4, n)).clip(2, 60)
+    frame["new_product_rate"] = (20 + 22 * strength + rng.normal(0, 4, n)).clip(10, 58)
     frame["tech_sme_total"] = gdp * (0.15 + 0.45 * strength * rng.uniform(0.6, 1.2, n))
     frame["hnte_total"] = gdp * (0.08 + 0.22 * strength * rng.uniform(0.6, 1.2, n))
-    frame["above_rd_intensity"] = (1.0 + 1.8 * strength + rng.normal(0, 0.25, n)).clip(0.6, 3.3)
-    frame["rd_institution_share"] = (15 + 22 * strength + rng.normal(0, 4, n)).clip(8, 40)
+    frame["above_rd_intensity"] = (1.0 + 1.6 * strength + rng.normal(0, 0.2, n)).clip(0.6, 3.3)
+    frame["rd_institution_share"] = (15 + 20 * strength + rng.normal(0, 3, n)).clip(8, 40)
     return frame
 
 
