@@ -5,6 +5,7 @@ from django.db.models import Count, Exists, OuterRef, Q
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
+from kechuang.indicators import analysis as indicator_analysis
 from kechuang.registry.choices import QualificationKind
 from kechuang.registry.models import Enterprise, Institution, Person, Qualification, ScaleRecord
 
@@ -84,6 +85,11 @@ def home(request):
         "qualification_items": qualification_items,
         "qualification_ring_shown": sum(1 for q in qualification_items if q["value"]) > 1,
         "qualification_chart": json.dumps(qualification_items, ensure_ascii=False),
+        "index_headline": (
+            indicator_analysis.headline()
+            if user.has_perm("indicators.view_indicatorvalue")
+            else None
+        ),
     }
     return render(request, "dashboard/home.html", context)
 

@@ -192,3 +192,46 @@ def yearly_ranks(years: list[int], unit: str) -> list[dict]:
             }
         )
     return rows
+
+
+def headline() -> dict | None:
+    """For the landing page: the county's index rank and score in the latest year, its best
+    pillar, its R&D/GDP with its rank, and the nearest R&D/GDP target."""
+    from kechuang.indicators.models import Target
+    from kechuang.indicators.targets import progress
+
+    years = services.index_years()
+    if not years:
+        return None
+    year = years[-1]
+    home = services.home_region()
+    build = services.build_year(year)
+    if home.code not in build.aggregated.index:
+        return None
+    top = build.index_code
+    pillars = build.framework.at_level(build.framework.depth - 1)
+    best = min(pillars, key=lambda p: _rank(build, home.code, p.code) or 10**6)
+    rd_gdp = build.raw["rd_gdp"] if "rd_gdp" in build.raw.columns else None
+    figure = None
+    if rd_gdp is not None and home.code in rd_gdp.index and not pd.isna(rd_gdp[home.code]):
+        figure = {
+            "value": float(rd_gdp[home.code]),
+            "rank": int((rd_gdp > rd_gdp[home.code]).sum() + 1),
+            "count": int(rd_gdp.notna().sum()),
+        }
+    target = (
+        Target.objects.filter(region=home, indicator__code="rd_gdp", year__gte=year)
+        .select_related("indicator", "region")
+        .order_by("year")
+        .first()
+    )
+    return {
+        "year": year,
+        "units": len(build.aggregated),
+        "rank": _rank(build, home.code, top),
+        "score": _score(build, home.code, top),
+        "best": best.label,
+        "best_rank": _rank(build, home.code, best.code),
+        "rd_gdp": figure,
+        "target": progress(target) if target else None,
+    }

@@ -447,3 +447,11 @@ def test_changing_a_value_starts_from_the_stored_one_and_says_what_it_came_from(
         reverse("indicators:indicatorvalue_detail", args=[derived.pk])
     ).content.decode()
     assert "分子出处：统计公报" in html and "numerator" not in html
+
+
+def test_the_landing_page_leads_with_the_index(figures, login):
+    html = login(figures.leader).get("/").content.decode()
+    assert 'data-testid="index-headline"' in html
+    assert "全省第 6 名" in html and "R&amp;D经费支出占GDP比重 3.00%" in html
+    assert "目标：2027年 5%" in html
+    assert 'data-testid="index-headline"' not in login(figures.university).get("/", follow=True).content.decode()
