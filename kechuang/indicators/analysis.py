@@ -143,14 +143,21 @@ def trend(
     return series
 
 
-def map_values(build: Build, metric: str) -> dict[str, float]:
+def map_values(build: Build, metric: str) -> list[dict]:
+    """Each unit's value of the metric (an aggregate's score or an indicator as used) and its
+    rank among the units, best first."""
     if metric in build.aggregated.columns and metric not in build.denominated.columns:
-        column = build.aggregated[metric]
+        column, direction = build.aggregated[metric], 1
     elif metric in build.denominated.columns:
-        column = build.denominated[metric]
+        column, direction = build.denominated[metric], build.framework.by_code[metric].direction
     else:
-        column = build.aggregated[build.index_code]
-    return {unit: float(value) for unit, value in column.items() if not np.isnan(value)}
+        column, direction = build.aggregated[build.index_code], 1
+    ordered = column * direction
+    return [
+        {"name": unit, "value": float(value), "rank": int((ordered > ordered[unit]).sum() + 1)}
+        for unit, value in column.items()
+        if not np.isnan(value)
+    ]
 
 
 def gap_to_next(build: Build, unit: str) -> dict | None:

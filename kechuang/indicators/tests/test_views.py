@@ -67,6 +67,10 @@ def test_overview_says_where_the_county_stands(figures, login):
     assert 'data-testid="rank-interval"' in html
     assert 'data-testid="changes"' in html  # 2023 is there to compare with
     assert response.context["year"] == 2024
+    explained = response.context["explained"]
+    # Arithmetic mean without gaps: the pulls add up to the distance from the average score.
+    assert explained["total"] == pytest.approx(explained["home"] - explained["mean"])
+    assert explained["shown"] + explained["rest"] == pytest.approx(explained["total"])
 
 
 def test_overview_takes_chosen_peers_and_ignores_junk(figures, login):
@@ -454,4 +458,7 @@ def test_the_landing_page_leads_with_the_index(figures, login):
     assert 'data-testid="index-headline"' in html
     assert "全省第 6 名" in html and "R&amp;D经费支出占GDP比重 3.00%" in html
     assert "目标：2027年 5%" in html
-    assert 'data-testid="index-headline"' not in login(figures.university).get("/", follow=True).content.decode()
+    assert (
+        'data-testid="index-headline"'
+        not in login(figures.university).get("/", follow=True).content.decode()
+    )

@@ -69,6 +69,11 @@ def overview(request):
     )
     if metric not in dict(metric_choices):
         metric = top
+    units_of = dict(Indicator.objects.values_list("code", "unit"))
+    metric_units = {element.code: "分" for element in framework.aggregates}
+    metric_units.update(
+        {e.code: units_of.get(e.code, "") for e in framework.indicators if not e.denominator}
+    )
     interval = analysis.rank_interval(year, codes)
     table = []
     for region in units:
@@ -84,6 +89,15 @@ def overview(request):
             row["interval"] = interval.loc[region.code].to_dict()
         table.append(row)
     decomposition = analysis.decomposition(build, home.code)
+    pull = decomposition[decomposition["versus_mean"] > 0].head(5)
+    drag = decomposition[decomposition["versus_mean"] < 0].tail(5).iloc[::-1]
+    explained = {
+        "home": analysis._score(build, home.code, top),
+        "mean": float(build.scores.mean()),
+        "shown": float(pull["versus_mean"].sum() + drag["versus_mean"].sum()),
+        "total": float(decomposition["versus_mean"].sum()),
+    }
+    explained["rest"] = explained["total"] - explained["shown"]
     changes = analysis.changes(build, previous, home.code)
     trend = analysis.trend(years, codes)
     region_names = dict(services.county_units(home).values_list("code", "name"))
@@ -102,9 +116,11 @@ def overview(request):
         "map": {
             "metric": dict(metric_choices)[metric],
             "values": [
-                {"name": code, "value": value, "label": region_names.get(code, code)}
-                for code, value in analysis.map_values(build, metric).items()
+                {**row, "label": region_names.get(row["name"], row["name"])}
+                for row in analysis.map_values(build, metric)
             ],
+            "unit": metric_units.get(metric, ""),
+            "home": home.code,
             "highlight": codes,
         },
     }
@@ -116,11 +132,9 @@ def overview(request):
             "table": table,
             "standings": analysis.standings(build, previous, home.code),
             "indicators": analysis.indicator_table(build, home.code, names),
-            "pull": decomposition[decomposition["versus_mean"] > 0].head(5).to_dict("records"),
-            "drag": decomposition[decomposition["versus_mean"] < 0]
-            .tail(5)
-            .iloc[::-1]
-            .to_dict("records"),
+            "pull": pull.to_dict("records"),
+            "drag": drag.to_dict("records"),
+            "explained": explained,
             "changes": None if changes is None else changes.to_dict("records"),
             "gap": _named(analysis.gap_to_next(build, home.code), region_names),
             "yearly": analysis.yearly_ranks(list(reversed(years)), home.code),

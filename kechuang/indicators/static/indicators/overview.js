@@ -43,12 +43,25 @@
       echarts.registerMap("zhejiang", geojson);
       const values = data.map.values.map((v) => v.value);
       const highlighted = new Set(data.map.highlight);
+      const byCode = Object.fromEntries(data.map.values.map((v) => [v.name, v]));
       const labels = Object.fromEntries(data.map.values.map((v) => [v.name, v.label]));
+      const count = data.map.values.length;
+      const outline = (code) =>
+        code === data.map.home
+          ? { borderColor: "#b8323a", borderWidth: 3 }
+          : highlighted.has(code)
+            ? { borderColor: "#c25e00", borderWidth: 2, borderType: "dashed" }
+            : undefined;
       const names = Object.fromEntries(geojson.features.map((f) => [f.properties.code, f.properties.name]));
       KechuangCharts.draw("map-chart", {
         tooltip: {
           trigger: "item",
-          formatter: (p) => `${labels[p.name] || names[p.name] || p.name}：${p.value == null || isNaN(p.value) ? "无数据" : Number(p.value).toFixed(2)}`,
+          formatter: (p) => {
+            const row = byCode[p.name];
+            const name = labels[p.name] || names[p.name] || p.name;
+            if (!row) return `${name}：无数据`;
+            return `${name}：${Number(row.value).toFixed(2)}${data.map.unit ? " " + data.map.unit : ""}（第 ${row.rank} / ${count} 名）`;
+          },
         },
         visualMap: {
           min: Math.min(...values),
@@ -73,7 +86,7 @@
             data: data.map.values.map((v) => ({
               name: v.name,
               value: v.value,
-              itemStyle: highlighted.has(v.name) ? { borderColor: "#b8323a", borderWidth: 2 } : undefined,
+              itemStyle: outline(v.name),
             })),
           },
         ],
