@@ -95,13 +95,30 @@ def build(
     )
 
 
-def contributions(result: Build, unit: str) -> pd.DataFrame:
-    """How much each indicator adds to a unit's index: its normalised value times its effective weight.
+def unit_shares(result: Build, unit: str) -> dict[str, float]:
+    """Each element's share of the unit's index: its weight over its siblings that have a score
+    for the unit, times its parent's share (the framework's effective weights, gaps skipped)."""
+    framework = result.framework
+    scores = result.aggregated.loc[unit]
+    shares = {framework.top.code: 1.0}
+    for level in range(framework.depth - 1, 0, -1):
+        for element in framework.at_level(level):
+            siblings = [
+                s for s in framework.children(element.parent) if not pd.isna(scores[s.code])
+            ]
+            total = sum(s.weight for s in siblings)
+            present = not pd.isna(scores[element.code])
+            own = element.weight / total if present and total else 0.0
+            shares[element.code] = own * shares.get(element.parent, 0.0)
+    return shares
 
-    Exact for the weighted arithmetic mean with no missing values; with missing values the
-    weights of the indicators present are re-normalised as in aggregation.
+
+def contributions(result: Build, unit: str) -> pd.DataFrame:
+    """How much each indicator adds to a unit's index: its normalised value times its share of
+    the index, the weights re-normalised over what the unit has, as aggregation does. Under the
+    weighted arithmetic mean the contributions add up to the unit's score.
     """
-    shares = result.framework.effective_weights()
+    shares = unit_shares(result, unit)
     values = result.normalised.loc[unit]
     rows = []
     for element in result.framework.indicators:
@@ -112,8 +129,8 @@ def contributions(result: Build, unit: str) -> pd.DataFrame:
                 "name": element.label,
                 "pillar": result.framework.by_code[element.parent].label,
                 "normalised": value,
-                "effective_weight": shares[element.code],
-                "contribution": np.nan if pd.isna(value) else value * shares[element.code],
+                "effective_weight": shares.get(element.code, 0.0),
+                "contribution": np.nan if pd.isna(value) else value * shares.get(element.code, 0.0),
                 "mean": result.normalised[element.code].mean(),
             }
         )

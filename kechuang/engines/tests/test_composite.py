@@ -806,3 +806,28 @@ def test_placing_a_larger_value_never_lowers_the_score(low, high):
     first = place(result, pd.Series({"a": low, "b": 3.0}), unit="U3").scores["P"]
     second = place(result, pd.Series({"a": high, "b": 3.0}), unit="U3").scores["P"]
     assert second >= first - 1e-9
+
+
+def test_contributions_add_up_to_the_score_with_gaps():
+    from kechuang.engines.composite import Methods, build, contributions, read_framework
+
+    data = pd.DataFrame(
+        {"a": [1.0, 2.0, 4.0], "b": [3.0, np.nan, 1.0], "c": [2.0, 5.0, 8.0]},
+        index=["U1", "U2", "U3"],
+    )
+    framework = read_framework(
+        [
+            {"iCode": "a", "Level": 1, "Parent": "P", "Weight": 1},
+            {"iCode": "b", "Level": 1, "Parent": "P", "Weight": 3},
+            {"iCode": "c", "Level": 1, "Parent": "Q", "Weight": 1},
+            {"iCode": "P", "Level": 2, "Parent": "", "Weight": 2},
+            {"iCode": "Q", "Level": 2, "Parent": "", "Weight": 1},
+        ]
+    )
+    result = build(data, framework, Methods(treat="none"))
+    for unit in data.index:
+        table = contributions(result, unit)
+        assert table["contribution"].sum() == pytest.approx(result.aggregated.at[unit, "Index"])
+    # U2 has no b: a carries P's whole share, 2/3 of the index.
+    shares = contributions(result, "U2").set_index("code")["effective_weight"]
+    assert shares["a"] == pytest.approx(2 / 3) and shares["b"] == 0
