@@ -11,7 +11,7 @@ from django.utils import timezone
 from kechuang.core import changelog
 from kechuang.engines import composite
 from kechuang.engines.composite import uncertainty
-from kechuang.engines.composite.framework import Framework, FrameworkError
+from kechuang.engines.composite.framework import Framework, FrameworkError, check_framework
 from kechuang.engines.composite.methods import AGGREGATIONS, IMPUTATIONS, NORMALISATIONS, Methods
 from kechuang.indicators import services
 from kechuang.indicators.models import IndexFramework, Indicator
@@ -55,15 +55,16 @@ def save_version(current: IndexFramework, form, *, user) -> IndexFramework:
     """A new version from the form: an uploaded table replaces the structure; otherwise the
     current one with the weights typed in. Every indicator must be in the catalog."""
     data = form.cleaned_data
-    if data.get("file"):
-        rows = read_uploaded(data["file"])
-    else:
-        framework = services.engine_framework(current)
-        weights = {code: float(data[f"weight_{code}"]) for code in form.weight_codes}
-        rows = framework.with_weights(weights).as_rows()
     known = set(Indicator.objects.values_list("code", flat=True))
     try:
-        framework = composite.read_framework(rows, data_columns=known)
+        if data.get("file"):
+            framework = composite.read_framework(
+                read_uploaded(data["file"]), data_columns=known, columns_name="指标目录"
+            )
+        else:
+            weights = {code: float(data[f"weight_{code}"]) for code in form.weight_codes}
+            typed = services.engine_framework(current).with_weights(weights)
+            framework = check_framework(list(typed.elements), known, columns_name="指标目录")
     except FrameworkError as error:
         raise FrameworkRefused(error.problems) from None
     methods = Methods(

@@ -141,9 +141,15 @@ def _number(text, row: int, column: str, problems: list[str]) -> float | None:
 
 
 def read_framework(
-    rows: Iterable[Mapping[str, object]], data_columns: Iterable[str] = ()
+    rows: Iterable[Mapping[str, object]],
+    data_columns: Iterable[str] = (),
+    *,
+    columns_name: str = "数据表",
 ) -> Framework:
-    """Build a framework from table rows (header = line 1, so the first row is line 2)."""
+    """Build a framework from table rows (header = line 1, so the first row is line 2).
+    Every problem is reported at once: those of single rows, then those of the structure
+    the readable rows make. `columns_name` is what `data_columns` are (a data table's columns,
+    or a catalog's codes), for the messages."""
     problems: list[str] = []
     elements: list[Element] = []
     seen: dict[str, int] = {}
@@ -204,15 +210,33 @@ def read_framework(
             )
         )
     if problems:
+        if elements:
+            try:
+                check_framework(elements, data_columns, seen, columns_name=columns_name)
+            except FrameworkError as error:
+                problems += [p for p in error.problems if p not in problems]
         raise FrameworkError(problems)
-    return check_framework(elements, data_columns, seen)
+    return check_framework(elements, data_columns, seen, columns_name=columns_name)
 
 
 def check_framework(
-    elements: list[Element], data_columns: Iterable[str] = (), rows: Mapping[str, int] | None = None
+    elements: list[Element],
+    data_columns: Iterable[str] = (),
+    rows: Mapping[str, int] | None = None,
+    *,
+    columns_name: str = "数据表",
 ) -> Framework:
+    """The structure's problems, each named by its row when the framework came from a table,
+    else by the element's name."""
     rows = rows or {}
-    where = lambda code: f"第 {rows[code]} 行" if code in rows else f"“{code}”"  # noqa: E731
+    labels = {element.code: element.label for element in elements}
+
+    def where(code: str) -> str:
+        return f"第 {rows[code]} 行" if code in rows else f"“{labels.get(code, code)}”"
+
+    def missing(code: str) -> str:
+        return f"{columns_name}中没有“{code}”" + ("这一列" if columns_name == "数据表" else "")
+
     problems: list[str] = []
     if not elements:
         raise FrameworkError(["框架中没有任何指标"])
@@ -266,10 +290,10 @@ def check_framework(
                 )
         if data_columns:
             if element.level == 1 and element.code not in data_columns:
-                problems.append(f"{where(element.code)}，iCode：数据表中没有“{element.code}”这一列")
+                problems.append(f"{where(element.code)}，iCode：{missing(element.code)}")
             if element.denominator and element.denominator not in data_columns:
                 problems.append(
-                    f"{where(element.code)}，Denominator：数据表中没有“{element.denominator}”这一列"
+                    f"{where(element.code)}，Denominator：{missing(element.denominator)}"
                 )
     if not problems:
         for element in elements:

@@ -831,3 +831,20 @@ def test_contributions_add_up_to_the_score_with_gaps():
     # U2 has no b: a carries P's whole share, 2/3 of the index.
     shares = contributions(result, "U2").set_index("code")["effective_weight"]
     assert shares["a"] == pytest.approx(2 / 3) and shares["b"] == 0
+
+
+def test_a_framework_table_reports_row_and_structure_problems_at_once():
+    from kechuang.engines.composite import FrameworkError, read_framework
+
+    with pytest.raises(FrameworkError) as caught:
+        read_framework(
+            [
+                {"iCode": "a", "Level": "x", "Parent": "P"},  # line 2: Level unreadable
+                {"iCode": "b", "Level": 1, "Parent": "Q"},  # line 3: parent missing
+                {"iCode": "P", "Level": 2, "Parent": ""},  # line 4: nothing under it
+            ]
+        )
+    problems = caught.value.problems
+    assert any(p.startswith("第 2 行，Level") for p in problems)
+    assert any(p.startswith("第 3 行，Parent") for p in problems)
+    assert any(p.startswith("第 4 行") and "下面没有任何元素" for p in problems)

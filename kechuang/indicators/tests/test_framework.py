@@ -115,3 +115,13 @@ def test_the_framework_downloads_as_a_table_the_command_reads(world, login, tmp_
         stderr=io.StringIO(),
     )
     assert out.getvalue().splitlines()[0].startswith("uCode,Index,Index_rank")
+
+
+def test_all_pillar_weights_at_zero_is_refused_naming_the_index(world, login):
+    zero = {
+        f"weight_{code}": 0
+        for code in ("input", "innovation", "output", "upgrading", "environment")
+    }
+    response = login(world.staff).post(reverse("indicators:framework"), form_data(**zero))
+    assert response.context["form"].non_field_errors() == ["“创新指数”：下级元素的权重全为 0"]
+    assert IndexFramework.objects.count() == 1
