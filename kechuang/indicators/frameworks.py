@@ -70,14 +70,11 @@ def save_version(current: IndexFramework, form, *, user) -> IndexFramework:
     methods = Methods(
         impute=data["impute"], normalise=data["normalise"], aggregate=data["aggregate"]
     ).for_positive_means()
-    today = timezone.localdate()
-    count = IndexFramework.objects.filter(version__startswith=f"{today:%Y%m%d}").count()
-    version = f"{today:%Y%m%d}" + (f"-{count + 1}" if count else "")
     with transaction.atomic(), changelog.recording(user, reason=data["note"]):
         return IndexFramework.objects.create(
-            version=version,
+            version=_next_version(),
             title=current.title,
-            effective_from=today,
+            effective_from=timezone.localdate(),
             elements=framework.as_rows(),
             methods={
                 "impute": methods.impute,
@@ -86,6 +83,26 @@ def save_version(current: IndexFramework, form, *, user) -> IndexFramework:
                 "low": methods.low,
             },
             note=data["note"],
+        )
+
+
+def _next_version() -> str:
+    today = timezone.localdate()
+    count = IndexFramework.objects.filter(version__startswith=f"{today:%Y%m%d}").count()
+    return f"{today:%Y%m%d}" + (f"-{count + 1}" if count else "")
+
+
+def restore(chosen: IndexFramework, *, user) -> IndexFramework:
+    """An earlier version in force again, as a new version (history is never rewritten)."""
+    note = f"恢复为 {chosen.version} 版"
+    with transaction.atomic(), changelog.recording(user, reason=note):
+        return IndexFramework.objects.create(
+            version=_next_version(),
+            title=chosen.title,
+            effective_from=timezone.localdate(),
+            elements=chosen.elements,
+            methods=chosen.methods,
+            note=note,
         )
 
 

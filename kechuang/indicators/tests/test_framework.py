@@ -125,3 +125,21 @@ def test_all_pillar_weights_at_zero_is_refused_naming_the_index(world, login):
     response = login(world.staff).post(reverse("indicators:framework"), form_data(**zero))
     assert response.context["form"].non_field_errors() == ["“创新指数”：下级元素的权重全为 0"]
     assert IndexFramework.objects.count() == 1
+
+
+def test_an_earlier_version_can_be_read_and_restored(world, login):
+    client = login(world.staff)
+    first = services.current_framework()
+    client.post(reverse("indicators:framework"), form_data(weight_input=5))
+    old = client.get(reverse("indicators:framework"), {"version": first.version})
+    assert 'data-testid="old-version"' in old.content.decode()
+    assert old.context["row"] == first and not old.context["can_change"]
+    response = client.post(reverse("indicators:framework"), {"restore": first.pk})
+    assert response.status_code == 302
+    restored = services.current_framework()
+    assert restored.elements == first.elements and restored.note == f"恢复为 {first.version} 版"
+    assert IndexFramework.objects.count() == 3
+    assert (
+        login(world.leader).post(reverse("indicators:framework"), {"restore": first.pk}).status_code
+        == 403
+    )

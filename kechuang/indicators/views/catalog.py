@@ -11,7 +11,7 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
 from kechuang.indicators import forms, frameworks, services
-from kechuang.indicators.models import Indicator, IndicatorValue
+from kechuang.indicators.models import IndexFramework, Indicator, IndicatorValue
 from kechuang.indicators.views.index import VIEW
 
 
@@ -68,11 +68,22 @@ def indicator_detail(request, code: str):
 
 @permission_required(VIEW, raise_exception=True)
 def framework_view(request):
-    row = services.current_framework()
+    current = services.current_framework()
+    row = current
+    asked = request.GET.get("version")
+    if asked:
+        row = get_object_or_404(IndexFramework, version=asked)
     framework = services.engine_framework(row)
     years = services.index_years()
     can_change = request.user.has_perm("indicators.add_indexframework")
     weights_form = forms.WeightsForm(framework=framework, methods=services.engine_methods(row))
+    if request.method == "POST" and request.POST.get("restore"):
+        if not can_change:
+            raise PermissionDenied
+        chosen = get_object_or_404(IndexFramework, pk=request.POST["restore"])
+        restored = frameworks.restore(chosen, user=request.user)
+        messages.success(request, f"已按 {chosen.version} 版另存为新版本 {restored.version}。")
+        return redirect("indicators:framework")
     if request.method == "POST":
         if not can_change:
             raise PermissionDenied
@@ -88,7 +99,7 @@ def framework_view(request):
             else:
                 messages.success(request, f"已保存为新版本 {saved.version}，指数按新框架重新计算。")
                 return redirect("indicators:framework")
-    sensitivity = frameworks.sensitivity(row, years[-1]) if years else None
+    sensitivity = frameworks.sensitivity(row, years[-1]) if years and row == current else None
     return render(
         request,
         "indicators/framework.html",
@@ -100,7 +111,9 @@ def framework_view(request):
             "methods": services.engine_methods(row).describe(),
             "versions": type(row).objects.all(),
             "form": weights_form,
-            "can_change": can_change,
+            "can_change": can_change and row == current,
+            "is_current": row == current,
+            "current": current,
             "sensitivity": sensitivity,
             "year": years[-1] if years else None,
         },
