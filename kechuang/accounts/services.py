@@ -109,6 +109,8 @@ INDICATORS_BUREAU = _perms(
     "indicators.change_target",
     "indicators.change_peerset",
     "indicators.add_indexframework",
+    "indicators.add_indicator",
+    "indicators.change_indicator",
 )
 
 # name -> (description, data scope, permissions as "app_label.codename")

@@ -1,3 +1,5 @@
+import re
+
 from django import forms
 from django.core.validators import MaxValueValidator
 from django.utils import timezone
@@ -207,3 +209,65 @@ class WeightsForm(forms.Form):
 
     def method_fields(self):
         return [self[name] for name in ("impute", "normalise", "aggregate", "file", "note")]
+
+
+class IndicatorForm(forms.ModelForm):
+    """A catalog entry the bureau adds or revises: figures from bulletins, or a ratio of two.
+    Indicators computed from enterprise data come with the platform's calculators."""
+
+    class Meta:
+        model = Indicator
+        fields = [
+            "code",
+            "name",
+            "unit",
+            "direction",
+            "kind",
+            "numerator",
+            "denominator",
+            "scale",
+            "definition",
+            "source_hint",
+            "decimals",
+            "position",
+            "is_active",
+        ]
+        help_texts = {
+            "code": "小写字母、数字和下划线，如 college_per_10k；保存后不能修改",
+            "direction": "在指数中越大越好，还是越小越好",
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        kinds = [(k, v) for k, v in IndicatorKind.choices if k != IndicatorKind.COMPUTED]
+        self.fields["kind"].choices = kinds
+        parts = Indicator.objects.exclude(kind=IndicatorKind.RATIO)
+        if self.instance.pk:
+            parts = parts.exclude(pk=self.instance.pk)
+            self.fields["code"].disabled = True
+            self.fields["kind"].disabled = True
+            if self.instance.kind == IndicatorKind.COMPUTED:
+                self.fields["kind"].choices = IndicatorKind.choices
+        self.fields["numerator"].queryset = parts
+        self.fields["denominator"].queryset = parts
+        self.fields["numerator"].required = self.fields["denominator"].required = False
+
+    def clean_code(self):
+        code = self.cleaned_data["code"]
+        if not re.fullmatch(r"[a-z][a-z0-9_]{1,39}", code):
+            raise forms.ValidationError("代码应以小写字母开头，只含小写字母、数字和下划线")
+        return code
+
+    def clean(self):
+        data = super().clean()
+        kind = data.get("kind") or self.instance.kind
+        if kind == IndicatorKind.RATIO:
+            if not data.get("numerator") or not data.get("denominator"):
+                self.add_error("numerator", "比率类指标需选择分子和分母")
+            elif data["numerator"] == data["denominator"]:
+                self.add_error("denominator", "分母不能与分子相同")
+            if not data.get("scale"):
+                self.add_error("scale", "倍数不能为 0")
+        else:
+            data["numerator"] = data["denominator"] = None
+        return data

@@ -208,6 +208,24 @@ def derive(
     return stored
 
 
+def derive_all(ratio: Indicator) -> int:
+    """A new or revised ratio, derived for every region and year that has both its parts."""
+    pairs = (
+        IndicatorValue.objects.filter(
+            indicator_id__in=[ratio.numerator_id, ratio.denominator_id], is_computed=False
+        )
+        .values_list("region_id", "year")
+        .distinct()
+    )
+    regions = {
+        region.code: region for region in Region.objects.filter(code__in={r for r, _ in pairs})
+    }
+    with transaction.atomic():
+        for region_code, year in sorted(set(pairs)):
+            derive(regions[region_code], year, [ratio.numerator, ratio.denominator])
+    return len(set(pairs))
+
+
 def refresh_computed(year: int, *, user=None) -> int:
     """Store the indicators computed from enterprise data for the home county and its towns.
     Only values that changed are written; values no longer computable are left as they were."""

@@ -143,3 +143,79 @@ def test_an_earlier_version_can_be_read_and_restored(world, login):
         login(world.leader).post(reverse("indicators:framework"), {"restore": first.pk}).status_code
         == 403
     )
+
+
+def _indicator_data(**changes):
+    data = {
+        "code": "college_per_10k",
+        "name": "每万人大专以上学历人数",
+        "unit": "人",
+        "direction": 1,
+        "kind": "bulletin",
+        "scale": 1,
+        "definition": "大专以上学历人口 ÷ 常住人口（万人）",
+        "source_hint": "人口普查",
+        "decimals": 0,
+        "position": 40,
+        "is_active": "on",
+    }
+    data.update(changes)
+    return data
+
+
+def test_the_bureau_adds_a_bulletin_indicator_and_a_ratio_that_derives_itself(world, login):
+    from kechuang.indicators.models import Indicator, IndicatorValue
+
+    province(2024)
+    client = login(world.staff)
+    assert client.post(reverse("indicators:indicator_add"), _indicator_data()).status_code == 302
+    gdp, rd_total = Indicator.objects.get(code="gdp"), Indicator.objects.get(code="rd_total")
+    ratio = _indicator_data(
+        code="rd_per_gdp_permille",
+        name="R&D经费支出占GDP千分比",
+        unit="‰",
+        kind="ratio",
+        numerator=rd_total.pk,
+        denominator=gdp.pk,
+        scale=1000,
+        decimals=2,
+    )
+    assert client.post(reverse("indicators:indicator_add"), ratio).status_code == 302
+    # 15 / 500 × 1000 = 30‰ for the home county (the factory's base figures)
+    value = IndicatorValue.objects.get(
+        indicator__code="rd_per_gdp_permille", region_id=HOME, year=2024
+    )
+    assert value.value == 30
+    assert (
+        Indicator.objects.get(code="college_per_10k").history.latest().history_user == world.staff
+    )
+
+
+@pytest.mark.parametrize(
+    ("changes", "field"),
+    [
+        ({"code": "Bad Code"}, "code"),
+        ({"kind": "ratio"}, "numerator"),
+        ({"kind": "computed"}, "kind"),
+        ({"code": "gdp"}, "code"),
+    ],
+)
+def test_catalog_entries_are_checked(world, login, changes, field):
+    response = login(world.staff).post(
+        reverse("indicators:indicator_add"), _indicator_data(**changes)
+    )
+    assert field in response.context["form"].errors
+
+
+def test_the_code_of_an_indicator_stays(world, login):
+    from kechuang.indicators.models import Indicator
+
+    client = login(world.staff)
+    page = client.post(
+        reverse("indicators:indicator_edit", args=["gdp"]),
+        _indicator_data(code="renamed", name="地区生产总值（GDP）", unit="亿元", decimals=2),
+    )
+    assert page.status_code == 302
+    gdp = Indicator.objects.get(code="gdp")
+    assert gdp.name == "地区生产总值（GDP）" and gdp.kind == "bulletin"
+    assert login(world.leader).get(reverse("indicators:indicator_add")).status_code == 403

@@ -10,7 +10,9 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
+from kechuang.core import changelog
 from kechuang.indicators import forms, frameworks, services
+from kechuang.indicators.choices import IndicatorKind
 from kechuang.indicators.models import IndexFramework, Indicator, IndicatorValue
 from kechuang.indicators.views.index import VIEW
 
@@ -137,3 +139,23 @@ def framework_csv(request):
     )
     response["Content-Disposition"] = f'attachment; filename="framework-{row.version}.csv"'
     return response
+
+
+@permission_required("indicators.add_indicator", raise_exception=True)
+def indicator_edit(request, code: str | None = None):
+    indicator = get_object_or_404(Indicator, code=code) if code else None
+    if indicator is not None and not request.user.has_perm("indicators.change_indicator"):
+        raise PermissionDenied
+    form = forms.IndicatorForm(request.POST or None, instance=indicator)
+    if request.method == "POST" and form.is_valid():
+        with changelog.recording(request.user, reason="修改指标目录" if indicator else "新增指标"):
+            saved = form.save()
+        if saved.kind == IndicatorKind.RATIO:
+            services.derive_all(saved)
+        messages.success(request, f"已保存：{saved.name}")
+        return redirect("indicators:indicator_detail", code=saved.code)
+    return render(
+        request,
+        "indicators/indicator_form.html",
+        {"title": f"修改指标：{indicator.name}" if indicator else "新增指标", "form": form},
+    )
