@@ -33,6 +33,7 @@ class Build:
     aggregated: pd.DataFrame
     ranks: pd.DataFrame
     screened_out: list[str] = field(default_factory=list)
+    denominator_gaps: list[tuple[str, str, str]] = field(default_factory=list)
 
     @property
     def index_code(self) -> str:
@@ -79,6 +80,7 @@ def build(
     aggregated = stages.aggregate(normalised, framework, methods)
     ranks = stages.ranks(aggregated, [element.code for element in framework.aggregates])
     return Build(
+        denominator_gaps=_denominator_gaps(raw, framework, methods),
         framework=framework,
         methods=methods,
         raw=raw,
@@ -111,6 +113,21 @@ def unit_shares(result: Build, unit: str) -> dict[str, float]:
             own = element.weight / total if present and total else 0.0
             shares[element.code] = own * shares.get(element.parent, 0.0)
     return shares
+
+
+def _denominator_gaps(raw: pd.DataFrame, framework: Framework, methods: Methods):
+    """(unit, indicator, denominator) where a value could not be divided: its denominator is
+    missing or zero, so the value is left out as missing."""
+    gaps = []
+    if not methods.denominate:
+        return gaps
+    for element in framework.indicators:
+        if not element.denominator:
+            continue
+        values, denominators = raw[element.code], raw[element.denominator]
+        for unit in raw.index[values.notna() & (denominators.isna() | (denominators == 0))]:
+            gaps.append((str(unit), element.code, element.denominator))
+    return gaps
 
 
 def contributions(result: Build, unit: str) -> pd.DataFrame:

@@ -188,7 +188,7 @@ def treat(data: pd.DataFrame, methods: Methods) -> tuple[pd.DataFrame, list[Trea
         if len(present) < 4:
             entry.action, entry.note = "skipped", "有效值少于 4 个，不做偏度峰度检验"
         elif np.ptp(present) == 0:
-            entry.action, entry.note = "skipped", "各单位取值相同，不做处理"
+            entry.action, entry.note = "skipped", "各单位取值相同，标准化后不参与加总"
         elif outlying(values, methods):
             winsorised, points = winsorise(values, methods)
             if not outlying(winsorised, methods):
@@ -315,8 +315,9 @@ def aggregate_arrays(
                 else:
                     if np.any(values[present] <= 0):
                         raise BuildError(
-                            f"“{element.code}”的下级含 0 或负值，几何、调和平均需要正数；"
-                            "请把标准化下限设为大于 0（如 --range 1 100）或改用算术平均"
+                            f"“{element.code}”的下级含 0 或负值，几何、调和平均需要正数："
+                            "min-max 请把下限设为大于 0（如 --range 1 100）；"
+                            "标准分数、Borda、百分位排位含 0 或负值，请改用算术平均"
                         )
                     if method == "geometric":
                         logs = np.where(present, np.log(np.where(present, values, 1.0)), 0.0)

@@ -183,6 +183,16 @@ def treatment_table(builds: Mapping[object, Build]) -> pd.DataFrame:
                     "note": entry.summary,
                 }
             )
+        for unit, code, denominator in result.denominator_gaps:
+            rows.append(
+                {
+                    TIME_COLUMN: time,
+                    "iCode": code,
+                    "action": "denominator_missing",
+                    "points": unit,
+                    "note": f"分母 {denominator} 缺失或为 0，该值按缺失处理",
+                }
+            )
         for unit in result.screened_out:
             rows.append({TIME_COLUMN: time, "iCode": "", "action": "screened_out", "points": unit})
     table = pd.DataFrame(

@@ -379,3 +379,55 @@ def test_help_mentions_every_option():
         "Time",
     ):
         assert word in done.stdout, word
+
+
+def test_command_reads_semicolons_and_says_what_is_wrong_with_odd_files(tmp_path):
+    import io as _io
+
+    from django.core.management import CommandError, call_command
+
+    data = tmp_path / "data.csv"
+    framework = tmp_path / "framework.csv"
+    data.write_text("uCode;x;y;pop\nA;1;2;10\nB;2;3;0\nC;3;1;5\nD;4;5;5\n", encoding="utf-8")
+    framework.write_text(
+        "iCode;Level;Parent;Direction;Weight;Denominator\nx;1;P;1;1;pop\ny;1;P;1;1;\nP;2;;1;1;\n",
+        encoding="utf-8",
+    )
+    stages = tmp_path / "stages"
+    out = _io.StringIO()
+    call_command(
+        "index",
+        "build",
+        str(data),
+        str(framework),
+        "--stages",
+        str(stages),
+        stdout=out,
+        stderr=_io.StringIO(),
+    )
+    assert out.getvalue().splitlines()[0] == "uCode,P,P_rank"  # P is the top: it keeps its code
+    log = (stages / "treatment_log.csv").read_text(encoding="utf-8")
+    assert "denominator_missing,B" in log and "分母 pop 缺失或为 0" in log
+
+    header_only = tmp_path / "empty.csv"
+    header_only.write_text("uCode,x,y\n", encoding="utf-8")
+    with pytest.raises(CommandError, match="只有表头"):
+        call_command(
+            "index",
+            "build",
+            str(header_only),
+            str(framework),
+            stdout=_io.StringIO(),
+            stderr=_io.StringIO(),
+        )
+    with pytest.raises(CommandError, match="目录 .* 不存在"):
+        call_command(
+            "index",
+            "build",
+            str(data),
+            str(framework),
+            "--out",
+            str(tmp_path / "nowhere" / "r.csv"),
+            stdout=_io.StringIO(),
+            stderr=_io.StringIO(),
+        )

@@ -72,7 +72,12 @@ def read_rows(path: Path) -> list[dict]:
             continue
     else:
         raise CommandError(f"{path} 既不是 UTF-8 也不是 GB18030 编码的 CSV 文件")
-    reader = csv.DictReader(io.StringIO(text, newline=""))
+    first_line = text.lstrip("\ufeff").split("\n", 1)[0]
+    try:
+        dialect = csv.Sniffer().sniff(first_line, delimiters=",;\t")
+    except csv.Error:
+        dialect = csv.excel
+    reader = csv.DictReader(io.StringIO(text, newline=""), delimiter=dialect.delimiter)
     if not reader.fieldnames:
         raise CommandError(f"{path} 是空文件")
     reader.fieldnames = [name.strip() for name in reader.fieldnames]
@@ -85,6 +90,8 @@ def read_rows(path: Path) -> list[dict]:
         while len(rows) + 2 < reader.line_num - inside:
             rows.append(dict(blank))
         rows.append(row)
+    if not rows:
+        raise CommandError(f"{path} 只有表头，没有数据行")
     return rows
 
 
@@ -93,8 +100,11 @@ def write_csv(frame, path: Path | None, stdout) -> None:
     frame.to_csv(buffer, index=False, lineterminator="\n", float_format="%.17g")
     if path is None:
         stdout.write(buffer.getvalue(), ending="")
-    else:
+        return
+    try:
         path.write_text(buffer.getvalue(), encoding="utf-8")
+    except OSError as error:
+        raise CommandError(f"无法写入 {path}：{error.strerror}") from None
 
 
 class Command(BaseCommand):
@@ -172,6 +182,9 @@ class Command(BaseCommand):
             )
         except ValueError as error:
             raise CommandError(str(error)) from None
+        for target in (options["out"],):
+            if target is not None and not target.parent.is_dir():
+                raise CommandError(f"无法写入 {target}：目录 {target.parent} 不存在")
         data_rows = read_rows(options["data"])
         framework_rows = read_rows(options["framework"])
         try:
