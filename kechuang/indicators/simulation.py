@@ -55,6 +55,7 @@ class Projection:
     starters: list[dict]
     enterprise_rd: tuple[float, float] | None  # 亿元, base and projected
     notes: list[str]
+    changed: set[str] = field(default_factory=set)  # indicators the scenario moved
 
 
 def _entries(year: int) -> tuple[pd.DataFrame, int | None]:
@@ -195,4 +196,5 @@ def project(scenario: Scenario, *, visible: set[int] | None = None) -> Projectio
         starters=starters,
         enterprise_rd=enterprise_rd,
         notes=notes,
+        changed=set(overrides),
     )

@@ -62,8 +62,8 @@ class TargetTable(BaseTable):
     latest_year = tables.Column(
         verbose_name="最新年度", accessor="progress__latest_year", orderable=False
     )
-    latest = DecimalColumn(verbose_name="最新值", accessor="progress__latest", orderable=False)
-    gap = DecimalColumn(verbose_name="差距", accessor="progress__gap", orderable=False)
+    latest = FigureColumn(verbose_name="最新值", accessor="progress__latest", orderable=False)
+    gap = FigureColumn(verbose_name="差距", accessor="progress__gap", orderable=False)
     needed = tables.Column(verbose_name="还需", accessor="progress__needed", orderable=False)
     edit = tables.Column(verbose_name="", empty_values=(), orderable=False)
 

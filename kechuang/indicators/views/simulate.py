@@ -88,13 +88,17 @@ def simulate(request):
     target_rows = []
     for progress in county_targets:
         target = progress.target
-        simulated = projection.projected.get(target.indicator.code) if projection else None
+        code = target.indicator.code
+        simulated = (
+            projection.projected.get(code) if projection and code in projection.changed else None
+        )
         verdict = ""
         if projection is not None and simulated is not None and simulated == simulated:
             gap = (float(target.value) - simulated) * target.indicator.direction
             when = f"模拟到 {projection.scenario.target_year} 年"
             unit = " 个百分点" if target.indicator.unit == "%" else target.indicator.unit
-            verdict = f"{when}可达到" if gap <= 0 else f"{when}仍差 {gap:,.2f}{unit}"
+            decimals = 2 if target.indicator.unit == "%" else target.indicator.decimals
+            verdict = f"{when}可达到" if gap <= 0 else f"{when}仍差 {gap:,.{decimals}f}{unit}"
         target_rows.append({"progress": progress, "simulated": simulated, "verdict": verdict})
     return render(
         request,

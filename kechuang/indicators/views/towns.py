@@ -2,7 +2,7 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
-from django.core.exceptions import BadRequest
+from django.core.exceptions import BadRequest, PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 
 from kechuang.core import changelog
@@ -75,7 +75,7 @@ def town_table(request):
             row["place"] = place if row["cells"][position] is not None else None
     if request.GET.get("export") == "xlsx" and year is not None:
         if not request.user.has_perm("indicators.export_indicatorvalue"):
-            raise BadRequest("没有导出权限")
+            raise PermissionDenied
         workbook = new_workbook()
         header = ["排名", "乡镇街道", "区划代码"] + [
             f"{i.name}（{i.unit}）" if i.unit else i.name for i in columns
