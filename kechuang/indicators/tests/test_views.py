@@ -153,7 +153,7 @@ def test_towns_rank_on_the_chosen_column(figures, login):
     assert client.get(reverse("indicators:towns"), {"year": "x"}).status_code == 400
     assert (
         client.get(reverse("indicators:towns"), {"year": "2024", "export": "xlsx"}).status_code
-        == 400
+        == 403
     )  # no export right
     export = login(figures.staff).get(
         reverse("indicators:towns"), {"year": "2024", "export": "xlsx"}
