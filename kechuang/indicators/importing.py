@@ -234,6 +234,16 @@ def read_values(filename: str, content: bytes, *, default_source: str = ""):
             text = cell(row, index)
             if text in MISSING:
                 continue
+            if text.rstrip().endswith(("%", "％")) and indicator.unit != "%":
+                issues.append(
+                    Issue(
+                        offset,
+                        header[index],
+                        text,
+                        f"{indicator.name}以“{indicator.unit}”计，不是百分比",
+                    )
+                )
+                continue
             try:
                 value = _number(text)
             except ValueError:

@@ -215,3 +215,14 @@ def treatment_table(builds: Mapping[object, Build]) -> pd.DataFrame:
 
 
 STAGE_FILES = {stage: f"{number}_{stage}.csv" for number, stage in enumerate(STAGE_NAMES, start=1)}
+
+
+def correlations_table(builds: Mapping[object, Build]) -> pd.DataFrame:
+    """Pearson correlation of each element with its parent and with the index, per period."""
+    frames = []
+    for time, result in builds.items():
+        table = result.correlations()
+        if time is not None:
+            table.insert(0, TIME_COLUMN, time)
+        frames.append(table)
+    return pd.concat(frames, ignore_index=True)

@@ -126,6 +126,7 @@ def test_stages_are_written_with_full_precision(tmp_path):
         "3_treated.csv",
         "4_normalised.csv",
         "5_aggregated.csv",
+        "correlations.csv",
         "treatment_log.csv",
     ]
     columns, rows = read(stages / "1_denominated.csv")
@@ -407,6 +408,8 @@ def test_command_reads_semicolons_and_says_what_is_wrong_with_odd_files(tmp_path
     )
     assert out.getvalue().splitlines()[0] == "uCode,P,P_rank"  # P is the top: it keeps its code
     log = (stages / "treatment_log.csv").read_text(encoding="utf-8")
+    correlations = (stages / "correlations.csv").read_text(encoding="utf-8").splitlines()
+    assert correlations[0] == "code,parent,with_parent,with_index" and len(correlations) == 3
     assert "denominator_missing,B" in log and "分母 pop 缺失或为 0" in log
 
     header_only = tmp_path / "empty.csv"

@@ -337,7 +337,7 @@ def test_a_cell_shown_as_a_percentage_imports_as_the_percentage_shown(figures, l
 
 def test_unit_slips_and_ambiguous_separators_are_refused(figures, login):
     # 余杭's 2023 设置率 is 30 × 1.2 = 36 in the factory; 0.385 is a hundredth of what it should be.
-    content = '地区,年度,指标,数值,出处\n余杭区,2024,规上工业企业研发机构设置率,0.385,公报\n新昌县,2024,常住人口,"41,45",公报\n'.encode()
+    content = '地区,年度,指标,数值,出处\n余杭区,2024,规上工业企业研发机构设置率,0.385,公报\n新昌县,2024,常住人口,"41,45",公报\n新昌县,2024,地区生产总值,4.2%,公报\n'.encode()
     upload = io.BytesIO(content)
     upload.name = "values.csv"
     response = login(figures.staff).post(
@@ -346,6 +346,7 @@ def test_unit_slips_and_ambiguous_separators_are_refused(figures, login):
     issues = {issue.row: issue.message for issue in response.context["result"].issues}
     assert "相差 94 倍" in issues[2] and "疑似单位有误" in issues[2]
     assert issues[3] == "不是数字"
+    assert issues[4] == "地区生产总值以“亿元”计，不是百分比"
 
 
 SCENARIO = {

@@ -148,6 +148,14 @@ def stages(request):
                 for t in build.treatments
             ]
         ).to_excel(writer, sheet_name="离群值处理", index=False)
+        build.correlations().rename(
+            columns={
+                "code": "iCode",
+                "parent": "上级",
+                "with_parent": "与上级相关",
+                "with_index": "与总指数相关",
+            }
+        ).to_excel(writer, sheet_name="相关", index=False)
         pd.DataFrame(build.framework.as_rows()).to_excel(writer, sheet_name="框架", index=False)
         pd.DataFrame(
             [{"选择": key, "方法": value} for key, value in build.methods.describe().items()]

@@ -12,6 +12,7 @@ from kechuang.engines.composite.table import (
     STAGE_FILES,
     TableError,
     build_all,
+    correlations_table,
     read_data,
     results_table,
     stage_table,
@@ -37,7 +38,8 @@ def describe() -> str:
         "（1 为最高，并列取最小名次）。",
         "",
         "--stages DIR 另写各阶段全精度表：" + "、".join(STAGE_FILES.values()) + "，",
-        "以及 treatment_log.csv（每个指标的偏度、峰度、处理方式、被缩尾的点，插补的值，被筛除的单位）。",
+        "以及 treatment_log.csv（每个指标的偏度、峰度、处理方式、被缩尾的点，插补的值，被筛除的单位，",
+        "无法除以分母的值）和 correlations.csv（各元素与上级、与总指数的皮尔逊相关系数）。",
         "",
         "方法（默认值为手册的常用选择）：",
     ]
@@ -202,6 +204,7 @@ class Command(BaseCommand):
             for stage, filename in STAGE_FILES.items():
                 write_csv(stage_table(builds, stage), stages_dir / filename, self.stdout)
             write_csv(treatment_table(builds), stages_dir / "treatment_log.csv", self.stdout)
+            write_csv(correlations_table(builds), stages_dir / "correlations.csv", self.stdout)
         write_csv(results_table(builds), options["out"], self.stdout)
         if options["out"] is not None:
             units = len(panel.names)
