@@ -44,9 +44,16 @@ class AppRouter(DefaultRouter):
 
     include_format_suffixes = False
 
-    def __init__(self, app: str):
+    def __init__(self, app: str, *, extra: dict[str, str] | None = None):
         super().__init__()
         self.root_view_name = f"{app}-api-root"
+        self.extra = extra or {}
+
+    def get_api_root_view(self, api_urls=None):
+        """The root lists the app's views outside the router too (`extra`: name -> url name)."""
+        view = super().get_api_root_view(api_urls)
+        view.initkwargs["api_root_dict"].update(self.extra)
+        return view
 
 
 class ApiRoot(APIView):
