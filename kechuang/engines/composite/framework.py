@@ -164,6 +164,8 @@ def read_framework(
         if cells.get("Type", "").lower() in SKIPPED_TYPES:
             continue
         code = cells.get("iCode", "")
+        if not code and not cells.get("Parent") and INDEX_CODE not in seen:
+            code = INDEX_CODE  # the top level without a code of its own
         if not code:
             problems.append(f"第 {row} 行，iCode：不能为空")
             continue
@@ -182,28 +184,24 @@ def read_framework(
                 f"第 {row} 行，Level：应为 1 或更大的整数（1 为指标），而不是“{raw_level}”"
             )
             continue
+        # A bad direction or weight is reported and the row still takes its place in the
+        # tree, so that its parent and denominator are checked in the same pass.
         direction = _number(cells.get("Direction"), row, "Direction", problems)
-        if direction is None:
-            direction = 1
-        if direction not in (1, -1):
+        if direction is not None and direction not in (1, -1):
             problems.append(
                 f"第 {row} 行，Direction：应为 1（越大越好）或 -1（越小越好），而不是“{cells['Direction']}”"
             )
-            continue
         weight = _number(cells.get("Weight"), row, "Weight", problems)
-        if weight is None:
-            weight = 1.0
-        if weight < 0:
+        if weight is not None and weight < 0:
             problems.append(f"第 {row} 行，Weight：权重不能为负数（{cells['Weight']}）")
-            continue
         target = _number(cells.get("Target"), row, "Target", problems)
         elements.append(
             Element(
                 code=code,
                 level=int(level),
                 parent=cells.get("Parent") or None,
-                direction=int(direction),
-                weight=weight,
+                direction=int(direction) if direction in (1, -1) else 1,
+                weight=weight if weight is not None and weight >= 0 else 1.0,
                 denominator=cells.get("Denominator") or None,
                 name=cells.get("iName", ""),
                 target=target,

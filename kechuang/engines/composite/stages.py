@@ -246,7 +246,9 @@ def normalise_column(
         low = np.nanmin(x)
         ref = reference * direction
         if ref == low:
-            return np.full(x.shape, np.nan)
+            raise BuildError(
+                f"参照单位在指标“{code}”上是最差的值，与参照单位的距离无法计算；请换一个参照单位"
+            )
         return (1 - (ref - x) / (ref - low)) * 100
     if methods.normalise == "dist_target":
         if target is None:
@@ -254,7 +256,7 @@ def normalise_column(
         goal = target * direction
         low = np.nanmin(x)
         if goal == low:
-            return np.full(x.shape, np.nan)
+            raise BuildError(f"指标“{code}”的目标值等于最差的值，与目标的距离无法计算")
         return np.minimum(1 - (goal - x) / (goal - low), 1) * 100
     raise BuildError(f"未知的标准化方法 {methods.normalise}")
 

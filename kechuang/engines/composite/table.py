@@ -6,6 +6,7 @@ column, why) before anything is built.
 """
 
 import math
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
@@ -38,8 +39,15 @@ class Panel:
         return self.values.xs(time, level=TIME_COLUMN) if time is not None else self.values
 
 
+GROUPED = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d+)?%?$")
+
+
 def _cell_number(text: str) -> float | None:
-    cleaned = text.strip().replace(",", "").replace("，", "")
+    cleaned = text.strip().replace("，", ",")
+    if "," in cleaned:
+        if not GROUPED.match(cleaned):
+            raise ValueError
+        cleaned = cleaned.replace(",", "")
     if cleaned.lower() in MISSING:
         return None
     if cleaned.endswith("%"):

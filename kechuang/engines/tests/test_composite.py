@@ -848,3 +848,46 @@ def test_a_framework_table_reports_row_and_structure_problems_at_once():
     assert any(p.startswith("第 2 行，Level") for p in problems)
     assert any(p.startswith("第 3 行，Parent") for p in problems)
     assert any(p.startswith("第 4 行") and "下面没有任何元素" for p in problems)
+
+
+def test_a_top_row_without_a_code_is_the_index():
+    from kechuang.engines.composite import read_framework
+
+    framework = read_framework(
+        [
+            {"iCode": "a", "Level": 1, "Parent": "P"},
+            {"iCode": "P", "Level": 2, "Parent": "Index"},
+            {"iCode": "", "Level": 3, "Parent": ""},
+        ]
+    )
+    assert framework.top.code == "Index" and framework.top.level == 3
+
+
+def test_a_row_with_a_bad_direction_still_has_its_parent_checked():
+    from kechuang.engines.composite import FrameworkError, read_framework
+
+    with pytest.raises(FrameworkError) as caught:
+        read_framework(
+            [
+                {"iCode": "a", "Level": 1, "Parent": "nowhere", "Direction": 3, "Weight": -1},
+                {"iCode": "b", "Level": 1, "Parent": "P"},
+                {"iCode": "P", "Level": 2, "Parent": ""},
+            ],
+            data_columns=["b"],
+        )
+    problems = " ".join(caught.value.problems)
+    for expected in ("Direction", "Weight", "“nowhere”不是框架中的 iCode", "数据表中没有“a”这一列"):
+        assert expected in problems
+
+
+def test_distance_to_a_reference_that_is_the_worst_is_refused():
+    from kechuang.engines.composite.stages import BuildError, normalise_column
+
+    with pytest.raises(BuildError, match="最差的值"):
+        normalise_column(
+            np.array([1.0, 2.0, 3.0]),
+            1,
+            Methods(normalise="dist_ref", reference="U1"),
+            reference=1.0,
+            code="A",
+        )
