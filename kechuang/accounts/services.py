@@ -201,7 +201,8 @@ STANDARD_ROLES: dict[str, tuple[str, str, list[str]]] = {
         + ASSESSMENT_EXPORT
         + ASSESSMENT_ENTRY
         + ASSESSMENT_HANDLING
-        + INDICATORS_READ,
+        + INDICATORS_READ
+        + INDICATORS_EXPORT,
     ),
     "企业填报员": (
         "企业：仅本企业数据",

@@ -197,7 +197,7 @@ def read_values(filename: str, content: bytes, *, default_source: str = ""):
             continue
         year_text = cell(row, year_at)
         try:
-            year = int(float(year_text))
+            year = int(float(year_text.removesuffix("年度").removesuffix("年")))
             if not 2000 <= year <= this_year:
                 raise ValueError
         except ValueError:
@@ -234,6 +234,8 @@ def read_values(filename: str, content: bytes, *, default_source: str = ""):
             text = cell(row, index)
             if text in MISSING:
                 continue
+            if indicator.unit and indicator.unit != "%" and text.endswith(indicator.unit):
+                text = text[: -len(indicator.unit)].strip()  # “651.56亿元” in a 亿元 column
             if text.rstrip().endswith(("%", "％")) and indicator.unit != "%":
                 issues.append(
                     Issue(

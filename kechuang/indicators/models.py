@@ -62,6 +62,25 @@ class Indicator(BaseModel):
         return reverse("indicators:indicator_detail", args=[self.code])
 
 
+class IndicatorValueQuerySet(ScopedQuerySet):
+    def with_use(self) -> "IndicatorValueQuerySet":
+        """`in_use`: the value pages and the index read. An official value always; a computed
+        one where no official value exists for the same indicator, region and year."""
+        official = IndicatorValue.objects.filter(
+            indicator=models.OuterRef("indicator"),
+            region=models.OuterRef("region"),
+            year=models.OuterRef("year"),
+            is_computed=False,
+        )
+        return self.annotate(
+            in_use=models.Case(
+                models.When(is_computed=False, then=models.Value(True)),
+                default=~models.Exists(official),
+                output_field=models.BooleanField(),
+            )
+        )
+
+
 class IndicatorValue(BaseModel):
     indicator = models.ForeignKey(
         Indicator, verbose_name="指标", on_delete=models.PROTECT, related_name="values"
@@ -77,7 +96,7 @@ class IndicatorValue(BaseModel):
     provenance = models.JSONField("计算依据", default=dict, blank=True)
     note = models.CharField("备注", max_length=300, blank=True)
 
-    objects = ScopedQuerySet.as_manager()
+    objects = IndicatorValueQuerySet.as_manager()
 
     class Meta:
         verbose_name = "指标数值"

@@ -27,6 +27,7 @@ class IndicatorValueTable(BaseTable):
     )
     unit = tables.Column(verbose_name="单位", accessor="indicator__unit", orderable=False)
     value = FigureColumn(verbose_name="数值")
+    in_use = tables.BooleanColumn(verbose_name="采用", orderable=False)
     history = tables.Column(verbose_name="", empty_values=(), orderable=False)
 
     class Meta:
@@ -39,6 +40,7 @@ class IndicatorValueTable(BaseTable):
             "value",
             "unit",
             "origin",
+            "in_use",
             "source",
             "note",
             "updated_at",

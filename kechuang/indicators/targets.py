@@ -15,9 +15,10 @@ class Progress:
 
     @property
     def gap(self) -> float | None:
+        """How far the latest value is from the target; 0 once it is reached."""
         if self.latest is None:
             return None
-        return (float(self.target.value) - self.latest) * self.target.indicator.direction
+        return max(0.0, (float(self.target.value) - self.latest) * self.target.indicator.direction)
 
     @property
     def met(self) -> bool:
@@ -40,6 +41,8 @@ class Progress:
             if self.target.year >= timezone.localdate().year:
                 return f"目标为当年，尚差 {self.gap:,.2f}{' 个百分点' if unit == '%' else unit}"
             return "目标年度已过，未达到"
+        if self.target.indicator.code.endswith("_growth"):
+            return f"{self.target.year}年增速需达到 {float(self.target.value):.1f}%（最新 {self.latest:.1f}%）"
         if unit == "%":
             return f"每年提高 {self.gap / left:.2f} 个百分点"
         if self.latest <= 0:

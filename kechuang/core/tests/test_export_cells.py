@@ -150,6 +150,7 @@ KINDS = {
         "区划代码": TEXT,
         "年度": INT,
         "数值": DECIMAL,
+        "采用": YES_NO,
         "更新时间": DATETIME,
     },
     "/indicators/targets/": {

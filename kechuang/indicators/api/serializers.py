@@ -10,6 +10,10 @@ class IndicatorValueSerializer(serializers.ModelSerializer):
     indicator_name = serializers.CharField(source="indicator.name", read_only=True)
     unit = serializers.CharField(source="indicator.unit", read_only=True)
     region_name = serializers.CharField(source="region.name", read_only=True)
+    in_use = serializers.BooleanField(
+        read_only=True,
+        help_text="页面和指数采用的数值：官方数值；没有官方数值时为企业数据计算的数值",
+    )
 
     class Meta:
         model = IndicatorValue
@@ -24,6 +28,7 @@ class IndicatorValueSerializer(serializers.ModelSerializer):
             "value",
             "origin",
             "is_computed",
+            "in_use",
             "source",
             "provenance",
             "note",

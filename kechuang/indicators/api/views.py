@@ -23,6 +23,9 @@ class IndicatorValueViewSet(ReadOnlyScopedViewSet):
     table_class = tables.IndicatorValueTable
     select_related = ("indicator", "region")
 
+    def get_queryset(self):
+        return super().get_queryset().with_use()
+
 
 class TargetViewSet(ReadOnlyScopedViewSet):
     """Targets set for regions, with the latest value, the gap and what each year must add."""

@@ -315,3 +315,22 @@ def test_the_simulation_lists_only_enterprises_in_the_users_scope(monitored):
     assert any("数据范围" in note for note in town.notes)
     # The county's total still counts every enterprise: 600万 × 1.1² = 726万 = 0.0726亿元
     assert town.enterprise_rd[1] == pytest.approx(0.0726)
+
+
+def test_a_growth_target_reads_as_the_rate_to_reach(world):
+    IndicatorValue.objects.create(
+        indicator=indicator("enterprise_rd_growth"),
+        region_id=NANMING,
+        year=2025,
+        value=Decimal("8.03"),
+        origin=ValueOrigin.COMPUTED,
+        source=services.COMPUTED_SOURCE,
+    )
+    target = Target.objects.create(
+        region_id=NANMING, indicator=indicator("enterprise_rd_growth"), year=2026, value=Decimal(15)
+    )
+    assert targets.progress(target).needed == "2026年增速需达到 15.0%（最新 8.0%）"
+    met = Target.objects.create(
+        region_id=NANMING, indicator=indicator("enterprise_rd_growth"), year=2027, value=Decimal(5)
+    )
+    assert targets.progress(met).gap == 0 and targets.progress(met).needed == "已达到"

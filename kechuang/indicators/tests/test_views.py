@@ -152,9 +152,11 @@ def test_towns_rank_on_the_chosen_column(figures, login):
     assert first["town"].code == NANMING and first["place"] == 1
     assert client.get(reverse("indicators:towns"), {"year": "x"}).status_code == 400
     assert (
-        client.get(reverse("indicators:towns"), {"year": "2024", "export": "xlsx"}).status_code
+        login(figures.enterprise)
+        .get(reverse("indicators:towns"), {"year": "2024", "export": "xlsx"})
+        .status_code
         == 403
-    )  # no export right
+    )
     export = login(figures.staff).get(
         reverse("indicators:towns"), {"year": "2024", "export": "xlsx"}
     )
@@ -463,3 +465,42 @@ def test_the_landing_page_leads_with_the_index(figures, login):
         'data-testid="index-headline"'
         not in login(figures.university).get("/", follow=True).content.decode()
     )
+
+
+def test_the_value_in_use_is_marked_where_two_exist(figures, login):
+    IndicatorValue.objects.create(
+        indicator=Indicator.objects.get(code="above_rd_intensity"),
+        region_id=HOME,
+        year=2024,
+        value=Decimal("2.4"),
+        origin="computed",
+        source="企业数据计算",
+    )
+    rows = (
+        login(figures.staff)
+        .get(
+            "/api/indicators/values/",
+            {"indicator": "above_rd_intensity", "region": HOME, "year": 2024},
+        )
+        .json()["results"]
+    )
+    assert {(row["is_computed"], row["in_use"]) for row in rows} == {(False, True), (True, False)}
+    nanming = (
+        login(figures.staff)
+        .get("/api/indicators/values/", {"indicator": "above_rd_intensity", "region": NANMING})
+        .json()["results"]
+    )
+    assert [row["in_use"] for row in nanming] == [True]
+
+
+def test_statistics_office_spellings_of_years_and_units_are_read(figures, login):
+    content = "地区,年度,指标,数值,出处\n新昌县,2024年,地区生产总值,651.56亿元,公报\n".encode()
+    upload = io.BytesIO(content)
+    upload.name = "values.csv"
+    response = login(figures.staff).post(
+        reverse("indicators:indicatorvalue_import"), {"file": upload}
+    )
+    assert response.status_code == 302
+    assert IndicatorValue.objects.get(
+        indicator__code="gdp", region_id=HOME, year=2024
+    ).value == Decimal("651.56")

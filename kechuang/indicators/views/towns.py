@@ -65,7 +65,14 @@ def town_table(request):
                     else None
                 )
                 cells.append(None if value is None or value != value else float(value))
-            rows.append({"town": town, "cells": cells, "targets": town_targets.get(town.code, [])})
+            rows.append(
+                {
+                    "town": town,
+                    "cells": cells,
+                    "cells_with_columns": list(zip(cells, columns, strict=True)),
+                    "targets": town_targets.get(town.code, []),
+                }
+            )
         position = [i.code for i in columns].index(sort)
         direction = indicators[sort].direction
         rows.sort(

@@ -50,6 +50,9 @@ class IndicatorValueListView(ObjectListView):
     import_url_name = "indicators:indicatorvalue_import"
     export_name = "区域指标数值"
 
+    def get_queryset(self):
+        return super().get_queryset().with_use()
+
 
 @permission_required("indicators.view_indicatorvalue", raise_exception=True)
 def value_detail(request, pk: int):
