@@ -275,6 +275,17 @@ def _history(latest: pd.DataFrame, rng, home: str) -> dict[int, pd.DataFrame]:
     return years
 
 
+def _parts(raw: pd.DataFrame, ratio, unit: str, year: int, units: pd.DataFrame) -> dict:
+    """What a derived demo figure was divided from, as the store records it."""
+    source = SOURCE.format(year=year, name=units.loc[unit, "name"])
+    return {
+        "numerator": str(services.quantised(raw.at[unit, ratio.numerator.code])),
+        "denominator": str(services.quantised(raw.at[unit, ratio.denominator.code])),
+        "numerator_source": source,
+        "denominator_source": source,
+    }
+
+
 def generate_demo_indicators(seed: int) -> dict:
     rng = np.random.default_rng(seed + 15)
     home = settings.HOME_REGION_CODE
@@ -310,6 +321,7 @@ def generate_demo_indicators(seed: int) -> dict:
                             if derived
                             else SOURCE.format(year=year, name=units.loc[unit, "name"])
                         ),
+                        provenance=_parts(raw, indicator, unit, year, units) if derived else {},
                     )
                 )
     with transaction.atomic():

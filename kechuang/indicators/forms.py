@@ -228,6 +228,7 @@ class IndicatorForm(forms.ModelForm):
             "scale",
             "definition",
             "source_hint",
+            "period",
             "decimals",
             "position",
             "is_active",
@@ -237,8 +238,24 @@ class IndicatorForm(forms.ModelForm):
             "direction": "在指数中越大越好，还是越小越好",
         }
 
+    pillar = forms.ChoiceField(
+        label="加入指数的领域",
+        required=False,
+        help_text="选择后另存一版指数框架，把该指标加入所选领域（之后可在“指数框架”中调整权重）",
+    )
+    weight = forms.DecimalField(
+        label="在领域内的权重", required=False, min_value=0, max_value=1000, initial=1
+    )
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        framework = services.engine_framework(services.current_framework())
+        in_index = {element.code for element in framework.indicators}
+        pillars = framework.at_level(2) if framework.depth > 1 else []
+        if self.instance.pk and self.instance.code in in_index:
+            del self.fields["pillar"], self.fields["weight"]
+        else:
+            self.fields["pillar"].choices = [("", "不加入")] + [(p.code, p.label) for p in pillars]
         kinds = [(k, v) for k, v in IndicatorKind.choices if k != IndicatorKind.COMPUTED]
         self.fields["kind"].choices = kinds
         parts = Indicator.objects.exclude(kind=IndicatorKind.RATIO)

@@ -92,6 +92,42 @@ def _next_version() -> str:
     return f"{today:%Y%m%d}" + (f"-{count + 1}" if count else "")
 
 
+def add_indicator(current: IndexFramework, code: str, pillar: str, weight: float, *, user):
+    """A new version with one more indicator under a pillar."""
+    rows = services.engine_framework(current).as_rows()
+    indicator = Indicator.objects.get(code=code)
+    rows.append(
+        {
+            "iCode": code,
+            "iName": indicator.name,
+            "Level": 1,
+            "Parent": pillar,
+            "Direction": indicator.direction,
+            "Weight": weight,
+            "Denominator": "",
+            "Target": "",
+        }
+    )
+    try:
+        framework = composite.read_framework(
+            rows,
+            data_columns=set(Indicator.objects.values_list("code", flat=True)),
+            columns_name="指标目录",
+        )
+    except FrameworkError as error:
+        raise FrameworkRefused(error.problems) from None
+    note = f"加入指标“{indicator.name}”"
+    with transaction.atomic(), changelog.recording(user, reason=note):
+        return IndexFramework.objects.create(
+            version=_next_version(),
+            title=current.title,
+            effective_from=timezone.localdate(),
+            elements=framework.as_rows(),
+            methods=current.methods,
+            note=note,
+        )
+
+
 def restore(chosen: IndexFramework, *, user) -> IndexFramework:
     """An earlier version in force again, as a new version (history is never rewritten)."""
     note = f"恢复为 {chosen.version} 版"

@@ -155,6 +155,7 @@ def _indicator_data(**changes):
         "scale": 1,
         "definition": "大专以上学历人口 ÷ 常住人口（万人）",
         "source_hint": "人口普查",
+        "period": "year",
         "decimals": 0,
         "position": 40,
         "is_active": "on",
@@ -219,3 +220,25 @@ def test_the_code_of_an_indicator_stays(world, login):
     gdp = Indicator.objects.get(code="gdp")
     assert gdp.name == "地区生产总值（GDP）" and gdp.kind == "bulletin"
     assert login(world.leader).get(reverse("indicators:indicator_add")).status_code == 403
+
+
+def test_a_new_indicator_can_join_a_pillar(world, login):
+    province(2024)
+    before = services.current_framework()
+    response = login(world.staff).post(
+        reverse("indicators:indicator_add"),
+        _indicator_data(
+            code="college_share",
+            name="大专以上学历人口占比",
+            unit="%",
+            decimals=2,
+            period="year",
+            pillar="environment",
+            weight="2",
+        ),
+    )
+    assert response.status_code == 302
+    after = services.current_framework()
+    assert after.pk != before.pk and after.note == "加入指标“大专以上学历人口占比”"
+    element = services.engine_framework(after).by_code["college_share"]
+    assert element.parent == "environment" and element.weight == 2

@@ -153,6 +153,15 @@ def indicator_edit(request, code: str | None = None):
         if saved.kind == IndicatorKind.RATIO:
             services.derive_all(saved)
         messages.success(request, f"已保存：{saved.name}")
+        if form.cleaned_data.get("pillar"):
+            version = frameworks.add_indicator(
+                services.current_framework(),
+                saved.code,
+                form.cleaned_data["pillar"],
+                float(form.cleaned_data.get("weight") or 1),
+                user=request.user,
+            )
+            messages.success(request, f"已加入指数，框架另存为 {version.version} 版。")
         return redirect("indicators:indicator_detail", code=saved.code)
     return render(
         request,
