@@ -57,8 +57,15 @@ def peers(home: Region | None = None) -> list[Region]:
 
 
 def save_peers(codes: Iterable[str], *, user, home: Region | None = None) -> list[Region]:
+    """The home county's default peers; at least one, each a county-level unit of its province
+    (ValueRefused otherwise). The same peers again write nothing."""
     home = home or home_region()
-    members = list(county_units(home).filter(code__in=list(codes)).exclude(pk=home.pk))
+    codes = [code for code in codes if isinstance(code, str) and code.isascii() and code.isdigit()]
+    members = list(county_units(home).filter(code__in=codes).exclude(pk=home.pk))
+    if not members:
+        raise ValueRefused("请至少选择一个本省的县（市、区）作为对标地区。")
+    if {region.code for region in members} == {region.code for region in peers(home)}:
+        return members
     with transaction.atomic(), changelog.recording(user, reason="修改默认对标地区"):
         peer_set, _ = PeerSet.objects.get_or_create(home=home)
         peer_set.members.set(members)

@@ -305,6 +305,9 @@ def test_chosen_peers_become_the_default(figures, login):
     from kechuang.indicators import services
 
     assert [r.code for r in services.peers()] == ["330683"]  # the home county is not its own peer
+    refused = login(figures.staff).post(reverse("indicators:peers"), {"peer": ["x"]}, follow=True)
+    assert "请至少选择一个" in refused.content.decode()
+    assert [r.code for r in services.peers()] == ["330683"]
 
 
 def _xlsx(rows, percent_columns=()):

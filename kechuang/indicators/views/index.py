@@ -188,9 +188,11 @@ def zhejiang_map(request):
 @permission_required("indicators.change_peerset", raise_exception=True)
 def save_peers(request):
     home = services.home_region()
-    chosen = services.save_peers(request.POST.getlist("peer"), user=request.user, home=home)
-    messages.success(
-        request, "默认对标地区已设为：" + ("、".join(r.name for r in chosen) or "（无）")
-    )
+    try:
+        chosen = services.save_peers(request.POST.getlist("peer"), user=request.user, home=home)
+    except services.ValueRefused as refusal:
+        messages.error(request, str(refusal))
+    else:
+        messages.success(request, "默认对标地区已设为：" + "、".join(r.name for r in chosen))
     year = request.POST.get("year", "")
     return redirect(reverse("indicators:overview") + (f"?year={year}" if year.isdigit() else ""))
