@@ -99,6 +99,19 @@ BULLETIN_CODES = (
     "above_rd_intensity",
     "rd_institution_share",
 )
+# Figures that grow with the economy; shares drift instead.
+GROWING = (
+    "gdp",
+    "fiscal_expenditure",
+    "fiscal_st",
+    "tech_contract",
+    "valid_inventions",
+    "rd_personnel",
+    "platforms",
+    "incubators",
+    "tech_sme_total",
+    "hnte_total",
+)
 INTEGER_CODES = {
     "valid_inventions",
     "rd_personnel",
@@ -240,18 +253,7 @@ def _history(latest: pd.DataFrame, rng, home: str) -> dict[int, pd.DataFrame]:
         back = LAST - year
         frame = latest.copy()
         level = (1 + growth) ** -back
-        for code in (
-            "gdp",
-            "fiscal_expenditure",
-            "fiscal_st",
-            "tech_contract",
-            "valid_inventions",
-            "rd_personnel",
-            "platforms",
-            "incubators",
-            "tech_sme_total",
-            "hnte_total",
-        ):
+        for code in GROWING:
             frame[code] = latest[code] * level * rng.uniform(0.97, 1.03, len(latest))
         frame["population"] = latest["population"] * (1 - 0.004 * back)
         frame["employment"] = latest["employment"] * (1 - 0.005 * back)

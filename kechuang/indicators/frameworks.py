@@ -13,6 +13,7 @@ from kechuang.engines import composite
 from kechuang.engines.composite import uncertainty
 from kechuang.engines.composite.framework import Framework, FrameworkError, check_framework
 from kechuang.engines.composite.methods import AGGREGATIONS, IMPUTATIONS, NORMALISATIONS, Methods
+from kechuang.engines.composite.table import TableError, decode
 from kechuang.indicators import services
 from kechuang.indicators.models import IndexFramework, Indicator
 
@@ -39,15 +40,10 @@ def element_rows(framework: Framework) -> list[dict]:
 
 
 def read_uploaded(upload) -> list[dict]:
-    data = upload.read()
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            text = data.decode(encoding)
-            break
-        except UnicodeDecodeError:
-            continue
-    else:
-        raise FrameworkRefused(["框架文件既不是 UTF-8 也不是 GB18030 编码的 CSV"])
+    try:
+        text = decode(upload.read(), "框架文件")
+    except TableError as error:
+        raise FrameworkRefused(error.problems) from None
     return list(csv.DictReader(io.StringIO(text, newline="")))
 
 

@@ -1,30 +1,8 @@
-import pytest
-from django.apps import apps
-from django.contrib import admin
 from django.urls import reverse
 
 from kechuang.conftest import SHARED_WORLD
-from kechuang.core.admin import NoDeleteAdmin, ReadOnlyAdmin
 
 pytestmark = SHARED_WORLD
-
-MODELS = [
-    m
-    for m in apps.get_app_config("assessment").get_models()
-    if not m.__name__.startswith("Historical")
-]
-
-
-@pytest.mark.parametrize("model", MODELS, ids=lambda m: m.__name__)
-def test_every_assessment_model_is_in_the_admin_and_nothing_is_deleted(world, login, model):
-    model_admin = admin.site._registry[model]
-    assert isinstance(model_admin, NoDeleteAdmin | ReadOnlyAdmin)
-    assert not model_admin.has_delete_permission(request=None)
-    opts = model._meta
-    response = login(world.admin).get(
-        reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist")
-    )
-    assert response.status_code == 200
 
 
 def test_figures_are_typed_in_wan_in_the_admin(world, login):

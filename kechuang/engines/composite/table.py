@@ -20,6 +20,19 @@ UNIT_COLUMN, NAME_COLUMN, TIME_COLUMN = "uCode", "uName", "Time"
 MISSING = {"", "na", "n/a", "nan", "null", "-", "—", "..", "…"}
 
 
+ENCODINGS = ("utf-8-sig", "gb18030")
+
+
+def decode(data: bytes, name: str) -> str:
+    """A CSV file's text, in UTF-8 (with or without BOM) or GB18030 as Chinese Excel saves it."""
+    for encoding in ENCODINGS:
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise TableError([f"{name} 既不是 UTF-8 也不是 GB18030 编码的 CSV 文件"])
+
+
 class TableError(ValueError):
     def __init__(self, problems: list[str]):
         self.problems = problems

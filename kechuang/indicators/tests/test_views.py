@@ -164,17 +164,20 @@ def test_towns_rank_on_the_chosen_column(figures, login):
     assert sheet.cell(1, 2).value == "乡镇街道"
 
 
+SCENARIO = {
+    "year": 2024,
+    "target_year": 2027,
+    "top_n": 50,
+    "top_growth": 15,
+    "others_growth": 5,
+    "zero_start_share": 20,
+    "gdp_growth": 7,
+}
+
+
 def test_simulation_marks_itself_and_moves_the_rank(figures, login):
     client = login(figures.staff)
-    params = {
-        "year": 2024,
-        "target_year": 2027,
-        "top_n": 50,
-        "top_growth": 15,
-        "others_growth": 5,
-        "zero_start_share": 20,
-        "gdp_growth": 7,
-    }
+    params = dict(SCENARIO)
     for code in (
         "rd_gdp",
         "above_rd_intensity",
@@ -352,17 +355,6 @@ def test_unit_slips_and_ambiguous_separators_are_refused(figures, login):
     assert "相差 94 倍" in issues[2] and "疑似单位有误" in issues[2]
     assert issues[3] == "不是数字"
     assert issues[4] == "地区生产总值以“亿元”计，不是百分比"
-
-
-SCENARIO = {
-    "year": 2024,
-    "target_year": 2027,
-    "top_n": 50,
-    "top_growth": 15,
-    "others_growth": 5,
-    "zero_start_share": 20,
-    "gdp_growth": 7,
-}
 
 
 def test_more_simulated_growth_never_lowers_the_rank(figures, login):

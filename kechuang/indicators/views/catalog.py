@@ -9,6 +9,7 @@ from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 
 from kechuang.core import changelog
 from kechuang.indicators import forms, frameworks, services
@@ -165,6 +166,12 @@ def indicator_edit(request, code: str | None = None):
         return redirect("indicators:indicator_detail", code=saved.code)
     return render(
         request,
-        "indicators/indicator_form.html",
-        {"title": f"修改指标：{indicator.name}" if indicator else "新增指标", "form": form},
+        "indicators/form.html",
+        {
+            "title": f"修改指标：{indicator.name}" if indicator else "新增指标",
+            "form": form,
+            "intro": "统计公报等来源的指标在“指标数值”中录入或导入；比率类指标由所选分子、分母自动算出"
+            "（分子 ÷ 分母 × 倍数，百分比的倍数为 100）。选择“加入指数的领域”即把新指标放进创新指数。",
+            "cancel_url": reverse("indicators:catalog"),
+        },
     )

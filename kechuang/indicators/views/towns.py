@@ -4,12 +4,14 @@ from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import BadRequest, PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 
 from kechuang.core import changelog
 from kechuang.core.excel import add_sheet, new_workbook, workbook_response
 from kechuang.core.views import ObjectListView
 from kechuang.indicators import filtersets, forms, services, tables, targets
 from kechuang.indicators.models import Indicator, IndicatorValue, Target
+from kechuang.indicators.views.index import asked_year
 
 # The league table's columns, with the short headings a table of twelve towns can carry.
 TOWN_COLUMNS = {
@@ -39,10 +41,7 @@ def town_years() -> list[int]:
 @permission_required("indicators.view_indicatorvalue", raise_exception=True)
 def town_table(request):
     years = town_years()
-    asked = request.GET.get("year")
-    if asked and not (asked.isascii() and asked.isdigit() and 2000 <= int(asked) <= 2100):
-        raise BadRequest(f"年度应为 2000 至 2100 之间的四位数字，收到“{asked}”。")
-    year = int(asked) if asked else (years[0] if years else None)
+    year = asked_year(request, sorted(years))
     indicators = {i.code: i for i in Indicator.objects.filter(code__in=TOWN_COLUMNS)}
     columns = [indicators[code] for code in TOWN_COLUMNS if code in indicators]
     sort = request.GET.get("sort", "enterprise_rd")
@@ -140,6 +139,12 @@ def target_edit(request, pk: int | None = None):
         return redirect("indicators:target_list")
     return render(
         request,
-        "indicators/target_form.html",
-        {"title": "修改目标" if target else "设定目标", "form": form, "target": target},
+        "indicators/form.html",
+        {
+            "title": "修改目标" if target else "设定目标",
+            "form": form,
+            "intro": "为本县、乡镇街道或任一县（市、区）设定某项指标到某年要达到的数值，"
+            "如“2027 年 R&D 经费支出占 GDP 比重 5.0%”。目标列表和模拟测算页显示差距和每年所需的提高。",
+            "cancel_url": reverse("indicators:target_list"),
+        },
     )

@@ -116,7 +116,17 @@ def value_edit(request):
                 request, f"已保存：{stored}（{stored.value.normalize():f}{stored.indicator.unit}）"
             )
             return redirect(reverse("indicators:indicatorvalue_detail", args=[stored.pk]))
-    return render(request, "indicators/value_form.html", {"title": "录入指标数值", "form": form})
+    return render(
+        request,
+        "indicators/form.html",
+        {
+            "title": "录入指标数值",
+            "form": form,
+            "intro": "录入统计公报等来源的官方数值。同一地区、年度、指标已有数值时，保存即为修改，"
+            "原数值留在历次数值中。比率类指标（如 R&D 经费支出占 GDP 比重）随分子、分母自动重算。",
+            "cancel_url": reverse("indicators:indicatorvalue_list"),
+        },
+    )
 
 
 @permission_required("indicators.import_indicatorvalue", raise_exception=True)

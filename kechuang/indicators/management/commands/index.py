@@ -13,13 +13,12 @@ from kechuang.engines.composite.table import (
     TableError,
     build_all,
     correlations_table,
+    decode,
     read_data,
     results_table,
     stage_table,
     treatment_table,
 )
-
-ENCODINGS = ("utf-8-sig", "gb18030")
 
 
 def describe() -> str:
@@ -65,15 +64,10 @@ def describe() -> str:
 def read_rows(path: Path) -> list[dict]:
     if not path.is_file():
         raise CommandError(f"找不到文件 {path}")
-    data = path.read_bytes()
-    for encoding in ENCODINGS:
-        try:
-            text = data.decode(encoding)
-            break
-        except UnicodeDecodeError:
-            continue
-    else:
-        raise CommandError(f"{path} 既不是 UTF-8 也不是 GB18030 编码的 CSV 文件")
+    try:
+        text = decode(path.read_bytes(), str(path))
+    except TableError as error:
+        raise CommandError(error.problems[0]) from None
     first_line = text.lstrip("\ufeff").split("\n", 1)[0]
     try:
         dialect = csv.Sniffer().sniff(first_line, delimiters=",;\t")
