@@ -327,10 +327,13 @@ def generate_demo_indicators(seed: int) -> dict:
                     )
                 )
     with transaction.atomic():
-        # Demo figures only: cleared in bulk, with their history, before new ones are drawn.
-        for model in (IndicatorValue, Target):
-            for table in (model, model.history.model):
-                table.objects.all()._raw_delete(table.objects.db)
+        # Demo figures only: the bulletin figures and targets are cleared in bulk, with their
+        # history, before new ones are drawn. Computed values stay: the monitoring recompute
+        # has just refreshed them, and a refresh below writes only what differs.
+        for table in (IndicatorValue, IndicatorValue.history.model):
+            table.objects.filter(is_computed=False)._raw_delete(table.objects.db)
+        for table in (Target, Target.history.model):
+            table.objects.all()._raw_delete(table.objects.db)
         IndicatorValue.objects.bulk_create(rows, batch_size=2000)
         county = regions[home]
         towns = {region.name: region for region in Region.objects.filter(parent=county)}
@@ -373,7 +376,7 @@ def generate_demo_indicators(seed: int) -> dict:
                 if region is not None
             ]
         )
-    computed = 0
     for year in range(FIRST, DEMO_LAST_YEAR + 1):
-        computed += services.refresh_computed(year)
+        services.refresh_computed(year)
+    computed = IndicatorValue.objects.filter(is_computed=True).count()
     return {"values": len(rows), "computed": computed, "years": (FIRST, LAST), "placed": placed}

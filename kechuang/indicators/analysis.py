@@ -29,13 +29,13 @@ class Standing:
         return self.previous_rank - self.rank
 
 
-def _rank(build: Build | None, unit: str, code: str) -> int | None:
+def rank_of(build: Build | None, unit: str, code: str) -> int | None:
     if build is None or unit not in build.ranks.index or pd.isna(build.ranks.at[unit, code]):
         return None
     return int(build.ranks.at[unit, code])
 
 
-def _score(build: Build, unit: str, code: str) -> float | None:
+def score_of(build: Build, unit: str, code: str) -> float | None:
     if unit not in build.aggregated.index or pd.isna(build.aggregated.at[unit, code]):
         return None
     return float(build.aggregated.at[unit, code])
@@ -51,9 +51,9 @@ def standings(build: Build, previous: Build | None, unit: str) -> list[Standing]
         Standing(
             e.code,
             e.label,
-            _score(build, unit, e.code),
-            _rank(build, unit, e.code),
-            _rank(previous, unit, e.code),
+            score_of(build, unit, e.code),
+            rank_of(build, unit, e.code),
+            rank_of(previous, unit, e.code),
         )
         for e in order
     ]
@@ -131,15 +131,14 @@ def rank_interval(year: int, units: list[str]) -> pd.DataFrame:
 
 
 def trend(
-    years: list[int], units: list[str]
+    builds: dict[int, Build], units: list[str]
 ) -> dict[str, dict[int, tuple[float | None, int | None]]]:
     """(score, rank) of the index per unit and year."""
     series = {unit: {} for unit in units}
-    for year in years:
-        build = services.build_year(year)
+    for year, build in builds.items():
         top = build.index_code
         for unit in units:
-            series[unit][year] = (_score(build, unit, top), _rank(build, unit, top))
+            series[unit][year] = (score_of(build, unit, top), rank_of(build, unit, top))
     return series
 
 
@@ -164,7 +163,7 @@ def gap_to_next(build: Build, unit: str) -> dict | None:
     """What separates a unit from the one ranked just above it: each indicator's contribution
     to the index, own minus theirs, largest shortfall first."""
     top = build.index_code
-    rank = _rank(build, unit, top)
+    rank = rank_of(build, unit, top)
     if rank is None or rank == 1:
         return None
     ranks = build.ranks[top]
@@ -183,19 +182,18 @@ def gap_to_next(build: Build, unit: str) -> dict | None:
     }
 
 
-def yearly_ranks(years: list[int], unit: str) -> list[dict]:
-    """The unit's rank, overall and per pillar, in each year."""
+def yearly_ranks(builds: dict[int, Build], unit: str) -> list[dict]:
+    """The unit's rank, overall and per pillar, in each year, newest first."""
     rows = []
-    for year in years:
-        build = services.build_year(year)
+    for year, build in sorted(builds.items(), reverse=True):
         framework = build.framework
         pillars = framework.at_level(framework.depth - 1)
         rows.append(
             {
                 "year": year,
-                "index": _rank(build, unit, build.index_code),
-                "score": _score(build, unit, build.index_code),
-                "pillars": [_rank(build, unit, p.code) for p in pillars],
+                "index": rank_of(build, unit, build.index_code),
+                "score": score_of(build, unit, build.index_code),
+                "pillars": [rank_of(build, unit, p.code) for p in pillars],
             }
         )
     return rows
@@ -217,7 +215,7 @@ def headline() -> dict | None:
         return None
     top = build.index_code
     pillars = build.framework.at_level(build.framework.depth - 1)
-    best = min(pillars, key=lambda p: _rank(build, home.code, p.code) or 10**6)
+    best = min(pillars, key=lambda p: rank_of(build, home.code, p.code) or 10**6)
     rd_gdp = build.raw["rd_gdp"] if "rd_gdp" in build.raw.columns else None
     figure = None
     if rd_gdp is not None and home.code in rd_gdp.index and not pd.isna(rd_gdp[home.code]):
@@ -235,10 +233,10 @@ def headline() -> dict | None:
     return {
         "year": year,
         "units": len(build.aggregated),
-        "rank": _rank(build, home.code, top),
-        "score": _score(build, home.code, top),
+        "rank": rank_of(build, home.code, top),
+        "score": score_of(build, home.code, top),
         "best": best.label,
-        "best_rank": _rank(build, home.code, best.code),
+        "best_rank": rank_of(build, home.code, best.code),
         "rd_gdp": figure,
         "target": progress(target) if target else None,
     }

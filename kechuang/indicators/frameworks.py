@@ -14,7 +14,7 @@ from kechuang.engines.composite import uncertainty
 from kechuang.engines.composite.framework import Framework, FrameworkError, check_framework
 from kechuang.engines.composite.methods import AGGREGATIONS, IMPUTATIONS, NORMALISATIONS, Methods
 from kechuang.engines.composite.table import TableError, decode
-from kechuang.indicators import services
+from kechuang.indicators import analysis, services
 from kechuang.indicators.models import IndexFramework, Indicator
 
 
@@ -152,15 +152,13 @@ def sensitivity(row: IndexFramework, year: int) -> dict:
     home = services.home_region().code
     nominal = composite.build(raw, framework, methods)
     top = framework.top.code
-    result = {"nominal": _rank(nominal, home, top), "levels": []}
+    result = {"nominal": analysis.rank_of(nominal, home, top), "levels": []}
     for level in range(1, framework.depth):
         table = uncertainty.remove_one(raw, framework, methods, level=level, unit=home)
         rows = [
             {
                 **record,
-                "home_rank": None
-                if record["unit_rank"] != record["unit_rank"]
-                else int(record["unit_rank"]),
+                "home_rank": _whole(record["unit_rank"]),
             }
             for record in table.to_dict("records")
         ]
@@ -192,11 +190,4 @@ def sensitivity(row: IndexFramework, year: int) -> dict:
 
 
 def _whole(value):
-    return None if value != value else int(value)
-
-
-def _rank(build, unit, code):
-    if unit not in build.ranks.index:
-        return None
-    value = build.ranks.at[unit, code]
-    return None if value != value else int(value)
+    return None if value is None or value != value else int(value)

@@ -186,10 +186,10 @@ def project(scenario: Scenario, *, visible: set[int] | None = None) -> Projectio
         projected=projected,
         score=placed.scores.get(top),
         rank=placed.ranks.get(top),
-        base_score=analysis._score(build, home, top),
-        base_rank=analysis._rank(build, home, top),
+        base_score=analysis.score_of(build, home, top),
+        base_rank=analysis.rank_of(build, home, top),
         pillar_ranks=[
-            (p.label, analysis._rank(build, home, p.code), placed.ranks.get(p.code))
+            (p.label, analysis.rank_of(build, home, p.code), placed.ranks.get(p.code))
             for p in pillars
         ],
         contributors=contributors,

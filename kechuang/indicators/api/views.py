@@ -6,7 +6,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from kechuang.core.api import ReadOnlyScopedViewSet
-from kechuang.indicators import filtersets, services, tables
+from kechuang.indicators import analysis, filtersets, services, tables
 from kechuang.indicators.api import serializers
 from kechuang.indicators.models import IndicatorValue, Target
 from kechuang.indicators.views.index import asked_year
@@ -74,19 +74,11 @@ class IndexRankingView(APIView):
                 {
                     "region": unit,
                     "region_name": names.get(unit, unit),
-                    "scores": {code: _number(build.aggregated.at[unit, code]) for code in codes},
-                    "ranks": {code: _whole(build.ranks.at[unit, code]) for code in codes},
+                    "scores": {code: analysis.score_of(build, unit, code) for code in codes},
+                    "ranks": {code: analysis.rank_of(build, unit, code) for code in codes},
                 }
             )
         rows.sort(
             key=lambda row: (row["ranks"][build.index_code] is None, row["ranks"][build.index_code])
         )
         return Response(serializers.RankingSerializer(rows, many=True).data)
-
-
-def _number(value):
-    return None if value != value else float(value)
-
-
-def _whole(value):
-    return None if value != value else int(value)

@@ -14,18 +14,21 @@ from django.views.decorators.http import require_POST
 
 from kechuang.indicators import analysis, geo, services
 from kechuang.indicators.models import Indicator
+from kechuang.monitoring import results
 from kechuang.registry.models import Region
 
 VIEW = "indicators.view_indicatorvalue"
 
 
 def asked_year(request, years: list[int]) -> int | None:
+    """The year asked for (`?year=`, checked as every page checks it), or the newest of `years`."""
     asked = request.GET.get("year")
     if not asked:
         return years[-1] if years else None
-    if not (asked.isascii() and asked.isdigit() and 2000 <= int(asked) <= 2100):
-        raise BadRequest(f"年度应为 2000 至 2100 之间的四位数字，收到“{asked}”。")
-    return int(asked)
+    try:
+        return results.asked_year(asked)
+    except ValueError as error:
+        raise BadRequest(str(error)) from None
 
 
 def chosen_peers(request, home: Region) -> list[Region]:
@@ -55,8 +58,8 @@ def overview(request):
     peers = chosen_peers(request, home)
     units = [home, *peers]
     codes = [region.code for region in units]
-    build = services.build_year(year)
-    previous = services.build_year(year - 1) if year - 1 in years else None
+    builds = {y: services.build_year(y) for y in years}
+    build, previous = builds[year], builds.get(year - 1)
     names = dict(Indicator.objects.values_list("code", "name"))
     framework = build.framework
     pillars = [element for element in framework.at_level(framework.depth - 1)]
@@ -81,8 +84,8 @@ def overview(request):
         for element in [framework.top, *pillars]:
             row["cells"].append(
                 (
-                    analysis._score(build, region.code, element.code),
-                    analysis._rank(build, region.code, element.code),
+                    analysis.score_of(build, region.code, element.code),
+                    analysis.rank_of(build, region.code, element.code),
                 )
             )
         if region.code in interval.index:
@@ -92,14 +95,14 @@ def overview(request):
     pull = decomposition[decomposition["versus_mean"] > 0].head(5)
     drag = decomposition[decomposition["versus_mean"] < 0].tail(5).iloc[::-1]
     explained = {
-        "home": analysis._score(build, home.code, top),
+        "home": analysis.score_of(build, home.code, top),
         "mean": float(build.scores.mean()),
         "shown": float(pull["versus_mean"].sum() + drag["versus_mean"].sum()),
         "total": float(decomposition["versus_mean"].sum()),
     }
     explained["rest"] = explained["total"] - explained["shown"]
     changes = analysis.changes(build, previous, home.code)
-    trend = analysis.trend(years, codes)
+    trend = analysis.trend(builds, codes)
     region_names = dict(services.county_units(home).values_list("code", "name"))
     chart = {
         "pillars": [p.label for p in pillars],
@@ -137,7 +140,7 @@ def overview(request):
             "explained": explained,
             "changes": None if changes is None else changes.to_dict("records"),
             "gap": _named(analysis.gap_to_next(build, home.code), region_names),
-            "yearly": analysis.yearly_ranks(list(reversed(years)), home.code),
+            "yearly": analysis.yearly_ranks(builds, home.code),
             "interval": interval.loc[home.code].to_dict() if home.code in interval.index else None,
             "runs": analysis.MONTE_CARLO_RUNS,
             "county_units": sorted(region_names.items()),
