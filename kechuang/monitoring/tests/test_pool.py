@@ -39,6 +39,14 @@ def days(n: int) -> datetime.date:
     return today() + datetime.timedelta(days=n)
 
 
+def dated(offsets: dict) -> dict:
+    """Form values with day offsets from today turned into dates, resolved when the test runs."""
+    return {
+        name: days(value).isoformat() if isinstance(value, int) else value
+        for name, value in offsets.items()
+    }
+
+
 def visit(entry, *, visited_on=None, due=None, done=None, result="", problems="资金周转紧张"):
     return ServiceVisit.objects.create(
         entry=entry,
@@ -343,36 +351,26 @@ def test_town_cannot_record_a_visit_to_another_towns_entry(world, pool, login):
 
 
 @pytest.mark.parametrize(
-    ("changes", "field", "message"),
+    ("offsets", "field", "message"),
     [
+        ({"visited_on": 1}, "visited_on", "走访日期不能晚于今天（{today}）。"),
+        ({"visited_on": -3, "follow_up_due": -4}, "follow_up_due", "跟进期限不能早于走访日期。"),
+        ({"follow_up_done_on": 0}, "follow_up_result", "请说明跟进结果"),
         (
-            {"visited_on": days(1).isoformat()},
-            "visited_on",
-            f"走访日期不能晚于今天（{days(0).isoformat()}）。",
-        ),
-        (
-            {"visited_on": days(-3).isoformat(), "follow_up_due": days(-4).isoformat()},
-            "follow_up_due",
-            "跟进期限不能早于走访日期。",
-        ),
-        ({"follow_up_done_on": today().isoformat()}, "follow_up_result", "请说明跟进结果"),
-        (
-            {"follow_up_done_on": days(30).isoformat(), "follow_up_result": "已解决"},
+            {"follow_up_done_on": 30, "follow_up_result": "已解决"},
             "follow_up_done_on",
-            f"跟进完成日期不能晚于今天（{days(0).isoformat()}）。",
+            "跟进完成日期不能晚于今天（{today}）。",
         ),
         (
-            {
-                "visited_on": days(-3).isoformat(),
-                "follow_up_done_on": days(-5).isoformat(),
-                "follow_up_result": "已解决",
-            },
+            {"visited_on": -3, "follow_up_done_on": -5, "follow_up_result": "已解决"},
             "follow_up_done_on",
             "跟进完成日期不能早于走访日期。",
         ),
     ],
 )
-def test_visit_rules(world, pool, login, changes, field, message):
+def test_visit_rules(world, pool, login, offsets, field, message):
+    changes = dated(offsets)
+    message = message.format(today=today().isoformat())
     response = login(world.town).post(
         reverse("monitoring:servicevisit_add"), visit_data(pool["nanming"], **changes)
     )
@@ -659,33 +657,21 @@ def test_panel_hidden_without_the_right_to_view_the_pool(world, pool, login):
 
 
 @pytest.mark.parametrize(
-    ("changes", "field", "message"),
+    ("offsets", "field", "message"),
     [
-        ({"joined_on": days(1).isoformat()}, "joined_on", "入库日期不能晚于今天"),
+        ({"joined_on": 1}, "joined_on", "入库日期不能晚于今天"),
+        ({"joined_on": -5, "status": "graduated", "left_on": 2}, "left_on", "出库日期不能晚于今天"),
         (
-            {
-                "joined_on": days(-5).isoformat(),
-                "status": "graduated",
-                "left_on": days(2).isoformat(),
-            },
-            "left_on",
-            "出库日期不能晚于今天",
-        ),
-        (
-            {
-                "joined_on": days(-5).isoformat(),
-                "status": "graduated",
-                "left_on": days(-6).isoformat(),
-            },
+            {"joined_on": -5, "status": "graduated", "left_on": -6},
             "left_on",
             "出库日期不能早于入库日期。",
         ),
     ],
 )
-def test_pool_dates_lie_in_order_and_not_ahead(world, login, changes, field, message):
+def test_pool_dates_lie_in_order_and_not_ahead(world, login, offsets, field, message):
     response = login(world.staff).post(
         reverse("monitoring:poolentry_add"),
-        entry_data(world.own_enterprise, world.staff, **changes),
+        entry_data(world.own_enterprise, world.staff, **dated(offsets)),
     )
     assert response.status_code == 200
     assert message in " ".join(response.context["form"].errors[field])
