@@ -3,6 +3,9 @@
 from dataclasses import dataclass
 
 from django.urls import reverse
+from django.utils.functional import SimpleLazyObject
+
+from kechuang.core.notifications import unread
 
 
 @dataclass(frozen=True)
@@ -179,4 +182,4 @@ def navigation(request):
     ]
     if matches:
         max(matches, key=lambda item: len(item["url"]))["active"] = True
-    return {"menu": groups}
+    return {"menu": groups, "unread_notifications": SimpleLazyObject(lambda: unread(user))}

@@ -19,7 +19,11 @@ class ScopePaths:
 
     region: str | tuple[str, ...] | None = None
     org: str | tuple[str, ...] | None = None
-    owner: str | None = None
+    owner: str | tuple[str, ...] | None = None
+
+    @property
+    def owners(self) -> tuple[str, ...]:
+        return _paths(self.owner)
 
     @property
     def regions(self) -> tuple[str, ...]:
@@ -59,8 +63,9 @@ class ScopeGrant:
         if self.org_ids:
             for org_path in paths.orgs:
                 q |= Q(**{f"{org_path}__in": sorted(self.org_ids)})
-        if paths.owner and self.owner_id is not None:
-            q |= Q(**{paths.owner: self.owner_id})
+        if self.owner_id is not None:
+            for owner_path in paths.owners:
+                q |= Q(**{owner_path: self.owner_id})
         return q
 
     def covers(self, instance: models.Model, paths: ScopePaths) -> bool:
@@ -73,8 +78,8 @@ class ScopeGrant:
             return True
         if self.org_ids and any(_follow(instance, path) in self.org_ids for path in paths.orgs):
             return True
-        if paths.owner and self.owner_id is not None:
-            return _follow(instance, paths.owner) == self.owner_id
+        if self.owner_id is not None:
+            return any(_follow(instance, path) == self.owner_id for path in paths.owners)
         return False
 
     def covers_region(self, code: str | None) -> bool:
@@ -118,4 +123,12 @@ class ScopedQuerySet(models.QuerySet):
         if paths is None:
             return self
         condition = user.scope_grant().q(paths)
-        return self if condition is None else self.filter(condition)
+        if condition is None:
+            return self
+        shared = self.shared_with(user, action)
+        return self.filter(condition if shared is None else condition | shared)
+
+    def shared_with(self, user, action: str) -> Q | None:
+        """Rows outside the user's scope that they may still `action`: what a market lists to
+        every participant, or what a party to a deal takes part in. None: nothing more."""
+        return None

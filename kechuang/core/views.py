@@ -9,6 +9,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -16,6 +17,8 @@ from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.http.response import HttpResponseRedirectBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.templatetags.static import static
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 from django.views.generic import DetailView, TemplateView, UpdateView
@@ -23,11 +26,12 @@ from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
 from kechuang.core import exports, jobs, uploads
+from kechuang.core import notifications as notifications_service
 from kechuang.core.excel import CSV_TYPE, XLSX_TYPE, attachment, stamp, workbook_response
 from kechuang.core.history import history_entries, shows_ip
 from kechuang.core.importing import Issue, issues_workbook
 from kechuang.core.masking import hidden_fields
-from kechuang.core.models import Job, OperationLog
+from kechuang.core.models import Job, Notification, OperationLog
 from kechuang.core.oplog import log_operation, request_origin
 from kechuang.core.pagination import BoundedPaginator
 from kechuang.core.panels import render_panels
@@ -428,3 +432,35 @@ def moved(new_prefix: str):
 def favicon(request):
     """Browsers and tools that ask for /favicon.ico without reading the page's icon link."""
     return redirect(static("core/favicon.svg"))
+
+
+@login_required
+def notifications(request):
+    """The user's inbox, newest first."""
+    rows = Notification.objects.filter(recipient=request.user)
+    page = BoundedPaginator(rows, 30).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "core/notifications.html",
+        {"title": "我的消息", "page": page, "unread": rows.filter(read_at__isnull=True).count()},
+    )
+
+
+@login_required
+@require_POST
+def notifications_read(request):
+    """Mark all messages read, or open one (marking it read) when `pk` is given."""
+    pk = request.POST.get("pk")
+    if pk:
+        note = get_object_or_404(Notification, pk=pk if pk.isdigit() else 0, recipient=request.user)
+        notifications_service.mark_read(request.user, note.pk)
+        return redirect(safe_next(note.url, request))
+    notifications_service.mark_read(request.user)
+    return redirect("core:notifications")
+
+
+def safe_next(url: str, request) -> str:
+    """The address to go to, if it is on this site; the inbox otherwise."""
+    if url and url_has_allowed_host_and_scheme(url, allowed_hosts={request.get_host()}):
+        return url
+    return reverse("core:notifications")

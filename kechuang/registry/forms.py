@@ -69,6 +69,7 @@ class EnterpriseForm(ScopedModelForm):
             "founded_on",
             "registered_capital",
             "employees",
+            "products",
             "size_class",
             "status",
             "is_listed",

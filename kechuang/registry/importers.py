@@ -214,6 +214,7 @@ class EnterpriseImportSpec(ImportSpec):
             synonyms=("从业人员数", "职工人数", "从业人员（人）"),
             parse=whole_number,
         ),
+        Column("主要产品", "products", synonyms=("主营产品", "产品"), help="以逗号或顿号分隔"),
         Column(
             "企业规模",
             "size_class",

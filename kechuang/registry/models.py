@@ -174,6 +174,9 @@ class Enterprise(SpelledName, BaseModel):
         validators=[MinValueValidator(0)],
     )
     employees = models.PositiveIntegerField("从业人员（人）", null=True, blank=True)
+    products = models.CharField(
+        "主要产品", max_length=300, blank=True, help_text="以逗号或顿号分隔，用于技术供需匹配"
+    )
     size_class = models.CharField(
         "企业规模", max_length=10, choices=choices.SizeClass.choices, blank=True
     )

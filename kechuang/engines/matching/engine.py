@@ -13,6 +13,7 @@ candidate carries its signals, so the page can say why it ranks where it does.
 """
 
 import json
+import tempfile
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
@@ -21,7 +22,7 @@ import numpy as np
 
 from kechuang.engines.matching import analysis, signals
 from kechuang.engines.matching.dense import DenseIndex, Embedder
-from kechuang.engines.matching.index import BM25Index
+from kechuang.engines.matching.index import BM25Index, swap_in
 from kechuang.engines.matching.signals import Profile
 
 TEXT_SIGNALS = {"lexical": "关键词匹配", "ngram": "字面相似", "dense": "语义相似"}
@@ -46,6 +47,7 @@ class Weights:
     readiness: float = 0.04
     proximity: float = 0.04
     track_record: float = 0.02
+    research: float = 0.04
 
     def of(self, name: str) -> float:
         return getattr(self, name)
@@ -126,6 +128,7 @@ class Matcher:
         self.grams = BM25Index()
         self.dense = DenseIndex() if embedder is not None else None
         self.profiles: dict[str, Profile] = {}
+        self.extra: dict = {}
 
     # -- analysis -------------------------------------------------------------------------
     def document_words(self, document: Document) -> list[str]:
@@ -266,23 +269,27 @@ class Matcher:
         return {d: (r, r / best) for d, r in hits.items() if best > 0}
 
     # -- persistence ----------------------------------------------------------------------
-    def save(self, directory: Path) -> None:
+    def save(self, directory: Path, *, extra: dict | None = None) -> None:
+        """Write the matcher to `directory`, replaced whole; `extra` (JSON) is kept with it
+        and comes back as `loaded.extra`."""
         directory = Path(directory)
-        directory.mkdir(parents=True, exist_ok=True)
-        self.words.save(directory / "words")
-        self.grams.save(directory / "grams")
+        directory.parent.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=f".{directory.name}-", dir=directory.parent))
+        self.words.save(staging / "words")
+        self.grams.save(staging / "grams")
         if self.dense is not None:
-            self.dense.save(directory / "dense.npz")
+            self.dense.save(staging / "dense.npz")
         meta = {
             "format": FORMAT,
             "terms": list(self.terms),
             "home": self.home,
             "weights": asdict(self.weights),
             "profiles": {d: asdict(p) for d, p in self.profiles.items()},
+            "extra": extra or {},
         }
-        temporary = directory / "matcher.json.tmp"
-        temporary.write_text(json.dumps(meta, ensure_ascii=False), "utf-8")
-        temporary.replace(directory / "matcher.json")
+        (staging / "matcher.json").write_text(json.dumps(meta, ensure_ascii=False), "utf-8")
+        swap_in(staging, directory)
+        self.extra = extra or {}
 
     @classmethod
     def load(cls, directory: Path, *, embedder: Embedder | None = None) -> "Matcher":
@@ -303,6 +310,7 @@ class Matcher:
         matcher.grams = BM25Index.load(directory / "grams")
         if matcher.dense is not None:
             matcher.dense = DenseIndex.load(dense_file)
+        matcher.extra = meta.get("extra", {})
         matcher.profiles = {
             d: Profile(**{k: tuple(v) if isinstance(v, list) else v for k, v in p.items()})
             for d, p in meta["profiles"].items()

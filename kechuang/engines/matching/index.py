@@ -27,6 +27,19 @@ from scipy import sparse
 FORMAT = 1
 
 
+def swap_in(staging: Path, directory: Path) -> None:
+    """Put a fully written staging directory in the place of `directory`: a reader sees the
+    old whole or the new whole."""
+    if directory.exists():
+        old = directory.with_name(directory.name + ".old")
+        shutil.rmtree(old, ignore_errors=True)
+        os.replace(directory, old)
+        os.replace(staging, directory)
+        shutil.rmtree(old, ignore_errors=True)
+    else:
+        os.replace(staging, directory)
+
+
 @dataclass
 class Segment:
     """Sealed documents: `matrix[row, term] = tf`; rows of replaced or removed documents are
@@ -280,14 +293,7 @@ class BM25Index:
             "segments": [s.doc_ids for s in self.segments],
         }
         (staging / "meta.json").write_text(json.dumps(meta, ensure_ascii=False), "utf-8")
-        if directory.exists():
-            old = directory.with_name(directory.name + ".old")
-            shutil.rmtree(old, ignore_errors=True)
-            os.replace(directory, old)
-            os.replace(staging, directory)
-            shutil.rmtree(old, ignore_errors=True)
-        else:
-            os.replace(staging, directory)
+        swap_in(staging, directory)
 
     @classmethod
     def load(cls, directory: Path) -> "BM25Index":

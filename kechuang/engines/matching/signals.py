@@ -11,7 +11,8 @@ from dataclasses import dataclass
 @dataclass(frozen=True)
 class Profile:
     """What is known of a query or a candidate besides its text. For a query, `readiness` is
-    the lowest technology readiness level (1–9) that would do; for a candidate, its own."""
+    the lowest technology readiness level (1–9) that would do; for a candidate, its own.
+    `research` (0–1) says how much R&D an enterprise does, for offering results to it."""
 
     industries: tuple[str, ...] = ()
     chains: tuple[str, ...] = ()
@@ -19,6 +20,7 @@ class Profile:
     readiness: int | None = None
     region: str = ""
     track_record: int = 0
+    research: float = 0.0
 
 
 # How alike two industry codes are, by the longest level they share: 小类 (C3451), 中类
@@ -83,6 +85,7 @@ STRUCTURED = {
     "readiness": "技术成熟度",
     "proximity": "距离（县内优先）",
     "track_record": "以往成交",
+    "research": "研发活跃度",
 }
 
 
@@ -95,4 +98,5 @@ def structured(query: Profile, candidate: Profile, home: str) -> dict[str, float
         "readiness": readiness(query, candidate),
         "proximity": proximity(home or query.region, candidate),
         "track_record": track_record(candidate),
+        "research": min(max(candidate.research, 0.0), 1.0),
     }

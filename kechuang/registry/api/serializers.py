@@ -35,6 +35,7 @@ class EnterpriseSerializer(FormValidatedSerializer):
             "founded_on",
             "registered_capital",
             "employees",
+            "products",
             "size_class",
             "is_listed",
             "stock_code",

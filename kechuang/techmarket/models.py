@@ -1,0 +1,735 @@
+"""The technology market: results offered, demands posted, the expert pool, matches followed
+to a deal, and matchmaking events.
+
+Who sees what: published results, open public demands and experts who accept matchmaking
+are listed to every market participant; drafts, bureau-only demands and matches stay within
+the usual data scope and with the parties to them. A result's confidential part is read by
+the bureau, the owner, and the enterprises the owner has approved (`Disclosure`).
+"""
+
+import re
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+
+from kechuang.core.models import BaseModel
+from kechuang.core.scope import ScopedQuerySet, ScopePaths
+from kechuang.registry.models import Enterprise, Industry, IndustryChain, Institution, Person
+from kechuang.techmarket import choices
+
+READINESS = [MinValueValidator(1), MaxValueValidator(9)]
+MONEY = {"max_digits": 16, "decimal_places": 2}
+
+
+class ResultQuerySet(ScopedQuerySet):
+    def shared_with(self, user, action):
+        if action in ("view", "export"):
+            return Q(status=choices.ResultStatus.PUBLISHED)
+        return None
+
+    def published(self):
+        return self.filter(status=choices.ResultStatus.PUBLISHED)
+
+
+class TechResult(BaseModel):
+    """A technology result offered for transfer (科技成果), owned by an institution or an
+    enterprise. `abstract` is public once published; `confidential` is not (see module)."""
+
+    title = models.CharField("成果名称", max_length=200)
+    abstract = models.TextField("成果简介（公开）")
+    confidential = models.TextField(
+        "保密内容",
+        blank=True,
+        help_text="关键参数、工艺细节等；仅科技局、成果方及成果方同意的企业可见",
+    )
+    field = models.CharField(
+        "技术领域", max_length=10, help_text="《国家重点支持的高新技术领域》二级领域"
+    )
+    industry = models.ForeignKey(
+        Industry,
+        verbose_name="适用行业",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    chains = models.ManyToManyField(
+        IndustryChain, verbose_name="适用产业链", blank=True, related_name="tech_results"
+    )
+    keywords = models.CharField("关键词", max_length=300, blank=True, help_text="以逗号或顿号分隔")
+    readiness = models.PositiveSmallIntegerField(
+        "技术成熟度",
+        validators=READINESS,
+        help_text="TRL 1–9：1 原理发现，4 实验室验证，6 中试，9 规模应用",
+    )
+    institution = models.ForeignKey(
+        Institution,
+        verbose_name="成果所有单位（机构）",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="tech_results",
+    )
+    enterprise = models.ForeignKey(
+        Enterprise,
+        verbose_name="成果所有单位（企业）",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="tech_results",
+    )
+    inventors = models.CharField("完成人", max_length=300, blank=True)
+    transfer = models.BooleanField("转让", default=False)
+    license = models.BooleanField("许可", default=False)
+    equity = models.BooleanField("作价入股", default=False)
+    joint = models.BooleanField("合作开发", default=False)
+    price = models.DecimalField("参考价格（元）", null=True, blank=True, **MONEY)
+    price_negotiable = models.BooleanField("价格面议", default=False)
+    contact_person = models.CharField("联系人", max_length=50, blank=True)
+    contact_phone = models.CharField("联系电话", max_length=20, blank=True)
+    status = models.CharField(
+        "状态",
+        max_length=12,
+        choices=choices.ResultStatus.choices,
+        default=choices.ResultStatus.DRAFT,
+    )
+    published_on = models.DateField("发布日期", null=True, blank=True)
+
+    objects = ResultQuerySet.as_manager()
+    personal_fields = {"contact_phone": "techmarket.view_confidential_techresult"}
+    scope_paths = ScopePaths(
+        region=("institution__region", "institution__partner_county", "enterprise__town"),
+        org=("institution__organisation", "enterprise__organisation"),
+        owner="created_by",
+    )
+
+    class Meta:
+        verbose_name = "科技成果"
+        verbose_name_plural = "科技成果"
+        ordering = ["-published_on", "-id"]
+        permissions = [
+            ("export_techresult", "导出科技成果"),
+            ("import_techresult", "导入科技成果"),
+            ("view_confidential_techresult", "查看成果保密内容"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(readiness__gte=1, readiness__lte=9), name="result_readiness_1_to_9"
+            ),
+            models.CheckConstraint(
+                condition=Q(institution__isnull=False) | Q(enterprise__isnull=False),
+                name="result_has_an_owner",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("techmarket:techresult_detail", args=[self.pk])
+
+    @property
+    def owner(self):
+        return self.institution or self.enterprise
+
+    @property
+    def owner_organisation_id(self) -> int | None:
+        owner = self.owner
+        return owner.organisation_id if owner is not None else None
+
+    @property
+    def transfer_modes(self) -> list[str]:
+        """The labels of the modes offered, in the order of `TransferMode`."""
+        return [label for name, label in choices.TransferMode.choices if getattr(self, name)]
+
+    @property
+    def keyword_list(self) -> list[str]:
+        return split_keywords(self.keywords)
+
+
+def split_keywords(text: str) -> list[str]:
+    """Keywords as typed: separated by commas (either width), 、, ; or spaces."""
+    return [k for k in (p.strip() for p in re.split(r"[,，、;；\s]+", text or "")) if k]
+
+
+class ResultPatent(BaseModel):
+    """A patent or other registered right behind a result."""
+
+    result = models.ForeignKey(
+        TechResult, verbose_name="科技成果", on_delete=models.CASCADE, related_name="patents"
+    )
+    kind = models.CharField("类型", max_length=12, choices=choices.PatentKind.choices)
+    number = models.CharField("专利号/登记号", max_length=40)
+    title = models.CharField("名称", max_length=200, blank=True)
+    status = models.CharField("法律状态", max_length=10, choices=choices.PatentStatus.choices)
+    granted_on = models.DateField("授权日", null=True, blank=True)
+
+    scope_paths = ScopePaths(
+        region=tuple(f"result__{p}" for p in TechResult.scope_paths.regions),
+        org=tuple(f"result__{p}" for p in TechResult.scope_paths.orgs),
+        owner="result__created_by",
+    )
+
+    class Meta:
+        verbose_name = "成果知识产权"
+        verbose_name_plural = "成果知识产权"
+        ordering = ["result", "kind", "number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["result", "number"], name="one_patent_number_per_result"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.number}"
+
+
+class DisclosureQuerySet(ScopedQuerySet):
+    def shared_with(self, user, action):
+        organisation = user.organisation_id
+        if organisation is None:
+            return None
+        return Q(enterprise__organisation=organisation)
+
+
+class Disclosure(BaseModel):
+    """An enterprise's request to read a result's confidential part, and the owner's answer."""
+
+    result = models.ForeignKey(
+        TechResult, verbose_name="科技成果", on_delete=models.PROTECT, related_name="disclosures"
+    )
+    enterprise = models.ForeignKey(
+        Enterprise, verbose_name="申请企业", on_delete=models.PROTECT, related_name="disclosures"
+    )
+    reason = models.CharField("申请说明", max_length=300, blank=True)
+    status = models.CharField(
+        "状态",
+        max_length=10,
+        choices=choices.DisclosureStatus.choices,
+        default=choices.DisclosureStatus.REQUESTED,
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="处理人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField("处理时间", null=True, blank=True)
+
+    objects = DisclosureQuerySet.as_manager()
+    scope_paths = ResultPatent.scope_paths
+
+    class Meta:
+        verbose_name = "保密内容查阅"
+        verbose_name_plural = "保密内容查阅"
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["result", "enterprise"], name="one_disclosure_per_party"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.enterprise} 查阅 {self.result}"
+
+
+class DemandQuerySet(ScopedQuerySet):
+    def shared_with(self, user, action):
+        if action in ("view", "export"):
+            return Q(status=choices.DemandStatus.OPEN, visibility=choices.Visibility.PUBLIC)
+        return None
+
+
+class TechDemand(BaseModel):
+    """A technology demand an enterprise posts (技术需求): its problem, what would solve it,
+    and within what budget and time."""
+
+    enterprise = models.ForeignKey(
+        Enterprise, verbose_name="需求企业", on_delete=models.PROTECT, related_name="tech_demands"
+    )
+    title = models.CharField("需求名称", max_length=200)
+    problem = models.TextField("问题描述")
+    desired_outcome = models.TextField("期望目标", blank=True)
+    constraints = models.TextField("约束条件", blank=True, help_text="成本、工况、设备、认证等限制")
+    budget = models.DecimalField("预算（元）", null=True, blank=True, **MONEY)
+    deadline = models.DateField("期望完成日期", null=True, blank=True)
+    field = models.CharField("技术领域", max_length=10, blank=True)
+    industry = models.ForeignKey(
+        Industry,
+        verbose_name="所属行业",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    chains = models.ManyToManyField(
+        IndustryChain, verbose_name="所属产业链", blank=True, related_name="tech_demands"
+    )
+    keywords = models.CharField("关键词", max_length=300, blank=True, help_text="以逗号或顿号分隔")
+    min_readiness = models.PositiveSmallIntegerField(
+        "可接受的最低成熟度", null=True, blank=True, validators=READINESS
+    )
+    visibility = models.CharField(
+        "公开范围",
+        max_length=10,
+        choices=choices.Visibility.choices,
+        default=choices.Visibility.PUBLIC,
+    )
+    status = models.CharField(
+        "状态",
+        max_length=10,
+        choices=choices.DemandStatus.choices,
+        default=choices.DemandStatus.DRAFT,
+    )
+    published_on = models.DateField("发布日期", null=True, blank=True)
+    closed_on = models.DateField("结束日期", null=True, blank=True)
+    contact_person = models.CharField("联系人", max_length=50, blank=True)
+    contact_phone = models.CharField("联系电话", max_length=20, blank=True)
+
+    objects = DemandQuerySet.as_manager()
+    personal_fields = {"contact_phone": "registry.view_contact_enterprise"}
+    scope_paths = ScopePaths(
+        region="enterprise__town", org="enterprise__organisation", owner="created_by"
+    )
+
+    class Meta:
+        verbose_name = "技术需求"
+        verbose_name_plural = "技术需求"
+        ordering = ["-published_on", "-id"]
+        permissions = [
+            ("export_techdemand", "导出技术需求"),
+            ("import_techdemand", "导入技术需求"),
+            ("match_techdemand", "智能匹配与推荐"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(min_readiness__isnull=True)
+                | Q(min_readiness__gte=1, min_readiness__lte=9),
+                name="demand_readiness_1_to_9",
+            ),
+            models.CheckConstraint(
+                condition=Q(budget__isnull=True) | Q(budget__gte=0),
+                name="demand_budget_not_negative",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("techmarket:techdemand_detail", args=[self.pk])
+
+    @property
+    def keyword_list(self) -> list[str]:
+        return split_keywords(self.keywords)
+
+
+class ExpertQuerySet(ScopedQuerySet):
+    def shared_with(self, user, action):
+        if action in ("view", "export"):
+            return Q(accepts_matching=True, person__is_active=True)
+        return None
+
+
+class ExpertProfile(BaseModel):
+    """A person in the expert pool: what they know, what they have done, and whether they take
+    matchmaking. Contact details stay on the person (masked as registry masks them)."""
+
+    person = models.OneToOneField(
+        Person, verbose_name="人员", on_delete=models.PROTECT, related_name="expert_profile"
+    )
+    field = models.CharField("技术领域", max_length=10)
+    industry = models.ForeignKey(
+        Industry,
+        verbose_name="熟悉行业",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    chains = models.ManyToManyField(
+        IndustryChain, verbose_name="熟悉产业链", blank=True, related_name="experts"
+    )
+    keywords = models.CharField("专长关键词", max_length=300)
+    works = models.TextField("代表性成果与论著", blank=True)
+    bio = models.TextField("简介", blank=True)
+    accepts_matching = models.BooleanField("接受对接", default=True)
+
+    objects = ExpertQuerySet.as_manager()
+    scope_paths = ScopePaths(
+        region=("person__region", "person__institution__partner_county"),
+        org=("person__enterprise__organisation", "person__institution__organisation"),
+        owner="person__user",
+    )
+
+    class Meta:
+        verbose_name = "专家"
+        verbose_name_plural = "专家库"
+        ordering = ["person__name_sort", "id"]
+        permissions = [("export_expertprofile", "导出专家库")]
+
+    def __str__(self) -> str:
+        return self.person.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("techmarket:expertprofile_detail", args=[self.pk])
+
+    @property
+    def keyword_list(self) -> list[str]:
+        return split_keywords(self.keywords)
+
+
+class MatchQuerySet(ScopedQuerySet):
+    def shared_with(self, user, action):
+        """The parties: the demanding enterprise, the result's owner, the institution, the
+        expert; by their organisation or, for the expert, their own account."""
+        q = Q(expert__person__user=user.pk)
+        if user.organisation_id is not None:
+            for path in Match.PARTY_ORGS:
+                q |= Q(**{path: user.organisation_id})
+        return q
+
+
+class Match(BaseModel):
+    """A candidate accepted for a demand (or an enterprise, when a result is offered to it),
+    followed from proposal to a contract or its end. Transitions are in `MatchStep`."""
+
+    PARTY_ORGS = (
+        "enterprise__organisation",
+        "result__institution__organisation",
+        "result__enterprise__organisation",
+        "institution__organisation",
+    )
+
+    demand = models.ForeignKey(
+        TechDemand,
+        verbose_name="技术需求",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="matches",
+    )
+    enterprise = models.ForeignKey(
+        Enterprise, verbose_name="需求企业", on_delete=models.PROTECT, related_name="tech_matches"
+    )
+    kind = models.CharField("对接对象类型", max_length=12, choices=choices.CandidateKind.choices)
+    result = models.ForeignKey(
+        TechResult,
+        verbose_name="科技成果",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="matches",
+    )
+    expert = models.ForeignKey(
+        ExpertProfile,
+        verbose_name="专家",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="matches",
+    )
+    institution = models.ForeignKey(
+        Institution,
+        verbose_name="机构",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="tech_matches",
+    )
+    status = models.CharField(
+        "进展",
+        max_length=12,
+        choices=choices.MatchStatus.choices,
+        default=choices.MatchStatus.PROPOSED,
+    )
+    source = models.CharField(
+        "来源",
+        max_length=10,
+        choices=choices.MatchSource.choices,
+        default=choices.MatchSource.ENGINE,
+    )
+    score = models.FloatField("匹配度", null=True, blank=True)
+    explanation = models.JSONField("匹配理由", default=dict, blank=True)
+    handler = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="跟进人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="handled_matches",
+    )
+    stage_since = models.DateTimeField("进入当前阶段时间")
+    contract_value = models.DecimalField("合同金额（元）", null=True, blank=True, **MONEY)
+    contracted_on = models.DateField("签约日期", null=True, blank=True)
+    declined_reason = models.CharField("未成原因", max_length=300, blank=True)
+    event = models.ForeignKey(
+        "MatchmakingEvent",
+        verbose_name="对接会",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="matches",
+    )
+
+    objects = MatchQuerySet.as_manager()
+    scope_paths = ScopePaths(
+        region="enterprise__town", org="enterprise__organisation", owner="handler"
+    )
+
+    class Meta:
+        verbose_name = "对接"
+        verbose_name_plural = "对接"
+        ordering = ["-stage_since", "-id"]
+        permissions = [("export_match", "导出对接")]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    Q(
+                        kind="result",
+                        result__isnull=False,
+                        expert__isnull=True,
+                        institution__isnull=True,
+                    )
+                    | Q(
+                        kind="expert",
+                        expert__isnull=False,
+                        result__isnull=True,
+                        institution__isnull=True,
+                    )
+                    | Q(
+                        kind="institution",
+                        institution__isnull=False,
+                        result__isnull=True,
+                        expert__isnull=True,
+                    )
+                ),
+                name="match_has_its_one_candidate",
+            ),
+            models.CheckConstraint(
+                condition=Q(contract_value__isnull=True) | Q(contract_value__gte=0),
+                name="match_contract_value_not_negative",
+            ),
+            models.UniqueConstraint(
+                fields=["demand", "result"],
+                condition=Q(demand__isnull=False, result__isnull=False),
+                name="one_match_per_demand_result",
+            ),
+            models.UniqueConstraint(
+                fields=["demand", "expert"],
+                condition=Q(demand__isnull=False, expert__isnull=False),
+                name="one_match_per_demand_expert",
+            ),
+            models.UniqueConstraint(
+                fields=["demand", "institution"],
+                condition=Q(demand__isnull=False, institution__isnull=False),
+                name="one_match_per_demand_institution",
+            ),
+            models.UniqueConstraint(
+                fields=["enterprise", "result"],
+                condition=Q(demand__isnull=True, result__isnull=False),
+                name="one_offer_per_enterprise_result",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.enterprise} ↔ {self.candidate}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("techmarket:match_detail", args=[self.pk])
+
+    @property
+    def candidate(self):
+        return self.result or self.expert or self.institution
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in choices.OPEN_MATCH_STATUSES
+
+    def next_statuses(self) -> tuple[str, ...]:
+        return choices.MATCH_FLOW[choices.MatchStatus(self.status)]
+
+
+class MatchStep(BaseModel):
+    """One move of a match from a stage to the next: who, when, and their note."""
+
+    match = models.ForeignKey(
+        Match, verbose_name="对接", on_delete=models.CASCADE, related_name="steps"
+    )
+    from_status = models.CharField(
+        "原进展", max_length=12, choices=choices.MatchStatus.choices, blank=True
+    )
+    to_status = models.CharField("新进展", max_length=12, choices=choices.MatchStatus.choices)
+    at = models.DateTimeField("时间")
+    note = models.TextField("说明", blank=True)
+
+    scope_paths = ScopePaths(
+        region="match__enterprise__town",
+        org="match__enterprise__organisation",
+        owner="match__handler",
+    )
+
+    class Meta:
+        verbose_name = "对接进展"
+        verbose_name_plural = "对接进展"
+        ordering = ["match", "at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_from_status_display() or '—'} → {self.get_to_status_display()}"
+
+
+class MatchmakingEvent(BaseModel):
+    """A 产学研金 matchmaking event: enterprises, institutions, experts, banks and funds invited,
+    their attendance, and the pairings arranged on the day."""
+
+    title = models.CharField("名称", max_length=200)
+    held_on = models.DateField("举办日期")
+    venue = models.CharField("地点", max_length=200, blank=True)
+    organiser = models.CharField("主办单位", max_length=200, blank=True)
+    region = models.ForeignKey(
+        "registry.Region", verbose_name="所属区划", on_delete=models.PROTECT, related_name="+"
+    )
+    theme = models.TextField("主题与安排", blank=True)
+    chains = models.ManyToManyField(
+        IndustryChain, verbose_name="聚焦产业链", blank=True, related_name="+"
+    )
+    status = models.CharField(
+        "状态",
+        max_length=10,
+        choices=choices.EventStatus.choices,
+        default=choices.EventStatus.PLANNED,
+    )
+
+    scope_paths = ScopePaths(region="region")
+
+    class Meta:
+        verbose_name = "对接会"
+        verbose_name_plural = "对接会"
+        ordering = ["-held_on", "-id"]
+        permissions = [("export_matchmakingevent", "导出对接会")]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("techmarket:matchmakingevent_detail", args=[self.pk])
+
+
+class EventParticipant(BaseModel):
+    """Who was invited to an event, whether they came. Banks, funds and others not in the
+    registry are named here."""
+
+    event = models.ForeignKey(
+        MatchmakingEvent,
+        verbose_name="对接会",
+        on_delete=models.CASCADE,
+        related_name="participants",
+    )
+    kind = models.CharField("类型", max_length=12, choices=choices.ParticipantKind.choices)
+    enterprise = models.ForeignKey(
+        Enterprise,
+        verbose_name="企业",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    institution = models.ForeignKey(
+        Institution,
+        verbose_name="机构",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    expert = models.ForeignKey(
+        ExpertProfile,
+        verbose_name="专家",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    name = models.CharField(
+        "单位名称", max_length=200, blank=True, help_text="银行、基金等未在名录中的单位"
+    )
+    invitation = models.CharField(
+        "邀请",
+        max_length=10,
+        choices=choices.Invitation.choices,
+        default=choices.Invitation.INVITED,
+    )
+    attended = models.BooleanField("到场", null=True, blank=True)
+    note = models.CharField("备注", max_length=300, blank=True)
+
+    scope_paths = ScopePaths(region="event__region")
+
+    class Meta:
+        verbose_name = "对接会参会方"
+        verbose_name_plural = "对接会参会方"
+        ordering = ["event", "kind", "id"]
+
+    def __str__(self) -> str:
+        return self.display_name
+
+    @property
+    def display_name(self) -> str:
+        party = self.enterprise or self.institution or self.expert
+        return str(party) if party is not None else self.name
+
+
+class EventPairing(BaseModel):
+    """Two participants brought together at an event, about a demand and/or a result, and what
+    came of it; a pairing with an enterprise and a candidate is followed as a `Match`."""
+
+    event = models.ForeignKey(
+        MatchmakingEvent, verbose_name="对接会", on_delete=models.CASCADE, related_name="pairings"
+    )
+    seeker = models.ForeignKey(
+        EventParticipant, verbose_name="需求方", on_delete=models.PROTECT, related_name="+"
+    )
+    provider = models.ForeignKey(
+        EventParticipant, verbose_name="供给方", on_delete=models.PROTECT, related_name="+"
+    )
+    demand = models.ForeignKey(
+        TechDemand,
+        verbose_name="技术需求",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    result = models.ForeignKey(
+        TechResult,
+        verbose_name="科技成果",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    outcome = models.CharField("结果", max_length=10, choices=choices.PairingOutcome.choices)
+    amount = models.DecimalField("意向或签约金额（元）", null=True, blank=True, **MONEY)
+    note = models.CharField("说明", max_length=300, blank=True)
+    match = models.OneToOneField(
+        Match,
+        verbose_name="对接",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="pairing",
+    )
+
+    scope_paths = ScopePaths(region="event__region")
+
+    class Meta:
+        verbose_name = "对接会配对"
+        verbose_name_plural = "对接会配对"
+        ordering = ["event", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.seeker} ↔ {self.provider}"
