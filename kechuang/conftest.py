@@ -98,6 +98,26 @@ def immediate_tasks(request):
         }
 
 
+@pytest.fixture(autouse=True)
+def fresh_match_indexes(request, tmp_path_factory):
+    """Each test matches against its own database: the technology market's indexes are built
+    afresh in a directory of the test's, lexical signals only unless a test turns the
+    embedding model on."""
+    settings = _django_settings(request)
+    if settings is None:
+        yield
+        return
+    from kechuang.techmarket import matching
+
+    settings.MATCH_INDEX_DIR = tmp_path_factory.mktemp("match")
+    settings.MATCH_EMBEDDINGS = "off"
+    matching.embedder_or_none.cache_clear()
+    matching.forget()
+    yield
+    matching.forget()
+    matching.embedder_or_none.cache_clear()
+
+
 @pytest.fixture
 def worker_keeps_the_test_connection(monkeypatch):
     """The database worker closes connections outside autocommit: in a test, the test's own

@@ -113,6 +113,82 @@ INDICATORS_BUREAU = _perms(
     "indicators.change_indicator",
 )
 
+TECHMARKET_MODELS = (
+    "techresult",
+    "resultpatent",
+    "disclosure",
+    "techdemand",
+    "expertprofile",
+    "match",
+    "matchstep",
+    "matchmakingevent",
+    "eventparticipant",
+    "eventpairing",
+)
+TECHMARKET_READ = [f"techmarket.view_{m}" for m in TECHMARKET_MODELS]
+TECHMARKET_EXPORT = _perms(
+    "techmarket.export_techresult",
+    "techmarket.export_techdemand",
+    "techmarket.export_expertprofile",
+    "techmarket.export_match",
+    "techmarket.export_matchmakingevent",
+)
+TECHMARKET_BUREAU = [
+    f"techmarket.{action}_{m}" for m in TECHMARKET_MODELS for action in ("add", "change")
+] + _perms(
+    "techmarket.import_techresult",
+    "techmarket.import_techdemand",
+    "techmarket.view_confidential_techresult",
+    "techmarket.match_techdemand",
+    "techmarket.match_techresult",
+)
+TECHMARKET_TOWN = _perms(
+    "techmarket.add_techdemand",
+    "techmarket.change_techdemand",
+    "techmarket.change_match",
+    "techmarket.match_techdemand",
+)
+TECHMARKET_ENTERPRISE = _perms(
+    "techmarket.view_techresult",
+    "techmarket.view_resultpatent",
+    "techmarket.view_techdemand",
+    "techmarket.add_techdemand",
+    "techmarket.change_techdemand",
+    "techmarket.view_expertprofile",
+    "techmarket.view_match",
+    "techmarket.view_matchstep",
+    "techmarket.change_match",
+    "techmarket.view_disclosure",
+    "techmarket.match_techdemand",
+)
+TECHMARKET_INSTITUTION = _perms(
+    "techmarket.view_techresult",
+    "techmarket.add_techresult",
+    "techmarket.change_techresult",
+    "techmarket.view_resultpatent",
+    "techmarket.add_resultpatent",
+    "techmarket.change_resultpatent",
+    "techmarket.view_disclosure",
+    "techmarket.change_disclosure",
+    "techmarket.view_techdemand",
+    "techmarket.view_expertprofile",
+    "techmarket.add_expertprofile",
+    "techmarket.change_expertprofile",
+    "techmarket.view_match",
+    "techmarket.view_matchstep",
+    "techmarket.change_match",
+)
+TECHMARKET_BROKER = _perms(
+    "techmarket.view_techresult",
+    "techmarket.view_resultpatent",
+    "techmarket.view_techdemand",
+    "techmarket.view_expertprofile",
+    "techmarket.view_match",
+    "techmarket.view_matchstep",
+    "techmarket.change_match",
+    "techmarket.match_techdemand",
+)
+
 # name -> (description, data scope, permissions as "app_label.codename")
 STANDARD_ROLES: dict[str, tuple[str, str, list[str]]] = {
     "系统管理员": (
@@ -137,7 +213,9 @@ STANDARD_ROLES: dict[str, tuple[str, str, list[str]]] = {
         + ASSESSMENT_READ
         + ASSESSMENT_EXPORT
         + INDICATORS_READ
-        + INDICATORS_EXPORT,
+        + INDICATORS_EXPORT
+        + TECHMARKET_READ
+        + TECHMARKET_EXPORT,
     ),
     "科技局科员": (
         "科技局业务人员：本局及以下（全县）数据，维护、导入、导出",
@@ -172,7 +250,10 @@ STANDARD_ROLES: dict[str, tuple[str, str, list[str]]] = {
         + ASSESSMENT_BUREAU
         + INDICATORS_READ
         + INDICATORS_EXPORT
-        + INDICATORS_BUREAU,
+        + INDICATORS_BUREAU
+        + TECHMARKET_READ
+        + TECHMARKET_EXPORT
+        + TECHMARKET_BUREAU,
     ),
     "乡镇街道科员": (
         "乡镇街道：本乡镇街道数据，维护、导入、导出",
@@ -202,7 +283,10 @@ STANDARD_ROLES: dict[str, tuple[str, str, list[str]]] = {
         + ASSESSMENT_ENTRY
         + ASSESSMENT_HANDLING
         + INDICATORS_READ
-        + INDICATORS_EXPORT,
+        + INDICATORS_EXPORT
+        + TECHMARKET_READ
+        + TECHMARKET_EXPORT
+        + TECHMARKET_TOWN,
     ),
     "企业填报员": (
         "企业：仅本企业数据",
@@ -236,7 +320,8 @@ STANDARD_ROLES: dict[str, tuple[str, str, list[str]]] = {
                 for m in ("intellectualproperty", "recognitionfigures", "recognitionprofile")
                 for a in ("add", "change")
             ),
-        ),
+        )
+        + TECHMARKET_ENTERPRISE,
     ),
     "高校院所用户": (
         "高校院所：仅本机构及其人员数据",
@@ -250,7 +335,13 @@ STANDARD_ROLES: dict[str, tuple[str, str, list[str]]] = {
             "registry.view_pii_person",
             "registry.view_industrychain",
             "registry.export_person",
-        ),
+        )
+        + TECHMARKET_INSTITUTION,
+    ),
+    "技术经纪人": (
+        "技术经纪人、技术转移服务机构：浏览公开的成果、需求和专家，为公开需求匹配并跟进本人经手的对接",
+        DataScope.SELF,
+        TECHMARKET_BROKER,
     ),
 }
 

@@ -64,7 +64,14 @@ class ApiRoot(APIView):
     def get(self, request):
         links = {
             app: f"{app}-api-root"
-            for app in ("registry", "monitoring", "assessment", "indicators", "accounts")
+            for app in (
+                "registry",
+                "monitoring",
+                "assessment",
+                "indicators",
+                "techmarket",
+                "accounts",
+            )
         }
         links.update({"schema": "api-schema", "docs": "api-docs"})
         return Response({name: reverse(view, request=request) for name, view in links.items()})

@@ -12,13 +12,15 @@ transaction. Re-importing the same file with "update existing" changes nothing.
 """
 
 import datetime
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field, fields
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 
 from django import forms
 from django.conf import settings
 from django.db import transaction
+from django.db.models import TextChoices
 from django.forms.models import model_to_dict
 
 from kechuang.core.excel import UnreadableFile, add_sheet, new_workbook, read_rows
@@ -120,6 +122,10 @@ class ImportSpec:
     def form_kwargs(self) -> dict:
         return {"user": self.user}
 
+    def save(self, form) -> None:
+        """Write one validated row (inside the import's transaction)."""
+        form.save()
+
     # -- template ------------------------------------------------------------------------
     def template_workbook(self):
         workbook = new_workbook()
@@ -216,7 +222,7 @@ class ImportSpec:
                 if not is_new and not form.has_changed():
                     result.unchanged += 1
                     continue
-                form.save()
+                self.save(form)
                 if is_new:
                     result.created += 1
                 else:
@@ -351,3 +357,74 @@ def issues_workbook(issues: Iterable[Issue], *, record_header: str = ""):
         ),
     )
     return workbook
+
+
+# -- cell parsers shared by every import spec ------------------------------------------------
+
+
+def choice(options: type[TextChoices]):
+    """Accept a choice by its Chinese label or its stored value."""
+    by_label = {label: value for value, label in options.choices}
+    values = set(options.values)
+
+    def parse(text: str) -> str:
+        if text in values:
+            return text
+        if text in by_label:
+            return by_label[text]
+        raise ValueError(f"无效的选项“{text}”，可选：{'、'.join(by_label)}")
+
+    return parse
+
+
+def yes_no(text: str) -> str:
+    if text in {"是", "Y", "y", "1", "true", "True", "TRUE", "√"}:
+        return "on"
+    if text in {"否", "N", "n", "0", "false", "False", "FALSE", ""}:
+        return ""
+    raise ValueError("应填写“是”或“否”。")
+
+
+_DATE_PATTERNS = (
+    re.compile(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})$"),
+    re.compile(r"^(\d{4})年(\d{1,2})月(\d{1,2})日?$"),
+    re.compile(r"^(\d{4})(\d{2})(\d{2})$"),
+)
+
+
+def date_text(text: str) -> str:
+    text = text.split(" ")[0].split("T")[0]
+    for pattern in _DATE_PATTERNS:
+        match = pattern.match(text)
+        if match:
+            try:
+                return datetime.date(*map(int, match.groups())).isoformat()
+            except ValueError:
+                break
+    raise ValueError("日期格式不正确，应为 2020-03-01、2020/3/1 或 2020年3月1日。")
+
+
+def amount(multiplier: int, places: int):
+    """An amount in the column's unit, read into yuan; finer than a fen is refused rather
+    than rounded away (万元 to 6 decimals, 元 to 2)."""
+
+    def parse(text: str) -> str:
+        cleaned = text.replace(",", "").replace("，", "").strip()
+        try:
+            value = Decimal(cleaned)
+        except InvalidOperation:
+            raise ValueError("应为数字。") from None
+        if not value.is_finite():
+            raise ValueError("应为数字。")
+        if -value.as_tuple().exponent > places:
+            raise ValueError(f"最多 {places} 位小数（精确到分）。")
+        return format(value * multiplier, "f")
+
+    return parse
+
+
+def whole_number(text: str) -> str:
+    cleaned = text.replace(",", "")
+    if not re.fullmatch(r"\d+(\.0+)?", cleaned):
+        raise ValueError("应为非负整数。")
+    return cleaned.split(".")[0]

@@ -141,6 +141,36 @@ MENU = (
         ),
     ),
     MenuGroup(
+        "技术市场",
+        (
+            MenuItem("市场总览", "techmarket:overview", "funnel", "techmarket.view_match"),
+            MenuItem(
+                "科技成果", "techmarket:techresult_list", "lightbulb", "techmarket.view_techresult"
+            ),
+            MenuItem(
+                "技术需求",
+                "techmarket:techdemand_list",
+                "question-circle",
+                "techmarket.view_techdemand",
+            ),
+            MenuItem(
+                "专家库",
+                "techmarket:expertprofile_list",
+                "mortarboard",
+                "techmarket.view_expertprofile",
+            ),
+            MenuItem(
+                "对接跟踪", "techmarket:match_list", "arrow-left-right", "techmarket.view_match"
+            ),
+            MenuItem(
+                "产学研金对接会",
+                "techmarket:matchmakingevent_list",
+                "people",
+                "techmarket.view_matchmakingevent",
+            ),
+        ),
+    ),
+    MenuGroup(
         "系统管理",
         (
             MenuItem(

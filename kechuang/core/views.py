@@ -449,13 +449,15 @@ def notifications(request):
 @login_required
 @require_POST
 def notifications_read(request):
-    """Mark all messages read, or open one (marking it read) when `pk` is given."""
+    """Open one message (marking it read) when `pk` is given; with `all=1`, mark every
+    message read."""
     pk = request.POST.get("pk")
     if pk:
         note = get_object_or_404(Notification, pk=pk if pk.isdigit() else 0, recipient=request.user)
         notifications_service.mark_read(request.user, note.pk)
         return redirect(safe_next(note.url, request))
-    notifications_service.mark_read(request.user)
+    if request.POST.get("all") == "1":
+        notifications_service.mark_read(request.user)
     return redirect("core:notifications")
 
 

@@ -84,6 +84,10 @@ def create_demo_users(
             org = organisation_for_institution(
                 institutions[vocab.PERSONA_INSTITUTION], orgs["bureau"]
             )
+        elif persona.org == "broker":
+            org = organisation_for_institution(
+                institutions[vocab.PERSONA_BROKERAGE], orgs["bureau"]
+            )
         else:
             org = orgs[persona.org]
         superuser = persona.role == "系统管理员"

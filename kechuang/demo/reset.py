@@ -20,6 +20,7 @@ from kechuang.registry.models import (
     Qualification,
     ScaleRecord,
 )
+from kechuang.techmarket.models import MatchmakingEvent
 
 
 def reset_domain_data() -> dict[str, int]:
@@ -31,6 +32,7 @@ def reset_domain_data() -> dict[str, int]:
     log entries, API tokens, rows of later apps about enterprises) are deleted with them.
     """
     domain = [
+        MatchmakingEvent,  # the county's own events: nothing else would clear them
         Person,
         Qualification,
         ScaleRecord,

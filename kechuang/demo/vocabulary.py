@@ -408,6 +408,7 @@ INSTITUTIONS = (
 # fmt: on
 
 PERSONA_INSTITUTION = "浙江大学新昌技术创新研究院"
+PERSONA_BROKERAGE = "新昌县科联技术转移服务有限公司"
 BROKER_FIELDS = ("技术转移", "知识产权运营", "科技金融", "技术合同登记")
 
 # Person kinds: how many (for the full-size demo), share of men, titles, education, birth years.
@@ -463,4 +464,5 @@ PERSONAS = (
     Persona("town_chengtan", "乡镇街道科员", "潘志强", "330624004"),
     Persona("enterprise", "企业填报员", "杨丽萍", "enterprise"),
     Persona("university", "高校院所用户", "吴博文", "institution"),
+    Persona("broker", "技术经纪人", "周明杰", "broker"),
 )

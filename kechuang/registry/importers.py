@@ -1,13 +1,16 @@
 """Excel import specs for the registry (the contract lives in core.importing)."""
 
-import datetime
-import re
-from decimal import Decimal, InvalidOperation
-
 from django.conf import settings
-from django.db.models import TextChoices
 
-from kechuang.core.importing import Column, ImportSpec
+from kechuang.core.importing import (
+    Column,
+    ImportSpec,
+    amount,
+    choice,
+    date_text,
+    whole_number,
+    yes_no,
+)
 from kechuang.engines.industry import split_code
 from kechuang.engines.uscc import normalise
 from kechuang.registry import choices
@@ -56,74 +59,6 @@ intake reads the same columns with the same words."""
 def identity_column(field: str, **options) -> Column:
     header, *synonyms = ENTERPRISE_HEADERS[field]
     return Column(header, field, synonyms=tuple(synonyms), **options)
-
-
-def choice(options: type[TextChoices]):
-    """Accept a choice by its Chinese label or its stored value."""
-    by_label = {label: value for value, label in options.choices}
-    values = set(options.values)
-
-    def parse(text: str) -> str:
-        if text in values:
-            return text
-        if text in by_label:
-            return by_label[text]
-        raise ValueError(f"无效的选项“{text}”，可选：{'、'.join(by_label)}")
-
-    return parse
-
-
-def yes_no(text: str) -> str:
-    if text in {"是", "Y", "y", "1", "true", "True", "TRUE", "√"}:
-        return "on"
-    if text in {"否", "N", "n", "0", "false", "False", "FALSE", ""}:
-        return ""
-    raise ValueError("应填写“是”或“否”。")
-
-
-_DATE_PATTERNS = (
-    re.compile(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})$"),
-    re.compile(r"^(\d{4})年(\d{1,2})月(\d{1,2})日?$"),
-    re.compile(r"^(\d{4})(\d{2})(\d{2})$"),
-)
-
-
-def date_text(text: str) -> str:
-    text = text.split(" ")[0].split("T")[0]
-    for pattern in _DATE_PATTERNS:
-        match = pattern.match(text)
-        if match:
-            try:
-                return datetime.date(*map(int, match.groups())).isoformat()
-            except ValueError:
-                break
-    raise ValueError("日期格式不正确，应为 2020-03-01、2020/3/1 或 2020年3月1日。")
-
-
-def amount(multiplier: int, places: int):
-    """An amount in the column's unit, read into yuan; finer than a fen is refused rather
-    than rounded away (万元 to 6 decimals, 元 to 2)."""
-
-    def parse(text: str) -> str:
-        cleaned = text.replace(",", "").replace("，", "").strip()
-        try:
-            value = Decimal(cleaned)
-        except InvalidOperation:
-            raise ValueError("应为数字。") from None
-        if not value.is_finite():
-            raise ValueError("应为数字。")
-        if -value.as_tuple().exponent > places:
-            raise ValueError(f"最多 {places} 位小数（精确到分）。")
-        return format(value * multiplier, "f")
-
-    return parse
-
-
-def whole_number(text: str) -> str:
-    cleaned = text.replace(",", "")
-    if not re.fullmatch(r"\d+(\.0+)?", cleaned):
-        raise ValueError("应为非负整数。")
-    return cleaned.split(".")[0]
 
 
 def home_town(text: str) -> str:

@@ -1,4 +1,8 @@
+from functools import cache
+
 from django.db import models
+
+from kechuang.engines.recognition.domains import domains
 
 
 class ResultStatus(models.TextChoices):
@@ -108,3 +112,19 @@ class PairingOutcome(models.TextChoices):
     INTENT = "intent", "达成意向"
     SIGNED = "signed", "现场签约"
     NONE = "none", "未达成"
+
+
+@cache
+def field_names() -> dict[str, str]:
+    """Second-level 高新技术领域 codes and their titles: 8.5 -> 先进制造与自动化／…"""
+    names = {}
+    for domain in domains().values():
+        code = ".".join(domain.code.split(".")[:2])
+        names.setdefault(
+            code, f"{domain.level1}／{domain.level2}" if domain.level2 else domain.level1
+        )
+    return dict(sorted(names.items(), key=lambda item: [int(p) for p in item[0].split(".")]))
+
+
+def field_name(code: str) -> str:
+    return field_names().get(code, code)

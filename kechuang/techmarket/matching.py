@@ -24,7 +24,6 @@ from django.utils import timezone
 from kechuang.engines.matching import Document, Matcher, Profile, Query, analysis, dense
 from kechuang.engines.matching.engine import Candidate
 from kechuang.engines.matching.explain import highlight
-from kechuang.engines.recognition.domains import domains
 from kechuang.registry.choices import EnterpriseStatus, InstitutionStatus
 from kechuang.registry.models import Enterprise, Industry, IndustryChain, Institution
 from kechuang.techmarket import choices
@@ -47,21 +46,6 @@ def embedder_or_none() -> dense.Embedder | None:
     if choice == "off" or not dense.available():
         return None
     return dense.E5Embedder(None if choice == "bundled" else choice)
-
-
-def field_names() -> dict[str, str]:
-    """Second-level 高新技术领域 codes and their titles: 8.5 -> 先进制造与自动化／…"""
-    names = {}
-    for domain in domains().values():
-        code = ".".join(domain.code.split(".")[:2])
-        names.setdefault(
-            code, f"{domain.level1}／{domain.level2}" if domain.level2 else domain.level1
-        )
-    return dict(sorted(names.items(), key=lambda item: [int(p) for p in item[0].split(".")]))
-
-
-def field_name(code: str) -> str:
-    return field_names().get(code, code)
 
 
 def domain_terms() -> list[str]:
@@ -90,6 +74,11 @@ def _deals_by(path: str) -> Counter:
     return Counter(rows)
 
 
+def industry_keys(industry) -> tuple[str, ...]:
+    """An industry as the engine compares it: section letter and digits ("C3451")."""
+    return (f"{industry.section}{industry.code}",) if industry is not None else ()
+
+
 def _chains(obj) -> tuple[str, ...]:
     return tuple(str(pk) for pk in obj.chains.values_list("pk", flat=True))
 
@@ -104,7 +93,9 @@ def result_documents(rows) -> list[Document]:
     by_institution = _deals_by("result__institution")
     by_enterprise = _deals_by("result__enterprise")
     documents = []
-    for r in rows.select_related("institution", "enterprise").prefetch_related("chains"):
+    for r in rows.select_related("institution", "enterprise", "industry").prefetch_related(
+        "chains"
+    ):
         deals = (
             by_institution[r.institution_id] if r.institution_id else by_enterprise[r.enterprise_id]
         )
@@ -115,7 +106,7 @@ def result_documents(rows) -> list[Document]:
                 r.abstract,
                 tuple(r.keyword_list),
                 Profile(
-                    industries=(r.industry_id,) if r.industry_id else (),
+                    industries=industry_keys(r.industry),
                     chains=tuple(str(c.pk) for c in r.chains.all()),
                     fields=(r.field,) if r.field else (),
                     readiness=r.readiness,
@@ -130,9 +121,9 @@ def result_documents(rows) -> list[Document]:
 def expert_documents(rows) -> list[Document]:
     deals = _deals_by("expert")
     documents = []
-    for e in rows.select_related("person__institution", "person__enterprise").prefetch_related(
-        "chains"
-    ):
+    for e in rows.select_related(
+        "person__institution", "person__enterprise", "industry"
+    ).prefetch_related("chains"):
         person = e.person
         documents.append(
             Document(
@@ -141,7 +132,7 @@ def expert_documents(rows) -> list[Document]:
                 "\n".join(filter(None, [e.works, e.bio])),
                 tuple(e.keyword_list),
                 Profile(
-                    industries=(e.industry_id,) if e.industry_id else (),
+                    industries=industry_keys(e.industry),
                     chains=tuple(str(c.pk) for c in e.chains.all()),
                     fields=(e.field,) if e.field else (),
                     region=person.region_id or "",
@@ -183,7 +174,7 @@ def institution_documents(rows) -> list[Document]:
 
 def demand_documents(rows) -> list[Document]:
     documents = []
-    for d in rows.select_related("enterprise").prefetch_related("chains"):
+    for d in rows.select_related("enterprise__industry", "industry").prefetch_related("chains"):
         documents.append(
             Document(
                 str(d.pk),
@@ -250,7 +241,7 @@ def enterprise_documents(rows) -> list[Document]:
                 ),
                 tuple(split_keywords(e.products)),
                 Profile(
-                    industries=(e.industry_id,) if e.industry_id else (),
+                    industries=industry_keys(e.industry),
                     chains=tuple(str(c.pk) for c in chains),
                     region=e.town_id or "",
                     track_record=deals[e.pk],
@@ -338,11 +329,14 @@ def index_dir(name: str) -> Path:
     return Path(settings.MATCH_INDEX_DIR) / name
 
 
-def build(name: str, *, save: bool = True) -> Matcher:
-    """A matcher built from the database: every searchable row of the collection."""
+def build(name: str, *, save: bool = True, dense: bool = True) -> Matcher:
+    """A matcher built from the database: every searchable row of the collection, with the
+    configured embedding model unless `dense` is False (the demo, which must come out the
+    same wherever it runs)."""
     collection = COLLECTIONS[name]
     started = timezone.now()
-    matcher = Matcher(domain_terms(), embedder=embedder_or_none(), home=settings.HOME_REGION_CODE)
+    embedder = embedder_or_none() if dense else None
+    matcher = Matcher(domain_terms(), embedder=embedder, home=settings.HOME_REGION_CODE)
     matcher.add_many(collection.documents(collection.searchable()))
     if save:
         matcher.save(index_dir(name), extra={"synced_at": started.isoformat()})
@@ -409,9 +403,8 @@ def _catch_up(name: str, held: Held) -> None:
 
 
 def demand_profile(demand: TechDemand) -> Profile:
-    industry = demand.industry_id or demand.enterprise.industry_id
     return Profile(
-        industries=(industry,) if industry else (),
+        industries=industry_keys(demand.industry or demand.enterprise.industry),
         chains=_chains(demand) if demand.pk else (),
         fields=(demand.field,) if demand.field else (),
         readiness=demand.min_readiness,
@@ -434,7 +427,7 @@ def result_query(result: TechResult) -> Query:
     return Query(
         text,
         Profile(
-            industries=(result.industry_id,) if result.industry_id else (),
+            industries=industry_keys(result.industry),
             chains=_chains(result),
             fields=(result.field,) if result.field else (),
             region=result_owner_region(result),

@@ -114,6 +114,7 @@ class TechResult(BaseModel):
             ("export_techresult", "导出科技成果"),
             ("import_techresult", "导入科技成果"),
             ("view_confidential_techresult", "查看成果保密内容"),
+            ("match_techresult", "向企业推荐成果"),
         ]
         constraints = [
             models.CheckConstraint(

@@ -3,6 +3,7 @@ through its stages, disclosure of a result's confidential part, and event pairin
 API and the demo call these; each runs in one transaction and tells the parties."""
 
 import datetime
+import functools
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
@@ -10,6 +11,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from kechuang.accounts.models import User
+from kechuang.core.changelog import recording
 from kechuang.core.notifications import notify
 from kechuang.techmarket import choices
 from kechuang.techmarket.models import (
@@ -24,6 +26,17 @@ from kechuang.techmarket.models import (
 )
 
 Status = choices.MatchStatus
+
+
+def recorded(function):
+    """Run a service in one transaction, its writes recorded as the acting user's."""
+
+    @functools.wraps(function)
+    def wrapper(*args, user, **kwargs):
+        with transaction.atomic(), recording(user):
+            return function(*args, user=user, **kwargs)
+
+    return wrapper
 
 
 # -- who is party to what -----------------------------------------------------------------
@@ -74,7 +87,7 @@ def can_read_confidential(user, result: TechResult) -> bool:
 # -- results and demands --------------------------------------------------------------------
 
 
-@transaction.atomic
+@recorded
 def publish_result(result: TechResult, *, user) -> TechResult:
     result.status = choices.ResultStatus.PUBLISHED
     result.published_on = result.published_on or timezone.localdate()
@@ -82,14 +95,14 @@ def publish_result(result: TechResult, *, user) -> TechResult:
     return result
 
 
-@transaction.atomic
+@recorded
 def withdraw_result(result: TechResult, *, user) -> TechResult:
     result.status = choices.ResultStatus.WITHDRAWN
     result.save()
     return result
 
 
-@transaction.atomic
+@recorded
 def open_demand(demand: TechDemand, *, user) -> TechDemand:
     demand.status = choices.DemandStatus.OPEN
     demand.published_on = demand.published_on or timezone.localdate()
@@ -98,7 +111,7 @@ def open_demand(demand: TechDemand, *, user) -> TechDemand:
     return demand
 
 
-@transaction.atomic
+@recorded
 def close_demand(demand: TechDemand, *, user, solved: bool) -> TechDemand:
     demand.status = choices.DemandStatus.SOLVED if solved else choices.DemandStatus.CLOSED
     demand.closed_on = timezone.localdate()
@@ -129,7 +142,7 @@ def existing_match(*, demand=None, enterprise=None, kind: str, candidate) -> Mat
     return rows.first()
 
 
-@transaction.atomic
+@recorded
 def accept(
     *,
     kind: str,
@@ -189,7 +202,7 @@ def can_move(user, match: Match) -> bool:
     return Match.objects.restrict(user, "change").filter(pk=match.pk).exists()
 
 
-@transaction.atomic
+@recorded
 def move(
     match: Match,
     to_status: str,
@@ -248,7 +261,7 @@ def move(
 # -- disclosure -----------------------------------------------------------------------------
 
 
-@transaction.atomic
+@recorded
 def request_disclosure(result: TechResult, *, enterprise, user, reason: str = "") -> Disclosure:
     disclosure, created = Disclosure.objects.get_or_create(
         result=result, enterprise=enterprise, defaults={"reason": reason}
@@ -274,7 +287,7 @@ def request_disclosure(result: TechResult, *, enterprise, user, reason: str = ""
     return disclosure
 
 
-@transaction.atomic
+@recorded
 def decide_disclosure(disclosure: Disclosure, *, approve: bool, user) -> Disclosure:
     """The owner's answer; an approval can later be revoked the same way (approve=False)."""
     if approve:
@@ -310,7 +323,7 @@ def participant_candidate(participant: EventParticipant, result: TechResult | No
     return None, None
 
 
-@transaction.atomic
+@recorded
 def record_pairing(pairing: EventPairing, *, user) -> EventPairing:
     """Save a pairing; when the seeker is an enterprise and the provider offers a result, an
     institution or an expert, follow it as a match (signed on the day: contracted)."""

@@ -96,6 +96,7 @@ def test_the_api_index_and_each_apps_root_list_their_endpoints(world, login, cli
         "monitoring": "/api/monitoring/",
         "assessment": "/api/assessment/",
         "indicators": "/api/indicators/",
+        "techmarket": "/api/techmarket/",
         "accounts": "/api/accounts/",
         "schema": "/api/schema/",
         "docs": "/api/docs/",
@@ -106,4 +107,7 @@ def test_the_api_index_and_each_apps_root_list_their_endpoints(world, login, cli
     assert "enterprises" in staff.get("/api/registry/").json()
     assert "results" in staff.get("/api/assessment/").json()
     assert {"values", "targets", "index"} <= set(staff.get("/api/indicators/").json())
+    assert {"results", "demands", "experts", "matches", "events"} <= set(
+        staff.get("/api/techmarket/").json()
+    )
     assert client.get("/api/").status_code in (401, 403)

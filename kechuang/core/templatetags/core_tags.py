@@ -30,6 +30,18 @@ def add_class(bound_field, css: str):
 
 
 @register.filter
+def is_wide(bound_field) -> bool:
+    """Fields that take the form's whole width: long texts and lists of checkboxes."""
+    return isinstance(bound_field.field.widget, forms.Textarea | forms.CheckboxSelectMultiple)
+
+
+@register.filter
+def is_tick(bound_field) -> bool:
+    """A single checkbox, labelled after it."""
+    return isinstance(bound_field.field.widget, forms.CheckboxInput)
+
+
+@register.filter
 def cell_field(bound_field, css: str):
     """A form field in a table cell, with the classes `add_class` gives and `is-invalid` when
     it has errors. Its column header is its only visible label, which assistive technology

@@ -11,7 +11,7 @@ from kechuang.core.admin import NoDeleteAdmin, ReadOnlyAdmin
 
 pytestmark = SHARED_WORLD
 
-APPS = ("assessment", "indicators")
+APPS = ("assessment", "indicators", "techmarket")
 MODELS = [
     model
     for label in APPS

@@ -35,6 +35,7 @@ WITHOUT_HISTORY = {
     "assessment.PointsResult": "a version: results of its calculation, never edited",
     "core.OperationLog": "a log",
     "core.LoginLog": "a log",
+    "core.Notification": "a message to one user; what it tells of is in the history of its subject",
     "core.Job": "a log of background work, written by the job runner",
     "accounts.ApiToken": "a credential, revoked rather than edited",
 }

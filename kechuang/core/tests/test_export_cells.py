@@ -161,6 +161,16 @@ KINDS = {
         "差距": DECIMAL,
         "更新时间": DATETIME,
     },
+    "/techmarket/results/": {"成熟度": INT, "参考价格（万元）": MONEY, "发布日期": DATE},
+    "/techmarket/demands/": {"预算（万元）": MONEY, "期望完成": DATE, "发布日期": DATE},
+    "/techmarket/experts/": {"接受对接": YES_NO},
+    "/techmarket/matches/": {
+        "对接": INT,
+        "匹配度": INT,
+        "进入当前阶段": DATETIME,
+        "合同金额（万元）": MONEY,
+    },
+    "/techmarket/events/": {"举办日期": DATE, "参会方": INT, "配对": INT},
     "/monitoring/batches/": {
         "批次": INT,
         "年度": INT,
@@ -259,7 +269,50 @@ def county(world):
     record_operation(world.staff, OperationLog.Action.EXPORT, "企业", rows=3)
     _assessment(world, grower)
     _indicators()
+    _techmarket(world, grower)
     return world
+
+
+def _techmarket(world, grower):
+    """A result and a demand with amounts and dates, an expert, a contracted match and an
+    event with a participant and a pairing, all of 2024."""
+    from kechuang.techmarket import services as market
+    from kechuang.techmarket.models import EventParticipant, Match, MatchmakingEvent
+    from kechuang.techmarket.tests.factories import (
+        ExpertProfileFactory,
+        TechDemandFactory,
+        TechResultFactory,
+    )
+
+    result = TechResultFactory(institution=world.own_institution, price=Decimal("1234567.8"))
+    demand = TechDemandFactory(
+        enterprise=grower, budget=Decimal("500000"), deadline=datetime.date(2027, 6, 30)
+    )
+    ExpertProfileFactory(person=world.own_person)
+    match = market.accept(kind="result", candidate=result, demand=demand, user=world.staff)
+    match.score = 0.8734
+    match.save()
+    for stage in ("contacted", "negotiating"):
+        market.move(match, stage, user=world.staff)
+    market.move(
+        match,
+        "contracted",
+        user=world.staff,
+        contract_value=Decimal("600000"),
+        contracted_on=datetime.date(2024, 8, 1),
+    )
+    Match.objects.filter(pk=match.pk).update(
+        created_at=timezone.make_aware(datetime.datetime(2024, 5, 1, 9))
+    )
+    event = MatchmakingEvent.objects.create(
+        title="高端装备产学研金对接会",
+        held_on=datetime.date(2024, 5, 23),
+        region_id="330624",
+        status="held",
+    )
+    EventParticipant.objects.create(
+        event=event, kind="enterprise", enterprise=grower, attended=True
+    )
 
 
 def _indicators():

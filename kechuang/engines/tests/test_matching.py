@@ -11,6 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from kechuang.engines import patents
 from kechuang.engines.matching import Document, Matcher, Profile, Query, Weights, analysis, dense
 from kechuang.engines.matching import signals as structured
 from kechuang.engines.matching.explain import highlight
@@ -426,3 +427,34 @@ def test_files_are_read_and_their_faults_named_by_line(tmp_path):
     qrels.write_text("q1 0 a 2\nq1 0 b x\n", encoding="utf-8")
     with pytest.raises(FormatError, match=r":2: expected qid 0 doc_id grade"):
         read_qrels(qrels)
+
+
+# -- patent numbers ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "canonical"),
+    [
+        ("201710601862.3", "201710601862.3"),  # the office's worked example
+        ("ZL95115608.X", "ZL95115608.X"),  # before 2003: eight digits, remainder 10 is X
+        ("zl 2017 1 0601862.3", "ZL201710601862.3"),
+        ("ＣＮ２０１７１０６０１８６２．３", "201710601862.3"),
+        ("2017106018623", "201710601862.3"),  # the dot left out
+    ],
+)
+def test_patent_numbers_with_their_check_character(text, canonical):
+    assert patents.problem(text) is None
+    assert patents.canonical(text) == canonical
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("201710601862.4", "校验位应为 3"),
+        ("95115608.1", "校验位应为 X"),
+        ("2017106018", "12 位"),
+        ("发明专利", "12 位"),
+    ],
+)
+def test_patent_numbers_refused_with_the_reason(text, message):
+    assert message in patents.problem(text)

@@ -13,6 +13,7 @@ from kechuang.demo.profiles import DEFAULT_SEED, FIRST_YEAR, LAST_YEAR, REFERENC
 from kechuang.demo.recognition import ASSESSED_ON, generate_demo_recognition
 from kechuang.demo.reset import reset_domain_data
 from kechuang.demo.scale import generate_scale
+from kechuang.demo.techmarket import generate_demo_techmarket
 from kechuang.monitoring import services
 from kechuang.registry.choices import PersonKind, QualificationKind
 from kechuang.registry.models import Enterprise
@@ -131,6 +132,16 @@ class Command(BaseCommand):
                     else "（未能使本县 2024 年总排名第 5、技术创新第 1）"
                 )
             )
+        started = time.monotonic()
+        market = generate_demo_techmarket(options["seed"])
+        matches = market["matches"]
+        self.stdout.write(
+            f"  技术市场：科技成果 {market['results']} 项（已发布 {market['published']} 项，含 "
+            f"{market['partners']} 所县外合作高校），技术需求 {market['demands']} 项，专家 "
+            f"{market['experts']} 位；对接 {sum(matches.values())} 项（已签约 "
+            f"{matches.get('contracted', 0)} 项），对接会配对 {market['pairings']} 对"
+            f"（{time.monotonic() - started:.1f} 秒）"
+        )
         self._print_logins(summary.logins)
 
     def _scale(self, options) -> None:
