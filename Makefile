@@ -13,6 +13,7 @@ demo: install assets reports
 	$(BIN)/kechuang migrate --noinput -v0
 	$(BIN)/kechuang collectstatic --noinput -v0
 	$(BIN)/kechuang demo --if-empty
+	$(BIN)/kechuang match reindex
 	$(BIN)/kechuang serve --host $(HOST) --port $(PORT)
 
 test: install assets browser reports lint

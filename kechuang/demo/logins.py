@@ -40,7 +40,7 @@ class DemoLogin:
 def _scope_text(role: Role, org: Organisation | None) -> str:
     if role.data_scope == DataScope.ALL:
         return "全县全部数据"
-    if org is None:
+    if org is None or role.data_scope == DataScope.SELF:
         return "仅本人数据"
     if role.data_scope == DataScope.ORG_AND_BELOW:
         return f"{org.name}及下级"

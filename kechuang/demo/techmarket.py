@@ -21,6 +21,7 @@ from kechuang.core.changelog import recording
 from kechuang.demo import techmarket_content as content
 from kechuang.demo import vocabulary as vocab
 from kechuang.demo.profiles import mobile_number, person_name
+from kechuang.demo.recognition import ASSESSED_ON
 from kechuang.engines.matching.trec import COLLECTION, read_corpus
 from kechuang.engines.patents import check_character
 from kechuang.registry import choices as rc
@@ -61,9 +62,31 @@ AREAS = (
 # Sectors whose partner university takes a share of the area's results.
 PARTNER_SHARE = 0.3
 MODES = ("transfer", "license", "equity", "joint")
-# The market's story: what share of matches reach each stage.
-FIRST_DAY = datetime.date(2023, 3, 1)
-LAST_DAY = datetime.date(2025, 11, 30)
+# The market's last three years, up to a week before the demo's day.
+LAST_DAY = ASSESSED_ON - datetime.timedelta(days=7)
+FIRST_DAY = LAST_DAY - datetime.timedelta(days=3 * 365)
+# The technology field of a sector's demands.
+SECTOR_FIELDS = {
+    "3451": "8.5",
+    "3452": "8.5",
+    "3551": "8.5",
+    "3484": "8.4",
+    "3443": "8.5",
+    "3464": "6.4",
+    "3670": "8.7",
+    "2710": "2.3",
+    "2720": "2.4",
+    "2750": "2.1",
+    "2761": "2.1",
+    "1495": "2.6",
+    "3491": "8.1",
+    "4011": "8.1",
+    "3963": "3.1",
+    "3360": "4.1",
+    "2929": "4.3",
+    "1530": "2.7",
+    "6513": "1.1",
+}
 
 
 def _area(doc_number: int):
@@ -190,7 +213,7 @@ def _demands(rng: random.Random, persona_enterprise: Enterprise) -> list[TechDem
         enterprise = rng.choice(pool)
         if not persona_taken and spec.sector == persona_enterprise.industry_id:
             enterprise, persona_taken = persona_enterprise, True
-        published = _day(rng, datetime.date(2024, 1, 1))
+        published = _day(rng, LAST_DAY - datetime.timedelta(days=700))
         roll = rng.random()
         status = choices.DemandStatus.OPEN
         if roll < 0.08:
@@ -208,7 +231,7 @@ def _demands(rng: random.Random, persona_enterprise: Enterprise) -> list[TechDem
                 constraints=spec.constraints,
                 budget=None if spec.budget_wan is None else Decimal(str(spec.budget_wan)) * 10_000,
                 deadline=published + datetime.timedelta(days=rng.choice((180, 270, 365, 540))),
-                field="",
+                field=SECTOR_FIELDS.get(spec.sector, ""),
                 industry=industries.get(spec.sector),
                 keywords="、".join(spec.keywords),
                 min_readiness=spec.min_readiness,
@@ -217,7 +240,7 @@ def _demands(rng: random.Random, persona_enterprise: Enterprise) -> list[TechDem
                 else choices.Visibility.PUBLIC,
                 status=status,
                 published_on=None if status == choices.DemandStatus.DRAFT else published,
-                closed_on=published + datetime.timedelta(days=rng.randint(60, 300))
+                closed_on=min(published + datetime.timedelta(days=rng.randint(60, 300)), LAST_DAY)
                 if status in (choices.DemandStatus.SOLVED, choices.DemandStatus.CLOSED)
                 else None,
                 contact_person=enterprise.contact_person or vocab_person_name(rng),
@@ -364,6 +387,35 @@ def _matches(
     return counts
 
 
+def _offers(rng: random.Random, results: list[TechResult], staff: User) -> int:
+    """Results the bureau offered to enterprises that may need them (no demand behind)."""
+    offered = 0
+    published = [r for r in results if r.status == choices.ResultStatus.PUBLISHED]
+    for result in rng.sample(published, 10):
+        for suggestion in matching.suggest(matching.result_query(result), "enterprise", k=2)[:1]:
+            match = Match.objects.create(
+                enterprise=suggestion.obj,
+                kind=choices.CandidateKind.RESULT,
+                result=result,
+                score=suggestion.candidate.score,
+                explanation=suggestion.snapshot(),
+                handler=staff,
+                source=choices.MatchSource.MANUAL,
+                stage_since=timezone.now(),
+            )
+            target = rng.choice(
+                (
+                    choices.MatchStatus.PROPOSED,
+                    choices.MatchStatus.CONTACTED,
+                    choices.MatchStatus.CONTRACTED,
+                    choices.MatchStatus.DECLINED,
+                )
+            )
+            _follow(match, rng, max(result.published_on or FIRST_DAY, FIRST_DAY), target, staff)
+            offered += 1
+    return offered
+
+
 def _events(
     rng: random.Random, results: list[TechResult], demands: list[TechDemand], staff: User
 ) -> int:
@@ -464,10 +516,11 @@ def generate_demo_techmarket(seed: int) -> dict:
         demands = _demands(rng, persona or Enterprise.objects.order_by("pk").first())
         experts = _experts(rng)
     matching.forget()
-    for name in ("results", "experts", "institutions"):
+    for name in ("results", "experts", "institutions", "enterprises"):
         matching.build(name, save=False, dense=False)
     with transaction.atomic(), recording(user=staff):
         counts = _matches(rng, demands, experts, staff)
+        offers = _offers(rng, results, staff)
         pairings = _events(rng, results, demands, staff)
     matching.forget()
     return {
@@ -478,4 +531,5 @@ def generate_demo_techmarket(seed: int) -> dict:
         "partners": len(partners),
         "matches": dict(counts),
         "pairings": pairings,
+        "offers": offers,
     }

@@ -254,8 +254,12 @@ def enterprise_documents(rows) -> list[Document]:
 
 @dataclass(frozen=True)
 class Collection:
+    """What one matcher holds. `dense`: whether its documents are embedded too; enterprises
+    are not (thousands of short profiles, where the model adds time and little else)."""
+
     name: str
     label: str
+    dense: bool = True
 
     def searchable(self):
         return {
@@ -305,7 +309,7 @@ COLLECTIONS = {
         Collection("experts", "专家"),
         Collection("institutions", "高校院所及平台"),
         Collection("demands", "技术需求"),
-        Collection("enterprises", "企业"),
+        Collection("enterprises", "企业", dense=False),
     )
 }
 
@@ -335,7 +339,7 @@ def build(name: str, *, save: bool = True, dense: bool = True) -> Matcher:
     same wherever it runs)."""
     collection = COLLECTIONS[name]
     started = timezone.now()
-    embedder = embedder_or_none() if dense else None
+    embedder = embedder_or_none() if dense and collection.dense else None
     matcher = Matcher(domain_terms(), embedder=embedder, home=settings.HOME_REGION_CODE)
     matcher.add_many(collection.documents(collection.searchable()))
     if save:
@@ -368,7 +372,7 @@ def _load_or_build(name: str) -> Held:
         try:
             matcher = Matcher.load(directory, embedder=embedder_or_none())
             synced = timezone.datetime.fromisoformat(matcher.extra["synced_at"])
-            wants_dense = embedder_or_none() is not None
+            wants_dense = COLLECTIONS[name].dense and embedder_or_none() is not None
             if (matcher.dense is not None) == wants_dense:
                 held = Held(matcher, synced)
                 with _held_lock:
@@ -527,7 +531,11 @@ def suggest(
         obj = objects.get(int(candidate.doc_id))
         if obj is None:
             continue
-        shared = [term for term, _ in matcher.shared_terms(query, candidate.doc_id)]
+        shared = [
+            term
+            for term, _ in matcher.shared_terms(query, candidate.doc_id)
+            if not (term.isdigit() and len(term) < 3)  # "85" of 85%: shared, but says nothing
+        ]
         suggestions.append(
             Suggestion(
                 kind=kind,

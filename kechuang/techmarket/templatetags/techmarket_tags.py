@@ -2,6 +2,7 @@ from django import template
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 
+from kechuang.core.amounts import wan_text
 from kechuang.techmarket.choices import field_name
 
 register = template.Library()
@@ -69,3 +70,9 @@ def candidate_facts(suggestion) -> str:
     else:
         parts = [str(obj.town or ""), obj.industry.name if obj.industry_id else "", obj.products]
     return " · ".join(p for p in parts if p)
+
+
+@register.filter
+def wan_number(value) -> str:
+    """Yuan as 万元 without the unit, for a column whose header carries it."""
+    return wan_text(value)

@@ -1,4 +1,5 @@
 import argparse
+import time
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
@@ -14,7 +15,7 @@ from kechuang.engines.matching.trec import (
     read_queries,
     write_run,
 )
-from kechuang.techmarket.matching import embedder_or_none
+from kechuang.techmarket.matching import COLLECTIONS, build, embedder_or_none
 
 SIGNAL_CHOICES = {
     "lexical": "jieba 分词（含领域词典与同义词）上的 BM25",
@@ -49,7 +50,9 @@ class Command(BaseCommand):
     requires_migrations_checks = False
 
     def add_arguments(self, parser):
-        actions = parser.add_subparsers(dest="action", required=True, metavar="run|evaluate")
+        actions = parser.add_subparsers(
+            dest="action", required=True, metavar="run|evaluate|reindex"
+        )
         run = actions.add_parser(
             "run",
             help="对语料检索每个查询，写出 TREC 运行文件",
@@ -75,11 +78,35 @@ class Command(BaseCommand):
         measure.add_argument("--queries", type=Path, default=COLLECTION / "queries.tsv")
         measure.add_argument("--qrels", type=Path, default=COLLECTION / "qrels.txt")
 
+        reindex = actions.add_parser(
+            "reindex",
+            help="从数据库重建平台的匹配索引并保存",
+            description="重建技术市场的匹配索引（科技成果、专家、机构、需求、企业）并保存到 MATCH_INDEX_DIR；"
+            "运行中的服务在下一次匹配时读取变更，无需重启。",
+        )
+        reindex.add_argument(
+            "--collection",
+            choices=list(COLLECTIONS),
+            action="append",
+            help="只重建指定的索引，可重复；默认全部",
+        )
+
     def handle(self, action, **options):
         if action == "run":
             self.run(**options)
-        else:
+        elif action == "evaluate":
             self.evaluate(**options)
+        else:
+            self.reindex(options["collection"] or list(COLLECTIONS))
+
+    def reindex(self, names):
+        for name in names:
+            started = time.monotonic()
+            matcher = build(name)
+            dense = "，含语义向量" if matcher.dense is not None else ""
+            self.stdout.write(
+                f"{COLLECTIONS[name].label}：{len(matcher)} 条（{time.monotonic() - started:.1f} 秒{dense}）"
+            )
 
     def read(self, corpus: Path, queries: Path):
         for path in (corpus, queries):
