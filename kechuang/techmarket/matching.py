@@ -333,7 +333,7 @@ def index_dir(name: str) -> Path:
     return Path(settings.MATCH_INDEX_DIR) / name
 
 
-def build(name: str, *, save: bool = True, dense: bool = True) -> Matcher:
+def build(name: str, *, save: bool = True, dense: bool = True, workers: int = 1) -> Matcher:
     """A matcher built from the database: every searchable row of the collection, with the
     configured embedding model unless `dense` is False (the demo, which must come out the
     same wherever it runs)."""
@@ -341,7 +341,7 @@ def build(name: str, *, save: bool = True, dense: bool = True) -> Matcher:
     started = timezone.now()
     embedder = embedder_or_none() if dense and collection.dense else None
     matcher = Matcher(domain_terms(), embedder=embedder, home=settings.HOME_REGION_CODE)
-    matcher.add_many(collection.documents(collection.searchable()))
+    matcher.add_many(collection.documents(collection.searchable()), workers=workers)
     if save:
         matcher.save(index_dir(name), extra={"synced_at": started.isoformat()})
     with _held_lock:

@@ -98,6 +98,9 @@ class DenseIndex:
         self._free.append(row)
         return True
 
+    def row(self, doc_id: str) -> int:
+        return self._row[doc_id]
+
     def vector(self, doc_id: str) -> np.ndarray | None:
         row = self._row.get(doc_id)
         return None if row is None else self.vectors[row]

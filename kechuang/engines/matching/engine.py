@@ -13,6 +13,7 @@ candidate carries its signals, so the page can say why it ranks where it does.
 """
 
 import json
+import multiprocessing
 import tempfile
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field, fields
@@ -24,6 +25,15 @@ from kechuang.engines.matching import analysis, signals
 from kechuang.engines.matching.dense import DenseIndex, Embedder
 from kechuang.engines.matching.index import BM25Index, swap_in
 from kechuang.engines.matching.signals import Profile
+
+# Below this many documents, segmenting in one process is quicker than starting others.
+PARALLEL_FROM = 5000
+_analysing: "Matcher | None" = None
+
+
+def _analyse_one(document: "Document") -> tuple[list[str], list[str]]:
+    return _analysing.document_words(document), _analysing.document_grams(document)
+
 
 TEXT_SIGNALS = {"lexical": "关键词匹配", "ngram": "字面相似", "dense": "语义相似"}
 SIGNAL_NAMES = {**TEXT_SIGNALS, **signals.STRUCTURED}
@@ -154,17 +164,30 @@ class Matcher:
         if self.dense is not None:
             self.dense.add(document.doc_id, self.embedder.passages([document.passage])[0])
 
-    def add_many(self, documents: Iterable[Document], batch: int = 32) -> None:
-        """Index many documents at once (a rebuild)."""
+    def add_many(self, documents: Iterable[Document], batch: int = 32, workers: int = 1) -> None:
+        """Index many documents at once (a rebuild); `workers` processes segment the texts
+        when there are many (forked: for commands, not for a web process)."""
         documents = list(documents)
-        self.words.add_many((d.doc_id, self.document_words(d)) for d in documents)
-        self.grams.add_many((d.doc_id, self.document_grams(d)) for d in documents)
+        analysed = self._analyse(documents, workers)
+        self.words.add_many((d.doc_id, w) for d, (w, _) in zip(documents, analysed, strict=True))
+        self.grams.add_many((d.doc_id, g) for d, (_, g) in zip(documents, analysed, strict=True))
         self.profiles.update((d.doc_id, d.profile) for d in documents)
         if self.dense is not None:
             for start in range(0, len(documents), batch):
                 chunk = documents[start : start + batch]
                 vectors = self.embedder.passages([d.passage for d in chunk])
                 self.dense.add_many([d.doc_id for d in chunk], vectors)
+
+    def _analyse(self, documents: list[Document], workers: int) -> list[tuple[list, list]]:
+        if workers <= 1 or len(documents) < PARALLEL_FROM:
+            return [(self.document_words(d), self.document_grams(d)) for d in documents]
+        global _analysing
+        _analysing = self
+        try:
+            with multiprocessing.get_context("fork").Pool(workers) as pool:
+                return pool.map(_analyse_one, documents, chunksize=500)
+        finally:
+            _analysing = None
 
     def remove(self, doc_id: str) -> None:
         self.words.remove(doc_id)
@@ -266,7 +289,9 @@ class Matcher:
         """(raw, value in [0, 1]) for each pooled document this signal can score."""
         if mode == "dense":
             vector = self._query_vector(query)
-            raw = {d: float(self.dense.vector(d) @ vector) for d in pooled if d in self.dense}
+            present = [d for d in pooled if d in self.dense]
+            cosines = self.dense.vectors[[self.dense.row(d) for d in present]] @ vector
+            raw = dict(zip(present, (float(c) for c in cosines), strict=True))
             if not raw:
                 return {}
             low, high = min(raw.values()), max(raw.values())

@@ -458,3 +458,16 @@ def test_patent_numbers_with_their_check_character(text, canonical):
 )
 def test_patent_numbers_refused_with_the_reason(text, message):
     assert message in patents.problem(text)
+
+
+def test_segmenting_in_several_processes_indexes_the_same(monkeypatch):
+    from kechuang.engines.matching import engine
+
+    monkeypatch.setattr(engine, "PARALLEL_FROM", 2)
+    serial, parallel = Matcher(), Matcher()
+    serial.add_many(RESULTS)
+    parallel.add_many(RESULTS, workers=2)
+    query = "轴承套圈烧伤检测"
+    assert [(c.doc_id, c.score) for c in parallel.search(query)] == [
+        (c.doc_id, c.score) for c in serial.search(query)
+    ]

@@ -1,4 +1,5 @@
 import argparse
+import os
 import time
 from pathlib import Path
 
@@ -102,7 +103,7 @@ class Command(BaseCommand):
     def reindex(self, names):
         for name in names:
             started = time.monotonic()
-            matcher = build(name)
+            matcher = build(name, workers=os.cpu_count() or 1)
             dense = "，含语义向量" if matcher.dense is not None else ""
             self.stdout.write(
                 f"{COLLECTIONS[name].label}：{len(matcher)} 条（{time.monotonic() - started:.1f} 秒{dense}）"
