@@ -416,20 +416,20 @@ def _offers(rng: random.Random, results: list[TechResult], staff: User) -> int:
     return offered
 
 
-def _events(
-    rng: random.Random, results: list[TechResult], demands: list[TechDemand], staff: User
-) -> int:
-    """The matchmaking events; the held ones with attendance and pairings, some signed."""
+def _events(rng: random.Random, demands: list[TechDemand], staff: User) -> int:
+    """The matchmaking events: the held ones with invitations, attendance and the pairings
+    of the day (each enterprise with the institution of the result the engine ranks first
+    for its demand), some signed on the spot; the planned one with its invitations."""
     home = settings.HOME_REGION_CODE
     banks = ("中国银行新昌支行", "浙江新昌农村商业银行", "中国工商银行新昌支行")
     funds = ("新昌县产业发展基金", "绍兴科创投资基金")
     pairings = 0
-    open_demands = [d for d in demands if d.status != choices.DemandStatus.DRAFT]
-    published = [r for r in results if r.status == choices.ResultStatus.PUBLISHED]
+    published = [d for d in demands if d.status != choices.DemandStatus.DRAFT]
     for spec in content.EVENTS:
+        held_on = datetime.date.fromisoformat(spec.held_on)
         event = MatchmakingEvent.objects.create(
             title=spec.title,
-            held_on=datetime.date.fromisoformat(spec.held_on),
+            held_on=held_on,
             venue=spec.venue,
             organiser=spec.organiser,
             region_id=home,
@@ -437,31 +437,69 @@ def _events(
             status=spec.status,
         )
         held = spec.status == choices.EventStatus.HELD
-        seekers = []
-        for demand in rng.sample(open_demands, 6):
-            seekers.append(
-                EventParticipant.objects.create(
+        medical = "医药" in spec.title or "生命健康" in spec.title
+        fitting = [
+            d
+            for d in published
+            if d.industry_id and d.industry_id.startswith(("27", "14")) == medical
+        ]
+        providers: dict[int, EventParticipant] = {}
+        for demand in rng.sample(fitting, min(6, len(fitting))):
+            seeker = EventParticipant.objects.create(
+                event=event,
+                kind=choices.ParticipantKind.ENTERPRISE,
+                enterprise=demand.enterprise,
+                invitation=choices.Invitation.ACCEPTED,
+                attended=True if held else None,
+            )
+            best = matching.suggest(matching.demand_query(demand), "result", k=1)
+            if not best:
+                continue
+            result = best[0].obj
+            institution = result.institution
+            if institution.pk not in providers:
+                providers[institution.pk] = EventParticipant.objects.create(
                     event=event,
-                    kind=choices.ParticipantKind.ENTERPRISE,
-                    enterprise=demand.enterprise,
+                    kind=choices.ParticipantKind.INSTITUTION,
+                    institution=institution,
                     invitation=choices.Invitation.ACCEPTED,
                     attended=True if held else None,
                 )
-            )
-        providers = []
-        for result in rng.sample(published, 6):
-            providers.append(
+            if not held:
+                continue
+            outcome = rng.choice(
                 (
-                    EventParticipant.objects.create(
-                        event=event,
-                        kind=choices.ParticipantKind.INSTITUTION,
-                        institution=result.institution,
-                        invitation=choices.Invitation.ACCEPTED,
-                        attended=True if held else None,
-                    ),
-                    result,
+                    choices.PairingOutcome.TALKED,
+                    choices.PairingOutcome.INTENT,
+                    choices.PairingOutcome.INTENT,
+                    choices.PairingOutcome.SIGNED,
+                    choices.PairingOutcome.NONE,
                 )
             )
+            recorded_from = timezone.now()
+            pairing = services.record_pairing(
+                EventPairing(
+                    event=event,
+                    seeker=seeker,
+                    provider=providers[institution.pk],
+                    demand=demand,
+                    result=result,
+                    outcome=outcome,
+                    amount=Decimal(rng.choice((20, 50, 80, 150)) * 10_000)
+                    if outcome == choices.PairingOutcome.SIGNED
+                    else None,
+                    note="现场洽谈",
+                ),
+                user=staff,
+            )
+            if pairing.match_id:  # the day's steps happened on the day
+                on_the_day = _moment(held_on, rng)
+                steps = MatchStep.objects.filter(match=pairing.match_id, at__gte=recorded_from)
+                if steps.update(at=on_the_day):
+                    Match.objects.filter(
+                        pk=pairing.match_id, stage_since__gte=recorded_from
+                    ).update(stage_since=on_the_day)
+            pairings += 1
         for name in banks + funds:
             came = rng.random() < 0.8
             EventParticipant.objects.create(
@@ -474,34 +512,6 @@ def _events(
                 attended=(came if held else None),
                 note="科技金融产品推介" if name in banks else "关注成果作价入股项目",
             )
-        if not held:
-            continue
-        for seeker, (provider, result) in zip(seekers, providers, strict=True):
-            outcome = rng.choice(
-                (
-                    choices.PairingOutcome.TALKED,
-                    choices.PairingOutcome.INTENT,
-                    choices.PairingOutcome.SIGNED,
-                    choices.PairingOutcome.NONE,
-                )
-            )
-            demand = next(
-                (d for d in open_demands if d.enterprise_id == seeker.enterprise_id), None
-            )
-            pairing = EventPairing(
-                event=event,
-                seeker=seeker,
-                provider=provider,
-                demand=demand,
-                result=result,
-                outcome=outcome,
-                amount=Decimal(rng.choice((20, 50, 80, 150)) * 10_000)
-                if outcome == choices.PairingOutcome.SIGNED
-                else None,
-                note="现场洽谈",
-            )
-            services.record_pairing(pairing, user=staff)
-            pairings += 1
     return pairings
 
 
@@ -521,7 +531,7 @@ def generate_demo_techmarket(seed: int) -> dict:
     with transaction.atomic(), recording(user=staff):
         counts = _matches(rng, demands, experts, staff)
         offers = _offers(rng, results, staff)
-        pairings = _events(rng, results, demands, staff)
+        pairings = _events(rng, demands, staff)
     matching.forget()
     return {
         "results": len(results),

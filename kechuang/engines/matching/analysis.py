@@ -12,6 +12,7 @@ import logging
 import re
 import threading
 import unicodedata
+from collections import OrderedDict
 from collections.abc import Iterable
 from functools import cache
 from pathlib import Path
@@ -74,15 +75,17 @@ def dictionary_terms(*sources: Iterable[str]) -> list[str]:
 
 class Segmenter:
     """jieba with its own dictionary additions, separate from jieba's global tokenizer.
-
-    Building one costs about a second (jieba's prefix dictionary), so `segmenter(terms)`
-    keeps one per distinct term list for the life of the process.
-    """
+    `segmenter(terms)` keeps the few most recently used, one per distinct term list."""
 
     def __init__(self, terms: Iterable[str] = ()):
         self.terms = tuple(terms)
+        base = _base_tokenizer()
         self._tokenizer = jieba.Tokenizer()
-        self._tokenizer.initialize()
+        # jieba's general dictionary, loaded once per process and copied (a copy takes
+        # milliseconds; loading, a second).
+        self._tokenizer.FREQ = dict(base.FREQ)
+        self._tokenizer.total = base.total
+        self._tokenizer.initialized = True
         for term in self.terms:
             self._tokenizer.add_word(term, freq=_term_frequency(term))
         self._lock = threading.Lock()
@@ -106,7 +109,16 @@ def _term_frequency(term: str) -> int:
     return 20000 + 5000 * len(term)
 
 
-_segmenters: dict[str, Segmenter] = {}
+@cache
+def _base_tokenizer() -> jieba.Tokenizer:
+    tokenizer = jieba.Tokenizer()
+    tokenizer.initialize()
+    return tokenizer
+
+
+# Segmenters kept: each holds a copy of jieba's dictionary (some tens of MiB).
+KEPT_SEGMENTERS = 4
+_segmenters: OrderedDict[str, Segmenter] = OrderedDict()
 _segmenters_lock = threading.Lock()
 
 
@@ -115,8 +127,12 @@ def segmenter(terms: Iterable[str] = ()) -> Segmenter:
     terms = tuple(terms) or tuple(dictionary_terms())
     key = hashlib.sha1("\n".join(terms).encode()).hexdigest()
     with _segmenters_lock:
-        if key not in _segmenters:
+        if key in _segmenters:
+            _segmenters.move_to_end(key)
+        else:
             _segmenters[key] = Segmenter(terms)
+            while len(_segmenters) > KEPT_SEGMENTERS:
+                _segmenters.popitem(last=False)
         return _segmenters[key]
 
 

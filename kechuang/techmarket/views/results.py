@@ -84,14 +84,16 @@ def reverse_suggestions(user, result: TechResult) -> dict:
         s
         for s in matching.suggest(query, "enterprise", k=25, exclude=own, existing=offered)
         if s.obj.pk in visible_enterprises
-    ][:10]
+    ][:6]
     visible_demands = set(TechDemand.objects.restrict(user).values_list("pk", flat=True))
     answered = {m.demand_id: m for m in Match.objects.filter(result=result, demand__isnull=False)}
     demands = [
         s
         for s in matching.suggest(query, "demand", k=25, existing=answered)
-        if s.obj.pk in visible_demands and s.obj.enterprise_id not in own
-    ][:10]
+        if s.obj.pk in visible_demands
+        and s.obj.enterprise_id not in own
+        and s.obj.status == choices.DemandStatus.OPEN
+    ][:6]
     return {"enterprises": enterprises, "demands": demands}
 
 

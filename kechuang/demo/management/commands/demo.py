@@ -139,7 +139,8 @@ class Command(BaseCommand):
             f"  技术市场：科技成果 {market['results']} 项（已发布 {market['published']} 项，含 "
             f"{market['partners']} 所县外合作高校），技术需求 {market['demands']} 项，专家 "
             f"{market['experts']} 位；对接 {sum(matches.values())} 项（已签约 "
-            f"{matches.get('contracted', 0)} 项），对接会配对 {market['pairings']} 对"
+            f"{matches.get('contracted', 0)} 项），成果主动推荐 {market['offers']} 项，"
+            f"对接会配对 {market['pairings']} 对"
             f"（{time.monotonic() - started:.1f} 秒）"
         )
         self._print_logins(summary.logins)
