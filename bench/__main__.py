@@ -2,7 +2,8 @@
 
 1. The monitoring engine in memory (300,000 enterprises × 5 years) beside DuckDB and pandas.
 2. The recognition engine (高企 and 科小 assessment of 300,000 enterprises) beside pandas.
-   Then the composite index: 100 regions × 40 indicators, 1,000 Monte-Carlo runs, beside numpy.
+   Then the composite index: 100 regions × 40 indicators, 1,000 Monte-Carlo runs, beside numpy;
+   and the matching engine: 100,000 results, 500 queries, beside bm25s.
 3. Monitoring from the database (SQLite in var/bench): recompute and a 100,000-row import;
    the province-scale data is generated first when var/bench has none (7 to 15 min).
 4. Load on PostgreSQL (BENCH_DATABASE_URL, by default the k_load database on the local
@@ -65,6 +66,10 @@ def main() -> int:
 
     index = ["-m", "bench.bench_index"] + (["--runs", "200"] if args.quick else ["--runs", "1000"])
     failures += run("Composite index engine", index) != 0
+
+    matching = ["-m", "bench.bench_match", "--dense"]
+    matching += ["--documents", "10000", "--queries", "200"] if args.quick else []
+    failures += run("Matching engine", matching) != 0
 
     # SQLite in var/bench unless DATABASE_URL names another database.
     database = {"KECHUANG_VAR_DIR": str(ROOT / "var" / "bench")}

@@ -4,6 +4,7 @@ import datetime
 from dataclasses import dataclass
 
 from django.core.exceptions import FieldDoesNotExist
+from django.utils import timezone
 
 from kechuang.core import amounts
 from kechuang.core.masking import mask
@@ -40,6 +41,9 @@ def _display(model, name: str, value) -> str:
         return f"{amounts.wan_text(value)} 万元"
     if isinstance(value, datetime.date) and not isinstance(value, datetime.datetime):
         return f"{value.year}年{value.month}月{value.day}日"
+    if isinstance(value, datetime.datetime):
+        local = timezone.localtime(value) if timezone.is_aware(value) else value
+        return f"{local.year}年{local.month}月{local.day}日 {local:%H:%M}"
     if field.choices:
         return str(dict(field.flatchoices).get(value, value))
     if field.is_relation and field.related_model is not None:
