@@ -138,6 +138,7 @@ TECHMARKET_BUREAU = [
 ] + _perms(
     "techmarket.import_techresult",
     "techmarket.import_techdemand",
+    "techmarket.import_expertprofile",
     "techmarket.view_confidential_techresult",
     "techmarket.match_techdemand",
     "techmarket.match_techresult",
@@ -164,6 +165,7 @@ TECHMARKET_ENTERPRISE = _perms(
 TECHMARKET_INSTITUTION = _perms(
     "techmarket.view_techresult",
     "techmarket.add_techresult",
+    "techmarket.import_techresult",
     "techmarket.change_techresult",
     "techmarket.view_resultpatent",
     "techmarket.add_resultpatent",

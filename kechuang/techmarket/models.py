@@ -372,7 +372,10 @@ class ExpertProfile(BaseModel):
         verbose_name = "专家"
         verbose_name_plural = "专家库"
         ordering = ["person__name_sort", "id"]
-        permissions = [("export_expertprofile", "导出专家库")]
+        permissions = [
+            ("export_expertprofile", "导出专家库"),
+            ("import_expertprofile", "导入专家库"),
+        ]
 
     def __str__(self) -> str:
         return self.person.name
