@@ -92,6 +92,11 @@ class TechResultForm(ScopedModelForm):
         super().__init__(*args, **kwargs)
         self.fields["institution"].queryset = Institution.objects.restrict(self.user, "view")
         self.fields["enterprise"].queryset = Enterprise.objects.restrict(self.user, "view")
+        for name in ("institution", "enterprise"):
+            # An owner the user can never choose is not offered (a university's user has no
+            # enterprises to pick), unless the result already has one.
+            if not self.fields[name].queryset.exists() and not getattr(self.instance, f"{name}_id"):
+                del self.fields[name]
         industries_field(self, "industry")
         active_chains(self)
         if self.instance.pk:
@@ -114,10 +119,14 @@ class TechResultForm(ScopedModelForm):
     def clean(self):
         cleaned = super().clean()
         institution, enterprise = cleaned.get("institution"), cleaned.get("enterprise")
+        owner_field = "institution" if "institution" in self.fields else "enterprise"
         if institution and enterprise:
             self.add_error("enterprise", "成果所有单位只能是一个：机构或企业，二者择一。")
-        elif not institution and not enterprise and not self.errors.get("institution"):
-            self.add_error("institution", "请选择成果所有单位（机构或企业）。")
+        elif not institution and not enterprise and not self.errors.get(owner_field):
+            self.add_error(
+                owner_field if owner_field in self.fields else None,
+                "请选择成果所有单位（机构或企业）。",
+            )
         if cleaned.get("price") is None and not cleaned.get("price_negotiable"):
             self.add_error("price", "请填写参考价格，或勾选“价格面议”。")
         return cleaned

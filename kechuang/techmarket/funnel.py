@@ -124,7 +124,7 @@ def build(user, *, year: int | None = None, field_names: dict | None = None) -> 
             offers += 1
             offer_contracts += match.status == Status.CONTRACTED
         ordered = steps[match.pk]
-        for here, after in zip(ordered, ordered[1:] + [None], strict=True):
+        for here, after in zip(ordered, [*ordered[1:], None][: len(ordered)], strict=True):
             if here.to_status not in durations:
                 continue
             end = after.at if after is not None else (now if match.is_open else None)

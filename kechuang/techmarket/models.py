@@ -587,6 +587,15 @@ class MatchStep(BaseModel):
         return f"{self.get_from_status_display() or '—'} → {self.get_to_status_display()}"
 
 
+class EventQuerySet(ScopedQuerySet):
+    def shared_with(self, user, action):
+        """The county's own events (not a town's) are read by every officer who may read
+        events."""
+        if action in ("view", "export"):
+            return Q(region_id=settings.HOME_REGION_CODE)
+        return None
+
+
 class MatchmakingEvent(BaseModel):
     """A 产学研金 matchmaking event: enterprises, institutions, experts, banks and funds invited,
     their attendance, and the pairings arranged on the day."""
@@ -609,6 +618,7 @@ class MatchmakingEvent(BaseModel):
         default=choices.EventStatus.PLANNED,
     )
 
+    objects = EventQuerySet.as_manager()
     scope_paths = ScopePaths(region="region")
 
     class Meta:

@@ -1,0 +1,157 @@
+"""Every page of the market for every persona: who may open it, and what the forms offer."""
+
+import datetime
+
+import pytest
+from django.urls import reverse
+
+from kechuang.techmarket import choices
+from kechuang.techmarket.models import MatchmakingEvent, TechResult
+from kechuang.techmarket.tests.factories import (
+    ExpertProfileFactory,
+    MatchFactory,
+    TechDemandFactory,
+    TechResultFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def rows(world):
+    result = TechResultFactory(institution=world.own_institution)
+    demand = TechDemandFactory(enterprise=world.own_enterprise)
+    expert = ExpertProfileFactory(person=world.own_person)
+    match = MatchFactory(demand=demand, result=result)
+    event = MatchmakingEvent.objects.create(
+        title="对接会", held_on=datetime.date(2025, 5, 1), region_id="330624", status="held"
+    )
+    return {"result": result, "demand": demand, "expert": expert, "match": match, "event": event}
+
+
+PAGES = {
+    # url name -> personas answered 200 (the others 403 or 404)
+    "techmarket:overview": {"admin", "staff", "leader", "town", "enterprise", "university"},
+    "techmarket:techresult_list": {"admin", "staff", "leader", "town", "enterprise", "university"},
+    "techmarket:techresult_add": {"admin", "staff", "university"},
+    "techmarket:techdemand_list": {"admin", "staff", "leader", "town", "enterprise", "university"},
+    "techmarket:techdemand_add": {"admin", "staff", "town", "enterprise"},
+    "techmarket:expertprofile_list": {
+        "admin",
+        "staff",
+        "leader",
+        "town",
+        "enterprise",
+        "university",
+    },
+    "techmarket:match_list": {"admin", "staff", "leader", "town", "enterprise", "university"},
+    "techmarket:matchmakingevent_list": {"admin", "staff", "leader", "town"},
+    "techmarket:matchmakingevent_add": {"admin", "staff"},
+}
+DETAILS = {
+    "techmarket:techresult_detail": (
+        "result",
+        {"admin", "staff", "leader", "town", "enterprise", "university"},
+    ),
+    "techmarket:techresult_edit": ("result", {"admin", "staff", "university"}),
+    "techmarket:techdemand_detail": (
+        "demand",
+        {"admin", "staff", "leader", "town", "enterprise", "university"},
+    ),
+    "techmarket:techdemand_edit": ("demand", {"admin", "staff", "town", "enterprise"}),
+    "techmarket:expertprofile_detail": (
+        "expert",
+        {"admin", "staff", "leader", "town", "enterprise", "university"},
+    ),
+    "techmarket:match_detail": (
+        "match",
+        {"admin", "staff", "leader", "town", "enterprise", "university"},
+    ),
+    "techmarket:matchmakingevent_detail": ("event", {"admin", "staff", "leader", "town"}),
+}
+
+
+@pytest.mark.parametrize(("name", "allowed"), PAGES.items())
+def test_pages_by_persona(world, rows, login, name, allowed):
+    for persona, user in world.personas().items():
+        status = login(user).get(reverse(name)).status_code
+        assert (status == 200) == (persona in allowed), (persona, status)
+
+
+@pytest.mark.parametrize(("name", "spec"), DETAILS.items())
+def test_detail_pages_by_persona(world, rows, login, name, spec):
+    key, allowed = spec
+    url = reverse(name, args=[rows[key].pk])
+    for persona, user in world.personas().items():
+        status = login(user).get(url).status_code
+        assert (status == 200) == (persona in allowed), (persona, status)
+        assert status in (200, 403, 404)
+
+
+def test_a_university_posts_for_its_own_institute_only(world, login):
+    client = login(world.university)
+    form = client.get(reverse("techmarket:techresult_add")).context["form"]
+    assert "enterprise" not in form.fields
+    assert list(form.fields["institution"].queryset) == [world.own_institution]
+    data = {
+        "title": "新型轴承保持架材料",
+        "abstract": "玻纤增强聚醚醚酮保持架，耐温 250 ℃。",
+        "field": "4.3",
+        "readiness": "5",
+        "institution": world.other_institution.pk,  # not theirs
+        "modes": ["license"],
+        "price_negotiable": "on",
+    }
+    response = client.post(reverse("techmarket:techresult_add"), data)
+    assert response.status_code == 200
+    assert "institution" in response.context["form"].errors
+    data["institution"] = world.own_institution.pk
+    response = client.post(reverse("techmarket:techresult_add"), data)
+    assert response.status_code == 302
+    result = TechResult.objects.get(title="新型轴承保持架材料")
+    assert result.status == choices.ResultStatus.DRAFT and result.license and not result.transfer
+    assert result.created_by == world.university
+
+
+@pytest.mark.parametrize(
+    ("changes", "field", "message"),
+    [
+        ({"modes": []}, "modes", "必填"),
+        ({"price_negotiable": ""}, "price", "价格面议"),
+        ({"readiness": "10"}, "readiness", "选择一个有效的选项"),
+        ({"price": "-1"}, "price", "不能为负数"),
+        ({"contact_phone": "电话"}, "contact_phone", "联系电话"),
+    ],
+)
+def test_result_form_refusals(world, login, changes, field, message):
+    data = {
+        "title": "测试成果",
+        "abstract": "简介",
+        "field": "8.5",
+        "readiness": "5",
+        "institution": world.own_institution.pk,
+        "modes": ["license"],
+        "price_negotiable": "on",
+        **changes,
+    }
+    response = login(world.staff).post(reverse("techmarket:techresult_add"), data)
+    assert response.status_code == 200
+    assert message in " ".join(response.context["form"].errors[field])
+    assert not TechResult.objects.exists()
+
+
+def test_enterprise_posts_a_demand_for_itself(world, login):
+    client = login(world.enterprise)
+    form = client.get(reverse("techmarket:techdemand_add")).context["form"]
+    assert form.initial["enterprise"] == world.own_enterprise.pk
+    response = client.post(
+        reverse("techmarket:techdemand_add"),
+        {
+            "enterprise": world.qixing_enterprise.pk,  # another enterprise
+            "title": "需求",
+            "problem": "问题",
+            "visibility": "public",
+        },
+    )
+    assert response.status_code == 200
+    assert "enterprise" in response.context["form"].errors
