@@ -3,6 +3,7 @@ import json
 
 from django.db.models import Count, Exists, OuterRef, Q
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 
 from kechuang.indicators import analysis as indicator_analysis
@@ -100,6 +101,10 @@ def _member_page(user) -> str | None:
         return None
     for related in ("enterprise", "institution"):
         body = getattr(org, related, None) if hasattr(org, related) else None
-        if body is not None:
+        if body is not None and type(body).objects.restrict(user).filter(pk=body.pk).exists():
             return body.get_absolute_url()
+    if user.has_perm("techmarket.view_techdemand") and not user.has_perm(
+        "registry.view_enterprise"
+    ):
+        return reverse("techmarket:techdemand_list")  # a broker: the market is their work
     return None

@@ -265,7 +265,10 @@ def _experts(rng: random.Random) -> list[ExpertProfile]:
             and sector_words is not None
             and (p.enterprise_id is None or p.enterprise.industry_id == spec.sector)
         ]
-        person = rng.choice(fitting or [p for p in people if p.pk not in taken])
+        free = fitting or [p for p in people if p.pk not in taken]
+        if not free:
+            break  # a small demo county has fewer experts than profiles
+        person = rng.choice(free)
         taken.add(person.pk)
         profiles.append(
             ExpertProfile(

@@ -356,8 +356,17 @@ class EventParticipantForm(ScopedModelForm):
                 expected,
                 f"类型为“{choices.ParticipantKind(kind).label}”时请选择对应的{self.fields[expected].label}。",
             )
-        if not expected and not cleaned.get("name", "").strip():
+        if not expected and not cleaned.get("name", "").strip() and not chosen:
             self.add_error("name", "银行、基金等请填写单位名称。")
+        event = cleaned.get("event")
+        if event is not None and len(chosen) <= 1:
+            same = EventParticipant.objects.filter(event=event).exclude(pk=self.instance.pk)
+            if chosen:
+                same = same.filter(**{chosen[0]: parties[chosen[0]]})
+            else:
+                same = same.filter(name=cleaned.get("name", "").strip())
+            if same.exists():
+                self.add_error(None, f"“{same.first().display_name}”已在本次对接会的参会方中。")
         if cleaned.get("attended") and cleaned.get("invitation") == choices.Invitation.DECLINED:
             self.add_error("attended", "已回复不参加的，不能记为到场。")
         return cleaned

@@ -501,6 +501,13 @@ def candidate_text(kind: str, obj) -> str:
     )
 
 
+def telling_terms(terms) -> list[str]:
+    """Shared terms worth showing, most telling first: not a number of one or two digits
+    ("85" of 85%), not a piece of a longer shared term (一致 beside 一致性评价)."""
+    terms = [t for t in terms if not (t.isdigit() and len(t) < 3)]
+    return [t for t in terms if not any(t != other and t in other for other in terms)]
+
+
 COLLECTION_OF_KIND = {
     "result": "results",
     "expert": "experts",
@@ -531,11 +538,7 @@ def suggest(
         obj = objects.get(int(candidate.doc_id))
         if obj is None:
             continue
-        shared = [
-            term
-            for term, _ in matcher.shared_terms(query, candidate.doc_id)
-            if not (term.isdigit() and len(term) < 3)  # "85" of 85%: shared, but says nothing
-        ]
+        shared = telling_terms(term for term, _ in matcher.shared_terms(query, candidate.doc_id))
         suggestions.append(
             Suggestion(
                 kind=kind,

@@ -240,6 +240,17 @@ class Disclosure(BaseModel):
 
 
 class DemandQuerySet(ScopedQuerySet):
+    def restrict(self, user, action: str = "view"):
+        """A bureau-only demand is read by the enterprise and by those whose scope is the
+        whole county (the bureau, the leaders), not by the town it sits in."""
+        rows = super().restrict(user, action)
+        if user is None or not user.is_authenticated:
+            return rows
+        if user.scope_grant().covers_region(settings.HOME_REGION_CODE):
+            return rows
+        own = Q(enterprise__organisation=user.organisation_id) | Q(created_by=user.pk)
+        return rows.filter(Q(visibility=choices.Visibility.PUBLIC) | own)
+
     def shared_with(self, user, action):
         if action in ("view", "export"):
             return Q(status=choices.DemandStatus.OPEN, visibility=choices.Visibility.PUBLIC)

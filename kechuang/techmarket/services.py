@@ -250,7 +250,7 @@ def move(
     )
     notify(
         party_users(locked),
-        f"对接进展：{locked} 已{Status(to_status).label}",
+        f"对接进展：{locked}（{Status(to_status).label}）",
         url=locked.get_absolute_url(),
         body=note or reason,
         actor=user,

@@ -45,6 +45,21 @@ def candidate_link(context, suggestion) -> str:
     return format_html("{}", obj)
 
 
+@register.simple_tag(takes_context=True)
+def readiness_warning(context, suggestion) -> str:
+    """A result less mature than the demand asks for, said plainly."""
+    demand = context.get("demand")
+    if suggestion.kind != "result" or demand is None or not demand.min_readiness:
+        return ""
+    if suggestion.obj.readiness >= demand.min_readiness:
+        return ""
+    return format_html(
+        '<span class="badge text-bg-warning">成熟度 TRL {} 低于需求的 TRL {}</span>',
+        suggestion.obj.readiness,
+        demand.min_readiness,
+    )
+
+
 @register.simple_tag
 def candidate_facts(suggestion) -> str:
     """One line of what matters about a candidate: owner, readiness, field, place."""

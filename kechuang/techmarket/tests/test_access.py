@@ -74,7 +74,8 @@ DEMAND_VIEW = {
     "staff": {"本企业公开需求", "七星企业保密需求", "七星企业公开需求"},
     "leader": {"本企业公开需求", "七星企业保密需求", "七星企业公开需求"},
     "town": {"本企业公开需求", "七星企业公开需求"},  # Qixing's bureau-only demand is not Nanming's
-    "other_town": {"本企业公开需求", "七星企业保密需求", "七星企业公开需求"},
+    # bureau-only: not even the town the enterprise sits in
+    "other_town": {"本企业公开需求", "七星企业公开需求"},
     "enterprise": {"本企业公开需求", "七星企业公开需求"},
     "university": {"本企业公开需求", "七星企业公开需求"},
 }

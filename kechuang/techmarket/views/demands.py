@@ -71,7 +71,13 @@ def demand_candidates(request, pk: int):
     suggestions = matching.suggest(
         matching.demand_query(demand), kind, k=10, exclude=list(exclude), existing=existing
     )
+    visible = set(
+        Match.objects.restrict(request.user)
+        .filter(pk__in=[m.pk for m in existing.values()])
+        .values_list("pk", flat=True)
+    )
     context = {
+        "visible_matches": visible,
         "demand": demand,
         "kind": kind,
         "kind_label": KINDS[kind][0],

@@ -105,6 +105,7 @@ class TechResultEditView(ObjectEditView):
 class ResultPatentEditView(PrefillFromQuery, ObjectEditView):
     model = ResultPatent
     form_class = forms.ResultPatentForm
+    prefill_params = ("result",)
 
     def get_success_url(self):
         return self.object.result.get_absolute_url()
