@@ -451,6 +451,7 @@ class Suggestion:
     query_pieces: list[tuple[str, bool]]
     text_pieces: list[tuple[str, bool]]
     existing: Match | None = None
+    existing_hidden: bool = False  # a match the viewer may not open
 
     @property
     def percent(self) -> int:

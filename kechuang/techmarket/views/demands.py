@@ -76,8 +76,10 @@ def demand_candidates(request, pk: int):
         .filter(pk__in=[m.pk for m in existing.values()])
         .values_list("pk", flat=True)
     )
+    for suggestion in suggestions:
+        if suggestion.existing is not None and suggestion.existing.pk not in visible:
+            suggestion.existing_hidden = True
     context = {
-        "visible_matches": visible,
         "demand": demand,
         "kind": kind,
         "kind_label": KINDS[kind][0],
