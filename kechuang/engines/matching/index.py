@@ -184,6 +184,10 @@ class BM25Index:
         df = int(self._df[term_id])
         return math.log(1 + (len(self) - df + 0.5) / (df + 0.5))
 
+    def ideal(self, terms: Iterable[str]) -> float:
+        """The score of a document of average length holding each query term once."""
+        return sum(self._query_weights(terms).values()) / (1 + self.k1)
+
     def search(self, terms: Iterable[str], k: int = 100) -> list[tuple[str, float]]:
         """The k best documents with a positive score, best first (ties by id)."""
         weights = self._query_weights(terms)

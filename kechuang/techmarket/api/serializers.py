@@ -241,6 +241,7 @@ class CandidateSerializer(serializers.Serializer):
     id = serializers.IntegerField(source="obj.pk")
     name = serializers.CharField(source="obj")
     score = serializers.FloatField(source="candidate.score", help_text="匹配度，0–1")
+    strength = serializers.CharField(source="candidate.strength", help_text="较强、一般或较弱")
     signals = SignalSerializer(source="parts", many=True)
     shared_terms = serializers.ListField(source="shared", child=serializers.CharField())
     match = serializers.IntegerField(source="existing.pk", default=None, help_text="已有对接的编号")
