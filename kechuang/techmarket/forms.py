@@ -127,7 +127,11 @@ class TechResultForm(ScopedModelForm):
                 owner_field if owner_field in self.fields else None,
                 "请选择成果所有单位（机构或企业）。",
             )
-        if cleaned.get("price") is None and not cleaned.get("price_negotiable"):
+        if (
+            cleaned.get("price") is None
+            and not cleaned.get("price_negotiable")
+            and "price" not in self.errors
+        ):
             self.add_error("price", "请填写参考价格，或勾选“价格面议”。")
         return cleaned
 
@@ -405,13 +409,12 @@ class EventPairingForm(ScopedModelForm):
         if demand and seeker and seeker.enterprise_id != demand.enterprise_id:
             self.add_error("demand", "所选需求不是需求方企业发布的。")
         result = cleaned.get("result")
-        if (
-            result
-            and provider
-            and provider.institution_id
-            and result.institution_id != provider.institution_id
-        ):
-            self.add_error("result", "所选成果不属于供给方机构。")
+        if result and provider:
+            owns = (
+                provider.institution_id and result.institution_id == provider.institution_id
+            ) or (provider.enterprise_id and result.enterprise_id == provider.enterprise_id)
+            if not owns:
+                self.add_error("result", "所选成果不属于供给方：请以成果所有单位为供给方。")
         if cleaned.get("outcome") == choices.PairingOutcome.SIGNED and not cleaned.get("amount"):
             self.add_error("amount", "现场签约请填写签约金额。")
         return cleaned

@@ -4,8 +4,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from kechuang.core.views import ObjectDetailView, ObjectListView
-from kechuang.techmarket import filtersets, forms, services, tables
-from kechuang.techmarket.models import Match
+from kechuang.techmarket import choices, filtersets, forms, services, tables
+from kechuang.techmarket.models import Match, TechDemand
 
 
 class MatchListView(ObjectListView):
@@ -34,6 +34,15 @@ class MatchDetailView(ObjectDetailView):
         match = self.object
         context["steps"] = match.steps.select_related("created_by")
         context["can_move"] = match.is_open and services.can_move(self.request.user, match)
+        demand = match.demand
+        context["can_close_demand"] = (
+            match.status == choices.MatchStatus.CONTRACTED
+            and demand is not None
+            and demand.status == choices.DemandStatus.OPEN
+            and TechDemand.objects.restrict(self.request.user, "change")
+            .filter(pk=demand.pk)
+            .exists()
+        )
         if context["can_move"]:
             context["move_form"] = kwargs.get("move_form") or forms.MoveForm(match=match)
         return context
