@@ -72,6 +72,9 @@ class TechResultTable(BaseTable):
     def render_readiness(self, value):
         return f"TRL {value}"
 
+    def value_readiness(self, value):
+        return value
+
 
 class TechDemandTable(BaseTable):
     title = tables.Column(linkify=True, verbose_name="需求名称")
