@@ -20,7 +20,7 @@ from kechuang.registry.models import (
     Qualification,
     ScaleRecord,
 )
-from kechuang.techmarket.models import MatchmakingEvent
+from kechuang.techmarket import models as market
 
 
 def reset_domain_data() -> dict[str, int]:
@@ -32,7 +32,18 @@ def reset_domain_data() -> dict[str, int]:
     log entries, API tokens, rows of later apps about enterprises) are deleted with them.
     """
     domain = [
-        MatchmakingEvent,  # the county's own events: nothing else would clear them
+        # The market first, children before parents: a result may lose neither owner to a
+        # NULL, and the county's own events would not otherwise be cleared.
+        market.EventPairing,
+        market.EventParticipant,
+        market.MatchStep,
+        market.Match,
+        market.MatchmakingEvent,
+        market.Disclosure,
+        market.ResultPatent,
+        market.TechResult,
+        market.TechDemand,
+        market.ExpertProfile,
         Person,
         Qualification,
         ScaleRecord,
