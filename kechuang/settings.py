@@ -326,6 +326,15 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "县域科技创新治理平台接口；数据范围与页面一致。",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # One name per choice set of the technology market, where several fields share it.
+    "ENUM_NAME_OVERRIDES": {
+        "MatchStatusEnum": "kechuang.techmarket.choices.MatchStatus",
+        "MatchSourceEnum": "kechuang.techmarket.choices.MatchSource",
+        "FactSourceEnum": "kechuang.assessment.choices.FactSource",
+        "ResultStatusEnum": "kechuang.techmarket.choices.ResultStatus",
+        "DemandStatusEnum": "kechuang.techmarket.choices.DemandStatus",
+        "EventStatusEnum": "kechuang.techmarket.choices.EventStatus",
+    },
     "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
