@@ -148,6 +148,7 @@ class _Sme(Evaluation):
         if staff is None or tech is None:
             return ScorePart("staff", "科技人员", 0, maximum, maximum, "缺少科技人员数或职工总数")
         if staff == 0:
+            self.figures["score_staff"] = 0
             return ScorePart("staff", "科技人员", 0, 0, maximum, "职工总数为 0")
         ratio = tech / staff
         points = band_score(bands, ratio)

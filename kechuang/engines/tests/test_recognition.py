@@ -382,6 +382,12 @@ def test_sme_staff_bands(tech, points):
     assert sme(**SMALL, tech_staff=D(tech)).figures["score_staff"] == points
 
 
+def test_sme_no_staff_scores_zero_for_staff_and_the_total_adds_up():
+    result = sme(**SMALL, staff_total=D(0), tech_staff=D(0))
+    assert result.figures["score_staff"] == 0
+    assert result.figures["score"] == result.figures["score_rd"] + result.figures["score_ip"]
+
+
 @pytest.mark.parametrize(
     ("rd", "points"),
     [(480, 50), ("479.99", 40), (400, 40), (320, 30), (240, 20), (160, 10), ("159.99", 0)],
