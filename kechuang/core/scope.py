@@ -113,8 +113,9 @@ def permission_name(model: type[models.Model], action: str) -> str:
 
 
 class ScopedQuerySet(models.QuerySet):
-    def restrict(self, user, action: str = "view") -> "ScopedQuerySet":
-        """Rows of this queryset that `user` may `action`; none if the user lacks the permission."""
+    def restrict(self, user, action: str = "view", *, shared: bool = True) -> "ScopedQuerySet":
+        """Rows of this queryset that `user` may `action`; none if the user lacks the permission.
+        With shared=False, only rows within the user's own scope (see `shared_with`)."""
         if user is None or not user.is_authenticated or not user.is_active:
             return self.none()
         if not user.has_perm(permission_name(self.model, action)):
@@ -125,8 +126,8 @@ class ScopedQuerySet(models.QuerySet):
         condition = user.scope_grant().q(paths)
         if condition is None:
             return self
-        shared = self.shared_with(user, action)
-        return self.filter(condition if shared is None else condition | shared)
+        extra = self.shared_with(user, action) if shared else None
+        return self.filter(condition if extra is None else condition | extra)
 
     def shared_with(self, user, action: str) -> Q | None:
         """Rows outside the user's scope that they may still `action`: what a market lists to

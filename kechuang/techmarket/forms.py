@@ -5,6 +5,7 @@ from kechuang.core.forms import DateInput, ScopedModelForm, WanField
 from kechuang.engines import patents
 from kechuang.registry.models import Enterprise, IndustryChain, Institution, Person
 from kechuang.techmarket import choices
+from kechuang.techmarket.services import existing_match, participant_candidate
 from kechuang.techmarket.models import (
     EventPairing,
     EventParticipant,
@@ -360,7 +361,7 @@ class EventParticipantForm(ScopedModelForm):
                 expected,
                 f"类型为“{choices.ParticipantKind(kind).label}”时请选择对应的{self.fields[expected].label}。",
             )
-        if not expected and not cleaned.get("name", "").strip() and not chosen:
+        if kind and not expected and not cleaned.get("name", "").strip() and not chosen:
             self.add_error("name", "银行、基金等请填写单位名称。")
         event = cleaned.get("event")
         if event is not None and len(chosen) <= 1:
@@ -373,7 +374,14 @@ class EventParticipantForm(ScopedModelForm):
                 self.add_error(None, f"“{same.first().display_name}”已在本次对接会的参会方中。")
         if cleaned.get("attended") and cleaned.get("invitation") == choices.Invitation.DECLINED:
             self.add_error("attended", "已回复不参加的，不能记为到场。")
+        if event is not None and cleaned.get("attended") is not None:
+            if event.held_on > timezone.localdate():
+                self.add_error("attended", attendance_too_early(event))
         return cleaned
+
+
+def attendance_too_early(event) -> str:
+    return f"对接会定于 {event.held_on:%Y-%m-%d} 举行，举行当天起才能登记到场情况。"
 
 
 class EventPairingForm(ScopedModelForm):
@@ -417,7 +425,38 @@ class EventPairingForm(ScopedModelForm):
                 self.add_error("result", "所选成果不属于供给方：请以成果所有单位为供给方。")
         if cleaned.get("outcome") == choices.PairingOutcome.SIGNED and not cleaned.get("amount"):
             self.add_error("amount", "现场签约请填写签约金额。")
+        event = cleaned.get("event")
+        if event is not None:
+            self.check_event_held(event)
+        for name in ("seeker", "provider"):
+            party = cleaned.get(name)
+            if party is not None and party.attended is False:
+                self.add_error(name, f"“{party.display_name}”记为未到，不能登记现场配对。")
+        if cleaned.get("outcome") == choices.PairingOutcome.SIGNED and seeker and provider:
+            self.check_not_signed_twice(seeker, provider, demand, result)
         return cleaned
+
+    def check_event_held(self, event):
+        if event.status == choices.EventStatus.CANCELLED:
+            self.add_error(None, "对接会已取消，不能登记配对。")
+        elif event.held_on > timezone.localdate():
+            self.add_error(
+                None, f"对接会定于 {event.held_on:%Y-%m-%d} 举行，举行当天起才能登记现场配对。"
+            )
+
+    def check_not_signed_twice(self, seeker, provider, demand, result):
+        kind, candidate = participant_candidate(provider, result)
+        if seeker.enterprise_id is None or candidate is None:
+            return
+        match = existing_match(
+            demand=demand, enterprise=seeker.enterprise, kind=kind, candidate=candidate
+        )
+        if match is not None and match.status == choices.MatchStatus.CONTRACTED:
+            self.add_error(
+                "outcome",
+                f"双方已于 {match.contracted_on:%Y-%m-%d} 签约（对接 #{match.pk}，合同金额 "
+                f"{match.contract_value / 10000:,.2f} 万元），不能再登记一次现场签约。",
+            )
 
 
 def _participant_label(participant) -> str:

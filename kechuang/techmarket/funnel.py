@@ -45,7 +45,7 @@ class Funnel:
     by_field: list[Row]
     by_town: list[Row]
     unanswered: list[dict]
-    declined: int
+    offer_declined: int
 
     @property
     def stages(self) -> list[dict]:
@@ -75,6 +75,15 @@ class Funnel:
         return bars
 
 
+def is_offer(match: Match) -> bool:
+    """A result the bureau offered to an enterprise unasked (not a pairing at an event)."""
+    return (
+        match.demand_id is None
+        and match.kind == choices.CandidateKind.RESULT
+        and match.source != choices.MatchSource.EVENT
+    )
+
+
 def reached_stages(steps: list[MatchStep]) -> set[str]:
     return {s.to_status for s in steps}
 
@@ -82,16 +91,21 @@ def reached_stages(steps: list[MatchStep]) -> set[str]:
 def build(user, *, year: int | None = None, field_names: dict | None = None) -> Funnel:
     """The funnel of the demands published in `year` (all years when None)."""
     field_names = field_names or choices.field_names()
-    demands = TechDemand.objects.restrict(user).exclude(status=choices.DemandStatus.DRAFT)
+    visible_matches = Match.objects.restrict(user)
+    demands = TechDemand.objects.restrict(user).filter(
+        Q(pk__in=TechDemand.objects.restrict(user, shared=False).values("pk"))
+        | Q(pk__in=visible_matches.filter(demand__isnull=False).values("demand"))
+    )
+    demands = demands.exclude(status=choices.DemandStatus.DRAFT)
     if year:
         demands = demands.filter(published_on__year=year)
     demands = list(demands.select_related("enterprise__town"))
     demand_ids = {d.pk for d in demands}
     offered = Q(demand__isnull=True, created_at__year=year) if year else Q(demand__isnull=True)
     matches = list(
-        Match.objects.restrict(user)
-        .filter(Q(demand__in=demand_ids) | offered)
-        .select_related("enterprise__town")
+        visible_matches.filter(Q(demand__in=demand_ids) | offered).select_related(
+            "enterprise__town"
+        )
     )
     steps: dict[int, list[MatchStep]] = defaultdict(list)
     for step in MatchStep.objects.filter(match__in=[m.pk for m in matches]).order_by("at", "pk"):
@@ -103,7 +117,7 @@ def build(user, *, year: int | None = None, field_names: dict | None = None) -> 
     demand_reached: dict[int, set[str]] = defaultdict(set)
     demand_value: dict[int, Decimal] = defaultdict(Decimal)
     matches_reached = {s: 0 for s in STAGES}
-    offers = offer_contracts = declined = 0
+    offers = offer_contracts = offer_declined = 0
     contract_value = Decimal(0)
     durations: dict[str, list[float]] = {s: [] for s in STAGES[:-1]}
     now = timezone.now()
@@ -112,17 +126,16 @@ def build(user, *, year: int | None = None, field_names: dict | None = None) -> 
         for stage in STAGES:
             if stage in reached:
                 matches_reached[stage] += 1
-        if match.status == Status.DECLINED:
-            declined += 1
         if match.status == Status.CONTRACTED and match.contract_value:
             contract_value += match.contract_value
         if match.demand_id in demand_ids:
             demand_reached[match.demand_id] |= reached
             if match.status == Status.CONTRACTED and match.contract_value:
                 demand_value[match.demand_id] += match.contract_value
-        elif match.demand_id is None:
+        elif is_offer(match):
             offers += 1
             offer_contracts += match.status == Status.CONTRACTED
+            offer_declined += match.status == Status.DECLINED
         ordered = steps[match.pk]
         for here, after in zip(ordered, [*ordered[1:], None][: len(ordered)], strict=True):
             if here.to_status not in durations:
@@ -187,5 +200,5 @@ def build(user, *, year: int | None = None, field_names: dict | None = None) -> 
         by_field=sorted(by_field.values(), key=lambda r: (-r.posted, r.key)),
         by_town=sorted(by_town.values(), key=lambda r: r.key or "~"),
         unanswered=unanswered[:20],
-        declined=declined,
+        offer_declined=offer_declined,
     )

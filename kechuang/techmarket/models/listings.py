@@ -234,10 +234,10 @@ class Disclosure(BaseModel):
 
 
 class DemandQuerySet(ScopedQuerySet):
-    def restrict(self, user, action: str = "view"):
+    def restrict(self, user, action: str = "view", *, shared: bool = True):
         """A bureau-only demand is read by the enterprise and by those whose scope is the
         whole county (the bureau, the leaders), not by the town it sits in."""
-        rows = super().restrict(user, action)
+        rows = super().restrict(user, action, shared=shared)
         if user is None or not user.is_authenticated:
             return rows
         if user.scope_grant().covers_region(settings.HOME_REGION_CODE):

@@ -121,7 +121,7 @@ def test_the_funnel_counts_each_demand_at_its_furthest_stage(world):
         Status.CONTRACTED: 1,
     }
     assert report.contract_value == Decimal("300000")
-    assert report.declined == 1
+    assert report.offer_declined == 0  # the declined match answered a demand
     proposed = next(row for row in report.stage_days if row["stage"] == "已推荐")
     assert proposed["count"] == 3
     contacted = next(row for row in report.stage_days if row["stage"] == "已联系")
@@ -139,3 +139,45 @@ def test_the_funnel_keeps_to_the_users_scope(world):
     TechDemandFactory(enterprise=world.own_enterprise)
     assert funnel.build(world.staff).total.posted == 2
     assert funnel.build(world.town).total.posted == 1
+
+
+def test_offers_are_results_offered_unasked_not_pairings_at_events(world):
+    result = TechResultFactory(institution=world.own_institution)
+    offer = MatchFactory(demand=None, enterprise=world.own_enterprise, result=result)
+    _stage(offer, [Status.PROPOSED, Status.DECLINED], [0, 1])
+    MatchFactory(
+        demand=None,
+        enterprise=world.qixing_enterprise,
+        result=result,
+        source=choices.MatchSource.EVENT,
+    )
+    MatchFactory(
+        demand=None,
+        enterprise=world.qixing_enterprise,
+        kind=choices.CandidateKind.INSTITUTION,
+        result=None,
+        institution=world.own_institution,
+    )
+    report = funnel.build(world.staff)
+    assert (report.offers, report.offer_contracts, report.offer_declined) == (1, 0, 1)
+
+
+def test_a_town_funnel_counts_the_demands_of_its_own_enterprises(world):
+    own = TechDemandFactory(enterprise=world.own_enterprise)
+    other = TechDemandFactory(enterprise=world.qixing_enterprise)
+    MatchFactory(demand=own)
+    MatchFactory(demand=other)
+    report = funnel.build(world.town)
+    assert report.total.posted == 1
+    assert report.total.reached[Status.PROPOSED] == 1
+    assert [row.label for row in report.by_town] == ["南明街道"]
+    assert funnel.build(world.staff).total.posted == 2
+
+
+def test_a_party_funnel_counts_the_demands_it_takes_part_in(world):
+    result = TechResultFactory(institution=world.own_institution)
+    TechDemandFactory(enterprise=world.qixing_enterprise)
+    answered = TechDemandFactory(enterprise=world.qixing_enterprise)
+    MatchFactory(demand=answered, result=result)
+    report = funnel.build(world.university)
+    assert report.total.posted == 1 and report.total.reached[Status.PROPOSED] == 1

@@ -1,6 +1,7 @@
 from django.contrib import messages
 from django.db.models import Count
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from kechuang.core.views import ObjectDetailView, ObjectEditView, ObjectListView
@@ -50,6 +51,9 @@ class MatchmakingEventDetailView(ObjectDetailView):
             "accepted": sum(p.invitation == "accepted" for p in participants),
             "attended": sum(bool(p.attended) for p in participants),
             "financiers": sum(p.kind in ("bank", "fund") for p in participants),
+            "financiers_attended": sum(
+                p.kind in ("bank", "fund") and bool(p.attended) for p in participants
+            ),
         }
         if context["can_change"]:
             context["participant_form"] = kwargs.get(
@@ -98,6 +102,9 @@ def event_participant_update(request, pk: int, participant_pk: int):
     participant.attended = {"true": True, "false": False}.get(attended)
     if participant.attended and participant.invitation == "declined":
         messages.error(request, f"{participant}：已回复不参加的，不能记为到场。")
+        return redirect(event)
+    if participant.attended is not None and event.held_on > timezone.localdate():
+        messages.error(request, f"{participant}：{forms.attendance_too_early(event)}")
         return redirect(event)
     participant.save()
     messages.success(request, f"已更新：{participant}")
