@@ -5,7 +5,6 @@ from kechuang.core.forms import DateInput, ScopedModelForm, WanField
 from kechuang.engines import patents
 from kechuang.registry.models import Enterprise, IndustryChain, Institution, Person
 from kechuang.techmarket import choices
-from kechuang.techmarket.services import existing_match, participant_candidate
 from kechuang.techmarket.models import (
     EventPairing,
     EventParticipant,
@@ -16,6 +15,7 @@ from kechuang.techmarket.models import (
     TechResult,
     split_keywords,
 )
+from kechuang.techmarket.services import existing_match, participant_candidate
 
 READINESS_CHOICES = [
     (1, "1 基本原理被发现"),
