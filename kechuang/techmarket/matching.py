@@ -411,7 +411,7 @@ def demand_profile(demand: TechDemand) -> Profile:
         industries=industry_keys(demand.industry or demand.enterprise.industry),
         chains=_chains(demand) if demand.pk else (),
         fields=(demand.field,) if demand.field else (),
-        readiness=demand.min_readiness,
+        readiness_needed=demand.min_readiness or 0,
         region=demand.enterprise.town_id or "",
     )
 
@@ -434,6 +434,7 @@ def result_query(result: TechResult) -> Query:
             industries=industry_keys(result.industry),
             chains=_chains(result),
             fields=(result.field,) if result.field else (),
+            readiness=result.readiness,
             region=result_owner_region(result),
         ),
     )

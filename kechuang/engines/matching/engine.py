@@ -45,7 +45,7 @@ SIGNAL_NAMES = {**TEXT_SIGNALS, **signals.STRUCTURED}
 POOL = 200
 # How much more a word of the title or the keywords counts than one of the abstract.
 TITLE_REPEAT = 2
-FORMAT = 1
+FORMAT = 2
 
 
 @dataclass(frozen=True)

@@ -10,14 +10,16 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True)
 class Profile:
-    """What is known of a query or a candidate besides its text. For a query, `readiness` is
-    the lowest technology readiness level (1–9) that would do; for a candidate, its own.
-    `research` (0–1) says how much R&D an enterprise does, for offering results to it."""
+    """What is known of a query or a candidate besides its text. `readiness` is the
+    technology readiness level (1–9) a result has; `readiness_needed` the lowest level a
+    demand asks for (0: any). `research` (0–1) says how much R&D an enterprise does, for
+    offering results to it."""
 
     industries: tuple[str, ...] = ()
     chains: tuple[str, ...] = ()
     fields: tuple[str, ...] = ()
     readiness: int | None = None
+    readiness_needed: int | None = None
     region: str = ""
     track_record: int = 0
     research: float = 0.0
@@ -52,14 +54,18 @@ def field(query: Profile, candidate: Profile) -> float:
 
 
 def readiness(query: Profile, candidate: Profile) -> float:
-    """At or above the level asked for: 1; each level short loses a quarter. With no level
-    asked, higher is better (level / 9). Unknown readiness counts for nothing."""
-    level = candidate.readiness
-    if level is None:
+    """How well the level a result has meets the level a demand asks for, whichever of the two
+    is the query: at or above it, 1; each level short loses a quarter. With no level asked,
+    higher is better (level / 9). A candidate without either level counts for nothing."""
+    if candidate.readiness is not None:
+        level, needed = candidate.readiness, query.readiness_needed
+    elif candidate.readiness_needed is not None and query.readiness is not None:
+        level, needed = query.readiness, candidate.readiness_needed
+    else:
         return 0.0
-    if query.readiness is None:
+    if not needed:
         return level / 9
-    return max(0.0, 1 - max(0, query.readiness - level) / 4)
+    return max(0.0, 1 - max(0, needed - level) / 4)
 
 
 def proximity(home: str, candidate: Profile) -> float:

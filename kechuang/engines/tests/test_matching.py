@@ -213,7 +213,7 @@ def matcher():
 def test_fusion_finds_the_result_that_solves_the_demand_and_explains_it(matcher):
     query = Query(
         "我们的轴承套圈磨完后有烧伤，想找在线检测的办法",
-        Profile(industries=("C3451",), readiness=5),
+        Profile(industries=("C3451",), readiness_needed=5),
     )
     ranked = matcher.search(query, 3)
     assert ranked[0].doc_id == "grind"
@@ -304,9 +304,16 @@ def test_industry_similarity_by_shared_level(mine, theirs, value):
     ],
 )
 def test_readiness_fit(asked, level, value):
-    assert structured.readiness(
-        Profile(readiness=asked), Profile(readiness=level)
-    ) == pytest.approx(value)
+    demand, result = Profile(readiness_needed=asked), Profile(readiness=level)
+    assert structured.readiness(demand, result) == pytest.approx(value)
+    if level is not None:  # a result asking which demands it meets: the same fit
+        asking = Profile(readiness_needed=asked or 0)
+        assert structured.readiness(result, asking) == pytest.approx(value)
+
+
+def test_readiness_counts_nothing_for_candidates_without_a_level():
+    assert structured.readiness(Profile(readiness=6), Profile(industries=("C3451",))) == 0.0
+    assert structured.readiness(Profile(readiness_needed=6), Profile()) == 0.0
 
 
 @pytest.mark.parametrize(

@@ -47,15 +47,19 @@ def candidate_link(context, suggestion) -> str:
 
 @register.simple_tag(takes_context=True)
 def readiness_warning(context, suggestion) -> str:
-    """A result less mature than the demand asks for, said plainly."""
-    demand = context.get("demand")
-    if suggestion.kind != "result" or demand is None or not demand.min_readiness:
+    """A result less mature than the demand asks for, said plainly, on either side: a result
+    among a demand's candidates, or a demand among a result's."""
+    if suggestion.kind == "result" and context.get("demand") is not None:
+        result, demand = suggestion.obj, context["demand"]
+    elif suggestion.kind == "demand" and context.get("offer_result") is not None:
+        result, demand = context["offer_result"], suggestion.obj
+    else:
         return ""
-    if suggestion.obj.readiness >= demand.min_readiness:
+    if not demand.min_readiness or result.readiness >= demand.min_readiness:
         return ""
     return format_html(
         '<span class="badge text-bg-warning">成熟度 TRL {} 低于需求的 TRL {}</span>',
-        suggestion.obj.readiness,
+        result.readiness,
         demand.min_readiness,
     )
 

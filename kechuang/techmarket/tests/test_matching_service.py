@@ -181,3 +181,17 @@ def test_a_party_funnel_counts_the_demands_it_takes_part_in(world):
     MatchFactory(demand=answered, result=result)
     report = funnel.build(world.university)
     assert report.total.posted == 1 and report.total.reached[Status.PROPOSED] == 1
+
+
+def test_readiness_reads_alike_from_the_demand_and_from_the_result(world, client):
+    demand = TechDemandFactory(enterprise=world.own_enterprise, min_readiness=9)
+    result = TechResultFactory(institution=world.own_institution, readiness=6)
+    (forward,) = matching.suggest(matching.demand_query(demand), "result")
+    backward = next(
+        s for s in matching.suggest(matching.result_query(result), "demand") if s.obj == demand
+    )
+    assert forward.candidate.signal("readiness").value == pytest.approx(0.25)
+    assert backward.candidate.signal("readiness").value == pytest.approx(0.25)
+    client.force_login(world.staff)
+    page = client.get(result.get_absolute_url()).content.decode()
+    assert "成熟度 TRL 6 低于需求的 TRL 9" in page
