@@ -189,6 +189,7 @@ TECHMARKET_BROKER = _perms(
     "techmarket.view_matchstep",
     "techmarket.change_match",
     "techmarket.match_techdemand",
+    "techmarket.broker_techdemand",
 )
 
 # name -> (description, data scope, permissions as "app_label.codename")

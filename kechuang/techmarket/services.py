@@ -164,6 +164,14 @@ def accept(
         raise ValidationError("需要技术需求或需求企业。")
     if kind == choices.CandidateKind.RESULT and candidate.enterprise_id == enterprise.pk:
         raise ValidationError("不能把企业自己的成果推荐给它自己。")
+    if kind == choices.CandidateKind.RESULT and candidate.status != choices.ResultStatus.PUBLISHED:
+        raise ValidationError(f"成果“{candidate.title}”尚未发布或已下线，不能进入对接。")
+    if (
+        kind == choices.CandidateKind.EXPERT
+        and source != choices.MatchSource.EVENT
+        and not candidate.accepts_matching
+    ):
+        raise ValidationError(f"专家{candidate}不接受对接推荐。")
     found = existing_match(demand=demand, enterprise=enterprise, kind=kind, candidate=candidate)
     if found is not None:
         return found

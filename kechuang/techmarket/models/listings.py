@@ -311,6 +311,7 @@ class TechDemand(BaseModel):
             ("export_techdemand", "导出技术需求"),
             ("import_techdemand", "导入技术需求"),
             ("match_techdemand", "智能匹配与推荐"),
+            ("broker_techdemand", "为任何公开需求匹配（技术经纪）"),
         ]
         constraints = [
             models.CheckConstraint(

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
+from kechuang.accounts.services import create_user, ensure_standard_roles
 from kechuang.core.models import Notification
 from kechuang.techmarket import choices, services
 from kechuang.techmarket.models import Match, MatchStep
@@ -16,6 +17,13 @@ from kechuang.techmarket.tests.factories import MatchFactory, TechDemandFactory,
 
 pytestmark = pytest.mark.django_db
 Status = choices.MatchStatus
+
+
+@pytest.fixture
+def broker(world):
+    return create_user(
+        "broker", "x", organisation=None, roles=[ensure_standard_roles()["技术经纪人"]]
+    )
 
 
 @pytest.fixture
@@ -168,3 +176,52 @@ def test_the_api_moves_a_match_and_answers_409_to_a_stale_stage(world, accepted,
     assert stale.status_code == 409
     bad = client.post(url, {"to_status": "contracted"}, content_type="application/json")
     assert bad.status_code == 400
+
+
+def test_a_draft_result_cannot_become_a_match(world, login):
+    demand = TechDemandFactory(enterprise=world.own_enterprise)
+    draft = TechResultFactory(institution=world.other_institution, status="draft")
+    with pytest.raises(ValidationError, match="尚未发布"):
+        services.accept(kind="result", candidate=draft, demand=demand, user=world.staff)
+    login(world.staff).post(
+        reverse("techmarket:techdemand_accept", args=[demand.pk]),
+        {"kind": "result", "candidate": draft.pk},
+    )
+    assert not Match.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("persona", "mine", "allowed"),
+    [
+        ("staff", False, True),
+        ("town", True, True),
+        ("other_town", False, False),
+        ("enterprise", True, True),
+        ("broker", False, True),
+    ],
+)
+def test_who_takes_candidates_for_a_demand(world, login, broker, persona, mine, allowed):
+    user = broker if persona == "broker" else getattr(world, persona)
+    demand = TechDemandFactory(
+        enterprise=world.own_enterprise if mine else world.nanming_enterprise
+    )
+    result = TechResultFactory(institution=world.own_institution)
+    response = login(user).post(
+        reverse("techmarket:techdemand_accept", args=[demand.pk]),
+        {"kind": "result", "candidate": result.pk},
+    )
+    assert Match.objects.filter(demand=demand).exists() is allowed
+    if not allowed:
+        assert response.status_code == 403
+
+
+def test_a_broker_does_not_match_a_bureau_only_demand(world, login, broker):
+    demand = TechDemandFactory(
+        enterprise=world.own_enterprise, visibility=choices.Visibility.BUREAU
+    )
+    result = TechResultFactory(institution=world.own_institution)
+    response = login(broker).post(
+        reverse("techmarket:techdemand_accept", args=[demand.pk]),
+        {"kind": "result", "candidate": result.pk},
+    )
+    assert response.status_code == 404 and not Match.objects.exists()

@@ -26,9 +26,17 @@ class TechDemandListView(ObjectListView):
 
 
 def may_match(user, demand: TechDemand) -> bool:
-    return (
-        user.has_perm("techmarket.match_techdemand") and demand.status == choices.DemandStatus.OPEN
-    )
+    """Candidates are taken for an open demand by those with the right whose own scope holds
+    it (the bureau, the demand's town, the enterprise itself), and by brokers for any public
+    one."""
+    if not user.has_perm("techmarket.match_techdemand"):
+        return False
+    if demand.status != choices.DemandStatus.OPEN:
+        return False
+    if user.has_perm("techmarket.broker_techdemand"):
+        if demand.visibility == choices.Visibility.PUBLIC:
+            return True
+    return TechDemand.objects.restrict(user, shared=False).filter(pk=demand.pk).exists()
 
 
 class TechDemandDetailView(ObjectDetailView):
