@@ -79,10 +79,15 @@ def _actor(user, viewer) -> str:
 
 
 def history_entries(
-    obj, limit: int = 50, masked: tuple[str, ...] = (), viewer=None
+    obj,
+    limit: int = 50,
+    masked: tuple[str, ...] = (),
+    viewer=None,
+    secret: tuple[str, ...] = (),
 ) -> list[HistoryEntry]:
     """The object's changes, newest first, as `viewer` may read them: values of `masked`
-    fields masked, other organisations' staff by organisation, addresses for admins only."""
+    fields masked, of `secret` fields not shown at all (only that they changed), other
+    organisations' staff by organisation, addresses for admins only."""
     model = type(obj)
     records = list(
         obj.history.select_related("history_user__organisation").order_by("-history_date")[
@@ -102,7 +107,9 @@ def history_entries(
                     label = change.field
                 if change.field in getattr(model, "money_fields", ()):
                     label = label.replace("（元）", "（万元）")
-                if change.field in masked:
+                if change.field in secret:
+                    old, new = "—", "（内容不公开）"
+                elif change.field in masked:
                     old, new = mask(change.old) or "—", mask(change.new) or "—"
                 else:
                     old = _display(model, change.field, change.old)

@@ -181,10 +181,17 @@ class ObjectDetailView(ScopedViewMixin, DetailView):
         """Fields whose values the user may only see masked, in the history as on the page."""
         return hidden_fields(self.request.user, self.model)
 
+    def secret_fields(self) -> tuple[str, ...]:
+        """Fields the user may not read at all: the history says only that they changed."""
+        return ()
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["history"] = history_entries(
-            self.object, masked=self.masked_fields(), viewer=self.request.user
+            self.object,
+            masked=self.masked_fields(),
+            viewer=self.request.user,
+            secret=self.secret_fields(),
         )
         context["history_shows_ip"] = shows_ip(self.request.user)
         context["panels"] = render_panels(self.object, self.request)

@@ -119,6 +119,22 @@ def test_confidential_part_on_page_and_api(world, market, login, persona, sees):
     assert (api["confidential"] is not None) is sees
 
 
+@pytest.mark.parametrize(("persona", "sees"), [("staff", True), ("leader", False)])
+def test_the_change_log_tells_no_part_of_the_confidential_part(
+    world, market, login, persona, sees
+):
+    result = market["own"]
+    result.confidential = "激励频率改为 250 Hz，探头间距 3 mm"
+    result.contact_phone = "13911112222"
+    result.save()
+    page = login(world.personas()[persona]).get(result.get_absolute_url()).content.decode()
+    assert ("250 Hz" in page) is sees
+    assert ("激励" in page) is sees  # not even its first characters
+    assert ("2222" in page) is sees and ("139" in page) is sees
+    if not sees:
+        assert "（内容不公开）" in page
+
+
 def test_confidential_part_never_in_exports_of_those_who_may_not_read_it(world, market, login):
     response = login(world.leader).get(reverse("techmarket:techresult_list") + "?export=csv")
     assert response.status_code == 200

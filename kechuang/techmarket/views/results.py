@@ -23,11 +23,10 @@ class TechResultDetailView(ObjectDetailView):
     template_name = "techmarket/techresult_detail.html"
     select_related = ("institution", "enterprise", "industry")
 
-    def masked_fields(self):
-        hidden = super().masked_fields()
-        if not services.can_read_confidential(self.request.user, self.object):
-            hidden = (*hidden, "confidential", "contact_phone")
-        return hidden
+    def secret_fields(self):
+        if services.can_read_confidential(self.request.user, self.object):
+            return ()
+        return ("confidential", "contact_phone")
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
