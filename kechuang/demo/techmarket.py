@@ -105,7 +105,7 @@ def _moment(day: datetime.date, rng: random.Random) -> datetime.datetime:
 
 def _patent_number(rng: random.Random, year: int, kind: str) -> str:
     digits = f"{year}{'1' if kind == 'invention' else '2'}{rng.randrange(10**7):07d}"
-    return f"ZL{digits}.{check_character(digits)}"
+    return f"{digits}.{check_character(digits)}"
 
 
 def _partners(rng: random.Random) -> list[Institution]:

@@ -30,7 +30,7 @@ def problem(text: str) -> str | None:
     value = normalise(text)
     match = NUMBER.match(value)
     if match is None:
-        return "专利号应为 12 位（2003 年前为 8 位）数字加校验位，如 ZL202310123456.7"
+        return "专利号应为 12 位（2003 年前为 8 位）数字加校验位，如 ZL201710601862.3"
     digits, check = match.groups()
     expected = check_character(digits)
     if check != expected:
@@ -39,11 +39,15 @@ def problem(text: str) -> str | None:
 
 
 def canonical(text: str) -> str:
-    """A valid number written as the office writes it: digits, a dot, the check character,
-    with ZL kept when it was given."""
+    """A valid number as the application number is written: digits, a dot, the check
+    character, without ZL or CN (so one patent is one number however it was typed)."""
     value = normalise(text)
     match = NUMBER.match(value)
     if match is None:
         return value
-    prefix = "ZL" if value.startswith("ZL") else ""
-    return f"{prefix}{match.group(1)}.{match.group(2)}"
+    return f"{match.group(1)}.{match.group(2)}"
+
+
+def cited(number: str, granted: bool) -> str:
+    """The number as a granted patent is cited (ZL before it), or as filed."""
+    return f"ZL{number}" if granted and NUMBER.match(number) else number

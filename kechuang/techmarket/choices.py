@@ -28,6 +28,10 @@ class PatentKind(models.TextChoices):
     OTHER = "other", "其他"
 
 
+# The kinds numbered as patent applications, with a check character.
+PATENT_KINDS = (PatentKind.INVENTION, PatentKind.UTILITY, PatentKind.DESIGN)
+
+
 class PatentStatus(models.TextChoices):
     FILED = "filed", "已申请"
     GRANTED = "granted", "已授权"

@@ -156,11 +156,7 @@ class ResultPatentForm(ScopedModelForm):
     def clean_number(self):
         number = self.cleaned_data.get("number", "").strip()
         kind = self.cleaned_data.get("kind")
-        if kind in (
-            choices.PatentKind.INVENTION,
-            choices.PatentKind.UTILITY,
-            choices.PatentKind.DESIGN,
-        ):
+        if kind in choices.PATENT_KINDS:
             reason = patents.problem(number)
             if reason:
                 raise forms.ValidationError(reason)
@@ -170,7 +166,11 @@ class ResultPatentForm(ScopedModelForm):
     def clean(self):
         cleaned = super().clean()
         status, granted = cleaned.get("status"), cleaned.get("granted_on")
-        if status == choices.PatentStatus.GRANTED and granted is None:
+        if (
+            status == choices.PatentStatus.GRANTED
+            and granted is None
+            and "granted_on" not in self.errors
+        ):
             self.add_error("granted_on", "已授权的请填写授权日。")
         if status == choices.PatentStatus.FILED and granted is not None:
             self.add_error("granted_on", "尚未授权的不填授权日。")

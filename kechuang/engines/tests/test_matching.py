@@ -4,6 +4,7 @@ structured signals at their boundaries, highlighting, and the IR measures on wor
 
 import json
 import math
+import re
 
 import bm25s
 import numpy as np
@@ -444,8 +445,8 @@ def test_files_are_read_and_their_faults_named_by_line(tmp_path):
     ("text", "canonical"),
     [
         ("201710601862.3", "201710601862.3"),  # the office's worked example
-        ("ZL95115608.X", "ZL95115608.X"),  # before 2003: eight digits, remainder 10 is X
-        ("zl 2017 1 0601862.3", "ZL201710601862.3"),
+        ("ZL95115608.X", "95115608.X"),  # before 2003: eight digits, remainder 10 is X
+        ("zl 2017 1 0601862.3", "201710601862.3"),
         ("ＣＮ２０１７１０６０１８６２．３", "201710601862.3"),
         ("2017106018623", "201710601862.3"),  # the dot left out
     ],
@@ -453,6 +454,13 @@ def test_files_are_read_and_their_faults_named_by_line(tmp_path):
 def test_patent_numbers_with_their_check_character(text, canonical):
     assert patents.problem(text) is None
     assert patents.canonical(text) == canonical
+    assert patents.cited(canonical, granted=True) == f"ZL{canonical}"
+    assert patents.cited(canonical, granted=False) == canonical
+
+
+def test_the_example_in_the_message_is_itself_valid():
+    example = re.search(r"ZL[\d.X]+", patents.problem("x")).group()
+    assert patents.problem(example) is None
 
 
 @pytest.mark.parametrize(

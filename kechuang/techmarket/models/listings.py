@@ -11,6 +11,7 @@ from django.urls import reverse
 
 from kechuang.core.models import BaseModel
 from kechuang.core.scope import ScopedQuerySet, ScopePaths
+from kechuang.engines import patents
 from kechuang.registry.models import Enterprise, Industry, IndustryChain, Institution, Person
 from kechuang.techmarket import choices
 
@@ -174,12 +175,20 @@ class ResultPatent(BaseModel):
         ordering = ["result", "kind", "number"]
         constraints = [
             models.UniqueConstraint(
-                fields=["result", "number"], name="one_patent_number_per_result"
+                fields=["result", "number"],
+                name="one_patent_number_per_result",
+                violation_error_message="该成果已登记这一号码。",
             )
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} {self.number}"
+        return f"{self.get_kind_display()} {self.cited_number}"
+
+    @property
+    def cited_number(self) -> str:
+        """ZL before a granted patent's number, as it is cited."""
+        is_patent = self.kind in choices.PATENT_KINDS
+        return patents.cited(self.number, is_patent and self.status == choices.PatentStatus.GRANTED)
 
 
 class DisclosureQuerySet(ScopedQuerySet):

@@ -120,9 +120,7 @@ def test_confidential_part_on_page_and_api(world, market, login, persona, sees):
 
 
 @pytest.mark.parametrize(("persona", "sees"), [("staff", True), ("leader", False)])
-def test_the_change_log_tells_no_part_of_the_confidential_part(
-    world, market, login, persona, sees
-):
+def test_the_change_log_tells_no_part_of_the_confidential_part(world, market, login, persona, sees):
     result = market["own"]
     result.confidential = "激励频率改为 250 Hz，探头间距 3 mm"
     result.contact_phone = "13911112222"

@@ -155,3 +155,32 @@ def test_enterprise_posts_a_demand_for_itself(world, login):
     )
     assert response.status_code == 200
     assert "enterprise" in response.context["form"].errors
+
+
+def patent_form(world, result, **data):
+    from kechuang.techmarket.forms import ResultPatentForm
+
+    values = {"result": result.pk, "kind": "invention", "status": "filed"} | data
+    return ResultPatentForm(values, user=world.staff)
+
+
+def test_one_patent_is_one_number_however_it_is_typed(world):
+    result = TechResultFactory(institution=world.own_institution)
+    first = patent_form(
+        world, result, number="ZL201710601862.3", status="granted", granted_on="2019-05-10"
+    )
+    assert first.is_valid(), first.errors
+    patent = first.save()
+    assert patent.number == "201710601862.3"
+    assert str(patent) == "发明专利 ZL201710601862.3"
+    again = patent_form(world, result, number="CN 2017 1 0601862.3")
+    assert not again.is_valid()
+    assert again.non_field_errors() == ["该成果已登记这一号码。"]
+
+
+def test_a_grant_date_ahead_is_refused_once_and_for_what_it_is(world):
+    result = TechResultFactory(institution=world.own_institution)
+    ahead = (datetime.date.today() + datetime.timedelta(days=30)).isoformat()
+    form = patent_form(world, result, number="201710601862.3", status="granted", granted_on=ahead)
+    assert not form.is_valid()
+    assert len(form.errors["granted_on"]) == 1 and "不能晚于今天" in form.errors["granted_on"][0]
