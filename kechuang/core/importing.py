@@ -99,6 +99,7 @@ class ImportSpec:
     title: str
     form_class: type[forms.ModelForm]
     key_field: str
+    key_is_an_id = False  # the key column is read into a row's id: say it as written
     columns: tuple[Column, ...]
 
     def __init__(self, user):
@@ -233,6 +234,7 @@ class ImportSpec:
         errors_before = len(result.errors)
         data = {}
         filled = []
+        failed = set()  # fields whose cell was refused: the form's word on them is not added
         for column, text in values.items():
             if not text:
                 # A blank cell says nothing: a new record keeps the model's default (经营状态
@@ -245,6 +247,7 @@ class ImportSpec:
                     text = column.parse(text)
                 except ValueError as exc:
                     result.errors.append(Issue(row_number, column.header, text, str(exc)))
+                    failed.add(column.field)
                     continue
             if column.field in data and not _same_value(data[column.field], text):
                 other = next(c.header for c in filled if c.field == column.field)
@@ -256,37 +259,46 @@ class ImportSpec:
                         f"与“{other}”列不一致：两列填写同一项，请只填一列或改为一致。",
                     )
                 )
+                failed.add(column.field)
                 continue
             filled.append(column)
             data[column.field] = text
 
         key = self.normalise_key(data.get(self.key_field, ""))
-        key_header = next(c.header for c in self.columns if c.field == self.key_field)
+        key_column = next(c for c in self.columns if c.field == self.key_field)
+        key_header = key_column.header
+        # A key read into an id (a person's name into theirs) is shown as written.
+        key_written = key
+        if self.key_is_an_id:
+            key_written = next(
+                (text for c, text in values.items() if c.field == self.key_field and text), key
+            )
         instance = None
         if key:
             data[self.key_field] = key
             if key in seen_keys:
                 result.errors.append(
-                    Issue(row_number, key_header, key, f"与第{seen_keys[key]}行重复。")
+                    Issue(row_number, key_header, key_written, f"与第{seen_keys[key]}行重复。")
                 )
             else:
                 seen_keys[key] = row_number
             instance, allowed = self.find_existing(key)
             if instance is not None and not allowed:
                 result.errors.append(
-                    Issue(row_number, key_header, key, "该记录不在您的数据范围内，无权更新。")
+                    Issue(
+                        row_number, key_header, key_written, "该记录不在您的数据范围内，无权更新。"
+                    )
                 )
-            elif instance is not None and not update_existing:
+                return None
+            if instance is not None and not update_existing:
                 result.errors.append(
                     Issue(
                         row_number,
                         key_header,
-                        key,
+                        key_written,
                         "该记录已存在；如需更新，请勾选“更新已有记录”。",
                     )
                 )
-        if len(result.errors) > errors_before:
-            return None
 
         form_class = self.form_class
         if instance is None:
@@ -302,17 +314,31 @@ class ImportSpec:
             data = merged
         # Amounts are read into yuan, as stored; the form takes them in its own units.
         form = form_class(data=as_typed(form_class, data), instance=instance, **self.form_kwargs())
-        if form.is_valid():
+        # The form is asked even when a cell was refused, so that one pass lists all of a
+        # row's problems.
+        if form.is_valid() and len(result.errors) == errors_before:
             return form
         header_of = {c.field: c.header for c in self.columns}
         header_of.update({c.field: c.header for c, text in values.items() if text})
         # The cell as written (南明街道), not what it was read into (330624002).
         written = {c.field: text for c, text in values.items() if text}
-        for name, messages in form.errors.items():
+        said = {(i.column, i.message) for i in result.errors[errors_before:]}
+        columns_said = {column for column, _ in said}
+        for name, problems in form.errors.as_data().items():
+            if name in failed or (name == self.key_field and key_header in columns_said):
+                continue
             header = header_of.get(name, form.fields[name].label if name in form.fields else "")
             value = written.get(name, data.get(name, "")) or ""
-            for message in messages:
-                result.errors.append(Issue(row_number, header or "", value, message))
+            for problem in problems:
+                for message in problem.messages:
+                    if problem.code == "invalid_choice" and message.startswith(
+                        "选择一个有效的选项"
+                    ):
+                        message = f"“{value}”不在可选范围内：不存在，或不在您的数据范围内。"
+                    if (header or "", message) in said:
+                        continue
+                    said.add((header or "", message))
+                    result.errors.append(Issue(row_number, header or "", value, message))
         return None
 
 

@@ -59,12 +59,22 @@ def transfer_modes(text: str) -> list[str]:
 
 
 def chain_ids(text: str) -> list[str]:
+    """Chains by name, or written as the pages show them ("高端智能装备 / 纺机"), separated
+    by commas, 、 or semicolons."""
     ids = []
-    for word in split_keywords(text):
-        found = IndustryChain.objects.filter(name=word, is_active=True).first()
-        if found is None:
+    for word in (w.strip() for w in re.split(r"[,，、;；\n]+", text or "")):
+        if not word:
+            continue
+        *parent, name = (part.strip() for part in re.split(r"[/／]", word))
+        rows = IndustryChain.objects.filter(name=name, is_active=True)
+        if parent:
+            rows = rows.filter(parent__name=parent[0])
+        found = list(rows.values_list("pk", flat=True)[:2])
+        if not found:
             raise ValueError(f"没有名为“{word}”的产业链。")
-        ids.append(str(found.pk))
+        if len(found) > 1:
+            raise ValueError(f"有多条名为“{word}”的产业链，请写成“上级 / 名称”。")
+        ids.append(str(found[0]))
     return ids
 
 
@@ -201,6 +211,7 @@ class ExpertProfileImportSpec(ImportSpec):
     title = "专家库"
     form_class = ExpertProfileForm
     key_field = "person"
+    key_is_an_id = True
     key_label = "姓名"
     columns = (
         Column(

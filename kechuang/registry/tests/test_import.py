@@ -496,9 +496,10 @@ def test_confirmation_does_not_turn_a_valid_code_into_a_legacy_one(world):
 def test_confirmation_column_rejects_other_words(world):
     header = [*HEADER, "早期试点代码"]
     result = run(world.staff, xlsx([row(1, uscc=PILOT_CODE) + ["确认"]], header=header))
-    assert [(e.row, e.column, e.value, e.message) for e in result.errors] == [
-        (2, "早期试点代码", "确认", "应填写“是”或“否”。")
-    ]
+    found = [(e.row, e.column, e.value, e.message) for e in result.errors]
+    assert found[0] == (2, "早期试点代码", "确认", "应填写“是”或“否”。")
+    # In the same pass, what the unconfirmed code then means for the row.
+    assert [column for _, column, _, _ in found[1:]] == ["统一社会信用代码"]
 
 
 def test_duplicates_within_the_file(world):

@@ -209,3 +209,40 @@ def test_templates_carry_the_chinese_headers(world, login):
         sheet = load_workbook(io.BytesIO(response.content)).worksheets[0]
         assert str(sheet.cell(1, 1).value).lstrip("*") == first
     assert not ResultPatent.objects.exists()
+
+
+def test_chains_read_by_name_or_as_the_pages_show_them(world):
+    from kechuang.registry.tests.factories import IndustryChainFactory
+
+    parent = IndustryChainFactory(name="高端智能装备")
+    textile = IndustryChainFactory(name="纺机", parent=parent)
+    bearings = IndustryChainFactory(name="轴承", parent=parent)
+    header = [*RESULT_HEADER, "适用产业链"]
+    rows = [result_row(world) + [f"{textile}；轴承"]]
+    result = TechResultImportSpec(world.staff).run(
+        "成果.xlsx", xlsx(header, rows), update_existing=False, dry_run=False
+    )
+    assert result.ok, messages_of(result)
+    assert set(TechResult.objects.get().chains.all()) == {textile, bearings}
+
+
+def test_one_pass_names_every_problem_of_a_row(world):
+    header = [*RESULT_HEADER, "适用产业链"]
+    rows = [result_row(world, title="", price="-1") + ["没有这条链"]]
+    result = TechResultImportSpec(world.staff).run(
+        "成果.xlsx", xlsx(header, rows), update_existing=False, dry_run=False
+    )
+    columns = [e.column for e in result.errors]
+    assert {"适用产业链", "参考价格（万元）", "成果名称"} <= set(columns), messages_of(result)
+    assert len(columns) == len(set(columns))  # each said once
+    assert not TechResult.objects.exists()
+
+
+def test_expert_problems_name_the_person_not_an_id(world):
+    header = ["姓名", "技术领域", "专长关键词", "代表性成果与论著"]
+    name = f"{world.own_person.name}（{world.own_institution.name}）"
+    rows = [[name, "8.5", "轴承", ""], [name, "8.5", "磨削", ""]]
+    result = ExpertProfileImportSpec(world.staff).run(
+        "专家.xlsx", xlsx(header, rows), update_existing=False, dry_run=False
+    )
+    assert [(e.row, e.value, e.message) for e in result.errors] == [(3, name, "与第2行重复。")]
