@@ -34,22 +34,24 @@ def read_corpus(path: Path) -> list[Document]:
             try:
                 record = json.loads(line)
             except json.JSONDecodeError as error:
-                raise FormatError(f"{path}:{number}: not JSON ({error.msg})") from None
+                raise FormatError(f"{path} 第 {number} 行：不是 JSON（{error.msg}）") from None
             if not isinstance(record, dict):
-                raise FormatError(f"{path}:{number}: not a JSON object")
+                raise FormatError(f"{path} 第 {number} 行：应为一个 JSON 对象")
             doc_id = record.get("doc_id")
             if not isinstance(doc_id, str) or not doc_id.strip():
-                raise FormatError(f"{path}:{number}: doc_id missing or not a string")
+                raise FormatError(f"{path} 第 {number} 行：缺少 doc_id，或 doc_id 不是字符串")
             if doc_id in seen:
-                raise FormatError(f"{path}:{number}: doc_id {doc_id} repeats")
+                raise FormatError(f"{path} 第 {number} 行：doc_id {doc_id} 重复")
             seen.add(doc_id)
             keywords = record.get("keywords") or []
             if not isinstance(keywords, list) or not all(isinstance(k, str) for k in keywords):
-                raise FormatError(f"{path}:{number}: keywords must be a list of strings")
+                raise FormatError(f"{path} 第 {number} 行：keywords 应为字符串列表")
             title, abstract = record.get("title") or "", record.get("abstract") or ""
             if not isinstance(title, str) or not isinstance(abstract, str):
-                raise FormatError(f"{path}:{number}: title and abstract must be strings")
+                raise FormatError(f"{path} 第 {number} 行：title 和 abstract 应为字符串")
             documents.append(Document(doc_id, title, abstract, tuple(keywords)))
+    if not documents:
+        raise FormatError(f"{path}：没有文档")
     return documents
 
 
@@ -58,16 +60,20 @@ def read_queries(path: Path) -> list[tuple[str, str]]:
     rows = list(csv.reader(io.StringIO(text), delimiter="\t", quoting=csv.QUOTE_NONE))
     rows = [r for r in rows if any(cell.strip() for cell in r)]
     if not rows or [c.strip().lower() for c in rows[0][:2]] != ["qid", "text"]:
-        raise FormatError(f"{path}:1: the header must be qid<TAB>text")
+        raise FormatError(f"{path} 第 1 行：表头应为 qid<TAB>text")
     queries, seen = [], set()
     for number, row in enumerate(rows[1:], start=2):
         if len(row) != 2 or not row[0].strip():
-            raise FormatError(f"{path}:{number}: expected qid<TAB>text")
+            raise FormatError(f"{path} 第 {number} 行：应为 qid<TAB>text 两列")
         qid = row[0].strip()
+        if not row[1].strip():
+            raise FormatError(f"{path} 第 {number} 行：查询 {qid} 的文本为空")
         if qid in seen:
-            raise FormatError(f"{path}:{number}: qid {qid} repeats")
+            raise FormatError(f"{path} 第 {number} 行：qid {qid} 重复")
         seen.add(qid)
         queries.append((qid, row[1].strip()))
+    if not queries:
+        raise FormatError(f"{path}：表头之后没有查询")
     return queries
 
 
@@ -79,7 +85,9 @@ def read_qrels(path: Path) -> dict[str, dict[str, int]]:
             if not parts:
                 continue
             if len(parts) != 4 or not parts[3].lstrip("-").isdigit():
-                raise FormatError(f"{path}:{number}: expected qid 0 doc_id grade")
+                raise FormatError(
+                    f"{path} 第 {number} 行：应为 qid 0 doc_id grade 四列，grade 为整数"
+                )
             judged[parts[0]][parts[2]] = int(parts[3])
     return dict(judged)
 
@@ -97,7 +105,7 @@ def read_run(path: Path) -> dict[str, list[str]]:
             if not parts:
                 continue
             if len(parts) != 6:
-                raise FormatError(f"{path}:{number}: expected qid Q0 doc_id rank score tag")
+                raise FormatError(f"{path} 第 {number} 行：应为 qid Q0 doc_id rank score tag 六列")
             ranked[parts[0]].append((-float(parts[4]), parts[2]))
     return {q: [d for _, d in sorted(rows)] for q, rows in ranked.items()}
 

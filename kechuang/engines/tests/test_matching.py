@@ -421,21 +421,30 @@ def test_files_are_read_and_their_faults_named_by_line(tmp_path):
         + "\n",
         encoding="utf-8",
     )
-    with pytest.raises(FormatError, match=r"corpus.jsonl:3: doc_id a repeats"):
+    with pytest.raises(FormatError, match=r"corpus.jsonl 第 3 行：doc_id a 重复"):
         read_corpus(corpus)
     corpus.write_text('{"doc_id": "a", "keywords": "轴承"}\n', encoding="utf-8")
-    with pytest.raises(FormatError, match=r":1: keywords must be a list"):
+    with pytest.raises(FormatError, match=r"第 1 行：keywords 应为字符串列表"):
         read_corpus(corpus)
     queries = tmp_path / "queries.tsv"
     queries.write_text("qid\ttext\nq1\t轴承噪声\nq2\n", encoding="utf-8")
-    with pytest.raises(FormatError, match=r":3: expected qid<TAB>text"):
+    with pytest.raises(FormatError, match=r"第 3 行：应为 qid<TAB>text"):
         read_queries(queries)
     queries.write_text("\ufeffqid\ttext\nq1\t轴承 噪声\n", encoding="utf-8")
     assert read_queries(queries) == [("q1", "轴承 噪声")]
     qrels = tmp_path / "qrels.txt"
     qrels.write_text("q1 0 a 2\nq1 0 b x\n", encoding="utf-8")
-    with pytest.raises(FormatError, match=r":2: expected qid 0 doc_id grade"):
+    with pytest.raises(FormatError, match=r"第 2 行：应为 qid 0 doc_id grade"):
         read_qrels(qrels)
+    queries.write_text("qid\ttext\nq1\t \n", encoding="utf-8")
+    with pytest.raises(FormatError, match=r"第 2 行：查询 q1 的文本为空"):
+        read_queries(queries)
+    queries.write_text("qid\ttext\n", encoding="utf-8")
+    with pytest.raises(FormatError, match=r"没有查询"):
+        read_queries(queries)
+    corpus.write_text("\n", encoding="utf-8")
+    with pytest.raises(FormatError, match=r"没有文档"):
+        read_corpus(corpus)
 
 
 # -- patent numbers ------------------------------------------------------------------------

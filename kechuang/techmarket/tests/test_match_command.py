@@ -76,7 +76,7 @@ def test_run_names_what_is_wrong_with_its_input(tmp_path):
     with pytest.raises(CommandError, match="qid<TAB>text"):
         call_command("match", "run", str(corpus), str(queries), "--out", str(out))
     corpus.write_text("{not json\n", encoding="utf-8")
-    with pytest.raises(CommandError, match="corpus.jsonl:1: not JSON"):
+    with pytest.raises(CommandError, match="corpus.jsonl 第 1 行：不是 JSON"):
         call_command("match", "run", str(corpus), str(queries), "--out", str(out))
     with pytest.raises(CommandError, match="目录"):
         call_command(
@@ -112,6 +112,42 @@ def test_evaluate_prints_each_signal_on_the_shipped_collection():
     for name in ("lexical", "ngram", "fusion"):
         recall10, recall100, ndcg, mrr = map(float, rows[name])
         assert 0.5 < ndcg <= 1 and 0.5 < mrr <= 1 and recall10 <= recall100
+
+
+def test_evaluate_on_own_files_needs_their_judgements(tmp_path):
+    corpus, queries = write_collection(tmp_path)
+    with pytest.raises(CommandError, match="--qrels"):
+        call_command("match", "evaluate", "--corpus", str(corpus), "--queries", str(queries))
+    qrels = tmp_path / "qrels.txt"
+    qrels.write_text("q9 0 d1 1\n", encoding="utf-8")
+    with pytest.raises(CommandError, match="没有一个查询"):
+        call_command(
+            "match",
+            "evaluate",
+            "--corpus",
+            str(corpus),
+            "--queries",
+            str(queries),
+            "--qrels",
+            str(qrels),
+        )
+    qrels.write_text("q1 0 d1 2\nq2 0 d3 1\nq2 0 d404 1\nq7 0 d2 1\n", encoding="utf-8")
+    out, err = io.StringIO(), io.StringIO()
+    call_command(
+        "match",
+        "evaluate",
+        "--corpus",
+        str(corpus),
+        "--queries",
+        str(queries),
+        "--qrels",
+        str(qrels),
+        stdout=out,
+        stderr=err,
+    )
+    assert "3 篇文档，2 个查询，2 个有相关文档" in out.getvalue()
+    assert "1 个查询不在查询文件里" in err.getvalue()
+    assert "1 篇文档不在语料里" in err.getvalue()
 
 
 @pytest.mark.django_db

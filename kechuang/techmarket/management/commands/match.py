@@ -75,9 +75,11 @@ class Command(BaseCommand):
             epilog=FORMATS,
             formatter_class=argparse.RawDescriptionHelpFormatter,
         )
-        measure.add_argument("--corpus", type=Path, default=COLLECTION / "corpus.jsonl")
-        measure.add_argument("--queries", type=Path, default=COLLECTION / "queries.tsv")
-        measure.add_argument("--qrels", type=Path, default=COLLECTION / "qrels.txt")
+        measure.add_argument("--corpus", type=Path, help="默认：随平台提供的评测集")
+        measure.add_argument("--queries", type=Path, help="默认：随平台提供的评测集")
+        measure.add_argument(
+            "--qrels", type=Path, help="相关性判断；给出 --corpus 或 --queries 时必填"
+        )
 
         reindex = actions.add_parser(
             "reindex",
@@ -120,6 +122,26 @@ class Command(BaseCommand):
         except UnicodeDecodeError:
             raise CommandError("语料和查询文件须为 UTF-8 编码") from None
 
+    def known(self, judgements, documents, query_rows):
+        """The judgements of the queries at hand. Those naming queries or documents the files
+        do not hold measure nothing: say so rather than score them zero in silence."""
+        doc_ids, qids = {d.doc_id for d in documents}, {q for q, _ in query_rows}
+        unknown_queries = sorted(set(judgements) - qids)
+        unknown_docs = sorted({d for g in judgements.values() for d in g} - doc_ids)
+        if not set(judgements) & qids:
+            raise CommandError("相关性判断中没有一个查询出现在查询文件里，请核对 qid。")
+        if unknown_queries:
+            self.stderr.write(
+                f"注意：相关性判断中有 {len(unknown_queries)} 个查询不在查询文件里"
+                f"（如 {'、'.join(unknown_queries[:3])}），已忽略。"
+            )
+        if unknown_docs:
+            self.stderr.write(
+                f"注意：相关性判断中有 {len(unknown_docs)} 篇文档不在语料里"
+                f"（如 {'、'.join(unknown_docs[:3])}），它们无法被检索到。"
+            )
+        return {q: grades for q, grades in judgements.items() if q in qids}
+
     def matcher(self, documents, need_dense: bool) -> Matcher:
         embedder = embedder_or_none() if need_dense else None
         matcher = Matcher(embedder=embedder)
@@ -146,6 +168,11 @@ class Command(BaseCommand):
         )
 
     def evaluate(self, corpus, queries, qrels, **options):
+        if (corpus or queries) and qrels is None:
+            raise CommandError("评测自己的语料或查询时，请用 --qrels 给出相关性判断。")
+        corpus = corpus or COLLECTION / "corpus.jsonl"
+        queries = queries or COLLECTION / "queries.tsv"
+        qrels = qrels or COLLECTION / "qrels.txt"
         documents, query_rows = self.read(corpus, queries)
         if not qrels.is_file():
             raise CommandError(f"找不到文件 {qrels}")
@@ -153,6 +180,7 @@ class Command(BaseCommand):
             judgements = read_qrels(qrels)
         except FormatError as error:
             raise CommandError(str(error)) from None
+        judgements = self.known(judgements, documents, query_rows)
         matcher = self.matcher(documents, need_dense=True)
         runs = {name: (name,) for name in TEXT_SIGNALS if name in matcher.available()}
         runs["fusion"] = None
