@@ -154,6 +154,7 @@ class EventPairing(BaseModel):
     )
     outcome = models.CharField("结果", max_length=10, choices=choices.PairingOutcome.choices)
     amount = models.DecimalField("意向或签约金额（元）", null=True, blank=True, **MONEY)
+    money_fields = ("amount",)
     note = models.CharField("说明", max_length=300, blank=True)
     match = models.OneToOneField(
         Match,

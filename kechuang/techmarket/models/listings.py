@@ -82,6 +82,7 @@ class TechResult(BaseModel):
     equity = models.BooleanField("作价入股", default=False)
     joint = models.BooleanField("合作开发", default=False)
     price = models.DecimalField("参考价格（元）", null=True, blank=True, **MONEY)
+    money_fields = ("price",)
     price_negotiable = models.BooleanField("价格面议", default=False)
     contact_person = models.CharField("联系人", max_length=50, blank=True)
     contact_phone = models.CharField("联系电话", max_length=20, blank=True)
@@ -272,6 +273,7 @@ class TechDemand(BaseModel):
     desired_outcome = models.TextField("期望目标", blank=True)
     constraints = models.TextField("约束条件", blank=True, help_text="成本、工况、设备、认证等限制")
     budget = models.DecimalField("预算（元）", null=True, blank=True, **MONEY)
+    money_fields = ("budget",)
     deadline = models.DateField("期望完成日期", null=True, blank=True)
     field = models.CharField("技术领域", max_length=10, blank=True)
     industry = models.ForeignKey(

@@ -94,6 +94,7 @@ class Match(BaseModel):
     )
     stage_since = models.DateTimeField("进入当前阶段时间")
     contract_value = models.DecimalField("合同金额（元）", null=True, blank=True, **MONEY)
+    money_fields = ("contract_value",)
     contracted_on = models.DateField("签约日期", null=True, blank=True)
     declined_reason = models.CharField("未成原因", max_length=300, blank=True)
     event = models.ForeignKey(

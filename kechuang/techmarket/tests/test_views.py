@@ -184,3 +184,15 @@ def test_a_grant_date_ahead_is_refused_once_and_for_what_it_is(world):
     form = patent_form(world, result, number="201710601862.3", status="granted", granted_on=ahead)
     assert not form.is_valid()
     assert len(form.errors["granted_on"]) == 1 and "不能晚于今天" in form.errors["granted_on"][0]
+
+
+def test_amounts_read_in_wan_yuan_as_they_are_typed(world, login):
+    from decimal import Decimal
+
+    result = TechResultFactory(institution=world.own_institution, price=Decimal("1500000"))
+    demand = TechDemandFactory(enterprise=world.own_enterprise, budget=Decimal("800000"))
+    client = login(world.staff)
+    for obj, shown in ((result, "150"), (demand, "80")):
+        page = client.get(obj.get_absolute_url()).content.decode()
+        assert f"{shown}.00 万元" in page or f"{shown} 万元" in page
+        assert "000.00 元" not in page
