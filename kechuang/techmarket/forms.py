@@ -111,7 +111,7 @@ class TechResultForm(ScopedModelForm):
             if company is not None:
                 self.initial.setdefault("enterprise", company.pk)
 
-    def cleansplit_keywords(self):
+    def clean_keywords(self):
         return "、".join(dict.fromkeys(split_keywords(self.cleaned_data.get("keywords", ""))))
 
     def clean_contact_phone(self):
@@ -218,6 +218,7 @@ class TechDemandForm(ScopedModelForm):
         help_texts = {
             "problem": "用平常的话写清楚遇到的问题、现状和指标",
             "industry": "不填则按企业所属行业匹配",
+            "chains": "不填则按企业所属产业链匹配",
             "visibility": "“仅科技局可见”的需求不在技术市场公开列出，由科技局代为对接",
         }
 
@@ -233,7 +234,7 @@ class TechDemandForm(ScopedModelForm):
                 self.initial.setdefault("contact_person", company.contact_person)
         self.fields["deadline"].widget.attrs["min"] = timezone.localdate().isoformat()
 
-    def cleansplit_keywords(self):
+    def clean_keywords(self):
         return "、".join(dict.fromkeys(split_keywords(self.cleaned_data.get("keywords", ""))))
 
     def clean_contact_phone(self):
@@ -286,7 +287,7 @@ class ExpertProfileForm(ScopedModelForm):
         industries_field(self, "industry")
         active_chains(self)
 
-    def cleansplit_keywords(self):
+    def clean_keywords(self):
         words = list(dict.fromkeys(split_keywords(self.cleaned_data.get("keywords", ""))))
         if not words:
             raise forms.ValidationError("请至少填写一个专长关键词。")

@@ -174,7 +174,9 @@ def institution_documents(rows) -> list[Document]:
 
 def demand_documents(rows) -> list[Document]:
     documents = []
-    for d in rows.select_related("enterprise__industry", "industry").prefetch_related("chains"):
+    for d in rows.select_related("enterprise__industry", "industry").prefetch_related(
+        "chains", "enterprise__chains"
+    ):
         documents.append(
             Document(
                 str(d.pk),
@@ -406,10 +408,16 @@ def _catch_up(name: str, held: Held) -> None:
 # -- asking ---------------------------------------------------------------------------------
 
 
+def demand_chains(demand: TechDemand) -> tuple[str, ...]:
+    """The chains the demand names, or else its enterprise's (as the industry falls back)."""
+    own = [c.pk for c in demand.chains.all()] if demand.pk else []
+    return tuple(str(pk) for pk in own or [c.pk for c in demand.enterprise.chains.all()])
+
+
 def demand_profile(demand: TechDemand) -> Profile:
     return Profile(
         industries=industry_keys(demand.industry or demand.enterprise.industry),
-        chains=_chains(demand) if demand.pk else (),
+        chains=demand_chains(demand),
         fields=(demand.field,) if demand.field else (),
         readiness_needed=demand.min_readiness or 0,
         region=demand.enterprise.town_id or "",

@@ -195,3 +195,20 @@ def test_readiness_reads_alike_from_the_demand_and_from_the_result(world, client
     client.force_login(world.staff)
     page = client.get(result.get_absolute_url()).content.decode()
     assert "成熟度 TRL 6 低于需求的 TRL 9" in page
+
+
+def test_a_demand_without_chains_is_matched_on_its_enterprise_chains(world):
+    from kechuang.registry.models import ChainLink
+    from kechuang.registry.tests.factories import IndustryChainFactory
+
+    bearings = IndustryChainFactory(name="轴承")
+    ChainLink.objects.create(enterprise=world.own_enterprise, chain=bearings, position="midstream")
+    demand = TechDemandFactory(enterprise=world.own_enterprise)
+    result = TechResultFactory(institution=world.own_institution)
+    result.chains.add(bearings)
+    (found,) = matching.suggest(matching.demand_query(demand), "result")
+    assert found.candidate.signal("chain").value == 1.0
+    own = IndustryChainFactory(name="汽车零部件")
+    demand.chains.add(own)  # a demand naming its chains is matched on those
+    (found,) = matching.suggest(matching.demand_query(demand), "result")
+    assert found.candidate.signal("chain") is None  # no candidate shares a chain: not in play
