@@ -23,7 +23,7 @@ from django.utils import timezone
 
 from kechuang.engines.matching import Document, Matcher, Profile, Query, analysis, dense
 from kechuang.engines.matching.engine import Candidate
-from kechuang.engines.matching.explain import highlight
+from kechuang.engines.matching.explain import highlight, telling
 from kechuang.registry.choices import EnterpriseStatus, InstitutionStatus
 from kechuang.registry.models import Enterprise, Industry, IndustryChain, Institution
 from kechuang.techmarket import choices
@@ -511,13 +511,6 @@ def candidate_text(kind: str, obj) -> str:
     )
 
 
-def telling_terms(terms) -> list[str]:
-    """Shared terms worth showing, most telling first: not a number of one or two digits
-    ("85" of 85%), not a piece of a longer shared term (一致 beside 一致性评价)."""
-    terms = [t for t in terms if not (t.isdigit() and len(t) < 3)]
-    return [t for t in terms if not any(t != other and t in other for other in terms)]
-
-
 COLLECTION_OF_KIND = {
     "result": "results",
     "expert": "experts",
@@ -548,7 +541,7 @@ def suggest(
         obj = objects.get(int(candidate.doc_id))
         if obj is None:
             continue
-        shared = telling_terms(term for term, _ in matcher.shared_terms(query, candidate.doc_id))
+        shared = telling(term for term, _ in matcher.shared_terms(query, candidate.doc_id))
         suggestions.append(
             Suggestion(
                 kind=kind,

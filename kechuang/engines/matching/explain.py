@@ -1,7 +1,36 @@
 """Marking shared terms in both texts of a match, for the page that explains it."""
 
+import re
 import unicodedata
 from collections.abc import Iterable
+from functools import cache
+from pathlib import Path
+
+RESOURCES = Path(__file__).with_name("resources")
+
+
+@cache
+def generic_words() -> frozenset[str]:
+    """Units and words of any technical text (see resources/generic.txt)."""
+    lines = (RESOURCES / "generic.txt").read_text(encoding="utf-8").splitlines()
+    return frozenset(w.strip() for w in lines if w.strip() and not w.startswith("#"))
+
+
+def telling(terms: Iterable[str]) -> list[str]:
+    """Shared terms worth showing, in the order given: not a unit, a single letter or a word of
+    any technical text, not a number of one or two digits ("85" of 85%), not a piece of a
+    longer shared term (一致 beside 一致性评价).
+
+    >>> telling(["一致性评价", "一致", "rpm", "85", "方法", "d90"])
+    ['一致性评价', 'd90']
+    """
+    generic = generic_words()
+    kept = [
+        t
+        for t in terms
+        if t not in generic and not (t.isdigit() and len(t) < 3) and not re.fullmatch(r"[a-z]", t)
+    ]
+    return [t for t in kept if not any(t != other and t in other for other in kept)]
 
 
 def highlight(text: str, terms: Iterable[str]) -> list[tuple[str, bool]]:

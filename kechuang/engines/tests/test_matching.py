@@ -511,3 +511,10 @@ def test_the_ideal_score_is_every_term_once_at_average_length():
     index.add("b", ["z", "w"])
     (hit,) = index.search(["x", "y"])
     assert hit[1] == pytest.approx(index.ideal(["x", "y"]))
+
+
+def test_shared_terms_shown_are_the_telling_ones():
+    from kechuang.engines.matching.explain import telling
+
+    shown = telling(["磨削烧伤", "烧伤", "c", "m", "rpm", "85", "2024", "影响", "方法", "d90"])
+    assert shown == ["磨削烧伤", "2024", "d90"]
