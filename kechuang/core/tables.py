@@ -187,7 +187,8 @@ def _is_short(model, name: str, column) -> bool:
 class BaseTable(tables.Table):
     """Every list table. `Meta.always_visible` columns cannot be hidden by the column chooser;
     `Meta.export_exclude` columns (links, actions) are left out of Excel exports; columns
-    that say `export_always` (the credit code) are exported even when hidden on the page.
+    that say `export_always` (the credit code) are exported even when hidden on the page, and
+    columns declared `visible=False` are exported only.
 
     Columns made from a model's date, date-time and boolean fields (or declared with
     django-tables2's own classes) become the typed columns above, so that they export as
@@ -229,6 +230,12 @@ class BaseTable(tables.Table):
     @classmethod
     def export_exclude(cls) -> tuple[str, ...]:
         return getattr(cls.Meta, "export_exclude", ())
+
+    @classmethod
+    def export_only(cls) -> tuple[str, ...]:
+        """Columns declared `visible=False`: too long for the page (an abstract), written to
+        every export."""
+        return tuple(name for name, column in cls.base_columns.items() if not column.visible)
 
     @classmethod
     def export_always(cls) -> tuple[str, ...]:

@@ -120,6 +120,7 @@ class ObjectListView(ScopedViewMixin, SingleTableMixin, FilterView):
             (name, column.verbose_name, chosen is None or name in chosen)
             for name, column in self.table_class.base_columns.items()
             if name not in self.table_class.always_visible()
+            and name not in self.table_class.export_only()
         ]
         table = context["table"]
         context["result_count"] = table.paginator.count if hasattr(table, "paginator") else 0
@@ -143,7 +144,7 @@ class ObjectListView(ScopedViewMixin, SingleTableMixin, FilterView):
         )
         rows = self.filterset.qs if self.filterset.is_valid() else queryset.none()
         kwargs = self.get_table_kwargs()
-        always = self.table_class.export_always()
+        always = self.table_class.export_always() + self.table_class.export_only()
         hidden = [name for name in kwargs.get("exclude", ()) if name not in always]
         kwargs["exclude"] = [*hidden, *self.table_class.export_exclude()]
         table = self.table_class(rows, **kwargs)

@@ -36,6 +36,10 @@ class TechResultTable(BaseTable):
     price = MoneyColumn("参考价格", empty_values=())
     status = tables.Column(verbose_name="状态")
     published_on = tables.DateColumn(format="Y-m-d", verbose_name="发布日期")
+    abstract = tables.Column(verbose_name="成果简介", visible=False)
+    patents = tables.Column(verbose_name="知识产权", accessor="pk", visible=False, orderable=False)
+    inventors = tables.Column(verbose_name="完成人", visible=False)
+    contact_person = tables.Column(verbose_name="联系人", visible=False)
 
     class Meta:
         model = TechResult
@@ -49,8 +53,15 @@ class TechResultTable(BaseTable):
             "status",
             "published_on",
             "keywords",
+            "abstract",
+            "patents",
+            "inventors",
+            "contact_person",
         )
         always_visible = ("title",)
+
+    def value_patents(self, record):
+        return "；".join(f"{p}（{p.get_status_display()}）" for p in record.patents.all())
 
     def render_owner(self, record):
         return str(record.owner)
@@ -88,6 +99,10 @@ class TechDemandTable(BaseTable):
     visibility = tables.Column(verbose_name="公开范围")
     status = tables.Column(verbose_name="状态")
     published_on = tables.DateColumn(format="Y-m-d", verbose_name="发布日期")
+    problem = tables.Column(verbose_name="问题描述", visible=False)
+    desired_outcome = tables.Column(verbose_name="期望目标", visible=False)
+    constraints = tables.Column(verbose_name="约束条件", visible=False)
+    min_readiness = tables.Column(verbose_name="最低成熟度", visible=False)
 
     class Meta:
         model = TechDemand
@@ -102,6 +117,10 @@ class TechDemandTable(BaseTable):
             "status",
             "published_on",
             "keywords",
+            "problem",
+            "desired_outcome",
+            "constraints",
+            "min_readiness",
         )
         always_visible = ("title",)
 

@@ -196,3 +196,39 @@ def test_amounts_read_in_wan_yuan_as_they_are_typed(world, login):
         page = client.get(obj.get_absolute_url()).content.decode()
         assert f"{shown}.00 万元" in page or f"{shown} 万元" in page
         assert "000.00 元" not in page
+
+
+def test_exports_carry_the_texts_the_page_leaves_out(world, login):
+    import io
+
+    from openpyxl import load_workbook
+
+    from kechuang.techmarket.models import ResultPatent
+
+    result = TechResultFactory(institution=world.own_institution, inventors="王教授、李工")
+    ResultPatent.objects.create(
+        result=result, kind="invention", number="201710601862.3", status="granted"
+    )
+    TechDemandFactory(enterprise=world.own_enterprise, constraints="不改动现有磨床")
+    client = login(world.staff)
+    page = client.get(reverse("techmarket:techresult_list")).content.decode()
+    assert result.abstract[:10] not in page and 'value="abstract"' not in page
+    client.get(reverse("techmarket:techresult_list") + "?columns=title")  # a narrow choice
+    for name, wanted in (
+        ("techmarket:techresult_list", ["成果简介", "知识产权", "完成人"]),
+        ("techmarket:techdemand_list", ["问题描述", "期望目标", "约束条件"]),
+    ):
+        content = client.get(reverse(name) + "?export=xlsx").content
+        sheet = load_workbook(io.BytesIO(content)).worksheets[0]
+        rows = list(sheet.iter_rows(values_only=True))
+        header = [h for h in rows[0] if h]
+        assert set(wanted) <= set(header), header
+    results = list(
+        load_workbook(
+            io.BytesIO(client.get(reverse("techmarket:techresult_list") + "?export=xlsx").content)
+        )
+        .worksheets[0]
+        .iter_rows(values_only=True)
+    )
+    patents = results[0].index("知识产权")
+    assert "发明专利 ZL201710601862.3（已授权）" in [r[patents] for r in results[1:]]

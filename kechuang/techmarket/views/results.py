@@ -17,6 +17,12 @@ class TechResultListView(ObjectListView):
     create_url_name = "techmarket:techresult_add"
     import_url_name = "techmarket:techresult_import"
 
+    def get_queryset(self):
+        queryset = super().get_queryset()
+        if self.action == "export":
+            queryset = queryset.prefetch_related("patents")
+        return queryset
+
 
 class TechResultDetailView(ObjectDetailView):
     model = TechResult
