@@ -112,11 +112,26 @@ def open_demand(demand: TechDemand, *, user) -> TechDemand:
 
 
 @recorded
-def close_demand(demand: TechDemand, *, user, solved: bool) -> TechDemand:
+def close_demand(demand: TechDemand, *, user, solved: bool) -> list[Match]:
+    """Close a demand (solved, or withdrawn); the parties of its matches still open are told,
+    and those matches are returned for the user to settle."""
     demand.status = choices.DemandStatus.SOLVED if solved else choices.DemandStatus.CLOSED
     demand.closed_on = timezone.localdate()
     demand.save()
-    return demand
+    still_open = list(
+        Match.objects.filter(demand=demand, status__in=choices.OPEN_MATCH_STATUSES).select_related(
+            "enterprise", "result", "institution", "expert__person", "handler"
+        )
+    )
+    for match in still_open:
+        notify(
+            party_users(match),
+            f"需求已{demand.get_status_display()}：{demand.title}",
+            url=match.get_absolute_url(),
+            body=f"对接 #{match.pk} 仍为“{match.get_status_display()}”，请更新其进展。",
+            actor=user,
+        )
+    return still_open
 
 
 # -- matches --------------------------------------------------------------------------------

@@ -225,3 +225,17 @@ def test_a_broker_does_not_match_a_bureau_only_demand(world, login, broker):
         {"kind": "result", "candidate": result.pk},
     )
     assert response.status_code == 404 and not Match.objects.exists()
+
+
+def test_closing_a_demand_with_matches_under_way_says_so_and_tells_the_parties(
+    world, accepted, login
+):
+    Notification.objects.all().delete()
+    response = login(world.enterprise).post(
+        reverse("techmarket:techdemand_status", args=[accepted.demand.pk]),
+        {"action": "closed"},
+        follow=True,
+    )
+    assert f"仍有 1 个对接在进行中：#{accepted.pk}（已推荐）" in response.content.decode()
+    told = set(Notification.objects.values_list("recipient__username", flat=True))
+    assert told == {"university", "staff"}  # not the enterprise that closed it

@@ -163,8 +163,15 @@ def demand_status(request, pk: int):
         services.open_demand(demand, user=request.user)
         messages.success(request, f"已发布：{demand}")
     elif action in ("solved", "closed"):
-        services.close_demand(demand, user=request.user, solved=action == "solved")
+        still_open = services.close_demand(demand, user=request.user, solved=action == "solved")
         messages.success(request, f"{demand}：{demand.get_status_display()}")
+        if still_open:
+            listed = "、".join(f"#{m.pk}（{m.get_status_display()}）" for m in still_open)
+            messages.warning(
+                request,
+                f"该需求仍有 {len(still_open)} 个对接在进行中：{listed}，"
+                "已通知各方；请在对接跟踪中更新其进展。",
+            )
     else:
         messages.error(request, "未知的操作。")
     return redirect(demand)
