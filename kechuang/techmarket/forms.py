@@ -52,7 +52,7 @@ def active_chains(form, name: str = "chains") -> None:
 class TechResultForm(ScopedModelForm):
     field = forms.ChoiceField(label="技术领域", choices=field_choices(blank=True))
     readiness = forms.TypedChoiceField(
-        label="技术成熟度（TRL）", choices=READINESS_CHOICES, coerce=int
+        label="技术成熟度（TRL）", choices=[("", "请选择"), *READINESS_CHOICES], coerce=int
     )
     modes = forms.MultipleChoiceField(
         label="转化方式", choices=MODES, widget=forms.CheckboxSelectMultiple, required=True
@@ -487,7 +487,13 @@ class MoveForm(forms.Form):
 
 class DisclosureRequestForm(forms.Form):
     reason = forms.CharField(
-        label="申请说明", max_length=300, required=False, widget=forms.Textarea(attrs={"rows": 2})
+        label="申请说明",
+        max_length=300,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={
+            "required": "请写明申请说明：拟用于哪项产品或工艺，便于成果方判断。",
+            "max_length": "申请说明最多 300 字。",
+        },
     )
 
 

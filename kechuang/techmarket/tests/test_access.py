@@ -161,6 +161,17 @@ def test_an_approved_enterprise_reads_the_confidential_part_and_a_revoked_one_no
     disclosure.refresh_from_db()
     assert disclosure.status == choices.DisclosureStatus.REVOKED
     assert SECRET not in client.get(result.get_absolute_url()).content.decode()
+    page = client.get(result.get_absolute_url()).content.decode()
+    assert "上次申请的结果" in page and "已收回" in page  # told, and may ask again
+
+
+def test_a_request_to_read_says_what_for(world, market, login):
+    result = market["own"]
+    response = login(world.enterprise).post(
+        reverse("techmarket:techresult_access", args=[result.pk]), {"reason": " "}, follow=True
+    )
+    assert "请写明申请说明" in response.content.decode()
+    assert not Disclosure.objects.exists()
 
 
 def test_only_the_owner_or_the_bureau_decides_a_disclosure(world, market, login):

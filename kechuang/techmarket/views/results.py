@@ -140,7 +140,7 @@ def result_request_access(request, pk: int):
         raise PermissionDenied
     form = forms.DisclosureRequestForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "申请说明最多 300 字。")
+        messages.error(request, "；".join(form.errors["reason"]))
         return redirect(result)
     disclosure = services.request_disclosure(
         result, enterprise=company, user=request.user, reason=form.cleaned_data["reason"]
