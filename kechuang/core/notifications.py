@@ -11,6 +11,8 @@ def notify(recipients: Iterable, title: str, *, url: str = "", body: str = "", a
     """Tell each active recipient once (the user who caused it is not told); returns how many
     were told."""
     seen, rows = set(), []
+    if actor is not None:
+        body = "\n".join(filter(None, [f"操作人：{sender(actor)}", body]))
     for user in recipients:
         if user is None or not user.is_active or user.pk in seen:
             continue
@@ -20,6 +22,12 @@ def notify(recipients: Iterable, title: str, *, url: str = "", body: str = "", a
         rows.append(Notification(recipient=user, title=title[:200], body=body, url=url[:300]))
     Notification.objects.bulk_create(rows)
     return len(rows)
+
+
+def sender(user) -> str:
+    """Who caused a notice, as the recipient reads it: the person and their organisation."""
+    name = user.get_full_name() or user.username
+    return f"{user.organisation}·{name}" if user.organisation_id else name
 
 
 def unread(user) -> int:

@@ -39,6 +39,8 @@ def test_accepting_a_candidate_makes_a_proposed_match_and_tells_the_parties(worl
     assert list(accepted.steps.values_list("from_status", "to_status")) == [("", Status.PROPOSED)]
     told = set(Notification.objects.values_list("recipient__username", flat=True))
     assert told == {"enterprise", "university"}  # not the officer who accepted
+    note = Notification.objects.filter(recipient__username="enterprise").get()
+    assert note.body.startswith("操作人：新昌县科学技术局·staff")
 
 
 def test_accepting_the_same_pair_twice_keeps_one_match(world, accepted):
