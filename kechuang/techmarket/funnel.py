@@ -150,7 +150,7 @@ def build(user, *, year: int | None = None, field_names: dict | None = None) -> 
             total,
             by_field.setdefault(
                 demand.field or "",
-                Row(demand.field or "", field_names.get(demand.field, "未填领域")),
+                Row(demand.field or "", field_names.get(demand.field, "未填领域").split("／")[-1]),
             ),
             by_town.setdefault(
                 town.code if town else "",
