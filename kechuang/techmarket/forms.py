@@ -483,6 +483,16 @@ class MoveForm(forms.Form):
         self.fields["to_status"].choices = [(s, choices.MatchStatus(s).label) for s in allowed]
         self.initial.setdefault("expected", match.status)
         self.fields["contracted_on"].widget.attrs["max"] = timezone.localdate().isoformat()
+        # Shown only for the stage that needs them (static/techmarket/move.js).
+        for name, stage in (
+            ("contract_value", choices.MatchStatus.CONTRACTED),
+            ("contracted_on", choices.MatchStatus.CONTRACTED),
+            ("reason", choices.MatchStatus.DECLINED),
+        ):
+            if stage in allowed:
+                self.fields[name].widget.attrs["data-stage"] = stage
+            else:
+                del self.fields[name]
 
 
 class DisclosureRequestForm(forms.Form):

@@ -61,9 +61,9 @@ def match_move(request, pk: int):
                 user=request.user,
                 note=data["note"],
                 expected=data["expected"],
-                contract_value=data["contract_value"],
-                contracted_on=data["contracted_on"],
-                reason=data["reason"],
+                contract_value=data.get("contract_value"),
+                contracted_on=data.get("contracted_on"),
+                reason=data.get("reason") or "",
             )
         except ValidationError as error:
             if hasattr(error, "error_dict"):
