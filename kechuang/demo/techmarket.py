@@ -251,8 +251,55 @@ def _demands(rng: random.Random, persona_enterprise: Enterprise) -> list[TechDem
     return demands
 
 
+# Where an expert of each industry plausibly works: words of the institution's name.
+ENGINEERING = (
+    "工业",
+    "理工",
+    "计量",
+    "科技大学",
+    "电子科技",
+    "浙江大学",
+    "宁波大学",
+    "智能",
+    "天姥",
+)
+EXPERT_HOMES = {
+    "2710": ("药", "医", "生命", "浙江大学", "工业", "工商"),
+    "2720": ("药", "医", "生命", "浙江大学", "工业"),
+    "2750": ("农林", "药", "医", "生命", "浙江大学"),
+    "2761": ("药", "医", "生命", "浙江大学"),
+    "1495": ("农林", "工商", "药", "浙江大学"),
+    "1530": ("农林", "工商", "浙江大学"),
+    "3451": (*ENGINEERING, "轴承"),
+    "3452": (*ENGINEERING, "轴承"),
+    "3464": ("制冷", "浙江大学", "工业", "计量", "科技大学"),
+    "3551": ("理工", "纺", "工业", "绍兴文理"),
+    "3963": ("低空", "电子科技", "科技大学", "浙江大学"),
+    "6513": ("电子科技", "工商", "浙江大学", "智能"),
+    "3491": (*ENGINEERING, "智能制造"),
+    "4011": (*ENGINEERING, "智能制造"),
+}
+
+
+# Words of an institute devoted to one industry: its experts are of that industry.
+SPECIALISED = ("制冷", "低空", "轴承", "智能制造", "生命健康", "纺")
+
+
+def _fits_home(person: Person, sector: str) -> bool:
+    if person.institution_id is None:
+        return True
+    name = person.institution.name
+    homes = EXPERT_HOMES.get(sector, ENGINEERING)
+    foreign = [w for w in SPECIALISED if w in name and not any(w in h or h in w for h in homes)]
+    return not foreign and any(word in name for word in homes)
+
+
 def _experts(rng: random.Random) -> list[ExpertProfile]:
-    people = list(Person.objects.filter(kind=rc.PersonKind.EXPERT, is_active=True).order_by("pk"))
+    people = list(
+        Person.objects.filter(kind=rc.PersonKind.EXPERT, is_active=True)
+        .select_related("institution", "enterprise")
+        .order_by("pk")
+    )
     industries = Industry.objects.in_bulk(field_name="code")
     profiles = []
     taken = set()
@@ -264,6 +311,7 @@ def _experts(rng: random.Random) -> list[ExpertProfile]:
             if p.pk not in taken
             and sector_words is not None
             and (p.enterprise_id is None or p.enterprise.industry_id == spec.sector)
+            and _fits_home(p, spec.sector)
         ]
         free = fitting or [p for p in people if p.pk not in taken]
         if not free:

@@ -340,6 +340,18 @@ class EventParticipantForm(ScopedModelForm):
         self.fields["attended"].widget = forms.Select(
             choices=[("", "未记录"), ("true", "到场"), ("false", "未到")]
         )
+        named = ",".join(
+            k
+            for k in choices.ParticipantKind.values
+            if k not in ("enterprise", "institution", "expert")
+        )
+        for name, kinds in (
+            ("enterprise", "enterprise"),
+            ("institution", "institution"),
+            ("expert", "expert"),
+            ("name", named),
+        ):
+            self.fields[name].widget.attrs["data-shown-when"] = f"kind={kinds}"
 
     def clean(self):
         cleaned = super().clean()
@@ -483,14 +495,14 @@ class MoveForm(forms.Form):
         self.fields["to_status"].choices = [(s, choices.MatchStatus(s).label) for s in allowed]
         self.initial.setdefault("expected", match.status)
         self.fields["contracted_on"].widget.attrs["max"] = timezone.localdate().isoformat()
-        # Shown only for the stage that needs them (static/techmarket/move.js).
+        # Shown only for the stage that needs them (static/techmarket/shown-when.js).
         for name, stage in (
             ("contract_value", choices.MatchStatus.CONTRACTED),
             ("contracted_on", choices.MatchStatus.CONTRACTED),
             ("reason", choices.MatchStatus.DECLINED),
         ):
             if stage in allowed:
-                self.fields[name].widget.attrs["data-stage"] = stage
+                self.fields[name].widget.attrs["data-shown-when"] = f"to_status={stage}"
             else:
                 del self.fields[name]
 

@@ -143,6 +143,36 @@ def test_full_demo_county_is_valid_and_calibrated():
     assert all(id_number_valid(number) for number in people.values_list("id_number", flat=True))
 
     _check_regional_indicators()
+    _check_market()
+
+
+def _check_market():
+    """Results, demands and experts in the county's industries, experts where such experts
+    work, matches in every state, past events with their pairings."""
+    from kechuang.demo.techmarket import EXPERT_HOMES, SPECIALISED, generate_demo_techmarket
+    from kechuang.techmarket.models import ExpertProfile, Match, MatchmakingEvent
+
+    counts = generate_demo_techmarket(2026)
+    assert counts["results"] >= 200 and counts["demands"] >= 50 and counts["experts"] >= 30
+    assert set(Match.objects.values_list("status", flat=True)) == {
+        "proposed",
+        "contacted",
+        "negotiating",
+        "contracted",
+        "declined",
+    }
+    held = MatchmakingEvent.objects.filter(status="held")
+    assert held.count() >= 2 and all(e.pairings.exists() for e in held)
+    for expert in ExpertProfile.objects.select_related("person__institution"):
+        institution = expert.person.institution
+        if institution is None:
+            continue
+        foreign = [w for w in SPECIALISED if w in institution.name]
+        homes = EXPERT_HOMES.get(expert.industry_id, ())
+        assert all(any(w in h or h in w for h in homes) for w in foreign), (
+            expert.industry_id,
+            institution.name,
+        )
 
 
 def _check_regional_indicators():

@@ -73,7 +73,11 @@ def test_demand_posted_matched_accepted_and_followed(world, page):
     expect(page.get_by_test_id("inbox")).to_contain_text("1")
     page.goto(match_url)
     form = page.get_by_test_id("move-form")
+    expect(form.locator("#id_reason")).to_be_hidden()  # asked only when it came to nothing
+    form.locator("#id_to_status").select_option("declined")
+    expect(form.locator("#id_reason")).to_be_visible()
     form.locator("#id_to_status").select_option("contacted")
+    expect(form.locator("#id_reason")).to_be_hidden()
     form.locator("#id_note").fill("已与企业约定现场交流")
     form.get_by_role("button", name="保存进展").click()
     expect(page.get_by_test_id("match-status")).to_have_text("已联系")
