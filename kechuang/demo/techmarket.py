@@ -364,6 +364,11 @@ DECLINE_REASONS = (
 )
 
 
+def _after(earlier: datetime.datetime, day: datetime.date, rng: random.Random):
+    """A moment on `day`, later than `earlier` (steps capped at the last day share it)."""
+    return max(_moment(day, rng), earlier + datetime.timedelta(minutes=rng.randint(10, 90)))
+
+
 def _follow(
     match: Match, rng: random.Random, start: datetime.date, target: str, staff: User
 ) -> None:
@@ -376,7 +381,7 @@ def _follow(
     stop_at = FLOW.index(target) if target in FLOW else rng.randrange(0, 3)
     for status in FLOW[1 : stop_at + 1]:
         day = min(day + datetime.timedelta(days=rng.randint(5, 60)), LAST_DAY)
-        at = _moment(day, rng)
+        at = _after(at, day, rng)
         _step(match, previous, status, at, rng.choice(NOTES[status]))
         previous = status
     values = {"status": previous, "stage_since": at, "handler": staff}
@@ -387,7 +392,7 @@ def _follow(
         )
     if target == choices.MatchStatus.DECLINED:
         day = min(day + datetime.timedelta(days=rng.randint(7, 45)), LAST_DAY)
-        at = _moment(day, rng)
+        at = _after(at, day, rng)
         reason = rng.choice(DECLINE_REASONS)
         _step(match, previous, choices.MatchStatus.DECLINED, at, reason)
         values.update(status=choices.MatchStatus.DECLINED, stage_since=at, declined_reason=reason)
@@ -492,7 +497,9 @@ def _events(rng: random.Random, demands: list[TechDemand], staff: User) -> int:
         fitting = [
             d
             for d in published
-            if d.industry_id and d.industry_id.startswith(("27", "14")) == medical
+            if d.industry_id
+            and d.industry_id.startswith(("27", "14")) == medical
+            and (not held or (d.published_on and d.published_on <= held_on))
         ]
         providers: dict[int, EventParticipant] = {}
         for demand in rng.sample(fitting, min(6, len(fitting))):
@@ -516,8 +523,10 @@ def _events(rng: random.Random, demands: list[TechDemand], staff: User) -> int:
                     invitation=choices.Invitation.ACCEPTED,
                     attended=True if held else None,
                 )
-            if not held:
-                continue
+            if not held or services.existing_match(
+                demand=demand, kind=choices.CandidateKind.RESULT, candidate=result
+            ):
+                continue  # a pairing is recorded on the day, not onto a later match
             outcome = rng.choice(
                 (
                     choices.PairingOutcome.TALKED,
@@ -545,11 +554,17 @@ def _events(rng: random.Random, demands: list[TechDemand], staff: User) -> int:
             )
             if pairing.match_id:  # the day's steps happened on the day
                 on_the_day = _moment(held_on, rng)
-                steps = MatchStep.objects.filter(match=pairing.match_id, at__gte=recorded_from)
-                if steps.update(at=on_the_day):
+                steps = MatchStep.objects.filter(
+                    match=pairing.match_id, at__gte=recorded_from
+                ).order_by("pk")
+                last = None
+                for minutes, step in enumerate(steps):
+                    last = on_the_day + datetime.timedelta(minutes=20 * minutes)
+                    MatchStep.objects.filter(pk=step.pk).update(at=last)
+                if last is not None:
                     Match.objects.filter(
                         pk=pairing.match_id, stage_since__gte=recorded_from
-                    ).update(stage_since=on_the_day)
+                    ).update(stage_since=last)
             pairings += 1
         for name in banks + funds:
             came = rng.random() < 0.8

@@ -161,6 +161,10 @@ def _check_market():
         "contracted",
         "declined",
     }
+    for match in Match.objects.prefetch_related("steps"):
+        steps = sorted(match.steps.all(), key=lambda step: step.pk)
+        assert [s.at for s in steps] == sorted({s.at for s in steps}), match.pk  # one by one
+        assert [s.from_status for s in steps[1:]] == [s.to_status for s in steps[:-1]]
     held = MatchmakingEvent.objects.filter(status="held")
     assert held.count() >= 2 and all(e.pairings.exists() for e in held)
     for expert in ExpertProfile.objects.select_related("person__institution"):
