@@ -18,17 +18,15 @@ def generic_words() -> frozenset[str]:
 
 def telling(terms: Iterable[str]) -> list[str]:
     """Shared terms worth showing, in the order given: not a unit, a single letter or a word of
-    any technical text, not a number of one or two digits ("85" of 85%), not a piece of a
+    any technical text, not a bare number ("85" of 85%, "125" of 125 ℃), not a piece of a
     longer shared term (一致 beside 一致性评价).
 
-    >>> telling(["一致性评价", "一致", "rpm", "85", "方法", "d90"])
+    >>> telling(["一致性评价", "一致", "rpm", "125", "方法", "d90"])
     ['一致性评价', 'd90']
     """
     generic = generic_words()
     kept = [
-        t
-        for t in terms
-        if t not in generic and not (t.isdigit() and len(t) < 3) and not re.fullmatch(r"[a-z]", t)
+        t for t in terms if t not in generic and not t.isdigit() and not re.fullmatch(r"[a-z]", t)
     ]
     return [t for t in kept if not any(t != other and t in other for other in kept)]
 

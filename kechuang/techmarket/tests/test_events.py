@@ -48,7 +48,7 @@ def pairing_form(world, event, seeker, provider, **data):
     return forms.EventPairingForm(values, user=world.staff, event=event)
 
 
-def test_a_pairing_signed_on_the_day_becomes_a_contracted_match(world, held):
+def test_a_pairing_signed_on_the_day_becomes_a_contracted_match(world, held, login):
     event, seeker, provider, _, result = held
     form = pairing_form(world, event, seeker, provider, result=result.pk)
     assert form.is_valid(), form.errors
@@ -60,6 +60,8 @@ def test_a_pairing_signed_on_the_day_becomes_a_contracted_match(world, held):
     assert match.source == choices.MatchSource.EVENT and match.event == event
     steps = list(match.steps.values_list("to_status", flat=True))
     assert steps == ["proposed", "contacted", "negotiating", "contracted"]
+    page = login(world.staff).get(match.get_absolute_url()).content.decode()
+    assert "对接会配对" in page and "成果主动推荐" not in page
 
 
 def test_the_same_deal_is_not_signed_twice(world, held):

@@ -25,14 +25,25 @@ SIGNAL_CHOICES = {
     "fusion": "以上各信号按权重融合（默认）",
 }
 
-FORMATS = """\
+INPUTS = """\
 CORPUS.jsonl：每行一个 JSON 对象，含 doc_id、title、abstract、keywords（字符串列表，可为空）。
 QUERIES.tsv：制表符分隔，首行为 qid<TAB>text，其后每行一个查询。
-RUN.tsv：TREC 运行文件，空格分隔：qid Q0 doc_id rank score tag，每个查询前 100 条。
-QRELS：TREC 相关性判断，空格分隔：qid 0 doc_id grade（grade > 0 为相关）。
+"""
+RUN_FORMATS = (
+    INPUTS
+    + """RUN.tsv：TREC 运行文件，空格分隔：qid Q0 doc_id rank score tag，每个查询前 100 条。
 
 --signals（可用逗号组合多个，组合即融合其中的信号）：
-""" + "\n".join(f"  {name:<8}{meaning}" for name, meaning in SIGNAL_CHOICES.items())
+"""
+    + "\n".join(f"  {name:<8}{meaning}" for name, meaning in SIGNAL_CHOICES.items())
+)
+EVALUATE_FORMATS = (
+    INPUTS
+    + """QRELS：TREC 相关性判断，空格分隔：qid 0 doc_id grade（grade > 0 为相关）。
+
+逐个信号（lexical、ngram、dense）及其融合（fusion）各评测一遍；未装语义模型时不含 dense。
+"""
+)
 
 
 def parse_signals(value: str) -> tuple[str, ...] | None:
@@ -58,7 +69,7 @@ class Command(BaseCommand):
             "run",
             help="对语料检索每个查询，写出 TREC 运行文件",
             description=self.help,
-            epilog=FORMATS,
+            epilog=RUN_FORMATS,
             formatter_class=argparse.RawDescriptionHelpFormatter,
         )
         run.add_argument("corpus", type=Path, metavar="CORPUS.jsonl")
@@ -72,7 +83,7 @@ class Command(BaseCommand):
             "evaluate",
             help="在有标注的语料上计算 recall@10、recall@100、nDCG@10、MRR",
             description="逐个信号及其融合，在有标注的语料上评测匹配引擎。默认使用随平台提供的评测集。",
-            epilog=FORMATS,
+            epilog=EVALUATE_FORMATS,
             formatter_class=argparse.RawDescriptionHelpFormatter,
         )
         measure.add_argument("--corpus", type=Path, help="默认：随平台提供的评测集")
