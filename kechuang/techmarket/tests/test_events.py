@@ -124,6 +124,9 @@ def test_attendance_waits_for_the_day_of_the_event(client, world):
     participant.refresh_from_db()
     assert participant.attended is None
     assert "举行当天起才能登记到场情况" in response.content.decode()
+    page = client.get(event.get_absolute_url()).content.decode()
+    assert 'data-testid="before-the-day"' in page
+    assert 'name="attended"' not in page and 'data-testid="pairing-form"' not in page
     form = forms.EventParticipantForm(
         {"event": event.pk, "kind": Kind.FUND, "name": "绍兴科创基金", "attended": "true"},
         user=world.staff,

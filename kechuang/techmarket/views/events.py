@@ -55,13 +55,21 @@ class MatchmakingEventDetailView(ObjectDetailView):
                 p.kind in ("bank", "fund") and bool(p.attended) for p in participants
             ),
         }
+        # Attendance and pairings are recorded from the day the event is held.
+        context["day_come"] = day_come = (
+            event.held_on <= timezone.localdate() and event.status != choices.EventStatus.CANCELLED
+        )
         if context["can_change"]:
-            context["participant_form"] = kwargs.get(
-                "participant_form"
-            ) or forms.EventParticipantForm(user=self.request.user, initial={"event": event.pk})
-            context["pairing_form"] = kwargs.get("pairing_form") or forms.EventPairingForm(
-                user=self.request.user, event=event, initial={"event": event.pk}
+            participant_form = kwargs.get("participant_form") or forms.EventParticipantForm(
+                user=self.request.user, initial={"event": event.pk}
             )
+            if not day_come:
+                participant_form.fields.pop("attended", None)
+            context["participant_form"] = participant_form
+            if day_come:
+                context["pairing_form"] = kwargs.get("pairing_form") or forms.EventPairingForm(
+                    user=self.request.user, event=event, initial={"event": event.pk}
+                )
         return context
 
 
