@@ -162,16 +162,21 @@ def test_offers_are_results_offered_unasked_not_pairings_at_events(world):
     assert (report.offers, report.offer_contracts, report.offer_declined) == (1, 0, 1)
 
 
-def test_a_town_funnel_counts_the_demands_of_its_own_enterprises(world):
+def test_a_town_funnel_counts_the_demands_of_its_own_enterprises(world, client):
     own = TechDemandFactory(enterprise=world.own_enterprise)
     other = TechDemandFactory(enterprise=world.qixing_enterprise)
     MatchFactory(demand=own)
     MatchFactory(demand=other)
+    client.force_login(world.town)
     report = funnel.build(world.town)
     assert report.total.posted == 1
     assert report.total.reached[Status.PROPOSED] == 1
     assert [row.label for row in report.by_town] == ["南明街道"]
     assert funnel.build(world.staff).total.posted == 2
+    page = client.get("/techmarket/").content.decode()
+    assert "不含“仅科技局可见”的需求" in page
+    page = client.get("/techmarket/").content.decode()
+    assert "不含“仅科技局可见”的需求" in page
 
 
 def test_a_party_funnel_counts_the_demands_it_takes_part_in(world):

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib.auth.decorators import permission_required
 from django.shortcuts import render
 from django.utils import timezone
@@ -27,5 +28,6 @@ def overview(request):
             "years": years,
             "year": year,
             "today": timezone.localdate(),
+            "whole_county": request.user.scope_grant().covers_region(settings.HOME_REGION_CODE),
         },
     )
