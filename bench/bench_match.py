@@ -73,7 +73,9 @@ def synthetic(count: int, seed: int = 20261) -> list[Document]:
 def queries(count: int, seed: int = 20262) -> list[Query]:
     rng = random.Random(seed)
     texts = [text for _, text in read_queries(COLLECTION / "queries.tsv")]
-    made = [Query(t, Profile(industries=(rng.choice(INDUSTRIES),), readiness_needed=5)) for t in texts]
+    made = [
+        Query(t, Profile(industries=(rng.choice(INDUSTRIES),), readiness_needed=5)) for t in texts
+    ]
     while len(made) < count:
         a, b = rng.sample(texts, 2)
         made.append(
