@@ -9,7 +9,7 @@ by the institutes whose fields they fall in; demands, experts, partners and even
 
 import datetime
 import random
-from collections import defaultdict
+from collections import Counter, defaultdict
 from decimal import Decimal
 
 from django.conf import settings
@@ -25,7 +25,7 @@ from kechuang.demo.recognition import ASSESSED_ON
 from kechuang.engines.matching.trec import COLLECTION, read_corpus
 from kechuang.engines.patents import check_character
 from kechuang.registry import choices as rc
-from kechuang.registry.models import Enterprise, Industry, Institution, Person
+from kechuang.registry.models import ChainLink, Enterprise, Industry, Institution, Person
 from kechuang.techmarket import choices, matching, services
 from kechuang.techmarket.models import (
     EventPairing,
@@ -174,6 +174,7 @@ def _results(rng: random.Random, partners: list[Institution], staff: User) -> li
         )
         results.append(result)
     TechResult.objects.bulk_create(results)
+    _chain_results(results)
     patents = []
     for result in results:
         for _ in range(rng.choice((0, 1, 1, 2))):
@@ -195,6 +196,20 @@ def _results(rng: random.Random, partners: list[Institution], staff: User) -> li
             )
     ResultPatent.objects.bulk_create(patents, ignore_conflicts=True)
     return results
+
+
+def _chain_results(results: list[TechResult]) -> None:
+    """Each result on the chain most of its industry's enterprises sit on (none when its
+    industry is on no chain)."""
+    tally: dict[str, Counter] = defaultdict(Counter)
+    for industry, chain in ChainLink.objects.values_list("enterprise__industry_id", "chain_id"):
+        tally[industry][chain] += 1
+    through = TechResult.chains.through
+    through.objects.bulk_create(
+        through(techresult_id=r.pk, industrychain_id=tally[r.industry_id].most_common(1)[0][0])
+        for r in results
+        if r.industry_id and tally[r.industry_id]
+    )
 
 
 def vocab_person_name(rng: random.Random) -> str:

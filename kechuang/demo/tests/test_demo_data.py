@@ -150,7 +150,7 @@ def _check_market():
     """Results, demands and experts in the county's industries, experts where such experts
     work, matches in every state, past events with their pairings."""
     from kechuang.demo.techmarket import EXPERT_HOMES, SPECIALISED, generate_demo_techmarket
-    from kechuang.techmarket.models import ExpertProfile, Match, MatchmakingEvent
+    from kechuang.techmarket.models import ExpertProfile, Match, MatchmakingEvent, TechResult
 
     counts = generate_demo_techmarket(2026)
     assert counts["results"] >= 200 and counts["demands"] >= 50 and counts["experts"] >= 30
@@ -165,6 +165,8 @@ def _check_market():
         steps = sorted(match.steps.all(), key=lambda step: step.pk)
         assert [s.at for s in steps] == sorted({s.at for s in steps}), match.pk  # one by one
         assert [s.from_status for s in steps[1:]] == [s.to_status for s in steps[:-1]]
+    on_chains = TechResult.objects.filter(chains__isnull=False).distinct().count()
+    assert on_chains >= TechResult.objects.count() // 2  # the chain signal has something to read
     held = MatchmakingEvent.objects.filter(status="held")
     assert held.count() >= 2 and all(e.pairings.exists() for e in held)
     for expert in ExpertProfile.objects.select_related("person__institution"):
