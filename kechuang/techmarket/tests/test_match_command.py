@@ -116,35 +116,16 @@ def test_evaluate_prints_each_signal_on_the_shipped_collection():
 
 def test_evaluate_on_own_files_needs_their_judgements(tmp_path):
     corpus, queries = write_collection(tmp_path)
+    own_files = ["match", "evaluate", "--corpus", str(corpus), "--queries", str(queries)]
     with pytest.raises(CommandError, match="--qrels"):
-        call_command("match", "evaluate", "--corpus", str(corpus), "--queries", str(queries))
+        call_command(*own_files)
     qrels = tmp_path / "qrels.txt"
     qrels.write_text("q9 0 d1 1\n", encoding="utf-8")
     with pytest.raises(CommandError, match="没有一个查询"):
-        call_command(
-            "match",
-            "evaluate",
-            "--corpus",
-            str(corpus),
-            "--queries",
-            str(queries),
-            "--qrels",
-            str(qrels),
-        )
+        call_command(*own_files, "--qrels", str(qrels))
     qrels.write_text("q1 0 d1 2\nq2 0 d3 1\nq2 0 d404 1\nq7 0 d2 1\n", encoding="utf-8")
     out, err = io.StringIO(), io.StringIO()
-    call_command(
-        "match",
-        "evaluate",
-        "--corpus",
-        str(corpus),
-        "--queries",
-        str(queries),
-        "--qrels",
-        str(qrels),
-        stdout=out,
-        stderr=err,
-    )
+    call_command(*own_files, "--qrels", str(qrels), stdout=out, stderr=err)
     assert "3 篇文档，2 个查询，2 个有相关文档" in out.getvalue()
     assert "1 个查询不在查询文件里" in err.getvalue()
     assert "1 篇文档不在语料里" in err.getvalue()
